@@ -1,0 +1,744 @@
+//! Attaching loaded programs to the kernel and finding and undoing those attachments.
+//!
+//! Every attachment x0bpf makes is recorded as a pin in the owning object's `links/` directory,
+//! so it outlives the process and needs no other state:
+//! - a pinned bpf_link (XDP link, tcx link, tracepoint/kprobe/uprobe perf link, raw tracepoint)
+//!   — unpinning and detaching the link undoes it;
+//! - where the kernel has no link for it (XDP through netlink, clsact/cls_bpf), a second pin of
+//!   the program whose name says where it is attached.
+//!
+//! Record names: `<kind>@<ifname>@<ifindex>@<netns inode>[@<prio>:<handle>]` for interfaces,
+//! `<kind>@<target>` otherwise.
+use std::ffi::CString;
+use std::fs;
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{ErrorKind, X0Error};
+use crate::kernel;
+use crate::netlink;
+use crate::state;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attachment {
+    /// xdp, xdp-netlink, tcx-ingress, tcx-egress, tc-ingress, tc-egress, tracepoint, …
+    pub kind: String,
+    /// Human target: interface (and direction), tracepoint, function.
+    pub target: String,
+    /// "bpf_link" or "netlink".
+    pub how: &'static str,
+    pub link_id: Option<u32>,
+    pub prog_id: Option<u32>,
+    pub program: Option<String>,
+    pub ifindex: Option<u32>,
+    pub netns_inode: Option<u64>,
+    /// XDP mode as the kernel reports it now (drv, skb, hw).
+    pub mode: Option<String>,
+    pub record: PathBuf,
+    /// False when the record outlived its attachment (interface or namespace gone).
+    pub live: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Detached {
+    pub attachment: String,
+    pub how: String,
+}
+
+/// What a record name says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub kind: String,
+    pub ifname: Option<String>,
+    pub ifindex: Option<u32>,
+    pub netns: Option<u64>,
+    pub prio_handle: Option<(u16, u32)>,
+    pub target: String,
+}
+
+impl Record {
+    pub fn iface(kind: &str, ifname: &str, ifindex: u32, netns: u64) -> Record {
+        Record {
+            kind: kind.into(),
+            ifname: Some(ifname.into()),
+            ifindex: Some(ifindex),
+            netns: Some(netns),
+            prio_handle: None,
+            target: ifname.into(),
+        }
+    }
+
+    pub fn other(kind: &str, target: &str) -> Record {
+        Record {
+            kind: kind.into(),
+            ifname: None,
+            ifindex: None,
+            netns: None,
+            prio_handle: None,
+            target: target.into(),
+        }
+    }
+
+    pub fn file_name(&self) -> String {
+        match (&self.ifname, self.ifindex, self.netns) {
+            (Some(n), Some(i), Some(ns)) => {
+                let mut s = format!("{}@{n}@{i}@{ns}", self.kind);
+                if let Some((p, h)) = self.prio_handle {
+                    s.push_str(&format!("@{p}:{h}"));
+                }
+                s
+            }
+            // '/' cannot appear in a pin name.
+            _ => format!("{}@{}", self.kind, self.target.replace('/', "%")),
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Record> {
+        let (kind, rest) = name.split_once('@')?;
+        let is_iface = kind.starts_with("xdp") || kind.starts_with("tc");
+        if !is_iface {
+            return Some(Record::other(kind, &rest.replace('%', "/")));
+        }
+        let parts: Vec<&str> = rest.split('@').collect();
+        if parts.len() < 3 {
+            return None;
+        }
+        let mut r = Record::iface(
+            kind,
+            parts[0],
+            parts[1].parse().ok()?,
+            parts[2].parse().ok()?,
+        );
+        if let Some(ph) = parts.get(3) {
+            let (p, h) = ph.split_once(':')?;
+            r.prio_handle = Some((p.parse().ok()?, h.parse().ok()?));
+        }
+        Some(r)
+    }
+
+    pub fn is_link(&self) -> bool {
+        !(self.kind == "xdp-netlink" || self.kind.starts_with("tc-"))
+    }
+
+    pub fn describe(&self) -> String {
+        match self.kind.as_str() {
+            "xdp" | "xdp-netlink" => format!("xdp on {}", self.target),
+            k if k.starts_with("tcx-") || k.starts_with("tc-") => {
+                let dir = k.rsplit('-').next().unwrap_or("");
+                format!("tc {dir} on {}", self.target)
+            }
+            k => format!("{k} {}", self.target),
+        }
+    }
+}
+
+/// Run `f` inside the network namespace with this inode (or here, if it is this one).
+/// Ok(None) when no such namespace exists any more.
+pub fn in_netns<T: Send>(
+    ino: u64,
+    f: impl FnOnce() -> Result<T, X0Error> + Send,
+) -> Result<Option<T>, X0Error> {
+    if kernel::netns_inode().ok() == Some(ino) {
+        return f().map(Some);
+    }
+    let Some(path) = find_netns(ino) else {
+        return Ok(None);
+    };
+    // setns on a scoped thread: this thread's namespace stays as it was.
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let file = fs::File::open(&path)
+                .map_err(|e| X0Error::os(format!("opening {}", path.display()), &e))?;
+            // SAFETY: valid fd; only this thread changes namespace.
+            if unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
+                return Err(X0Error::os(
+                    format!("entering network namespace {}", path.display()),
+                    &io::Error::last_os_error(),
+                ));
+            }
+            f().map(Some)
+        })
+        .join()
+        .unwrap_or_else(|_| Err(X0Error::new(ErrorKind::Internal, "netns worker panicked")))
+    })
+}
+
+/// A path to a network namespace by inode: named ones first, then any process's.
+fn find_netns(ino: u64) -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let named = fs::read_dir("/run/netns")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()));
+    let procs = fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        })
+        .map(|e| e.path().join("ns/net"));
+    named
+        .chain(procs)
+        .find(|p| fs::metadata(p).map(|m| m.ino() == ino).unwrap_or(false))
+}
+
+pub fn xdp_mode_name(m: Option<netlink::XdpMode>) -> Option<String> {
+    m.and_then(|m| match m {
+        netlink::XdpMode::None => None,
+        netlink::XdpMode::Drv => Some("drv".into()),
+        netlink::XdpMode::Skb => Some("skb".into()),
+        netlink::XdpMode::Hw => Some("hw".into()),
+        netlink::XdpMode::Multi => Some("multi".into()),
+    })
+}
+
+/// The attachments recorded for one object, checked against the kernel.
+pub fn object_attachments(dir: &Path) -> Vec<Attachment> {
+    state::entries(&dir.join("links"))
+        .into_iter()
+        .filter_map(|(name, path)| {
+            let rec = Record::parse(&name)?;
+            Some(describe_record(&rec, &path))
+        })
+        .collect()
+}
+
+fn describe_record(rec: &Record, path: &Path) -> Attachment {
+    let mut a = Attachment {
+        kind: rec.kind.clone(),
+        target: rec.describe(),
+        how: if rec.is_link() { "bpf_link" } else { "netlink" },
+        link_id: None,
+        prog_id: None,
+        program: None,
+        ifindex: rec.ifindex,
+        netns_inode: rec.netns,
+        mode: None,
+        record: path.to_path_buf(),
+        live: false,
+    };
+    let Ok(fd) = kernel::obj_get(path) else {
+        return a;
+    };
+    if rec.is_link() {
+        if let Ok(li) = kernel::link_info(fd.as_fd()) {
+            a.link_id = Some(li.id);
+            a.prog_id = Some(li.prog_id);
+            // A detached link keeps prog_id 0 or loses its ifindex.
+            a.live = li.prog_id != 0 && li.ifindex.is_none_or(|i| i != 0);
+        }
+    } else if let Ok(pi) = kernel::prog_info(fd.as_fd()) {
+        a.prog_id = Some(pi.id);
+        a.program = Some(pi.name.clone());
+    }
+    if let Some(pid) = a.prog_id {
+        if a.program.is_none() {
+            a.program = kernel::fd_by_id(kernel::ObjKind::Prog, pid)
+                .ok()
+                .and_then(|f| kernel::prog_info(f.as_fd()).ok())
+                .map(|i| i.name);
+        }
+    }
+    // For interface attachments, ask the interface what it runs now.
+    if let (Some(ifindex), Some(ns)) = (rec.ifindex, rec.netns) {
+        let kind = rec.kind.clone();
+        let prio = rec.prio_handle;
+        let want = a.prog_id;
+        let res = in_netns(ns, move || {
+            if kind.starts_with("xdp") {
+                let l = netlink::get_link_by_index(ifindex).map_err(nl_err)?;
+                Ok(l.map(|l| {
+                    let live = l.xdp.prog_id.is_some() && l.xdp.prog_id == want;
+                    (live, xdp_mode_name(l.xdp.mode))
+                }))
+            } else if kind.starts_with("tc-") {
+                let filters = netlink::list_tc_bpf_filters(ifindex).unwrap_or_default();
+                let ingress = kind.ends_with("ingress");
+                let live = filters.iter().any(|f| {
+                    f.parent_ingress == ingress
+                        && Some((f.priority, f.handle)) == prio
+                        && f.prog_id == want
+                });
+                Ok(Some((live, None)))
+            } else {
+                Ok(Some((true, None)))
+            }
+        });
+        match res {
+            Ok(Some(Some((live, mode)))) => {
+                a.live = a.live || (!rec.is_link() && live);
+                if rec.is_link() {
+                    a.live = a.live && live;
+                }
+                a.mode = mode;
+            }
+            _ => a.live = false,
+        }
+    }
+    a
+}
+
+pub fn nl_err(e: netlink::NlError) -> X0Error {
+    let mut msg = io::Error::from_raw_os_error(e.errno).to_string();
+    if let Some(x) = &e.extack {
+        msg = format!("{msg}: {x}");
+    }
+    X0Error::new(ErrorKind::from_errno(e.errno), msg).errno(e.errno)
+}
+
+/// Undo one recorded attachment and remove its record. Returns how it was undone.
+pub fn release(rec: &Record, path: &Path) -> Result<String, X0Error> {
+    let how = if rec.is_link() {
+        match kernel::obj_get(path) {
+            Ok(fd) => {
+                // Detach explicitly: another holder of the link fd must not keep it running.
+                // SAFETY: valid link fd.
+                let rc = unsafe { libbpf_sys::bpf_link_detach(fd.as_raw_fd()) };
+                if rc < 0 && -rc != libc::EINVAL && -rc != libc::ENOLINK && -rc != libc::EOPNOTSUPP
+                {
+                    return Err(X0Error::os(
+                        format!("detaching {}", rec.describe()),
+                        &io::Error::from_raw_os_error(-rc),
+                    ));
+                }
+                "bpf_link detached and unpinned".to_string()
+            }
+            Err(_) => "stale record removed".to_string(),
+        }
+    } else {
+        release_netlink(rec, path)?
+    };
+    match fs::remove_file(path) {
+        Ok(()) => Ok(how),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(how),
+        Err(e) => Err(X0Error::os(format!("unpinning {}", path.display()), &e)),
+    }
+}
+
+fn release_netlink(rec: &Record, path: &Path) -> Result<String, X0Error> {
+    let (Some(ifindex), Some(ns)) = (rec.ifindex, rec.netns) else {
+        return Ok("malformed record removed".into());
+    };
+    let Ok(prog) = kernel::obj_get(path) else {
+        return Ok("stale record removed".into());
+    };
+    let prog_id = kernel::prog_info(prog.as_fd()).map(|i| i.id).ok();
+    let kind = rec.kind.clone();
+    let prio = rec.prio_handle;
+    let raw = prog.as_raw_fd();
+    let res = in_netns(ns, move || -> Result<String, X0Error> {
+        if kind == "xdp-netlink" {
+            let Some(l) = netlink::get_link_by_index(ifindex).map_err(nl_err)? else {
+                return Ok("interface gone".into());
+            };
+            if l.xdp.prog_id.is_none() || l.xdp.prog_id != prog_id {
+                return Ok("no longer attached (someone replaced or removed it)".into());
+            }
+            let flag = match l.xdp.mode {
+                Some(netlink::XdpMode::Skb) => netlink::XDP_FLAGS_SKB_MODE,
+                Some(netlink::XdpMode::Hw) => netlink::XDP_FLAGS_HW_MODE,
+                _ => netlink::XDP_FLAGS_DRV_MODE,
+            };
+            // Compare-and-detach: only if our program is still the one attached.
+            netlink::xdp_set(ifindex, -1, flag, Some(raw)).map_err(nl_err)?;
+            Ok("netlink XDP detached".into())
+        } else {
+            let ingress = kind.ends_with("ingress");
+            let Some((p, h)) = prio else {
+                return Ok("malformed record removed".into());
+            };
+            let ours = netlink::list_tc_bpf_filters(ifindex)
+                .unwrap_or_default()
+                .iter()
+                .any(|f| {
+                    f.parent_ingress == ingress
+                        && f.priority == p
+                        && f.handle == h
+                        && f.prog_id == prog_id
+                });
+            if !ours {
+                return Ok("no longer attached".into());
+            }
+            netlink::delete_tc_filter(ifindex, ingress, p, h).map_err(nl_err)?;
+            Ok("cls_bpf filter deleted".into())
+        }
+    })?;
+    Ok(res.unwrap_or_else(|| "network namespace gone".into()))
+}
+
+/// Undo every attachment recorded for an object (unload).
+pub fn release_all(dir: &Path) -> Result<Vec<Detached>, X0Error> {
+    let mut out = Vec::new();
+    for (name, path) in state::entries(&dir.join("links")) {
+        let Some(rec) = Record::parse(&name) else {
+            let _ = fs::remove_file(&path);
+            continue;
+        };
+        let how = release(&rec, &path)?;
+        out.push(Detached {
+            attachment: rec.describe(),
+            how,
+        });
+    }
+    Ok(out)
+}
+
+/// bpf_link_create with flags, as an owned fd.
+pub fn link_create(
+    prog: BorrowedFd<'_>,
+    target: i32,
+    attach_type: u32,
+    flags: u32,
+) -> io::Result<OwnedFd> {
+    let opts = libbpf_sys::bpf_link_create_opts {
+        sz: std::mem::size_of::<libbpf_sys::bpf_link_create_opts>() as _,
+        flags,
+        ..Default::default()
+    };
+    // SAFETY: valid fds and a sized opts struct.
+    let rc = unsafe { libbpf_sys::bpf_link_create(prog.as_raw_fd(), target, attach_type, &opts) };
+    if rc < 0 {
+        Err(io::Error::from_raw_os_error(-rc))
+    } else {
+        // SAFETY: fresh fd from the kernel.
+        Ok(unsafe { OwnedFd::from_raw_fd(rc) })
+    }
+}
+
+/// Atomically swap the program behind a link; with `old`, only if `old` is still attached.
+pub fn link_update(
+    link: BorrowedFd<'_>,
+    new: BorrowedFd<'_>,
+    old: Option<BorrowedFd<'_>>,
+) -> io::Result<()> {
+    let opts = libbpf_sys::bpf_link_update_opts {
+        sz: std::mem::size_of::<libbpf_sys::bpf_link_update_opts>() as _,
+        flags: if old.is_some() {
+            libbpf_sys::BPF_F_REPLACE
+        } else {
+            0
+        },
+        old_prog_fd: old.map(|f| f.as_raw_fd() as u32).unwrap_or(0),
+        ..Default::default()
+    };
+    // SAFETY: valid fds and opts.
+    let rc = unsafe { libbpf_sys::bpf_link_update(link.as_raw_fd(), new.as_raw_fd(), &opts) };
+    if rc < 0 {
+        Err(io::Error::from_raw_os_error(-rc))
+    } else {
+        Ok(())
+    }
+}
+
+/// perf_event_open for a tracepoint id or a k/uprobe PMU event.
+pub fn perf_event_open(attr: &mut libbpf_sys::perf_event_attr) -> io::Result<OwnedFd> {
+    attr.size = std::mem::size_of::<libbpf_sys::perf_event_attr>() as u32;
+    // SAFETY: attr is a valid, sized perf_event_attr; pid -1 / cpu 0 = all tasks on CPU 0,
+    // which for tracepoints and probes means every CPU (they are not per-CPU events).
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_perf_event_open,
+            attr as *mut libbpf_sys::perf_event_attr,
+            -1i32,
+            0i32,
+            -1i32,
+            8u64, // PERF_FLAG_FD_CLOEXEC
+        )
+    };
+    if rc < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        // SAFETY: fresh fd.
+        Ok(unsafe { OwnedFd::from_raw_fd(rc as i32) })
+    }
+}
+
+pub fn raw_tracepoint_open(name: &str, prog: BorrowedFd<'_>) -> io::Result<OwnedFd> {
+    let c = CString::new(name).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: valid C string and fd.
+    let rc = unsafe { libbpf_sys::bpf_raw_tracepoint_open(c.as_ptr(), prog.as_raw_fd()) };
+    if rc < 0 {
+        Err(io::Error::from_raw_os_error(-rc))
+    } else {
+        // SAFETY: fresh fd.
+        Ok(unsafe { OwnedFd::from_raw_fd(rc) })
+    }
+}
+
+/// A program ready to attach: its fd, and which loaded object owns it.
+pub struct ProgHandle {
+    pub fd: OwnedFd,
+    pub id: u32,
+    pub name: String,
+    pub object: String,
+    pub object_dir: PathBuf,
+    /// Loaded by this command: unloaded again if the attach fails, so nothing is half-done.
+    pub loaded_now: bool,
+}
+
+impl ProgHandle {
+    /// Undo the load this command did (after a failed attach).
+    pub fn rollback(&self) {
+        if self.loaded_now && state::entries(&self.object_dir.join("links")).is_empty() {
+            let _ = state::remove_tree(&self.object_dir);
+        }
+    }
+}
+
+/// `--prog OBJECT[:PROGRAM]`: a loaded x0bpf object, a file, or an embedded object. Files and
+/// embedded objects are loaded (and pinned) first unless already loaded under that name.
+pub fn resolve_prog(
+    store: &state::Store,
+    spec: &str,
+    name: Option<&str>,
+    want: &[&str],
+    what: &str,
+) -> Result<ProgHandle, X0Error> {
+    let (obj, prog) = match spec.rsplit_once(':') {
+        Some((o, p)) if !o.is_empty() && !p.contains('/') && !p.is_empty() => (o, Some(p)),
+        _ => (spec, None),
+    };
+    let mut loaded_now = false;
+    let object = if store.dir(obj).is_dir() && !obj.contains('/') {
+        obj.to_string()
+    } else {
+        let src = crate::objects::resolve(obj)?;
+        let oname = name.map(str::to_string).unwrap_or_else(|| src.name.clone());
+        state::check_name("object name", &oname)?;
+        if !store.dir(&oname).is_dir() {
+            let opts = crate::loader::LoadOptions {
+                name: Some(oname.clone()),
+                ..Default::default()
+            };
+            match crate::loader::load_and_pin(store, &src, &opts) {
+                Ok(_) => loaded_now = true,
+                // Another x0bpf loaded it at the same moment: use theirs.
+                Err(e) if e.kind == ErrorKind::Conflict && store.dir(&oname).is_dir() => {}
+                Err(e) => return Err(e),
+            }
+        }
+        oname
+    };
+    let dir = store.dir(&object);
+    let mut candidates = Vec::new();
+    let mut others = Vec::new();
+    for (pname, pin) in state::entries(&dir.join("progs")) {
+        let fd = kernel::obj_get(&pin)
+            .map_err(|e| X0Error::os(format!("opening pinned program {}", pin.display()), &e))?;
+        let info = kernel::prog_info(fd.as_fd())
+            .map_err(|e| X0Error::os(format!("querying {}", pin.display()), &e))?;
+        if prog.is_some_and(|p| p != pname) {
+            continue;
+        }
+        if want.contains(&info.prog_type.as_str()) {
+            candidates.push((pname, fd, info.id));
+        } else {
+            others.push(format!("{pname} ({})", info.prog_type));
+        }
+    }
+    let fail = |e: X0Error| -> Result<ProgHandle, X0Error> {
+        if loaded_now {
+            let _ = state::remove_tree(&dir);
+        }
+        Err(e)
+    };
+    match candidates.len() {
+        1 => {
+            let (pname, fd, id) = candidates.pop().expect("one candidate");
+            Ok(ProgHandle {
+                fd,
+                id,
+                name: pname,
+                object,
+                object_dir: dir,
+                loaded_now,
+            })
+        }
+        0 => fail(
+            X0Error::new(
+                ErrorKind::Usage,
+                match prog {
+                    Some(p) if others.is_empty() => {
+                        format!("object {object} has no program named {p}")
+                    }
+                    _ => format!(
+                        "object {object} has no {what} program{}",
+                        if others.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" (it has {})", others.join(", "))
+                        }
+                    ),
+                },
+            )
+            .hint(format!(
+                "attach {what} needs a program of type {}",
+                want.join(" or ")
+            )),
+        ),
+        _ => fail(
+            X0Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "object {object} has several {what} programs: {}",
+                    candidates
+                        .iter()
+                        .map(|c| c.0.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .hint(format!("pick one with --prog {object}:PROGRAM")),
+        ),
+    }
+}
+
+/// Every attachment record in the store, with the object that owns it.
+pub fn all_records(store: &state::Store) -> Vec<(String, Record, PathBuf)> {
+    let mut v = Vec::new();
+    for obj in store.names() {
+        for (name, path) in state::entries(&store.dir(&obj).join("links")) {
+            if let Some(r) = Record::parse(&name) {
+                v.push((obj.clone(), r, path));
+            }
+        }
+    }
+    v
+}
+
+/// Pin an attachment record in the owning object's links/ directory.
+pub fn pin_record(h: &ProgHandle, rec: &Record, fd: BorrowedFd<'_>) -> Result<PathBuf, X0Error> {
+    let links = h.object_dir.join("links");
+    fs::create_dir_all(&links)
+        .map_err(|e| X0Error::os(format!("creating {}", links.display()), &e))?;
+    let path = links.join(rec.file_name());
+    kernel::obj_pin(fd, &path).map_err(|e| {
+        if e.raw_os_error() == Some(libc::EEXIST) {
+            X0Error::new(
+                ErrorKind::Conflict,
+                format!(
+                    "{} is already recorded as attached ({})",
+                    rec.describe(),
+                    path.display()
+                ),
+            )
+        } else {
+            X0Error::os(format!("pinning {}", path.display()), &e)
+        }
+    })?;
+    Ok(path)
+}
+
+/// An interface by name, through the kernel. Unknown names get the nearest existing ones.
+pub fn resolve_iface(name: &str) -> Result<netlink::Link, X0Error> {
+    if let Some(l) = netlink::get_link(name).map_err(nl_err)? {
+        return Ok(l);
+    }
+    let links = netlink::list_links().map_err(nl_err)?;
+    let mut names: Vec<(usize, String)> = links
+        .iter()
+        .map(|l| (edit_distance(name, &l.name), l.name.clone()))
+        .collect();
+    names.sort();
+    let near: Vec<String> = names.iter().take(4).map(|(_, n)| n.clone()).collect();
+    Err(X0Error::new(
+        ErrorKind::NotFound,
+        format!("no interface named {name} in this network namespace"),
+    )
+    .errno(libc::ENODEV)
+    .hint(format!(
+        "interfaces here: {}{}",
+        near.join(", "),
+        if links.len() > near.len() {
+            ", …"
+        } else {
+            ""
+        }
+    )))
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// `--netns PATH|NAME`: switch only the network namespace of this (single-threaded) process.
+pub fn enter_netns(spec: &str) -> Result<(), X0Error> {
+    let path = if spec.contains('/') {
+        PathBuf::from(spec)
+    } else {
+        PathBuf::from("/run/netns").join(spec)
+    };
+    let f = fs::File::open(&path).map_err(|e| {
+        X0Error::new(
+            ErrorKind::NotFound,
+            format!(
+                "network namespace {spec}: cannot open {}: {e}",
+                path.display()
+            ),
+        )
+        .hint("give a name from `ip netns list` or a path such as /proc/PID/ns/net")
+    })?;
+    // SAFETY: valid fd; x0bpf has no other threads at this point.
+    if unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
+        return Err(X0Error::os(
+            format!("entering network namespace {}", path.display()),
+            &io::Error::last_os_error(),
+        ));
+    }
+    Ok(())
+}
+
+/// `ip netns exec` gives x0bpf a private mount namespace with /sys remounted: a bpffs mounted
+/// there dies with the process, and with it every pinned link — the program would silently
+/// detach. Detect it and pin in the host's mount namespace instead (network namespace kept).
+/// Returns a note for the report when it did so.
+pub fn escape_private_mount_ns(bpffs: &Path) -> Result<Option<String>, X0Error> {
+    use std::os::unix::fs::MetadataExt;
+    if kernel::is_bpffs(bpffs) {
+        return Ok(None);
+    }
+    let mine = fs::metadata("/proc/self/ns/mnt").map(|m| m.ino()).ok();
+    let init = fs::metadata("/proc/1/ns/mnt").map(|m| m.ino()).ok();
+    if mine.is_none() || init.is_none() || mine == init {
+        return Ok(None);
+    }
+    let host_bpffs = Path::new("/proc/1/root").join(bpffs.strip_prefix("/").unwrap_or(bpffs));
+    if !kernel::is_bpffs(&host_bpffs) && !host_bpffs.is_dir() {
+        return Ok(None);
+    }
+    let f = fs::File::open("/proc/1/ns/mnt")
+        .map_err(|e| X0Error::os("opening the host mount namespace", &e))?;
+    // SAFETY: valid fd; single-threaded, so changing the mount namespace is allowed.
+    if unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNS) } != 0 {
+        let e = io::Error::last_os_error();
+        return Err(X0Error::new(
+            ErrorKind::Unsupported,
+            format!(
+                "{} is not mounted in this private mount namespace (`ip netns exec`?), and entering the host's failed: {e}",
+                bpffs.display()
+            ),
+        )
+        .hint("pins made here would vanish with this process: run `x0bpf --netns NAME …` or `nsenter --net=/run/netns/NAME x0bpf …` instead"));
+    }
+    Ok(Some(format!(
+        "running in a private mount namespace (ip netns exec): pinned in the host's bpffs at {} so the attachment persists",
+        bpffs.display()
+    )))
+}

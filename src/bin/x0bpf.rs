@@ -1,0 +1,101 @@
+//! x0bpf's entry point: parse, dispatch, turn errors into the documented exit codes.
+use std::io::ErrorKind as IoKind;
+use std::process::ExitCode;
+
+use clap::Parser;
+use x0bpf::cli::{Cli, Command};
+use x0bpf::error::{classify, ErrorKind, X0Error};
+use x0bpf::output::{emit, emit_error, Format};
+use x0bpf::{cmd, libbpf_log, Ctx};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => return usage_error(e),
+    };
+    let g = &cli.global;
+    let ctx = Ctx {
+        fmt: Format {
+            json: g.json || g.pretty,
+            pretty: g.pretty,
+        },
+        bpffs: g.bpffs.clone(),
+        nomount: g.nomount,
+        verbose: g.verbose > 0,
+    };
+    libbpf_log::init(ctx.verbose);
+
+    let res: anyhow::Result<i32> = match &cli.command {
+        Command::Objects(a) => cmd::objects::run(a).and_then(|r| show("objects", &r, &ctx)),
+        Command::Inspect(a) => cmd::inspect::run(a).and_then(|r| show("inspect", &r, &ctx)),
+        Command::Load(a) => cmd::load::run(a, &ctx).and_then(|r| show("load", &r, &ctx)),
+        Command::Unload(a) => cmd::unload::run(a, &ctx).and_then(|r| show("unload", &r, &ctx)),
+        Command::List(a) => cmd::list::run(a, &ctx).and_then(|r| show("list", &r, &ctx)),
+        Command::Completions(a) => cmd::completions::run(a).map(|_| 0),
+        Command::Man(a) => cmd::man::run(a).map(|_| 0),
+    };
+    match res {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => {
+            // A closed pipe (`x0bpf … | head`) is the reader's choice, not an error.
+            if is_broken_pipe(&e) {
+                return ExitCode::SUCCESS;
+            }
+            let err = classify(&e);
+            emit_error(&err, ctx.fmt);
+            ExitCode::from(err.kind.exit_code() as u8)
+        }
+    }
+}
+
+fn show<T: x0bpf::output::Report>(name: &str, r: &T, ctx: &Ctx) -> anyhow::Result<i32> {
+    emit(name, r, ctx.fmt)?;
+    Ok(r.exit_code())
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == IoKind::BrokenPipe)
+    })
+}
+
+/// clap's own errors keep clap's format, except under --json where scripts expect JSON.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind as C;
+    if matches!(
+        e.kind(),
+        C::DisplayHelp | C::DisplayVersion | C::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::from(if e.kind() == C::DisplayHelpOnMissingArgumentOrSubcommand {
+            2
+        } else {
+            0
+        });
+    }
+    let json = std::env::args().skip(1).any(|a| {
+        a == "--json"
+            || a == "--pretty"
+            || (a.starts_with('-') && !a.starts_with("--") && (a.contains('j') || a.contains('p')))
+    });
+    if json {
+        let msg = e.to_string();
+        let first = msg
+            .lines()
+            .next()
+            .unwrap_or("invalid usage")
+            .trim_start_matches("error: ");
+        let err = X0Error::new(ErrorKind::Usage, first).hint("see `x0bpf --help`");
+        emit_error(
+            &err,
+            Format {
+                json: true,
+                pretty: false,
+            },
+        );
+    } else {
+        let _ = e.print();
+    }
+    ExitCode::from(ErrorKind::Usage.exit_code() as u8)
+}

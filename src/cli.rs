@@ -1,0 +1,66 @@
+//! The command line, as data. Kept in the library so `completions` and `man` are generated
+//! from the same definition the binary parses.
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::cmd;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "x0bpf",
+    version,
+    about = "Take an eBPF object from ELF file to running kernel program and back",
+    long_about = "x0bpf inspects, validates, loads, pins and attaches eBPF objects (files or the \
+                  ones embedded in the binary), and shows what they do. Every command prints a \
+                  table, or versioned JSON with --json.",
+    after_help = "Exit codes: 0 ok, 1 check failed, 2 usage or I/O, 3 invalid object, \
+                  4 permission, 5 unsupported by this kernel, 6 kernel refused, 7 not found, \
+                  8 conflict (already attached/taken), 9 not attached/loaded, 10 internal."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// Print JSON (one document on stdout; errors too)
+    #[arg(short = 'j', long, global = true)]
+    pub json: bool,
+    /// Print pretty JSON (implies --json)
+    #[arg(short = 'p', long, global = true)]
+    pub pretty: bool,
+    /// Root of the BPF filesystem where x0bpf pins objects
+    #[arg(long, global = true, value_name = "DIR", default_value = "/sys/fs/bpf")]
+    pub bpffs: PathBuf,
+    /// Never mount bpffs or tracefs; fail saying what is missing instead
+    #[arg(short = 'n', long, global = true)]
+    pub nomount: bool,
+    /// Show libbpf's and the verifier's log on stderr
+    #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the BPF objects embedded in this binary
+    Objects(cmd::objects::Args),
+    /// Read a BPF ELF object without loading it: sections, programs, maps, BTF, CO-RE
+    Inspect(cmd::inspect::Args),
+    /// Load every program and map of an object and pin them in bpffs
+    Load(cmd::load::Args),
+    /// Detach, unpin and release an object loaded by x0bpf
+    Unload(cmd::unload::Args),
+    /// What x0bpf has loaded and attached (--all: everything in the kernel)
+    #[command(alias = "show")]
+    List(cmd::list::Args),
+    /// Print a shell completion script
+    #[command(hide = true)]
+    Completions(cmd::completions::Args),
+    /// Write man pages (one per subcommand) into a directory
+    #[command(hide = true)]
+    Man(cmd::man::Args),
+}

@@ -1,0 +1,8 @@
+//! One module per subcommand: an `Args` struct and a `run` that returns a report.
+pub mod completions;
+pub mod inspect;
+pub mod list;
+pub mod load;
+pub mod man;
+pub mod objects;
+pub mod unload;

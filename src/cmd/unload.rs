@@ -1,0 +1,145 @@
+//! `x0bpf unload NAME`: detach what x0bpf attached for this object, unpin everything, and
+//! check by id that the kernel really released it.
+use std::io::{self, Write};
+use std::os::fd::AsFd;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::attach;
+use crate::error::{ErrorKind, X0Error};
+use crate::kernel::{self, ObjKind};
+use crate::output::Report;
+use crate::state::{self, Store, StoreArgs};
+use crate::Ctx;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Name the object was loaded under (see `x0bpf list`)
+    pub name: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Serialize, Default)]
+pub struct UnloadReport {
+    pub name: String,
+    pub detached: Vec<attach::Detached>,
+    pub released_programs: Vec<u32>,
+    pub released_maps: Vec<u32>,
+    /// Objects still alive after unpinning: something else holds them (another process's fd,
+    /// another pin, an attachment made by another tool).
+    pub still_held: Vec<Held>,
+}
+
+#[derive(Serialize)]
+pub struct Held {
+    pub kind: &'static str,
+    pub id: u32,
+    pub name: String,
+}
+
+pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
+    state::check_name("object name", &args.name)?;
+    let store = Store::open(ctx, &args.store)?;
+    let dir = store.dir(&args.name);
+    if !dir.is_dir() {
+        let loaded = store.names();
+        return Err(X0Error::new(
+            ErrorKind::NotAttached,
+            format!(
+                "no object named {} is loaded under {}",
+                args.name,
+                store.base.display()
+            ),
+        )
+        .hint(if loaded.is_empty() {
+            "nothing is loaded (see `x0bpf list`)".to_string()
+        } else {
+            format!("loaded: {}", loaded.join(", "))
+        })
+        .into());
+    }
+    let mut report = UnloadReport {
+        name: args.name.clone(),
+        ..Default::default()
+    };
+
+    // Attachments first, so no program is left running with its pins gone.
+    report.detached = attach::release_all(&dir)?;
+
+    // Remember what the pins refer to, then unpin.
+    let mut ids = Vec::new();
+    for (sub, kind) in [("progs", ObjKind::Prog), ("maps", ObjKind::Map)] {
+        for (name, pin) in state::entries(&dir.join(sub)) {
+            if let Ok(fd) = kernel::obj_get(&pin) {
+                let id = match kind {
+                    ObjKind::Prog => kernel::prog_info(fd.as_fd()).map(|i| i.id),
+                    _ => kernel::map_info(fd.as_fd()).map(|i| i.id),
+                };
+                if let Ok(id) = id {
+                    ids.push((kind, id, name));
+                }
+            }
+        }
+    }
+    state::remove_tree(&dir)
+        .map_err(|e| X0Error::os(format!("unpinning {}", dir.display()), &e))?;
+
+    // The kernel frees programs and maps asynchronously (RCU): give it a moment.
+    let deadline = Instant::now() + Duration::from_secs(3);
+    loop {
+        let alive: Vec<&(ObjKind, u32, String)> = ids
+            .iter()
+            .filter(|(k, id, _)| kernel::id_exists(*k, *id))
+            .collect();
+        if alive.is_empty() || Instant::now() > deadline {
+            for (k, id, name) in &ids {
+                let held = alive.iter().any(|(k2, id2, _)| k2 == k && id2 == id);
+                match (held, k) {
+                    (true, _) => report.still_held.push(Held {
+                        kind: if *k == ObjKind::Prog {
+                            "program"
+                        } else {
+                            "map"
+                        },
+                        id: *id,
+                        name: name.clone(),
+                    }),
+                    (false, ObjKind::Prog) => report.released_programs.push(*id),
+                    (false, _) => report.released_maps.push(*id),
+                }
+            }
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(report)
+}
+
+impl Report for UnloadReport {
+    fn render(&self, out: &mut dyn Write) -> io::Result<()> {
+        for d in &self.detached {
+            writeln!(out, "detached {} ({})", d.attachment, d.how)?;
+        }
+        writeln!(
+            out,
+            "unloaded {}: released {} program(s) and {} map(s)",
+            self.name,
+            self.released_programs.len(),
+            self.released_maps.len()
+        )?;
+        for h in &self.still_held {
+            writeln!(
+                out,
+                "still held by someone else: {} {} (id {}) — see `bpftool {} show id {}`",
+                h.kind,
+                h.name,
+                h.id,
+                if h.kind == "program" { "prog" } else { "map" },
+                h.id
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,33 @@
+//! x0bpf: take an eBPF object from ELF file to running kernel program and back.
+//!
+//! Layout: `cli` (clap definitions), `cmd/*` (one file per subcommand: args + `run` returning
+//! a report), `output` (tables and JSON from the same report), `elf`/`btf`/`helpers` (reading
+//! objects), `objects` (files and embedded objects), kernel-facing layers beside them.
+pub mod attach;
+pub mod btf;
+pub mod cli;
+pub mod cmd;
+pub mod elf;
+pub mod error;
+pub mod helpers;
+pub mod kernel;
+pub mod libbpf_log;
+pub mod loader;
+pub mod netlink;
+pub mod objects;
+pub mod output;
+pub mod state;
+pub mod xdp;
+
+pub use error::{ErrorKind, X0Error};
+
+use std::path::PathBuf;
+
+/// Options every command sees.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub fmt: output::Format,
+    pub bpffs: PathBuf,
+    pub nomount: bool,
+    pub verbose: bool,
+}

@@ -1,0 +1,478 @@
+//! Loading objects into the kernel with libbpf-rs, and pinning them all-or-nothing.
+use std::os::fd::AsFd;
+use std::path::{Path, PathBuf};
+
+use libbpf_rs::{MapCore, ObjectBuilder, OpenObject};
+use serde::Serialize;
+
+use crate::elf::{self, ParsedObject};
+use crate::error::{ErrorKind, X0Error};
+use crate::kernel;
+use crate::libbpf_log;
+use crate::objects::ObjectSource;
+use crate::state::{self, Store};
+
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub name: Option<String>,
+    pub reuse_maps: bool,
+    pub replace: bool,
+    /// `--set VAR=VALUE` for `.rodata` variables.
+    pub sets: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadedProg {
+    pub name: String,
+    pub id: u32,
+    pub prog_type: String,
+    pub pin: PathBuf,
+    pub verified_insns: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LoadedMap {
+    pub name: String,
+    pub id: u32,
+    pub map_type: String,
+    pub pin: PathBuf,
+    pub reused: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Loaded {
+    pub name: String,
+    pub origin: String,
+    pub dir: PathBuf,
+    pub programs: Vec<LoadedProg>,
+    pub maps: Vec<LoadedMap>,
+    pub replaced: bool,
+}
+
+/// The errno behind a libbpf-rs error, when there is one.
+pub fn libbpf_errno(e: &libbpf_rs::Error) -> Option<i32> {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cur {
+        if let Some(io) = c.downcast_ref::<std::io::Error>() {
+            if let Some(n) = io.raw_os_error() {
+                return Some(n);
+            }
+        }
+        cur = c.source();
+    }
+    None
+}
+
+/// The verifier's own words from libbpf's log: the last lines of the program load log.
+pub fn verifier_tail(lines: &[String], keep: usize) -> Vec<String> {
+    let start = lines
+        .iter()
+        .rposition(|l| l.contains("-- BEGIN PROG LOAD LOG --"))
+        .map(|i| i + 1);
+    let end = lines
+        .iter()
+        .rposition(|l| l.contains("-- END PROG LOAD LOG --"))
+        .unwrap_or(lines.len());
+    let body: Vec<String> = match start {
+        Some(s) if s <= end => lines[s..end].to_vec(),
+        _ => lines
+            .iter()
+            .filter(|l| l.starts_with("libbpf:"))
+            .cloned()
+            .collect(),
+    };
+    let body: Vec<String> = body
+        .into_iter()
+        .map(|l| l.trim().to_string())
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with("processed ") && !l.starts_with("verification time")
+        })
+        .collect();
+    body[body.len().saturating_sub(keep)..].to_vec()
+}
+
+/// A failed load: say why in the kernel's and libbpf's words.
+pub fn load_error(what: &str, e: &libbpf_rs::Error, log: &[String]) -> X0Error {
+    let errno = libbpf_errno(e);
+    let tail = verifier_tail(log, 6);
+    let mut msg = format!("{what}: {e}");
+    if !tail.is_empty() {
+        msg.push_str(" — ");
+        msg.push_str(&tail.join(" | "));
+    }
+    let mut err = X0Error::new(
+        match errno {
+            Some(libc::EPERM) | Some(libc::EACCES) if !kernel::is_root() => ErrorKind::Permission,
+            _ => ErrorKind::Kernel,
+        },
+        msg,
+    );
+    if let Some(n) = errno {
+        err = err.errno(n);
+    }
+    if err.kind == ErrorKind::Permission {
+        err = err.hint(crate::error::PERMISSION_HINT);
+    } else if log.iter().any(|l| l.contains("BEGIN PROG LOAD LOG")) {
+        err = err.hint("the verifier rejected a program: run with -v for the whole log, or `x0bpf validate --verify`");
+    } else if errno == Some(libc::EPERM) {
+        err = err.hint("the kernel refused with EPERM: lockdown, or a program type this kernel only allows with more privilege (fentry/kprobe under lockdown=integrity)");
+    }
+    err
+}
+
+/// Refuse what can never load here, with a precise reason, before libbpf says something vaguer.
+pub fn precheck(parsed: &ParsedObject) -> Result<(), X0Error> {
+    let info = &parsed.info;
+    if !info.elf.native_endian {
+        return Err(X0Error::new(
+            ErrorKind::InvalidObject,
+            format!(
+                "{} is a {}-endian BPF object; this machine runs {}-endian BPF",
+                info.source,
+                info.elf.endianness,
+                if cfg!(target_endian = "big") {
+                    "big"
+                } else {
+                    "little"
+                }
+            ),
+        )
+        .hint("rebuild with `clang -target bpf` (host byte order) instead of bpfeb/bpfel"));
+    }
+    if info.programs.is_empty() {
+        return Err(X0Error::new(
+            ErrorKind::InvalidObject,
+            format!("{} contains no BPF programs", info.source),
+        ));
+    }
+    if info.maps.iter().any(|m| m.definition == "legacy") {
+        return Err(X0Error::new(
+            ErrorKind::InvalidObject,
+            format!(
+                "{} defines maps in the legacy `maps` section, which libbpf 1.x no longer loads",
+                info.source
+            ),
+        )
+        .hint("declare maps BTF-style: `struct { __uint(type, …); … } m SEC(\".maps\");` and compile with -g"));
+    }
+    Ok(())
+}
+
+/// Open an object with libbpf, apply `--set` values. The caller loads it.
+pub fn open(
+    src: &ObjectSource,
+    parsed: &ParsedObject,
+    name: &str,
+    sets: &[(String, String)],
+) -> Result<OpenObject, X0Error> {
+    let mut builder = ObjectBuilder::default();
+    builder
+        .name(name)
+        .map_err(|e| X0Error::new(ErrorKind::Usage, format!("object name {name}: {e}")))?;
+    libbpf_log::clear();
+    let mut open = builder.open_memory(&src.bytes).map_err(|e| {
+        let log = libbpf_log::take();
+        let mut err = load_error(&format!("libbpf cannot open {}", src.origin), &e, &log);
+        err.kind = ErrorKind::InvalidObject;
+        err
+    })?;
+    for (var, value) in sets {
+        set_rodata(&mut open, parsed, var, value)?;
+    }
+    Ok(open)
+}
+
+/// `--set VAR=VALUE`: write a `.rodata` variable's initial value, typed from BTF.
+fn set_rodata(
+    open: &mut OpenObject,
+    parsed: &ParsedObject,
+    var: &str,
+    value: &str,
+) -> Result<(), X0Error> {
+    let settable: Vec<&elf::GlobalVar> =
+        parsed.info.globals.iter().filter(|g| g.read_only).collect();
+    let Some(g) = settable.iter().find(|g| g.name == var) else {
+        let names: Vec<&str> = settable.iter().map(|g| g.name.as_str()).collect();
+        return Err(X0Error::new(
+            ErrorKind::NotFound,
+            format!(
+                "--set {var}: no such .rodata variable in {}",
+                parsed.info.source
+            ),
+        )
+        .hint(if names.is_empty() {
+            "this object has no settable (const volatile) variables".to_string()
+        } else {
+            format!("settable variables: {}", names.join(", "))
+        }));
+    };
+    let bytes = encode_value(parsed, g, value)?;
+    let sec = g.section.clone();
+    for mut m in open.maps_mut() {
+        let mname = m.name().to_string_lossy().into_owned();
+        if !mname.ends_with(&sec) {
+            continue;
+        }
+        let Some(buf) = m.initial_value_mut() else {
+            continue;
+        };
+        let off = g.offset as usize;
+        let Some(dst) = buf.get_mut(off..off + bytes.len()) else {
+            return Err(X0Error::new(
+                ErrorKind::InvalidObject,
+                format!("--set {var}: variable lies outside {sec}"),
+            ));
+        };
+        dst.copy_from_slice(&bytes);
+        return Ok(());
+    }
+    Err(X0Error::new(
+        ErrorKind::InvalidObject,
+        format!("--set {var}: libbpf has no {sec} map for this object"),
+    ))
+}
+
+fn encode_value(
+    parsed: &ParsedObject,
+    g: &elf::GlobalVar,
+    value: &str,
+) -> Result<Vec<u8>, X0Error> {
+    let size = g.size as usize;
+    let ty = g.type_name.clone().unwrap_or_default();
+    let bad = |why: &str| {
+        X0Error::new(
+            ErrorKind::Usage,
+            format!("--set {}={value}: {why} (type {ty}, {size} bytes)", g.name),
+        )
+    };
+    let is_char_array = ty.contains("char[") || ty.contains("char [");
+    if is_char_array {
+        if value.len() >= size {
+            return Err(bad("string too long"));
+        }
+        let mut v = value.as_bytes().to_vec();
+        v.resize(size, 0);
+        return Ok(v);
+    }
+    let signed = parsed
+        .btf
+        .as_ref()
+        .map(|_| {
+            !ty.contains("unsigned")
+                && !ty.starts_with("u")
+                && !ty.contains("bool")
+                && !ty.starts_with("__u")
+        })
+        .unwrap_or(false);
+    let parsed_v: i128 = match value {
+        "true" => 1,
+        "false" => 0,
+        v if v.starts_with("0x") || v.starts_with("0X") => {
+            i128::from_str_radix(&v[2..], 16).map_err(|_| bad("not a number"))?
+        }
+        v => v.parse::<i128>().map_err(|_| bad("not a number"))?,
+    };
+    if !(1..=8).contains(&size) {
+        return Err(bad("only integers, booleans and char arrays can be set"));
+    }
+    let bits = size as u32 * 8;
+    let (min, max) = if signed {
+        (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+    } else {
+        (0, (1i128 << bits) - 1)
+    };
+    if parsed_v < min || parsed_v > max {
+        return Err(bad(&format!("out of range {min}..={max}")));
+    }
+    let le = (parsed_v as u64).to_le_bytes();
+    let ne = if cfg!(target_endian = "big") {
+        (parsed_v as u64).to_be_bytes()[8 - size..].to_vec()
+    } else {
+        le[..size].to_vec()
+    };
+    Ok(ne)
+}
+
+/// Load an object and pin every program and map under `<base>/<name>/`. All or nothing: pins
+/// are made in a staging directory that is renamed into place only when everything worked.
+pub fn load_and_pin(
+    store: &Store,
+    src: &ObjectSource,
+    opts: &LoadOptions,
+) -> Result<Loaded, X0Error> {
+    let name = opts.name.clone().unwrap_or_else(|| src.name.clone());
+    state::check_name("object name", &name)?;
+    let parsed = elf::parse(&src.bytes, &src.origin)?;
+    precheck(&parsed)?;
+    store.ensure_base()?;
+    let dir = store.dir(&name);
+    let exists = dir.exists();
+    if exists && !opts.replace && !opts.reuse_maps {
+        return Err(X0Error::new(
+            ErrorKind::Conflict,
+            format!("an object named {name} is already loaded ({})", dir.display()),
+        )
+        .hint(format!(
+            "pass --replace to swap it, --reuse-maps to reload it keeping its maps, or `x0bpf unload {name}`"
+        )));
+    }
+    if exists && !state::entries(&dir.join("links")).is_empty() {
+        return Err(X0Error::new(
+            ErrorKind::Conflict,
+            format!("{name} is attached; it cannot be replaced while attached"),
+        )
+        .hint(format!(
+            "`x0bpf detach` it first, or load under another --name"
+        )));
+    }
+
+    let mut open = open(src, &parsed, &name, &opts.sets)?;
+
+    // Reuse pinned maps: check the definition first, so a mismatch is a clear error and not
+    // libbpf's EINVAL.
+    let mut reused = Vec::new();
+    if opts.reuse_maps && exists {
+        for mut m in open.maps_mut() {
+            let mname = m.name().to_string_lossy().into_owned();
+            let pin = dir.join("maps").join(&mname);
+            if !pin.exists() {
+                continue;
+            }
+            let fd = kernel::obj_get(&pin)
+                .map_err(|e| X0Error::os(format!("opening pinned map {}", pin.display()), &e))?;
+            let have = kernel::map_info(fd.as_fd())
+                .map_err(|e| X0Error::os(format!("querying pinned map {}", pin.display()), &e))?;
+            let want_type = crate::elf::map_type_name(m.map_type() as u32);
+            let mismatch = [
+                ("type", have.map_type.clone(), want_type),
+                (
+                    "key size",
+                    have.key_size.to_string(),
+                    m.key_size().to_string(),
+                ),
+                (
+                    "value size",
+                    have.value_size.to_string(),
+                    m.value_size().to_string(),
+                ),
+                (
+                    "max entries",
+                    have.max_entries.to_string(),
+                    m.max_entries().to_string(),
+                ),
+            ]
+            .into_iter()
+            .filter(|(_, a, b)| a != b)
+            .map(|(what, a, b)| format!("{what} {a} pinned vs {b} in the object"))
+            .collect::<Vec<_>>();
+            if !mismatch.is_empty() {
+                return Err(X0Error::new(
+                    ErrorKind::Conflict,
+                    format!("cannot reuse pinned map {mname}: {}", mismatch.join(", ")),
+                )
+                .hint(format!("reload without --reuse-maps (after `x0bpf unload {name}`), or keep the map definition unchanged")));
+            }
+            m.reuse_fd(fd.as_fd()).map_err(|e| {
+                X0Error::new(
+                    ErrorKind::Kernel,
+                    format!("reusing pinned map {mname}: {e}"),
+                )
+            })?;
+            reused.push(mname);
+        }
+    }
+
+    libbpf_log::clear();
+    let obj = open.load().map_err(|e| {
+        let log = libbpf_log::take();
+        load_error(&format!("loading {} failed", src.origin), &e, &log)
+    })?;
+
+    // Pin into a staging directory, then move it into place.
+    let staging = store
+        .base
+        .join(format!(".staging-{name}-{}", std::process::id()));
+    let result = (|| -> Result<Loaded, X0Error> {
+        let mk = |p: &Path| {
+            std::fs::create_dir_all(p)
+                .map_err(|e| X0Error::os(format!("creating {}", p.display()), &e))
+        };
+        mk(&staging.join("progs"))?;
+        mk(&staging.join("maps"))?;
+        let mut programs = Vec::new();
+        for p in obj.progs() {
+            let pname = p.name().to_string_lossy().into_owned();
+            let pin = staging.join("progs").join(&pname);
+            kernel::obj_pin(p.as_fd(), &pin)
+                .map_err(|e| X0Error::os(format!("pinning program {pname}"), &e))?;
+            let info = kernel::prog_info(p.as_fd())
+                .map_err(|e| X0Error::os(format!("querying program {pname}"), &e))?;
+            programs.push(LoadedProg {
+                name: pname.clone(),
+                id: info.id,
+                prog_type: info.prog_type,
+                pin: dir.join("progs").join(&pname),
+                verified_insns: info.verified_insns,
+            });
+        }
+        let mut maps = Vec::new();
+        for m in obj.maps() {
+            let mname = m.name().to_string_lossy().into_owned();
+            let pin = staging.join("maps").join(&mname);
+            kernel::obj_pin(m.as_fd(), &pin)
+                .map_err(|e| X0Error::os(format!("pinning map {mname}"), &e))?;
+            let info = kernel::map_info(m.as_fd())
+                .map_err(|e| X0Error::os(format!("querying map {mname}"), &e))?;
+            maps.push(LoadedMap {
+                reused: reused.contains(&mname),
+                name: mname.clone(),
+                id: info.id,
+                map_type: info.map_type,
+                pin: dir.join("maps").join(&mname),
+            });
+        }
+        let mut replaced = false;
+        if exists {
+            // Move the old object aside, the new one in, then drop the old pins. Its maps live
+            // on where --reuse-maps took them over.
+            let old = store
+                .base
+                .join(format!(".old-{name}-{}", std::process::id()));
+            std::fs::rename(&dir, &old)
+                .map_err(|e| X0Error::os(format!("moving {} aside", dir.display()), &e))?;
+            if let Err(e) = std::fs::rename(&staging, &dir) {
+                let _ = std::fs::rename(&old, &dir);
+                return Err(X0Error::os(
+                    format!("moving new pins to {}", dir.display()),
+                    &e,
+                ));
+            }
+            let _ = state::remove_tree(&old);
+            replaced = true;
+        } else if let Err(e) = std::fs::rename(&staging, &dir) {
+            let err = if e.raw_os_error() == Some(libc::ENOTEMPTY)
+                || e.raw_os_error() == Some(libc::EEXIST)
+            {
+                X0Error::new(
+                    ErrorKind::Conflict,
+                    format!("an object named {name} appeared while loading (another x0bpf?)"),
+                )
+            } else {
+                X0Error::os(format!("moving pins to {}", dir.display()), &e)
+            };
+            return Err(err);
+        }
+        Ok(Loaded {
+            name: name.clone(),
+            origin: src.origin.clone(),
+            dir: dir.clone(),
+            programs,
+            maps,
+            replaced,
+        })
+    })();
+    if result.is_err() {
+        let _ = state::remove_tree(&staging);
+    }
+    result
+}

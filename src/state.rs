@@ -1,0 +1,149 @@
+//! Where x0bpf keeps what it loaded: ordinary bpffs pins, one directory per object.
+//!
+//! ```text
+//! <bpffs>/x0bpf/<name>/progs/<program>     pinned programs
+//! <bpffs>/x0bpf/<name>/maps/<map>          pinned maps
+//! <bpffs>/x0bpf/<name>/links/<attachment>  pinned bpf_links (attach)
+//! ```
+//! The kernel is the only source of truth: nothing else is stored, so `bpftool` reads the same
+//! pins and a crash can leave nothing that disagrees with the kernel.
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use crate::error::{ErrorKind, X0Error};
+use crate::kernel;
+use crate::Ctx;
+
+pub const DEFAULT_BASE: &str = "x0bpf";
+
+/// The directory that holds one subdirectory per loaded object.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub root: PathBuf,
+    pub base: PathBuf,
+}
+
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct StoreArgs {
+    /// Directory (inside the bpffs root) holding x0bpf's objects [default: <bpffs>/x0bpf]
+    #[arg(long, value_name = "DIR")]
+    pub pin_dir: Option<PathBuf>,
+}
+
+impl Store {
+    /// Resolve and confine the pin directory to the bpffs root, mounting bpffs if allowed.
+    pub fn open(ctx: &Ctx, args: &StoreArgs) -> Result<Store, X0Error> {
+        kernel::ensure_bpffs(&ctx.bpffs, ctx.nomount)?;
+        let root = ctx.bpffs.clone();
+        let rel = match &args.pin_dir {
+            None => PathBuf::from(DEFAULT_BASE),
+            Some(p) if p.is_absolute() => match p.strip_prefix(&root) {
+                Ok(r) => r.to_path_buf(),
+                Err(_) => {
+                    return Err(X0Error::new(
+                        ErrorKind::Usage,
+                        format!(
+                            "--pin-dir {} is outside the BPF filesystem root {}",
+                            p.display(),
+                            root.display()
+                        ),
+                    )
+                    .hint("give a directory under the bpffs root, or a relative one"))
+                }
+            },
+            Some(p) => p.clone(),
+        };
+        for c in rel.components() {
+            if !matches!(c, Component::Normal(_)) {
+                return Err(X0Error::new(
+                    ErrorKind::Usage,
+                    format!("--pin-dir {} must not contain `..` or `.`", rel.display()),
+                )
+                .hint("give a plain relative path such as `x0bpf` or `team/x0bpf`"));
+            }
+        }
+        let base = root.join(&rel);
+        if base.exists() && !kernel::is_bpffs(&base) {
+            return Err(X0Error::new(
+                ErrorKind::Usage,
+                format!("{} is not on a BPF filesystem", base.display()),
+            ));
+        }
+        Ok(Store { root, base })
+    }
+
+    pub fn ensure_base(&self) -> Result<(), X0Error> {
+        fs::create_dir_all(&self.base)
+            .map_err(|e| X0Error::os(format!("creating {}", self.base.display()), &e))
+    }
+
+    pub fn dir(&self, name: &str) -> PathBuf {
+        self.base.join(name)
+    }
+
+    /// Names of loaded objects (directories not starting with '.', which are in-flight loads).
+    pub fn names(&self) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(&self.base)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .filter(|e| e.path().is_dir())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| !n.starts_with('.'))
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+}
+
+/// Object and pin names become path components: keep them to a safe alphabet.
+pub fn check_name(what: &str, name: &str) -> Result<(), X0Error> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with('.')
+        && !name.starts_with('-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+        && name != "."
+        && name != "..";
+    if ok {
+        Ok(())
+    } else {
+        Err(X0Error::new(
+            ErrorKind::Usage,
+            format!("invalid {what} {name:?}: use 1-64 letters, digits, '_', '-' or '.', not starting with '.' or '-'"),
+        ))
+    }
+}
+
+/// Entries of a pin subdirectory (progs/maps/links), sorted, as (name, path).
+pub fn entries(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut v: Vec<(String, PathBuf)> = fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// Remove a pin tree bottom-up. Unlinking a pin drops the kernel's reference; the object goes
+/// away when nothing else holds it.
+pub fn remove_tree(dir: &Path) -> io::Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    for (_, p) in entries(dir) {
+        if p.is_dir() {
+            remove_tree(&p)?;
+        } else {
+            fs::remove_file(&p)?;
+        }
+    }
+    fs::remove_dir(dir)
+}

@@ -1,0 +1,579 @@
+//! XDP: attach with mode auto (HW → DRV → SKB) through a pinned bpf_link, atomic replace,
+//! detach that finds the mode itself.
+use std::os::fd::{AsFd, AsRawFd};
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::attach::{self, nl_err, ProgHandle, Record};
+use crate::error::{ErrorKind, X0Error};
+use crate::kernel::{self, ObjKind};
+use crate::netlink::{self, XdpMode};
+use crate::state::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Auto,
+    Hw,
+    Drv,
+    Skb,
+}
+
+impl Mode {
+    fn flag(self) -> u32 {
+        match self {
+            Mode::Hw => netlink::XDP_FLAGS_HW_MODE,
+            Mode::Drv => netlink::XDP_FLAGS_DRV_MODE,
+            Mode::Skb => netlink::XDP_FLAGS_SKB_MODE,
+            Mode::Auto => 0,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Mode::Auto => "auto",
+            Mode::Hw => "hw",
+            Mode::Drv => "drv",
+            Mode::Skb => "skb",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attempt {
+    pub mode: &'static str,
+    pub ok: bool,
+    pub errno: Option<i32>,
+    /// The kernel's reason: errno text plus its extended ack message where it gave one.
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Current {
+    pub prog_id: u32,
+    pub name: String,
+    pub mode: Option<String>,
+    /// The loaded x0bpf object whose attachment this is, if it is ours.
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct XdpAttached {
+    pub interface: String,
+    pub ifindex: u32,
+    pub netns_inode: u64,
+    pub object: String,
+    pub program: String,
+    pub prog_id: u32,
+    pub mode: String,
+    /// "bpf_link" (pinned link) or "netlink" (program pin records it).
+    pub how: &'static str,
+    pub link_id: Option<u32>,
+    pub record: PathBuf,
+    pub attempts: Vec<Attempt>,
+    pub replaced: Option<Current>,
+    pub loaded: bool,
+    pub warnings: Vec<String>,
+}
+
+fn current(ifindex: u32, store: &Store, ns: u64) -> Result<Option<Current>, X0Error> {
+    let Some(l) = netlink::get_link_by_index(ifindex).map_err(nl_err)? else {
+        return Ok(None);
+    };
+    let Some(id) = l
+        .xdp
+        .prog_id
+        .or(l.xdp.drv_prog_id)
+        .or(l.xdp.skb_prog_id)
+        .or(l.xdp.hw_prog_id)
+    else {
+        return Ok(None);
+    };
+    let name = kernel::fd_by_id(ObjKind::Prog, id)
+        .ok()
+        .and_then(|f| kernel::prog_info(f.as_fd()).ok())
+        .map(|i| i.name)
+        .unwrap_or_default();
+    let owner = our_record(store, ifindex, ns).map(|(o, _, _)| o);
+    Ok(Some(Current {
+        prog_id: id,
+        name,
+        mode: attach::xdp_mode_name(l.xdp.mode),
+        owner,
+    }))
+}
+
+fn our_record(store: &Store, ifindex: u32, ns: u64) -> Option<(String, Record, PathBuf)> {
+    attach::all_records(store).into_iter().find(|(_, r, _)| {
+        r.kind.starts_with("xdp") && r.ifindex == Some(ifindex) && r.netns == Some(ns)
+    })
+}
+
+fn describe(c: &Current) -> String {
+    format!(
+        "program {} ({}){}{}",
+        c.prog_id,
+        if c.name.is_empty() { "?" } else { &c.name },
+        c.mode
+            .as_ref()
+            .map(|m| format!(", {m} mode"))
+            .unwrap_or_default(),
+        c.owner
+            .as_ref()
+            .map(|o| format!(", attached by x0bpf for {o}"))
+            .unwrap_or_else(|| ", attached by another tool".into())
+    )
+}
+
+fn reason(e: &netlink::NlError) -> String {
+    let mut s = std::io::Error::from_raw_os_error(e.errno).to_string();
+    if let Some(x) = &e.extack {
+        s.push_str(": ");
+        s.push_str(x);
+    }
+    s
+}
+
+pub struct AttachOptions {
+    pub mode: Mode,
+    pub replace: bool,
+    pub expect_id: Option<u32>,
+}
+
+pub fn attach(
+    store: &Store,
+    iface: &netlink::Link,
+    h: &ProgHandle,
+    opts: &AttachOptions,
+) -> Result<XdpAttached, X0Error> {
+    let ns = kernel::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
+    let mut warnings = Vec::new();
+    if !iface.up {
+        warnings.push(format!(
+            "{} is down: the program is attached but sees no packets until it is up",
+            iface.name
+        ));
+    }
+    let mut out = XdpAttached {
+        interface: iface.name.clone(),
+        ifindex: iface.ifindex,
+        netns_inode: ns,
+        object: h.object.clone(),
+        program: h.name.clone(),
+        prog_id: h.id,
+        mode: String::new(),
+        how: "bpf_link",
+        link_id: None,
+        record: PathBuf::new(),
+        attempts: Vec::new(),
+        replaced: None,
+        loaded: h.loaded_now,
+        warnings,
+    };
+
+    if let Some(cur) = current(iface.ifindex, store, ns)? {
+        if let Some(want) = opts.expect_id {
+            if want != cur.prog_id {
+                return Err(X0Error::new(
+                    ErrorKind::Conflict,
+                    format!(
+                        "{} runs XDP {}, not program {want} as --expect-id says",
+                        iface.name,
+                        describe(&cur)
+                    ),
+                )
+                .hint("someone changed it meanwhile: look with `x0bpf net` and retry"));
+            }
+        }
+        if !opts.replace {
+            if cur.name == "xdp_dispatcher" {
+                return Err(X0Error::new(
+                    ErrorKind::Conflict,
+                    format!(
+                        "{} has a libxdp multi-program dispatcher (program {}): programs there are managed by libxdp/xdp-loader",
+                        iface.name, cur.prog_id
+                    ),
+                )
+                .hint(format!(
+                    "see them with `xdp-loader status {0}`; remove them with `xdp-loader unload {0} --all`, or take the interface over with --replace",
+                    iface.name
+                )));
+            }
+            return Err(X0Error::new(
+                ErrorKind::Conflict,
+                format!("{} already has XDP {}", iface.name, describe(&cur)),
+            )
+            .errno(libc::EBUSY)
+            .hint(format!(
+                "pass --replace to swap it atomically, or `x0bpf detach xdp {}` first",
+                iface.name
+            )));
+        }
+        return replace(store, iface, h, cur, ns, out);
+    } else if let Some(want) = opts.expect_id {
+        return Err(X0Error::new(
+            ErrorKind::Conflict,
+            format!(
+                "{} has no XDP program, not program {want} as --expect-id says",
+                iface.name
+            ),
+        ));
+    }
+
+    let modes: &[Mode] = match opts.mode {
+        Mode::Auto => &[Mode::Hw, Mode::Drv, Mode::Skb],
+        Mode::Hw => &[Mode::Hw],
+        Mode::Drv => &[Mode::Drv],
+        Mode::Skb => &[Mode::Skb],
+    };
+    for &m in modes {
+        match attach::link_create(
+            h.fd.as_fd(),
+            iface.ifindex as i32,
+            libbpf_sys::BPF_XDP,
+            m.flag(),
+        ) {
+            Ok(link) => {
+                out.attempts.push(Attempt {
+                    mode: m.name(),
+                    ok: true,
+                    errno: None,
+                    reason: None,
+                });
+                let rec = Record::iface("xdp", &iface.name, iface.ifindex, ns);
+                let path = match attach::pin_record(h, &rec, link.as_fd()) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        // SAFETY: valid link fd; detach before it is dropped unpinned.
+                        unsafe { libbpf_sys::bpf_link_detach(link.as_raw_fd()) };
+                        return Err(e);
+                    }
+                };
+                out.link_id = kernel::link_info(link.as_fd()).ok().map(|i| i.id);
+                out.mode = m.name().into();
+                out.record = path;
+                return Ok(out);
+            }
+            Err(e) => {
+                let errno = e.raw_os_error().unwrap_or(0);
+                if errno == libc::EBUSY || errno == libc::EEXIST {
+                    // Lost a race: someone attached between our check and now.
+                    let cur = current(iface.ifindex, store, ns)?;
+                    return Err(X0Error::new(
+                        ErrorKind::Conflict,
+                        format!(
+                            "{} got an XDP program while attaching: {}",
+                            iface.name,
+                            cur.map(|c| describe(&c))
+                                .unwrap_or_else(|| "unknown".into())
+                        ),
+                    )
+                    .errno(errno));
+                }
+                // The bpf() path gives only an errno; ask netlink for the kernel's words. If
+                // netlink succeeds where the link failed, that attachment is kept (persistent
+                // through the interface, recorded by a program pin).
+                match netlink::xdp_set(
+                    iface.ifindex,
+                    h.fd.as_raw_fd(),
+                    m.flag() | netlink::XDP_FLAGS_UPDATE_IF_NOEXIST,
+                    None,
+                ) {
+                    Ok(()) => {
+                        let rec = Record::iface("xdp-netlink", &iface.name, iface.ifindex, ns);
+                        match attach::pin_record(h, &rec, h.fd.as_fd()) {
+                            Ok(path) => {
+                                out.attempts.push(Attempt {
+                                    mode: m.name(),
+                                    ok: true,
+                                    errno: None,
+                                    reason: Some(format!(
+                                        "bpf_link refused ({e}); attached through netlink"
+                                    )),
+                                });
+                                out.how = "netlink";
+                                out.mode = m.name().into();
+                                out.record = path;
+                                return Ok(out);
+                            }
+                            Err(err) => {
+                                let _ = netlink::xdp_set(
+                                    iface.ifindex,
+                                    -1,
+                                    m.flag(),
+                                    Some(h.fd.as_raw_fd()),
+                                );
+                                return Err(err);
+                            }
+                        }
+                    }
+                    Err(nle) => out.attempts.push(Attempt {
+                        mode: m.name(),
+                        ok: false,
+                        errno: Some(nle.errno),
+                        reason: Some(explain(m, &nle)),
+                    }),
+                }
+            }
+        }
+    }
+    let summary: Vec<String> = out
+        .attempts
+        .iter()
+        .map(|a| format!("{}: {}", a.mode, a.reason.clone().unwrap_or_default()))
+        .collect();
+    let last = out
+        .attempts
+        .last()
+        .and_then(|a| a.errno)
+        .unwrap_or(libc::EINVAL);
+    Err(X0Error::new(
+        if last == libc::EOPNOTSUPP || last == libc::EINVAL {
+            ErrorKind::Unsupported
+        } else {
+            ErrorKind::from_errno(last)
+        },
+        format!("cannot attach XDP to {} ({})", iface.name, summary.join("; ")),
+    )
+    .errno(last)
+    .hint(if opts.mode == Mode::Auto {
+        "no XDP mode was accepted; check the interface and the program with `x0bpf validate --verify`".to_string()
+    } else {
+        "try --mode auto, which falls back to generic (skb) mode".to_string()
+    }))
+}
+
+fn explain(m: Mode, e: &netlink::NlError) -> String {
+    let mut s = reason(e);
+    if m == Mode::Hw && e.extack.is_none() {
+        s.push_str(" (no hardware offload on this device)");
+    }
+    s
+}
+
+fn replace(
+    store: &Store,
+    iface: &netlink::Link,
+    h: &ProgHandle,
+    cur: Current,
+    ns: u64,
+    mut out: XdpAttached,
+) -> Result<XdpAttached, X0Error> {
+    let changed = |errno: i32| {
+        X0Error::new(
+            ErrorKind::Conflict,
+            format!(
+                "the XDP program on {} changed while replacing (expected program {})",
+                iface.name, cur.prog_id
+            ),
+        )
+        .errno(errno)
+        .hint("look with `x0bpf net` and retry")
+    };
+    let old_fd = kernel::fd_by_id(ObjKind::Prog, cur.prog_id).map_err(|e| {
+        if e.raw_os_error() == Some(libc::ENOENT) {
+            changed(libc::ENOENT)
+        } else {
+            X0Error::os(format!("opening program {}", cur.prog_id), &e)
+        }
+    })?;
+    out.mode = cur.mode.clone().unwrap_or_default();
+    if let Some((_, rec, path)) =
+        our_record(store, iface.ifindex, ns).filter(|(_, r, _)| r.kind == "xdp")
+    {
+        // Our link: swap the program inside it, atomically.
+        let link = kernel::obj_get(&path)
+            .map_err(|e| X0Error::os(format!("opening link {}", path.display()), &e))?;
+        attach::link_update(link.as_fd(), h.fd.as_fd(), Some(old_fd.as_fd())).map_err(|e| {
+            let n = e.raw_os_error().unwrap_or(0);
+            if n == libc::EPERM {
+                changed(n)
+            } else {
+                X0Error::os(
+                    format!("replacing the program in link {}", path.display()),
+                    &e,
+                )
+            }
+        })?;
+        let new_path = h.object_dir.join("links").join(rec.file_name());
+        if new_path != path {
+            std::fs::create_dir_all(h.object_dir.join("links"))
+                .map_err(|e| X0Error::os("creating links directory", &e))?;
+            std::fs::rename(&path, &new_path)
+                .map_err(|e| X0Error::os(format!("moving {}", path.display()), &e))?;
+        }
+        out.link_id = kernel::link_info(link.as_fd()).ok().map(|i| i.id);
+        out.record = new_path;
+    } else {
+        // Netlink attachment (ours or another tool's): replace with the kernel comparing the
+        // old program for us (XDP_FLAGS_REPLACE + expected fd).
+        let flag = match cur.mode.as_deref() {
+            Some("skb") => netlink::XDP_FLAGS_SKB_MODE,
+            Some("hw") => netlink::XDP_FLAGS_HW_MODE,
+            _ => netlink::XDP_FLAGS_DRV_MODE,
+        };
+        netlink::xdp_set(
+            iface.ifindex,
+            h.fd.as_raw_fd(),
+            flag,
+            Some(old_fd.as_raw_fd()),
+        )
+        .map_err(|e| match e.errno {
+            libc::EEXIST => changed(e.errno),
+            libc::EBUSY => X0Error::new(
+                ErrorKind::Conflict,
+                format!(
+                    "{} runs XDP {} through another tool's bpf_link, which only its owner can swap",
+                    iface.name,
+                    describe(&cur)
+                ),
+            )
+            .errno(e.errno)
+            .hint(format!(
+                "detach it with its owner, or `x0bpf detach xdp {} --all`",
+                iface.name
+            )),
+            _ => nl_err(e),
+        })?;
+        let rec = Record::iface("xdp-netlink", &iface.name, iface.ifindex, ns);
+        if let Some((_, _, old)) = our_record(store, iface.ifindex, ns) {
+            let _ = std::fs::remove_file(old);
+        }
+        out.record = attach::pin_record(h, &rec, h.fd.as_fd())?;
+        out.how = "netlink";
+    }
+    out.attempts.push(Attempt {
+        mode: "replace",
+        ok: true,
+        errno: None,
+        reason: None,
+    });
+    out.replaced = Some(cur);
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct XdpDetached {
+    pub interface: String,
+    pub ifindex: u32,
+    pub removed: Vec<Current>,
+    pub how: Vec<String>,
+    /// A fresh kernel query after detaching found no XDP program of ours (with --all: none).
+    pub verified: bool,
+}
+
+pub fn detach(store: &Store, iface: &netlink::Link, all: bool) -> Result<XdpDetached, X0Error> {
+    let ns = kernel::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
+    let mut out = XdpDetached {
+        interface: iface.name.clone(),
+        ifindex: iface.ifindex,
+        removed: Vec::new(),
+        how: Vec::new(),
+        verified: false,
+    };
+    let cur = current(iface.ifindex, store, ns)?;
+    let ours: Vec<(String, Record, PathBuf)> = attach::all_records(store)
+        .into_iter()
+        .filter(|(_, r, _)| {
+            r.kind.starts_with("xdp") && r.ifindex == Some(iface.ifindex) && r.netns == Some(ns)
+        })
+        .collect();
+    if ours.is_empty() && !(all && cur.is_some()) {
+        let mut err = X0Error::new(
+            ErrorKind::NotAttached,
+            format!("x0bpf has no XDP program attached to {}", iface.name),
+        );
+        if let Some(c) = &cur {
+            err = err.hint(format!(
+                "{} runs XDP {}; remove whatever is there with --all",
+                iface.name,
+                describe(c)
+            ));
+        }
+        return Err(err);
+    }
+    for (_, rec, path) in &ours {
+        let how = attach::release(rec, path)?;
+        out.how.push(how);
+    }
+    if let Some(c) = &cur {
+        if c.owner.is_some() {
+            out.removed.push(c.clone());
+        }
+    }
+    if all {
+        if let Some(l) = netlink::get_link_by_index(iface.ifindex).map_err(nl_err)? {
+            for (id, flag) in [
+                (l.xdp.drv_prog_id, netlink::XDP_FLAGS_DRV_MODE),
+                (l.xdp.skb_prog_id, netlink::XDP_FLAGS_SKB_MODE),
+                (l.xdp.hw_prog_id, netlink::XDP_FLAGS_HW_MODE),
+            ] {
+                let Some(id) = id else { continue };
+                match netlink::xdp_set(iface.ifindex, -1, flag, None) {
+                    Ok(()) => out.how.push(format!("netlink detach of program {id}")),
+                    Err(e) if e.errno == libc::EBUSY => {
+                        // Attached through someone's bpf_link: detach that link by id.
+                        detach_link_of(iface.ifindex, id)?;
+                        out.how.push(format!("bpf_link of program {id} detached"));
+                    }
+                    Err(e) => return Err(nl_err(e)),
+                }
+                if let Some(c) = &cur {
+                    if c.prog_id == id && c.owner.is_none() {
+                        out.removed.push(c.clone());
+                    }
+                }
+            }
+        }
+    }
+    // Verify with a fresh query.
+    let after = netlink::get_link_by_index(iface.ifindex).map_err(nl_err)?;
+    let left = after.and_then(|l| l.xdp.prog_id.or(l.xdp.drv_prog_id).or(l.xdp.skb_prog_id));
+    out.verified = match left {
+        None => true,
+        Some(id) => !all && !out.removed.iter().any(|c| c.prog_id == id),
+    };
+    if !out.verified {
+        return Err(X0Error::new(
+            ErrorKind::Kernel,
+            format!(
+                "{} still runs XDP program {} after detach",
+                iface.name,
+                left.unwrap_or(0)
+            ),
+        ));
+    }
+    Ok(out)
+}
+
+fn detach_link_of(ifindex: u32, prog_id: u32) -> Result<(), X0Error> {
+    for id in kernel::all_ids(ObjKind::Link) {
+        let Ok(fd) = kernel::fd_by_id(ObjKind::Link, id) else {
+            continue;
+        };
+        let Ok(info) = kernel::link_info(fd.as_fd()) else {
+            continue;
+        };
+        if info.prog_id == prog_id && info.ifindex == Some(ifindex) {
+            // SAFETY: valid link fd.
+            let rc = unsafe { libbpf_sys::bpf_link_detach(fd.as_raw_fd()) };
+            if rc < 0 {
+                return Err(X0Error::os(
+                    format!("detaching bpf_link {id}"),
+                    &std::io::Error::from_raw_os_error(-rc),
+                ));
+            }
+            return Ok(());
+        }
+    }
+    Err(X0Error::new(
+        ErrorKind::Kernel,
+        format!("program {prog_id} is held by a bpf_link x0bpf cannot find"),
+    ))
+}
+
+/// Helper for reports: XDP mode the kernel reports for a link.
+pub fn mode_of(l: &netlink::Link) -> Option<String> {
+    attach::xdp_mode_name(l.xdp.mode.filter(|m| *m != XdpMode::None))
+}

@@ -1,0 +1,216 @@
+//! Shared test harness: run the built binary, compile test objects, and — for kernel tests —
+//! private network namespaces with veth pairs and private bpffs mounts that are removed on drop,
+//! even when the test panics.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_x0bpf")
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not one JSON document ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+
+    #[track_caller]
+    pub fn ok(&self) -> &Self {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+fn from_output(o: Output) -> Run {
+    Run {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+/// Run x0bpf with arguments.
+pub fn x0(args: &[&str]) -> Run {
+    from_output(Command::new(bin()).args(args).output().expect("run x0bpf"))
+}
+
+/// A unique, short token for names shared across parallel tests (interface names ≤ 15 chars).
+pub fn unique() -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "{:x}{}",
+        std::process::id() & 0xffff,
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Compile a test source with a BPF compiler. A missing compiler is a test failure naming the
+/// package to install (`scripts/setup.sh` installs it), never a silent skip.
+pub fn compile(
+    src: &str,
+    compiler: &str,
+    extra: &[&str],
+    out_dir: &Path,
+    out_name: &str,
+) -> PathBuf {
+    let src_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/bpf")
+        .join(src);
+    let out = out_dir.join(out_name);
+    let mut cmd = Command::new(compiler);
+    if compiler.contains("gcc") {
+        cmd.args(["-O2", "-gbtf", "-c"])
+            .arg(&src_path)
+            .arg("-o")
+            .arg(&out)
+            .args([
+                "-idirafter",
+                "/usr/include",
+                "-idirafter",
+                "/usr/include/x86_64-linux-gnu",
+            ]);
+    } else {
+        cmd.args(["-O2", "-c"]).arg(&src_path).arg("-o").arg(&out);
+    }
+    cmd.args(extra);
+    let o = cmd.output().unwrap_or_else(|e| {
+        panic!("cannot run {compiler} ({e}): install it (scripts/setup.sh installs gcc-bpf, clang, clang-16)")
+    });
+    assert!(
+        o.status.success(),
+        "{compiler} failed on {src}:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out
+}
+
+/// Kernel tests need root: fail loudly, never skip.
+pub fn require_root() {
+    // SAFETY: geteuid has no preconditions.
+    let euid = unsafe { libc::geteuid() };
+    assert_eq!(
+        euid, 0,
+        "this test loads and attaches BPF programs and needs root (CAP_BPF, CAP_NET_ADMIN, \
+         CAP_SYS_ADMIN): run the suite as root, e.g. `sudo scripts/test.sh`"
+    );
+}
+
+pub fn sh(cmd: &str, args: &[&str]) -> Run {
+    from_output(
+        Command::new(cmd)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run {cmd}: {e}")),
+    )
+}
+
+/// A private network namespace with a veth pair (`veth0` <-> `veth1`, 10.200.0.1/24 and
+/// .2/24, both up) inside it. Dropping it deletes the namespace, which destroys the veth pair
+/// and detaches whatever was attached to them.
+pub struct NetNs {
+    pub name: String,
+    pub path: PathBuf,
+}
+
+impl NetNs {
+    pub fn new() -> NetNs {
+        require_root();
+        let name = format!("x0t{}", unique());
+        let r = sh("ip", &["netns", "add", &name]);
+        assert_eq!(r.code, 0, "ip netns add {name}: {}", r.stderr);
+        let ns = NetNs {
+            path: PathBuf::from(format!("/run/netns/{name}")),
+            name,
+        };
+        for args in [
+            vec![
+                "link", "add", "veth0", "type", "veth", "peer", "name", "veth1",
+            ],
+            vec!["addr", "add", "10.200.0.1/24", "dev", "veth0"],
+            vec!["addr", "add", "10.200.0.2/24", "dev", "veth1"],
+            vec!["link", "set", "veth0", "up"],
+            vec!["link", "set", "veth1", "up"],
+            vec!["link", "set", "lo", "up"],
+        ] {
+            ns.ip(&args);
+        }
+        ns
+    }
+
+    /// `ip -n NS …`, asserting success.
+    #[track_caller]
+    pub fn ip(&self, args: &[&str]) -> Run {
+        let mut full = vec!["-n", self.name.as_str()];
+        full.extend_from_slice(args);
+        let r = sh("ip", &full);
+        assert_eq!(r.code, 0, "ip {}: {}", full.join(" "), r.stderr);
+        r
+    }
+
+    /// Run a command inside the namespace, keeping this mount namespace (so a private bpffs
+    /// mounted by the test is visible): `nsenter --net=…`.
+    pub fn exec(&self, cmd: &str, args: &[&str]) -> Run {
+        let net = format!("--net={}", self.path.display());
+        let mut full = vec![net.as_str(), cmd];
+        full.extend_from_slice(args);
+        sh("nsenter", &full)
+    }
+
+    /// x0bpf inside the namespace.
+    pub fn x0(&self, args: &[&str]) -> Run {
+        self.exec(bin(), args)
+    }
+}
+
+impl Drop for NetNs {
+    fn drop(&mut self) {
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.name])
+            .output();
+    }
+}
+
+/// A private bpffs instance mounted on a fresh directory: pins made here vanish with it.
+pub struct Bpffs {
+    pub dir: PathBuf,
+}
+
+impl Bpffs {
+    pub fn new() -> Bpffs {
+        require_root();
+        let dir = std::env::temp_dir().join(format!("x0bpf-test-bpffs-{}", unique()));
+        std::fs::create_dir_all(&dir).expect("mkdir bpffs dir");
+        let r = sh("mount", &["-t", "bpf", "bpf", dir.to_str().unwrap()]);
+        assert_eq!(r.code, 0, "mount bpffs on {}: {}", dir.display(), r.stderr);
+        Bpffs { dir }
+    }
+
+    pub fn arg(&self) -> &str {
+        self.dir.to_str().unwrap()
+    }
+}
+
+impl Drop for Bpffs {
+    fn drop(&mut self) {
+        // Lazy unmount: a test that panicked may still hold an fd under it.
+        let _ = Command::new("umount").arg("-l").arg(&self.dir).output();
+        let _ = std::fs::remove_dir(&self.dir);
+    }
+}
