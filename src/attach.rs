@@ -85,14 +85,13 @@ impl Record {
     pub fn file_name(&self) -> String {
         match (&self.ifname, self.ifindex, self.netns) {
             (Some(n), Some(i), Some(ns)) => {
-                let mut s = format!("{}@{n}@{i}@{ns}", self.kind);
+                let mut s = format!("{}@{}@{i}@{ns}", self.kind, state::escape(n));
                 if let Some((p, h)) = self.prio_handle {
                     s.push_str(&format!("@{p}:{h}"));
                 }
                 s
             }
-            // '/' cannot appear in a pin name.
-            _ => format!("{}@{}", self.kind, self.target.replace('/', "%")),
+            _ => format!("{}@{}", self.kind, state::escape(&self.target)),
         }
     }
 
@@ -100,7 +99,7 @@ impl Record {
         let (kind, rest) = name.split_once('@')?;
         let is_iface = kind.starts_with("xdp") || kind.starts_with("tc");
         if !is_iface {
-            return Some(Record::other(kind, &rest.replace('%', "/")));
+            return Some(Record::other(kind, &state::unescape(rest)));
         }
         let parts: Vec<&str> = rest.split('@').collect();
         if parts.len() < 3 {
@@ -285,8 +284,17 @@ fn describe_record(rec: &Record, path: &Path) -> Attachment {
     a
 }
 
+/// strerror text without Rust's " (os error N)" suffix.
+pub fn errno_text(errno: i32) -> String {
+    let s = io::Error::from_raw_os_error(errno).to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
 pub fn nl_err(e: netlink::NlError) -> X0Error {
-    let mut msg = io::Error::from_raw_os_error(e.errno).to_string();
+    let mut msg = errno_text(e.errno);
     if let Some(x) = &e.extack {
         msg = format!("{msg}: {x}");
     }
@@ -506,8 +514,10 @@ pub fn resolve_prog(
         _ => (spec, None),
     };
     let mut loaded_now = false;
-    let object = if store.dir(obj).is_dir() && !obj.contains('/') {
-        obj.to_string()
+    // An object already loaded under the requested name (or under OBJECT itself) is used as is.
+    let loaded_name = name.unwrap_or(obj);
+    let object = if store.dir(loaded_name).is_dir() && !loaded_name.contains('/') {
+        loaded_name.to_string()
     } else {
         let src = crate::objects::resolve(obj)?;
         let oname = name.map(str::to_string).unwrap_or_else(|| src.name.clone());
@@ -705,37 +715,69 @@ pub fn enter_netns(spec: &str) -> Result<(), X0Error> {
     Ok(())
 }
 
+/// The mount namespace x0bpf was started from when it runs in a private one: the nearest
+/// ancestor process in another mount namespace (for `ip netns exec`, the shell that ran ip).
+/// PID 1's may be unreadable in containers and sandboxes; an ancestor's is ours to read.
+fn outer_mount_ns() -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let ino = |p: &Path| fs::metadata(p.join("ns/mnt")).map(|m| m.ino()).ok();
+    let mine = ino(Path::new("/proc/self"))?;
+    let mut pid = std::process::id();
+    for _ in 0..64 {
+        let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        pid = status
+            .lines()
+            .find_map(|l| l.strip_prefix("PPid:"))?
+            .trim()
+            .parse()
+            .ok()?;
+        if pid == 0 {
+            return None;
+        }
+        let p = PathBuf::from(format!("/proc/{pid}"));
+        match ino(&p) {
+            Some(i) if i != mine => return Some(p),
+            Some(_) => continue,
+            None => return None,
+        }
+    }
+    None
+}
+
 /// `ip netns exec` gives x0bpf a private mount namespace with /sys remounted: a bpffs mounted
 /// there dies with the process, and with it every pinned link — the program would silently
 /// detach. Detect it and pin in the host's mount namespace instead (network namespace kept).
 /// Returns a note for the report when it did so.
 pub fn escape_private_mount_ns(bpffs: &Path) -> Result<Option<String>, X0Error> {
     use std::os::unix::fs::MetadataExt;
-    if kernel::is_bpffs(bpffs) {
+    let Some(outer) = outer_mount_ns() else {
+        return Ok(None);
+    };
+    // Same bpffs instance as the outer one (e.g. a mount inherited into this namespace): fine.
+    // A bpffs private to this namespace (or none) is the trap.
+    let host = outer
+        .join("root")
+        .join(bpffs.strip_prefix("/").unwrap_or(bpffs));
+    let dev = |p: &Path| fs::metadata(p).map(|m| m.dev()).ok();
+    if kernel::is_bpffs(bpffs) && kernel::is_bpffs(&host) && dev(bpffs) == dev(&host) {
         return Ok(None);
     }
-    let mine = fs::metadata("/proc/self/ns/mnt").map(|m| m.ino()).ok();
-    let init = fs::metadata("/proc/1/ns/mnt").map(|m| m.ino()).ok();
-    if mine.is_none() || init.is_none() || mine == init {
+    if !host.is_dir() {
         return Ok(None);
     }
-    let host_bpffs = Path::new("/proc/1/root").join(bpffs.strip_prefix("/").unwrap_or(bpffs));
-    if !kernel::is_bpffs(&host_bpffs) && !host_bpffs.is_dir() {
-        return Ok(None);
-    }
-    let f = fs::File::open("/proc/1/ns/mnt")
-        .map_err(|e| X0Error::os("opening the host mount namespace", &e))?;
+    let f = fs::File::open(outer.join("ns/mnt"))
+        .map_err(|e| X0Error::os("opening the outer mount namespace", &e))?;
     // SAFETY: valid fd; single-threaded, so changing the mount namespace is allowed.
     if unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNS) } != 0 {
         let e = io::Error::last_os_error();
         return Err(X0Error::new(
             ErrorKind::Unsupported,
             format!(
-                "{} is not mounted in this private mount namespace (`ip netns exec`?), and entering the host's failed: {e}",
+                "{} here is private to this mount namespace (`ip netns exec`?) and entering the host's failed: {e}",
                 bpffs.display()
             ),
         )
-        .hint("pins made here would vanish with this process: run `x0bpf --netns NAME …` or `nsenter --net=/run/netns/NAME x0bpf …` instead"));
+        .hint("pins made here would vanish with this process, detaching the program: run `x0bpf --netns NAME …` or `nsenter --net=/run/netns/NAME x0bpf …` instead"));
     }
     Ok(Some(format!(
         "running in a private mount namespace (ip netns exec): pinned in the host's bpffs at {} so the attachment persists",

@@ -36,6 +36,9 @@ pub struct GlobalArgs {
     /// Root of the BPF filesystem where x0bpf pins objects
     #[arg(long, global = true, value_name = "DIR", default_value = "/sys/fs/bpf")]
     pub bpffs: PathBuf,
+    /// Directory inside the bpffs root holding x0bpf's objects [default: <bpffs>/x0bpf]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub pin_dir: Option<PathBuf>,
     /// Never mount bpffs or tracefs; fail saying what is missing instead
     #[arg(short = 'n', long, global = true)]
     pub nomount: bool,
@@ -57,6 +60,14 @@ pub enum Command {
     /// What x0bpf has loaded and attached (--all: everything in the kernel)
     #[command(alias = "show")]
     List(cmd::list::Args),
+    /// Attach a program: XDP (mode auto: hw, drv, skb), tc (tcx/clsact), tracepoints, probes
+    Attach(cmd::attach::Args),
+    /// Remove x0bpf's attachment (the mode is found, never asked for)
+    Detach(cmd::detach::Args),
+    /// XDP and tc programs per interface, with owners
+    Net(cmd::net::Args),
+    /// Counters of x0bpf's own programs (xdp_counter, tc_classifier, syscall_latency)
+    Stats(cmd::stats::Args),
     /// Print a shell completion script
     #[command(hide = true)]
     Completions(cmd::completions::Args),

@@ -16,7 +16,10 @@ pub mod loader;
 pub mod netlink;
 pub mod objects;
 pub mod output;
+pub mod probes;
+pub mod skel;
 pub mod state;
+pub mod tc;
 pub mod xdp;
 
 pub use error::{ErrorKind, X0Error};
@@ -30,4 +33,6 @@ pub struct Ctx {
     pub bpffs: PathBuf,
     pub nomount: bool,
     pub verbose: bool,
+    /// `--pin-dir`: where objects live inside bpffs (default `<bpffs>/x0bpf`).
+    pub pin_dir: Option<PathBuf>,
 }

@@ -334,7 +334,7 @@ pub fn load_and_pin(
     if opts.reuse_maps && exists {
         for mut m in open.maps_mut() {
             let mname = m.name().to_string_lossy().into_owned();
-            let pin = dir.join("maps").join(&mname);
+            let pin = dir.join("maps").join(state::pin_name(&mname));
             if !pin.exists() {
                 continue;
             }
@@ -391,7 +391,7 @@ pub fn load_and_pin(
     // Pin into a staging directory, then move it into place.
     let staging = store
         .base
-        .join(format!(".staging-{name}-{}", std::process::id()));
+        .join(format!("_staging-{name}-{}", std::process::id()));
     let result = (|| -> Result<Loaded, X0Error> {
         let mk = |p: &Path| {
             std::fs::create_dir_all(p)
@@ -418,7 +418,7 @@ pub fn load_and_pin(
         let mut maps = Vec::new();
         for m in obj.maps() {
             let mname = m.name().to_string_lossy().into_owned();
-            let pin = staging.join("maps").join(&mname);
+            let pin = staging.join("maps").join(state::pin_name(&mname));
             kernel::obj_pin(m.as_fd(), &pin)
                 .map_err(|e| X0Error::os(format!("pinning map {mname}"), &e))?;
             let info = kernel::map_info(m.as_fd())
@@ -428,7 +428,7 @@ pub fn load_and_pin(
                 name: mname.clone(),
                 id: info.id,
                 map_type: info.map_type,
-                pin: dir.join("maps").join(&mname),
+                pin: dir.join("maps").join(state::pin_name(&mname)),
             });
         }
         let mut replaced = false;
@@ -437,7 +437,7 @@ pub fn load_and_pin(
             // on where --reuse-maps took them over.
             let old = store
                 .base
-                .join(format!(".old-{name}-{}", std::process::id()));
+                .join(format!("_old-{name}-{}", std::process::id()));
             std::fs::rename(&dir, &old)
                 .map_err(|e| X0Error::os(format!("moving {} aside", dir.display()), &e))?;
             if let Err(e) = std::fs::rename(&staging, &dir) {

@@ -24,19 +24,12 @@ pub struct Store {
     pub base: PathBuf,
 }
 
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct StoreArgs {
-    /// Directory (inside the bpffs root) holding x0bpf's objects [default: <bpffs>/x0bpf]
-    #[arg(long, value_name = "DIR")]
-    pub pin_dir: Option<PathBuf>,
-}
-
 impl Store {
     /// Resolve and confine the pin directory to the bpffs root, mounting bpffs if allowed.
-    pub fn open(ctx: &Ctx, args: &StoreArgs) -> Result<Store, X0Error> {
+    pub fn open(ctx: &Ctx) -> Result<Store, X0Error> {
         kernel::ensure_bpffs(&ctx.bpffs, ctx.nomount)?;
         let root = ctx.bpffs.clone();
-        let rel = match &args.pin_dir {
+        let rel = match &ctx.pin_dir {
             None => PathBuf::from(DEFAULT_BASE),
             Some(p) if p.is_absolute() => match p.strip_prefix(&root) {
                 Ok(r) => r.to_path_buf(),
@@ -82,14 +75,14 @@ impl Store {
         self.base.join(name)
     }
 
-    /// Names of loaded objects (directories not starting with '.', which are in-flight loads).
+    /// Names of loaded objects (directories starting with '_' are in-flight loads).
     pub fn names(&self) -> Vec<String> {
         let mut v: Vec<String> = fs::read_dir(&self.base)
             .map(|rd| {
                 rd.filter_map(|e| e.ok())
                     .filter(|e| e.path().is_dir())
                     .map(|e| e.file_name().to_string_lossy().into_owned())
-                    .filter(|n| !n.starts_with('.'))
+                    .filter(|n| !n.starts_with('_'))
                     .collect()
             })
             .unwrap_or_default();
@@ -100,23 +93,49 @@ impl Store {
 
 /// Object and pin names become path components: keep them to a safe alphabet.
 pub fn check_name(what: &str, name: &str) -> Result<(), X0Error> {
+    // bpffs refuses '.' anywhere in a name; '_' first is reserved for in-flight loads.
     let ok = !name.is_empty()
         && name.len() <= 64
-        && !name.starts_with('.')
-        && !name.starts_with('-')
+        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
-        && name != "."
-        && name != "..";
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if ok {
         Ok(())
     } else {
         Err(X0Error::new(
             ErrorKind::Usage,
-            format!("invalid {what} {name:?}: use 1-64 letters, digits, '_', '-' or '.', not starting with '.' or '-'"),
+            format!("invalid {what} {name:?}: use 1-64 letters, digits, '_' or '-', starting with a letter or digit"),
         ))
     }
+}
+
+/// bpffs reserves '.' in names ("for future extensions"): libbpf's internal map names such as
+/// `xdp_coun.rodata` are pinned with '_' instead.
+pub fn pin_name(name: &str) -> String {
+    name.replace('.', "_")
+}
+
+/// Reversible escaping for arbitrary text in a pin name ('/' and '.' are not allowed there).
+pub fn escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => o.push_str("%25"),
+            '/' => o.push_str("%2F"),
+            '.' => o.push_str("%2E"),
+            '@' => o.push_str("%40"),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+pub fn unescape(s: &str) -> String {
+    s.replace("%2F", "/")
+        .replace("%2E", ".")
+        .replace("%40", "@")
+        .replace("%25", "%")
 }
 
 /// Entries of a pin subdirectory (progs/maps/links), sorted, as (name, path).

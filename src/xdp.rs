@@ -127,7 +127,7 @@ fn describe(c: &Current) -> String {
 }
 
 fn reason(e: &netlink::NlError) -> String {
-    let mut s = std::io::Error::from_raw_os_error(e.errno).to_string();
+    let mut s = attach::errno_text(e.errno);
     if let Some(x) = &e.extack {
         s.push_str(": ");
         s.push_str(x);

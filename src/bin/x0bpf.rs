@@ -22,6 +22,7 @@ fn main() -> ExitCode {
         bpffs: g.bpffs.clone(),
         nomount: g.nomount,
         verbose: g.verbose > 0,
+        pin_dir: g.pin_dir.clone(),
     };
     libbpf_log::init(ctx.verbose);
 
@@ -31,6 +32,10 @@ fn main() -> ExitCode {
         Command::Load(a) => cmd::load::run(a, &ctx).and_then(|r| show("load", &r, &ctx)),
         Command::Unload(a) => cmd::unload::run(a, &ctx).and_then(|r| show("unload", &r, &ctx)),
         Command::List(a) => cmd::list::run(a, &ctx).and_then(|r| show("list", &r, &ctx)),
+        Command::Attach(a) => cmd::attach::run(a, &ctx).and_then(|r| show("attach", &r, &ctx)),
+        Command::Detach(a) => cmd::detach::run(a, &ctx).and_then(|r| show("detach", &r, &ctx)),
+        Command::Net(a) => cmd::net::run(a, &ctx).and_then(|r| show("net", &r, &ctx)),
+        Command::Stats(a) => cmd::stats::run(a, &ctx).and_then(|r| show("stats", &r, &ctx)),
         Command::Completions(a) => cmd::completions::run(a).map(|_| 0),
         Command::Man(a) => cmd::man::run(a).map(|_| 0),
     };

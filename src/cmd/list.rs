@@ -12,7 +12,7 @@ use crate::attach::{self, Attachment};
 use crate::error::{ErrorKind, X0Error};
 use crate::kernel::{self, MapInfo, ObjKind, ProgInfo};
 use crate::output::{opt, table, Report};
-use crate::state::{self, Store, StoreArgs};
+use crate::state::{self, Store};
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -22,8 +22,6 @@ pub struct Args {
     /// Every BPF program and map in the kernel, with x0bpf's marked
     #[arg(long, short = 'a')]
     pub all: bool,
-    #[command(flatten)]
-    pub store: StoreArgs,
 }
 
 #[derive(Serialize)]
@@ -88,7 +86,7 @@ pub struct Owned<T: Serialize> {
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<ListReport> {
-    let store = Store::open(ctx, &args.store)?;
+    let store = Store::open(ctx)?;
     let mut names = Vec::new();
     let mut pins = Vec::new();
     for t in &args.targets {
@@ -295,7 +293,16 @@ impl Report for ListReport {
                     opt(&a.link_id),
                     a.program.clone().unwrap_or_default(),
                     a.kind.clone(),
-                    format!("{} ({})", a.target, a.how),
+                    format!(
+                        "{}{} ({}){}",
+                        a.target,
+                        a.mode
+                            .as_ref()
+                            .map(|m| format!(" {m} mode"))
+                            .unwrap_or_default(),
+                        a.how,
+                        if a.live { "" } else { " NOT LIVE" }
+                    ),
                 ]);
             }
             writeln!(out, "{t}")?;

@@ -7,7 +7,7 @@ use crate::error::{ErrorKind, X0Error};
 use crate::loader::{self, LoadOptions, Loaded};
 use crate::objects;
 use crate::output::{table, Report};
-use crate::state::{Store, StoreArgs};
+use crate::state::Store;
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -17,8 +17,6 @@ pub struct Args {
     /// Name to load under (pins go to <pin-dir>/<NAME>/) [default: the object's name]
     #[arg(long)]
     pub name: Option<String>,
-    #[command(flatten)]
-    pub store: StoreArgs,
     /// Reuse maps already pinned under this name, so a reload keeps their contents
     #[arg(long)]
     pub reuse_maps: bool,
@@ -50,7 +48,7 @@ pub fn parse_sets(sets: &[String]) -> Result<Vec<(String, String)>, X0Error> {
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<LoadReport> {
     let src = objects::resolve(&args.object)?;
-    let store = Store::open(ctx, &args.store)?;
+    let store = Store::open(ctx)?;
     let opts = LoadOptions {
         name: args.name.clone(),
         reuse_maps: args.reuse_maps,

@@ -1,8 +1,12 @@
 //! One module per subcommand: an `Args` struct and a `run` that returns a report.
+pub mod attach;
 pub mod completions;
+pub mod detach;
 pub mod inspect;
 pub mod list;
 pub mod load;
 pub mod man;
+pub mod net;
 pub mod objects;
+pub mod stats;
 pub mod unload;

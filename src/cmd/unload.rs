@@ -10,15 +10,13 @@ use crate::attach;
 use crate::error::{ErrorKind, X0Error};
 use crate::kernel::{self, ObjKind};
 use crate::output::Report;
-use crate::state::{self, Store, StoreArgs};
+use crate::state::{self, Store};
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Name the object was loaded under (see `x0bpf list`)
     pub name: String,
-    #[command(flatten)]
-    pub store: StoreArgs,
 }
 
 #[derive(Serialize, Default)]
@@ -41,7 +39,7 @@ pub struct Held {
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
     state::check_name("object name", &args.name)?;
-    let store = Store::open(ctx, &args.store)?;
+    let store = Store::open(ctx)?;
     let dir = store.dir(&args.name);
     if !dir.is_dir() {
         let loaded = store.names();

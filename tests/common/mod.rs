@@ -121,40 +121,55 @@ pub fn sh(cmd: &str, args: &[&str]) -> Run {
     )
 }
 
-/// A private network namespace with a veth pair (`veth0` <-> `veth1`, 10.200.0.1/24 and
-/// .2/24, both up) inside it. Dropping it deletes the namespace, which destroys the veth pair
-/// and detaches whatever was attached to them.
+/// Two private network namespaces joined by a veth pair: `veth0` (10.200.0.1/24) in the main
+/// one, where programs are attached, and `veth1` (10.200.0.2/24) in the peer, where traffic
+/// comes from. Both are up, with `lo` up. Dropping it deletes both namespaces, which destroys
+/// the veth pair and detaches whatever was attached to it — also when the test panicked.
 pub struct NetNs {
     pub name: String,
     pub path: PathBuf,
+    pub peer: String,
 }
+
+pub const MAIN_IP: &str = "10.200.0.1";
+pub const PEER_IP: &str = "10.200.0.2";
 
 impl NetNs {
     pub fn new() -> NetNs {
         require_root();
         let name = format!("x0t{}", unique());
-        let r = sh("ip", &["netns", "add", &name]);
-        assert_eq!(r.code, 0, "ip netns add {name}: {}", r.stderr);
+        let peer = format!("{name}p");
+        for n in [&name, &peer] {
+            let r = sh("ip", &["netns", "add", n]);
+            assert_eq!(r.code, 0, "ip netns add {n}: {}", r.stderr);
+        }
         let ns = NetNs {
             path: PathBuf::from(format!("/run/netns/{name}")),
             name,
+            peer,
         };
+        ns.ip(&[
+            "link", "add", "veth0", "type", "veth", "peer", "name", "veth1",
+        ]);
+        ns.ip(&["link", "set", "veth1", "netns", &ns.peer]);
+        ns.ip(&["addr", "add", "10.200.0.1/24", "dev", "veth0"]);
+        ns.ip(&["link", "set", "veth0", "up"]);
+        ns.ip(&["link", "set", "lo", "up"]);
         for args in [
-            vec![
-                "link", "add", "veth0", "type", "veth", "peer", "name", "veth1",
-            ],
-            vec!["addr", "add", "10.200.0.1/24", "dev", "veth0"],
-            vec!["addr", "add", "10.200.0.2/24", "dev", "veth1"],
-            vec!["link", "set", "veth0", "up"],
-            vec!["link", "set", "veth1", "up"],
-            vec!["link", "set", "lo", "up"],
+            ["addr", "add", "10.200.0.2/24", "dev", "veth1"],
+            ["link", "set", "veth1", "up", ""],
+            ["link", "set", "lo", "up", ""],
         ] {
-            ns.ip(&args);
+            let args: Vec<&str> = args.iter().copied().filter(|a| !a.is_empty()).collect();
+            let mut full = vec!["-n", ns.peer.as_str()];
+            full.extend_from_slice(&args);
+            let r = sh("ip", &full);
+            assert_eq!(r.code, 0, "ip {}: {}", full.join(" "), r.stderr);
         }
         ns
     }
 
-    /// `ip -n NS …`, asserting success.
+    /// `ip -n NS …` in the main namespace, asserting success.
     #[track_caller]
     pub fn ip(&self, args: &[&str]) -> Run {
         let mut full = vec!["-n", self.name.as_str()];
@@ -164,8 +179,8 @@ impl NetNs {
         r
     }
 
-    /// Run a command inside the namespace, keeping this mount namespace (so a private bpffs
-    /// mounted by the test is visible): `nsenter --net=…`.
+    /// Run a command inside the main namespace, keeping this mount namespace (so a private
+    /// bpffs mounted by the test is visible): `nsenter --net=…`.
     pub fn exec(&self, cmd: &str, args: &[&str]) -> Run {
         let net = format!("--net={}", self.path.display());
         let mut full = vec![net.as_str(), cmd];
@@ -173,9 +188,59 @@ impl NetNs {
         sh("nsenter", &full)
     }
 
-    /// x0bpf inside the namespace.
+    /// x0bpf inside the main namespace.
     pub fn x0(&self, args: &[&str]) -> Run {
         self.exec(bin(), args)
+    }
+
+    /// Run `f` on a thread that has entered one of the namespaces.
+    pub fn in_ns<T: Send>(ns: &str, f: impl FnOnce() -> T + Send) -> T {
+        let path = format!("/run/netns/{ns}");
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let file = std::fs::File::open(&path).expect("open netns");
+                use std::os::fd::AsRawFd;
+                // SAFETY: valid fd; only this thread switches.
+                let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
+                assert_eq!(rc, 0, "setns {path}");
+                f()
+            })
+            .join()
+            .expect("netns thread")
+        })
+    }
+
+    /// Send `n` UDP datagrams from the peer to the main namespace (arriving on veth0).
+    pub fn udp_to_main(&self, n: usize, port: u16) {
+        Self::in_ns(&self.peer, || send_udp(n, MAIN_IP, port));
+    }
+
+    /// Send `n` UDP datagrams from the main namespace to the peer (leaving through veth0).
+    pub fn udp_to_peer(&self, n: usize, port: u16) {
+        Self::in_ns(&self.name, || send_udp(n, PEER_IP, port));
+    }
+
+    /// `n` ICMP echo requests from the peer to the main namespace.
+    pub fn ping_main(&self, n: usize) {
+        let count = n.to_string();
+        let r = sh(
+            "ip",
+            &[
+                "netns", "exec", &self.peer, "ping", "-q", "-c", &count, "-i", "0.01", "-W", "2",
+                MAIN_IP,
+            ],
+        );
+        assert_eq!(r.code, 0, "ping: {} {}", r.stdout, r.stderr);
+    }
+}
+
+fn send_udp(n: usize, dst: &str, port: u16) {
+    let s = std::net::UdpSocket::bind("0.0.0.0:0").expect("bind udp");
+    for i in 0..n {
+        s.send_to(format!("x0bpf test datagram {i}").as_bytes(), (dst, port))
+            .expect("send udp");
+        // Pace a little: the first datagram waits for ARP, and the kernel queues only a few.
+        std::thread::sleep(std::time::Duration::from_millis(2));
     }
 }
 
@@ -183,6 +248,9 @@ impl Drop for NetNs {
     fn drop(&mut self) {
         let _ = Command::new("ip")
             .args(["netns", "del", &self.name])
+            .output();
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.peer])
             .output();
     }
 }

@@ -1,0 +1,217 @@
+//! `x0bpf net` (alias `net show`): per interface, the XDP program and mode, tcx and clsact
+//! programs by direction, with ids, names and whether x0bpf owns each — for programs attached
+//! by any tool.
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::os::fd::AsFd;
+
+use serde::Serialize;
+
+use crate::attach::{self, nl_err};
+use crate::cmd::attach::NetnsArgs;
+use crate::kernel::{self, ObjKind};
+use crate::netlink;
+use crate::output::{table, Report};
+use crate::state::Store;
+use crate::tc::{self, Direction};
+use crate::Ctx;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// `show` is accepted for bpftool's muscle memory
+    #[arg(value_parser = ["show", "list"], hide = true)]
+    pub verb: Option<String>,
+    /// Only this interface
+    #[arg(long)]
+    pub dev: Option<String>,
+    #[command(flatten)]
+    pub netns: NetnsArgs,
+}
+
+#[derive(Serialize)]
+pub struct NetReport {
+    pub netns_inode: u64,
+    pub interfaces: Vec<Iface>,
+}
+
+#[derive(Serialize)]
+pub struct Iface {
+    pub name: String,
+    pub ifindex: u32,
+    pub up: bool,
+    pub link_kind: Option<String>,
+    pub xdp: Vec<Prog>,
+    pub tc: Vec<Prog>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Prog {
+    pub prog_id: u32,
+    pub name: String,
+    /// XDP: drv, skb, hw. tc: tcx or clsact.
+    pub mode: String,
+    pub direction: Option<&'static str>,
+    pub link_id: Option<u32>,
+    pub priority: Option<u16>,
+    pub handle: Option<u32>,
+    /// The x0bpf object that attached it, if x0bpf did.
+    pub owner: Option<String>,
+}
+
+fn prog_name(id: u32) -> String {
+    kernel::fd_by_id(ObjKind::Prog, id)
+        .ok()
+        .and_then(|f| kernel::prog_info(f.as_fd()).ok())
+        .map(|i| i.name)
+        .unwrap_or_default()
+}
+
+/// prog id -> owning object, from x0bpf's attachment records in this namespace.
+fn owners(store: Option<&Store>, ns: u64) -> BTreeMap<u32, String> {
+    let mut m = BTreeMap::new();
+    let Some(store) = store else { return m };
+    for (obj, rec, path) in attach::all_records(store) {
+        if rec.netns != Some(ns) {
+            continue;
+        }
+        let Ok(fd) = kernel::obj_get(&path) else {
+            continue;
+        };
+        let id = if rec.is_link() {
+            kernel::link_info(fd.as_fd()).ok().map(|l| l.prog_id)
+        } else {
+            kernel::prog_info(fd.as_fd()).ok().map(|p| p.id)
+        };
+        if let Some(id) = id {
+            m.insert(id, obj);
+        }
+    }
+    m
+}
+
+pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
+    if let Some(ns) = &args.netns.netns {
+        attach::enter_netns(ns)?;
+    }
+    let ns = kernel::netns_inode()?;
+    // Reading must not mount anything: without bpffs there are no x0bpf attachments to own.
+    let ro = Ctx {
+        nomount: true,
+        ..ctx.clone()
+    };
+    let store = Store::open(&ro).ok();
+    let own = owners(store.as_ref(), ns);
+    let links = match &args.dev {
+        Some(d) => vec![attach::resolve_iface(d)?],
+        None => netlink::list_links().map_err(nl_err)?,
+    };
+    let mut interfaces = Vec::new();
+    for l in links {
+        let mut xdp = Vec::new();
+        for (id, mode) in [
+            (l.xdp.drv_prog_id, "drv"),
+            (l.xdp.skb_prog_id, "skb"),
+            (l.xdp.hw_prog_id, "hw"),
+        ] {
+            if let Some(id) = id {
+                xdp.push(Prog {
+                    prog_id: id,
+                    name: prog_name(id),
+                    mode: mode.into(),
+                    direction: None,
+                    link_id: None,
+                    priority: None,
+                    handle: None,
+                    owner: own.get(&id).cloned(),
+                });
+            }
+        }
+        let mut tcv = Vec::new();
+        for d in [Direction::Ingress, Direction::Egress] {
+            for (id, link_id) in tc::tcx_query(l.ifindex, d) {
+                tcv.push(Prog {
+                    prog_id: id,
+                    name: prog_name(id),
+                    mode: "tcx".into(),
+                    direction: Some(d.name()),
+                    link_id,
+                    priority: None,
+                    handle: None,
+                    owner: own.get(&id).cloned(),
+                });
+            }
+        }
+        for f in netlink::list_tc_bpf_filters(l.ifindex).unwrap_or_default() {
+            let Some(id) = f.prog_id else { continue };
+            tcv.push(Prog {
+                prog_id: id,
+                name: f.prog_name.clone().unwrap_or_else(|| prog_name(id)),
+                mode: "clsact".into(),
+                direction: Some(if f.parent_ingress {
+                    "ingress"
+                } else {
+                    "egress"
+                }),
+                link_id: None,
+                priority: Some(f.priority),
+                handle: Some(f.handle),
+                owner: own.get(&id).cloned(),
+            });
+        }
+        interfaces.push(Iface {
+            name: l.name,
+            ifindex: l.ifindex,
+            up: l.up,
+            link_kind: l.kind,
+            xdp,
+            tc: tcv,
+        });
+    }
+    Ok(NetReport {
+        netns_inode: ns,
+        interfaces,
+    })
+}
+
+impl Report for NetReport {
+    fn render(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut t = table(["IFACE", "HOOK", "MODE", "PROG ID", "NAME", "LINK", "OWNER"]);
+        for i in &self.interfaces {
+            if i.xdp.is_empty() && i.tc.is_empty() {
+                t.add_row(vec![
+                    format!("{} ({})", i.name, i.ifindex),
+                    "-".into(),
+                    "".into(),
+                    "".into(),
+                    "".into(),
+                    "".into(),
+                    "".into(),
+                ]);
+                continue;
+            }
+            for (hook, p) in i.xdp.iter().map(|p| ("xdp".to_string(), p)).chain(
+                i.tc.iter()
+                    .map(|p| (format!("tc/{}", p.direction.unwrap_or("")), p)),
+            ) {
+                t.add_row(vec![
+                    format!("{} ({})", i.name, i.ifindex),
+                    hook,
+                    match (p.priority, p.handle) {
+                        (Some(pr), Some(h)) => format!("{} prio {pr} handle {h}", p.mode),
+                        _ => p.mode.clone(),
+                    },
+                    p.prog_id.to_string(),
+                    p.name.clone(),
+                    p.link_id
+                        .map(|l| l.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    p.owner
+                        .clone()
+                        .map(|o| format!("x0bpf:{o}"))
+                        .unwrap_or_else(|| "-".into()),
+                ]);
+            }
+        }
+        writeln!(out, "{t}")
+    }
+}

@@ -1,0 +1,360 @@
+//! tc: tcx links where the kernel has them (6.6+), clsact + cls_bpf direct-action otherwise.
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::attach::{self, nl_err, ProgHandle, Record};
+use crate::error::{ErrorKind, X0Error};
+use crate::kernel;
+use crate::netlink;
+use crate::state::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Ingress,
+    Egress,
+}
+
+impl Direction {
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::Ingress => "ingress",
+            Direction::Egress => "egress",
+        }
+    }
+
+    fn tcx_attach_type(self) -> u32 {
+        match self {
+            Direction::Ingress => libbpf_sys::BPF_TCX_INGRESS,
+            Direction::Egress => libbpf_sys::BPF_TCX_EGRESS,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TcMode {
+    /// tcx when the kernel has it, clsact otherwise
+    Auto,
+    Tcx,
+    Clsact,
+}
+
+pub struct TcOptions {
+    pub direction: Direction,
+    pub mode: TcMode,
+    pub priority: u16,
+    pub handle: u32,
+    pub replace: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TcAttached {
+    pub interface: String,
+    pub ifindex: u32,
+    pub direction: &'static str,
+    pub object: String,
+    pub program: String,
+    pub prog_id: u32,
+    /// "tcx" or "clsact".
+    pub mode: &'static str,
+    pub how: &'static str,
+    pub link_id: Option<u32>,
+    pub priority: Option<u16>,
+    pub handle: Option<u32>,
+    pub record: PathBuf,
+    /// Why tcx was not used, when it was not.
+    pub tcx_refused: Option<String>,
+    pub replaced: bool,
+    pub loaded: bool,
+    pub warnings: Vec<String>,
+}
+
+pub fn attach(
+    store: &Store,
+    iface: &netlink::Link,
+    h: &ProgHandle,
+    o: &TcOptions,
+) -> Result<TcAttached, X0Error> {
+    let ns = kernel::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
+    let dir = o.direction;
+    let mut out = TcAttached {
+        interface: iface.name.clone(),
+        ifindex: iface.ifindex,
+        direction: dir.name(),
+        object: h.object.clone(),
+        program: h.name.clone(),
+        prog_id: h.id,
+        mode: "tcx",
+        how: "bpf_link",
+        link_id: None,
+        priority: None,
+        handle: None,
+        record: PathBuf::new(),
+        tcx_refused: None,
+        replaced: false,
+        loaded: h.loaded_now,
+        warnings: Vec::new(),
+    };
+    if !iface.up {
+        out.warnings
+            .push(format!("{} is down: no packets until it is up", iface.name));
+    }
+    // Our own earlier attachment of this object here: a conflict unless --replace.
+    let mine = attach::all_records(store).into_iter().find(|(obj, r, _)| {
+        obj == &h.object
+            && r.ifindex == Some(iface.ifindex)
+            && r.netns == Some(ns)
+            && r.kind.ends_with(dir.name())
+            && (r.kind.starts_with("tcx-") || r.kind.starts_with("tc-"))
+    });
+    if let Some((_, rec, path)) = &mine {
+        if !o.replace {
+            return Err(X0Error::new(
+                ErrorKind::Conflict,
+                format!(
+                    "{} is already attached at tc {} of {}",
+                    h.object,
+                    dir.name(),
+                    iface.name
+                ),
+            )
+            .hint("pass --replace to swap the program, or `x0bpf detach tc` first"));
+        }
+        if rec.kind.starts_with("tcx-") {
+            let link = kernel::obj_get(path)
+                .map_err(|e| X0Error::os(format!("opening {}", path.display()), &e))?;
+            attach::link_update(link.as_fd(), h.fd.as_fd(), None)
+                .map_err(|e| X0Error::os("replacing the program in the tcx link", &e))?;
+            out.link_id = kernel::link_info(link.as_fd()).ok().map(|i| i.id);
+            out.record = path.clone();
+            out.replaced = true;
+            return Ok(out);
+        }
+    }
+
+    if o.mode != TcMode::Clsact {
+        match attach::link_create(h.fd.as_fd(), iface.ifindex as i32, dir.tcx_attach_type(), 0) {
+            Ok(link) => {
+                let rec = Record::iface(
+                    &format!("tcx-{}", dir.name()),
+                    &iface.name,
+                    iface.ifindex,
+                    ns,
+                );
+                let path = match attach::pin_record(h, &rec, link.as_fd()) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        // SAFETY: valid link fd.
+                        unsafe { libbpf_sys::bpf_link_detach(link.as_raw_fd()) };
+                        return Err(e);
+                    }
+                };
+                out.link_id = kernel::link_info(link.as_fd()).ok().map(|i| i.id);
+                out.record = path;
+                return Ok(out);
+            }
+            Err(e) => {
+                let n = e.raw_os_error().unwrap_or(0);
+                // EINVAL: the kernel does not know the tcx attach types (before 6.6).
+                if o.mode == TcMode::Tcx || !(n == libc::EINVAL || n == libc::EOPNOTSUPP) {
+                    return Err(X0Error::new(
+                        if n == libc::EINVAL {
+                            ErrorKind::Unsupported
+                        } else {
+                            ErrorKind::from_errno(n)
+                        },
+                        format!("cannot attach tcx {} on {}: {e}", dir.name(), iface.name),
+                    )
+                    .errno(n)
+                    .hint("tcx needs Linux 6.6+; use --mode clsact (or auto) on older kernels"));
+                }
+                out.tcx_refused = Some(e.to_string());
+            }
+        }
+    }
+
+    // clsact + cls_bpf: the filter holds the program; a second pin of it records where.
+    out.mode = "clsact";
+    out.how = "netlink";
+    out.priority = Some(o.priority);
+    out.handle = Some(o.handle);
+    match netlink::add_clsact(iface.ifindex) {
+        Ok(()) => {}
+        Err(e) if e.errno == libc::EEXIST => {}
+        Err(e) => return Err(nl_err(e)),
+    }
+    let ingress = dir == Direction::Ingress;
+    let existing = netlink::list_tc_bpf_filters(iface.ifindex)
+        .map_err(nl_err)?
+        .into_iter()
+        .find(|f| f.parent_ingress == ingress && f.priority == o.priority && f.handle == o.handle);
+    if let Some(f) = existing {
+        if !o.replace {
+            return Err(X0Error::new(
+                ErrorKind::Conflict,
+                format!(
+                    "{} already has a tc {} filter at priority {} handle {} (program {} {})",
+                    iface.name,
+                    dir.name(),
+                    o.priority,
+                    o.handle,
+                    f.prog_id
+                        .map(|i| i.to_string())
+                        .unwrap_or_else(|| "?".into()),
+                    f.prog_name.unwrap_or_default()
+                ),
+            )
+            .hint("choose another --priority/--handle, pass --replace, or detach it"));
+        }
+        netlink::delete_tc_filter(iface.ifindex, ingress, o.priority, o.handle).map_err(nl_err)?;
+        if let Some((_, _, p)) = &mine {
+            let _ = std::fs::remove_file(p);
+        }
+        out.replaced = true;
+    }
+    netlink::add_tc_bpf_filter(
+        iface.ifindex,
+        ingress,
+        h.fd.as_raw_fd(),
+        &h.name,
+        o.priority,
+        o.handle,
+    )
+    .map_err(nl_err)?;
+    let mut rec = Record::iface(
+        &format!("tc-{}", dir.name()),
+        &iface.name,
+        iface.ifindex,
+        ns,
+    );
+    rec.prio_handle = Some((o.priority, o.handle));
+    match attach::pin_record(h, &rec, h.fd.as_fd()) {
+        Ok(p) => out.record = p,
+        Err(e) => {
+            let _ = netlink::delete_tc_filter(iface.ifindex, ingress, o.priority, o.handle);
+            return Err(e);
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TcDetached {
+    pub interface: String,
+    pub direction: Option<&'static str>,
+    pub removed: Vec<String>,
+    pub verified: bool,
+}
+
+pub fn detach(
+    store: &Store,
+    iface: &netlink::Link,
+    direction: Option<Direction>,
+) -> Result<TcDetached, X0Error> {
+    let ns = kernel::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
+    let ours: Vec<(String, Record, PathBuf)> = attach::all_records(store)
+        .into_iter()
+        .filter(|(_, r, _)| {
+            (r.kind.starts_with("tcx-") || r.kind.starts_with("tc-"))
+                && r.ifindex == Some(iface.ifindex)
+                && r.netns == Some(ns)
+                && direction.is_none_or(|d| r.kind.ends_with(d.name()))
+        })
+        .collect();
+    if ours.is_empty() {
+        return Err(X0Error::new(
+            ErrorKind::NotAttached,
+            format!(
+                "x0bpf has no tc program attached to {}{}",
+                iface.name,
+                direction
+                    .map(|d| format!(" {}", d.name()))
+                    .unwrap_or_default()
+            ),
+        )
+        .hint("see what is attached with `x0bpf net`"));
+    }
+    let mut out = TcDetached {
+        interface: iface.name.clone(),
+        direction: direction.map(|d| d.name()),
+        removed: Vec::new(),
+        verified: false,
+    };
+    let mut prog_ids = Vec::new();
+    for (obj, rec, path) in &ours {
+        if let Ok(fd) = kernel::obj_get(path) {
+            prog_ids.push(prog_id_of(&rec.kind, fd.as_fd()));
+        }
+        let how = attach::release(rec, path)?;
+        out.removed
+            .push(format!("{obj}: {} ({how})", rec.describe()));
+    }
+    // A clsact qdisc left without filters is removed: detach leaves the interface as it was.
+    if netlink::has_clsact(iface.ifindex).unwrap_or(false)
+        && netlink::list_tc_bpf_filters(iface.ifindex)
+            .map(|f| f.is_empty())
+            .unwrap_or(false)
+    {
+        let _ = netlink::delete_clsact(iface.ifindex);
+    }
+    // Verify: none of the programs is still on the interface (tcx query and filters).
+    let still = attached_prog_ids(iface.ifindex);
+    out.verified = !prog_ids.iter().flatten().any(|id| still.contains(id));
+    if !out.verified {
+        return Err(X0Error::new(
+            ErrorKind::Kernel,
+            format!("a detached tc program is still attached to {}", iface.name),
+        ));
+    }
+    Ok(out)
+}
+
+fn prog_id_of(kind: &str, fd: BorrowedFd<'_>) -> Option<u32> {
+    if kind.starts_with("tcx-") {
+        kernel::link_info(fd).ok().map(|l| l.prog_id)
+    } else {
+        kernel::prog_info(fd).ok().map(|p| p.id)
+    }
+}
+
+/// Program ids of tcx programs attached in one direction (BPF_PROG_QUERY).
+pub fn tcx_query(ifindex: u32, dir: Direction) -> Vec<(u32, Option<u32>)> {
+    let mut progs = [0u32; 64];
+    let mut links = [0u32; 64];
+    let mut opts = libbpf_sys::bpf_prog_query_opts {
+        sz: std::mem::size_of::<libbpf_sys::bpf_prog_query_opts>() as _,
+        prog_ids: progs.as_mut_ptr(),
+        link_ids: links.as_mut_ptr(),
+        ..Default::default()
+    };
+    opts.__bindgen_anon_1.count = progs.len() as u32;
+    // SAFETY: arrays outlive the call and hold `count` entries.
+    let rc = unsafe {
+        libbpf_sys::bpf_prog_query_opts(ifindex as i32, dir.tcx_attach_type(), &mut opts)
+    };
+    if rc < 0 {
+        return Vec::new();
+    }
+    // SAFETY: union member written by the kernel.
+    let n = unsafe { opts.__bindgen_anon_1.count } as usize;
+    (0..n.min(progs.len()))
+        .map(|i| (progs[i], (links[i] != 0).then_some(links[i])))
+        .collect()
+}
+
+fn attached_prog_ids(ifindex: u32) -> Vec<u32> {
+    let mut v: Vec<u32> = [Direction::Ingress, Direction::Egress]
+        .iter()
+        .flat_map(|d| tcx_query(ifindex, *d).into_iter().map(|(p, _)| p))
+        .collect();
+    v.extend(
+        netlink::list_tc_bpf_filters(ifindex)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|f| f.prog_id),
+    );
+    v
+}

@@ -1,0 +1,436 @@
+//! XDP attach/detach on real veth pairs in private network namespaces, with a private bpffs.
+//! Witnesses: `ip -j link` (the kernel's view over netlink) and bpftool.
+mod common;
+
+use common::{sh, Bpffs, NetNs};
+use serde_json::Value;
+
+/// The XDP program and mode the kernel reports for an interface (`ip -j -d link show`).
+fn ip_xdp(ns: &NetNs, dev: &str) -> Option<(u64, u64)> {
+    let r = ns.ip(&["-j", "-d", "link", "show", "dev", dev]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let x = &v[0]["xdp"];
+    if x.is_null() {
+        return None;
+    }
+    // ip reports the mode as a number: 1 drv, 2 skb, 3 hw.
+    Some((x["prog"]["id"].as_u64()?, x["mode"].as_u64()?))
+}
+
+fn attach(ns: &NetNs, fs: &Bpffs, extra: &[&str]) -> common::Run {
+    let mut args = vec!["--bpffs", fs.arg(), "-j", "attach", "xdp"];
+    args.extend_from_slice(extra);
+    ns.x0(&args)
+}
+
+fn counts(ns: &NetNs, fs: &Bpffs, name: &str) -> Value {
+    let r = ns.x0(&["--bpffs", fs.arg(), "-j", "stats", name]);
+    r.ok();
+    r.json()
+}
+
+fn proto_packets(stats: &Value, l4: &str) -> u64 {
+    stats["protocols"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["protocol"] == "ipv4" && p["l4"] == l4)
+        .map(|p| p["packets"].as_u64().unwrap())
+        .sum()
+}
+
+#[test]
+fn auto_mode_takes_drv_on_veth_and_counts_exactly() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let r = attach(&ns, &fs, &["veth0", "--mode", "auto"]);
+    r.ok();
+    let v = r.json();
+    assert_eq!(v["kind"], "xdp");
+    assert_eq!(v["mode"], "drv", "{v}");
+    assert_eq!(v["how"], "bpf_link");
+    // HW was tried first and refused, with the kernel's reason recorded.
+    let a = &v["attempts"][0];
+    assert_eq!(a["mode"], "hw");
+    assert_eq!(a["ok"], false);
+    assert!(!a["reason"].as_str().unwrap().is_empty());
+    assert_eq!(v["attempts"][1]["mode"], "drv");
+    assert_eq!(v["attempts"][1]["ok"], true);
+
+    // The attachment outlives x0bpf: the kernel still runs it, in native mode.
+    let id = v["prog_id"].as_u64().unwrap();
+    assert_eq!(ip_xdp(&ns, "veth0"), Some((id, 1)));
+    let link = v["record"].as_str().unwrap();
+    assert!(std::path::Path::new(link).exists(), "{link} pinned");
+
+    ns.udp_to_main(25, 9999);
+    ns.ping_main(7);
+    let s = counts(&ns, &fs, "xdp_counter");
+    assert_eq!(proto_packets(&s, "udp"), 25, "{s}");
+    assert_eq!(proto_packets(&s, "icmp"), 7, "{s}");
+
+    // bpftool, an independent witness, sees the same program through the pin.
+    let prog_pin = fs.dir.join("x0bpf/xdp_counter/progs/xdp_count");
+    let b = sh(
+        "bpftool",
+        &["-j", "prog", "show", "pinned", prog_pin.to_str().unwrap()],
+    );
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    let bv: Value = serde_json::from_str(&b.stdout).unwrap();
+    assert_eq!(bv["id"].as_u64(), Some(id));
+
+    // Detach finds the mode itself and leaves the interface clean.
+    let d = ns.x0(&["--bpffs", fs.arg(), "-j", "detach", "xdp", "veth0"]);
+    d.ok();
+    assert_eq!(d.json()["verified"], true);
+    assert_eq!(ip_xdp(&ns, "veth0"), None);
+    assert!(!std::path::Path::new(link).exists());
+    let r = ns.exec("bpftool", &["net", "show", "dev", "veth0"]);
+    assert!(!r.stdout.contains("xdp_count"), "{}", r.stdout);
+
+    // Detaching again: nothing of ours there, a distinct exit code.
+    let again = ns.x0(&["--bpffs", fs.arg(), "detach", "xdp", "veth0"]);
+    assert_eq!(again.code, 9, "{}", again.stderr);
+    assert!(again.stderr.contains("no XDP program attached to veth0"));
+}
+
+#[test]
+fn auto_mode_falls_back_to_skb_on_lo_and_hw_fails_clearly() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let r = attach(&ns, &fs, &["lo"]);
+    r.ok();
+    let v = r.json();
+    assert_eq!(v["mode"], "skb", "{v}");
+    let drv = v["attempts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["mode"] == "drv")
+        .unwrap();
+    assert_eq!(drv["ok"], false);
+    assert!(
+        drv["reason"].as_str().unwrap().contains("native mode"),
+        "kernel's extack reason expected: {drv}"
+    );
+    assert_eq!(ip_xdp(&ns, "lo").map(|x| x.1), Some(2));
+
+    let hw = attach(&ns, &fs, &["veth0", "--mode", "hw"]);
+    assert_eq!(hw.code, 5, "{}", hw.stdout);
+    let e = hw.json();
+    assert_eq!(e["error"]["kind"], "unsupported");
+    assert!(e["error"]["message"].as_str().unwrap().contains("hw:"));
+    assert_eq!(ip_xdp(&ns, "veth0"), None);
+}
+
+#[test]
+fn second_attach_conflicts_replace_swaps_and_expect_id_guards() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let first = attach(&ns, &fs, &["veth0"]);
+    first.ok();
+    let id1 = first.json()["prog_id"].as_u64().unwrap();
+
+    let second = attach(&ns, &fs, &["veth0", "--name", "other"]);
+    assert_eq!(second.code, 8, "{}", second.stdout);
+    let msg = second.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        msg.contains(&id1.to_string()) && msg.contains("xdp_count"),
+        "{msg}"
+    );
+    // The first one still works, and the failed attach left nothing loaded.
+    assert_eq!(ip_xdp(&ns, "veth0").map(|x| x.0), Some(id1));
+    assert!(!fs.dir.join("x0bpf/other").exists());
+
+    // Compare-and-swap with a wrong id fails and changes nothing.
+    let wrong = attach(
+        &ns,
+        &fs,
+        &["veth0", "--name", "other", "--replace", "--expect-id", "1"],
+    );
+    assert_eq!(wrong.code, 8);
+    assert_eq!(ip_xdp(&ns, "veth0").map(|x| x.0), Some(id1));
+
+    let id1s = id1.to_string();
+    let swap = attach(
+        &ns,
+        &fs,
+        &[
+            "veth0",
+            "--name",
+            "other",
+            "--replace",
+            "--expect-id",
+            &id1s,
+        ],
+    );
+    swap.ok();
+    let v = swap.json();
+    let id2 = v["prog_id"].as_u64().unwrap();
+    assert_ne!(id1, id2);
+    assert_eq!(v["replaced"]["prog_id"].as_u64(), Some(id1));
+    assert_eq!(ip_xdp(&ns, "veth0"), Some((id2, 1)));
+    // The link moved to the new owner: detach finds it there.
+    assert!(fs.dir.join("x0bpf/other/links").read_dir().unwrap().count() == 1);
+    ns.x0(&["--bpffs", fs.arg(), "detach", "xdp", "veth0"]).ok();
+    assert_eq!(ip_xdp(&ns, "veth0"), None);
+}
+
+#[test]
+fn racing_attaches_leave_exactly_one_program() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let spawn = |name: &str| {
+        std::process::Command::new("nsenter")
+            .arg(format!("--net={}", ns.path.display()))
+            .args([
+                common::bin(),
+                "--bpffs",
+                fs.arg(),
+                "-j",
+                "attach",
+                "xdp",
+                "veth0",
+                "--name",
+                name,
+            ])
+            .output()
+            .unwrap()
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| spawn("racer_a"));
+        let b = s.spawn(|| spawn("racer_b"));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let codes = [a.status.code().unwrap(), b.status.code().unwrap()];
+    assert!(codes.contains(&0) && codes.contains(&8), "codes {codes:?}");
+    let loser = if codes[0] == 8 { &a } else { &b };
+    let err: Value = serde_json::from_slice(&loser.stdout).unwrap();
+    assert_eq!(err["error"]["kind"], "conflict");
+    let (id, _) = ip_xdp(&ns, "veth0").expect("one program attached");
+    let winner: Value =
+        serde_json::from_slice(&(if codes[0] == 0 { &a } else { &b }).stdout).unwrap();
+    assert_eq!(winner["prog_id"].as_u64(), Some(id));
+    // The loser unloaded what it loaded: only the winner's object remains.
+    let l = ns.x0(&["--bpffs", fs.arg(), "-j", "list"]);
+    assert_eq!(l.json()["objects"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn detach_all_removes_foreign_programs_in_any_mode() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    // Another tool (bpftool, pinning into the test's private bpffs) attaches in generic mode
+    // through netlink. (`ip link … obj` would create iproute2's dirs in the host bpffs.)
+    let obj = x0bpf::objects::embedded("xdp_counter").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let o = dir.path().join("x.o");
+    std::fs::write(&o, obj.bytes).unwrap();
+    let pin = fs.dir.join("foreign");
+    let r = sh(
+        "bpftool",
+        &[
+            "prog",
+            "load",
+            o.to_str().unwrap(),
+            pin.to_str().unwrap(),
+            "type",
+            "xdp",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = ns.exec(
+        "bpftool",
+        &[
+            "net",
+            "attach",
+            "xdpgeneric",
+            "pinned",
+            pin.to_str().unwrap(),
+            "dev",
+            "veth0",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(ip_xdp(&ns, "veth0").map(|x| x.1), Some(2));
+
+    // Not ours: plain detach refuses and says what is there.
+    let d = ns.x0(&["--bpffs", fs.arg(), "detach", "xdp", "veth0"]);
+    assert_eq!(d.code, 9);
+    assert!(d.stderr.contains("--all"), "{}", d.stderr);
+    // Attaching over it without --replace names it.
+    let a = ns.x0(&["--bpffs", fs.arg(), "attach", "xdp", "veth0"]);
+    assert_eq!(a.code, 8);
+    assert!(a.stderr.contains("another tool"), "{}", a.stderr);
+
+    let d = ns.x0(&["--bpffs", fs.arg(), "-j", "detach", "xdp", "veth0", "--all"]);
+    d.ok();
+    assert_eq!(ip_xdp(&ns, "veth0"), None);
+}
+
+#[test]
+fn bad_interface_and_wrong_program_type() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let r = ns.x0(&["--bpffs", fs.arg(), "attach", "xdp", "veth9"]);
+    assert_eq!(r.code, 7);
+    assert!(
+        r.stderr.contains("no interface named veth9") && r.stderr.contains("veth0"),
+        "{}",
+        r.stderr
+    );
+
+    let r = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "attach",
+        "xdp",
+        "veth0",
+        "--prog",
+        "tc_classifier",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no xdp program") && r.stderr.contains("sched_cls"),
+        "{}",
+        r.stderr
+    );
+    // Nothing half-done: the object loaded for the attempt is gone again.
+    assert!(!fs.dir.join("x0bpf/tc_classifier").exists());
+
+    // A down interface gets a warning, and the attach still works.
+    ns.ip(&["link", "set", "veth0", "down"]);
+    let r = ns.x0(&["--bpffs", fs.arg(), "-j", "attach", "xdp", "veth0"]);
+    r.ok();
+    assert!(r.json()["warnings"].to_string().contains("down"));
+}
+
+#[test]
+fn three_ways_into_a_namespace() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    // 1. --netns NAME from the root namespace.
+    let r = common::x0(&[
+        "--bpffs",
+        fs.arg(),
+        "-j",
+        "attach",
+        "xdp",
+        "veth0",
+        "--netns",
+        &ns.name,
+    ]);
+    r.ok();
+    assert!(ip_xdp(&ns, "veth0").is_some());
+    common::x0(&[
+        "--bpffs",
+        fs.arg(),
+        "detach",
+        "xdp",
+        "veth0",
+        "--netns",
+        &ns.name,
+    ])
+    .ok();
+    assert!(ip_xdp(&ns, "veth0").is_none());
+
+    // 2. nsenter --net: same mount namespace.
+    ns.x0(&["--bpffs", fs.arg(), "attach", "xdp", "veth0"]).ok();
+    assert!(ip_xdp(&ns, "veth0").is_some());
+    ns.x0(&["--bpffs", fs.arg(), "detach", "xdp", "veth0"]).ok();
+
+    // 3. ip netns exec: a private mount namespace. The test's bpffs is still visible there
+    //    (only /sys is remounted), and the attachment outlives the command.
+    let r = sh(
+        "ip",
+        &[
+            "netns",
+            "exec",
+            &ns.name,
+            common::bin(),
+            "--bpffs",
+            fs.arg(),
+            "attach",
+            "xdp",
+            "veth0",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(
+        ip_xdp(&ns, "veth0").is_some(),
+        "attachment vanished with the process"
+    );
+    let r = sh(
+        "ip",
+        &[
+            "netns",
+            "exec",
+            &ns.name,
+            common::bin(),
+            "--bpffs",
+            fs.arg(),
+            "detach",
+            "xdp",
+            "veth0",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+/// Under `ip netns exec` the default /sys/fs/bpf is not mounted: a bpffs mounted there would be
+/// private and die with the process, detaching the program. x0bpf pins in the host's bpffs.
+#[test]
+fn ip_netns_exec_with_default_bpffs_persists() {
+    let ns = NetNs::new();
+    let pin_dir = format!("x0bpf-test-{}", common::unique());
+    struct Cleanup(String);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            let base = std::path::Path::new("/sys/fs/bpf").join(&self.0);
+            if base.exists() {
+                let _ = common::x0(&["--pin-dir", &self.0, "unload", "xdp_counter"]);
+                let _ = std::fs::remove_dir_all(&base);
+            }
+        }
+    }
+    let _c = Cleanup(pin_dir.clone());
+    let r = sh(
+        "ip",
+        &[
+            "netns",
+            "exec",
+            &ns.name,
+            common::bin(),
+            "-j",
+            "attach",
+            "xdp",
+            "veth0",
+            "--pin-dir",
+            &pin_dir,
+        ],
+    );
+    assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(
+        v["warnings"]
+            .to_string()
+            .contains("private mount namespace"),
+        "{v}"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(
+        ip_xdp(&ns, "veth0").is_some(),
+        "attachment vanished with the process"
+    );
+    assert!(std::path::Path::new("/sys/fs/bpf")
+        .join(&pin_dir)
+        .join("xdp_counter/links")
+        .is_dir());
+    let r = ns.x0(&["--pin-dir", &pin_dir, "detach", "xdp", "veth0"]);
+    r.ok();
+    assert!(ip_xdp(&ns, "veth0").is_none());
+}
