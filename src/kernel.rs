@@ -68,6 +68,18 @@ pub fn fd_by_id(kind: ObjKind, id: u32) -> io::Result<OwnedFd> {
     })
 }
 
+/// What a BPF fd refers to. The info syscall answers for any kind (it fills in whatever the fd
+/// is), so ask the fd's anonymous inode name instead: bpf-prog, bpf-map or bpf_link.
+pub fn fd_kind(fd: BorrowedFd<'_>) -> Option<ObjKind> {
+    let target = std::fs::read_link(format!("/proc/self/fd/{}", fd.as_raw_fd())).ok()?;
+    match target.to_string_lossy().as_ref() {
+        "anon_inode:bpf-prog" => Some(ObjKind::Prog),
+        "anon_inode:bpf-map" => Some(ObjKind::Map),
+        "anon_inode:bpf_link" | "anon_inode:bpf-link" => Some(ObjKind::Link),
+        _ => None,
+    }
+}
+
 /// Every id of one kind the kernel holds now (as `bpftool prog show` walks them).
 pub fn all_ids(kind: ObjKind) -> Vec<u32> {
     let mut ids = Vec::new();

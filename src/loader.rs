@@ -95,7 +95,28 @@ pub fn verifier_tail(lines: &[String], keep: usize) -> Vec<String> {
 pub fn load_error(what: &str, e: &libbpf_rs::Error, log: &[String]) -> X0Error {
     let errno = libbpf_errno(e);
     let tail = verifier_tail(log, 6);
-    let mut msg = format!("{what}: {e}");
+    // libbpf names the failing program: "libbpf: prog 'bad_prog': BPF program load failed: …"
+    let prog = log.iter().rev().find_map(|l| {
+        let rest = l.split("prog '").nth(1)?;
+        l.contains("failed")
+            .then(|| rest.split('\'').next().unwrap_or("").to_string())
+    });
+    let cause = match errno {
+        Some(n) => crate::attach::errno_text(n),
+        None => {
+            let t = e.to_string();
+            t.find(" (os error")
+                .map(|i| t[..i].to_string())
+                .unwrap_or(t)
+        }
+    };
+    let mut msg = match &prog {
+        Some(p) if log.iter().any(|l| l.contains("BEGIN PROG LOAD LOG")) => {
+            format!("{what}: the verifier rejected program {p} ({cause})")
+        }
+        Some(p) => format!("{what}: program {p}: {cause}"),
+        None => format!("{what}: {cause}"),
+    };
     if !tail.is_empty() {
         msg.push_str(" — ");
         msg.push_str(&tail.join(" | "));

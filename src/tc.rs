@@ -52,6 +52,7 @@ pub struct TcOptions {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TcAttached {
+    pub kind: &'static str,
     pub interface: String,
     pub ifindex: u32,
     pub direction: &'static str,
@@ -81,6 +82,7 @@ pub fn attach(
     let ns = kernel::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
     let dir = o.direction;
     let mut out = TcAttached {
+        kind: "tc",
         interface: iface.name.clone(),
         ifindex: iface.ifindex,
         direction: dir.name(),

@@ -60,6 +60,7 @@ pub struct Current {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct XdpAttached {
+    pub kind: &'static str,
     pub interface: String,
     pub ifindex: u32,
     pub netns_inode: u64,
@@ -156,6 +157,7 @@ pub fn attach(
         ));
     }
     let mut out = XdpAttached {
+        kind: "xdp",
         interface: iface.name.clone(),
         ifindex: iface.ifindex,
         netns_inode: ns,

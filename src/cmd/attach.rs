@@ -117,8 +117,9 @@ pub enum Kind {
     },
 }
 
+/// Untagged: each variant carries its own `kind` (xdp, tc, tracepoint, uprobe, …).
 #[derive(Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(untagged)]
 pub enum AttachReport {
     Xdp(XdpAttached),
     Tc(TcAttached),

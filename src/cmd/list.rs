@@ -235,15 +235,20 @@ fn collect_pins(p: &Path, out: &mut Vec<PinEntry>) -> Result<(), X0Error> {
         map: None,
         link: None,
     };
-    if let Ok(i) = kernel::prog_info(fd.as_fd()) {
-        entry.kind = "program";
-        entry.program = Some(i);
-    } else if let Ok(i) = kernel::map_info(fd.as_fd()) {
-        entry.kind = "map";
-        entry.map = Some(i);
-    } else if let Ok(i) = kernel::link_info(fd.as_fd()) {
-        entry.kind = "link";
-        entry.link = Some(i);
+    match kernel::fd_kind(fd.as_fd()) {
+        Some(ObjKind::Prog) => {
+            entry.kind = "program";
+            entry.program = kernel::prog_info(fd.as_fd()).ok();
+        }
+        Some(ObjKind::Map) => {
+            entry.kind = "map";
+            entry.map = kernel::map_info(fd.as_fd()).ok();
+        }
+        Some(ObjKind::Link) => {
+            entry.kind = "link";
+            entry.link = kernel::link_info(fd.as_fd()).ok();
+        }
+        None => {}
     }
     out.push(entry);
     Ok(())

@@ -8,9 +8,13 @@ struct task_struct {
 	int tgid;
 } __attribute__((preserve_access_index));
 
+#ifndef SEEN_MAX
+#define SEEN_MAX 64
+#endif
+
 struct {
 	int (*type)[1];         /* BPF_MAP_TYPE_HASH */
-	int (*max_entries)[64];
+	int (*max_entries)[SEEN_MAX];
 	unsigned int *key;
 	unsigned long long *value;
 } seen SEC(".maps");

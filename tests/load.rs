@@ -1,0 +1,428 @@
+//! load / unload / list against the real kernel, in a private bpffs per test. Witness: bpftool.
+mod common;
+
+use std::collections::BTreeSet;
+use std::os::fd::AsFd;
+
+use common::{compile, sh, Bpffs};
+use serde_json::Value;
+use x0bpf::kernel::{self, ObjKind};
+
+fn x0(fs: &Bpffs, args: &[&str]) -> common::Run {
+    let mut a = vec!["--bpffs", fs.arg()];
+    a.extend_from_slice(args);
+    common::x0(&a)
+}
+
+/// Names of every program the kernel holds now.
+fn kernel_prog_names() -> BTreeSet<String> {
+    kernel::all_ids(ObjKind::Prog)
+        .into_iter()
+        .filter_map(|id| {
+            let fd = kernel::fd_by_id(ObjKind::Prog, id).ok()?;
+            kernel::prog_info(fd.as_fd()).ok().map(|i| i.name)
+        })
+        .collect()
+}
+
+fn bpftool(args: &[&str]) -> Value {
+    let r = sh("bpftool", args);
+    assert_eq!(r.code, 0, "bpftool {args:?}: {}", r.stderr);
+    serde_json::from_str(&r.stdout).unwrap()
+}
+
+#[test]
+fn load_pins_everything_and_outlives_the_process() {
+    common::require_root();
+    let fs = Bpffs::new();
+    let r = x0(&fs, &["-j", "load", "xdp_counter"]);
+    r.ok();
+    let v = r.json();
+    assert_eq!(v["name"], "xdp_counter");
+    let prog = &v["programs"][0];
+    let pin = prog["pin"].as_str().unwrap();
+    assert_eq!(
+        pin,
+        fs.dir
+            .join("x0bpf/xdp_counter/progs/xdp_count")
+            .to_str()
+            .unwrap()
+    );
+    // x0bpf has exited; the kernel still holds the program, and bpftool reads our pins.
+    let b = bpftool(&["-j", "prog", "show", "pinned", pin]);
+    assert_eq!(b["id"], prog["id"]);
+    assert_eq!(b["type"], "xdp");
+    let m = fs.dir.join("x0bpf/xdp_counter/maps/proto_stats");
+    let d = sh(
+        "bpftool",
+        &["-j", "map", "dump", "pinned", m.to_str().unwrap()],
+    );
+    assert_eq!(d.code, 0, "{}", d.stderr);
+
+    // A compiled object too, with a .rodata/.data/.bss (internal maps pinned without dots).
+    let dir = tempfile::tempdir().unwrap();
+    let o = compile(
+        "core_sample.c",
+        "clang",
+        &["-target", "bpf", "-g"],
+        dir.path(),
+        "core_sample.o",
+    );
+    let r = x0(&fs, &["-j", "load", o.to_str().unwrap()]);
+    r.ok();
+    let v = r.json();
+    assert_eq!(v["name"], "core_sample");
+    let maps: Vec<&str> = v["maps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["pin"].as_str().unwrap())
+        .collect();
+    assert!(maps.iter().any(|p| p.ends_with("/maps/seen")), "{maps:?}");
+    assert!(
+        maps.iter()
+            .all(|p| !p.rsplit('/').next().unwrap().contains('.')),
+        "{maps:?}"
+    );
+
+    // list shows both, from the kernel's answers.
+    let l = x0(&fs, &["-j", "list"]);
+    l.ok();
+    let lv = l.json();
+    let names: Vec<&str> = lv["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["core_sample", "xdp_counter"]);
+    let xc = &lv["objects"][1];
+    assert_eq!(xc["programs"][0]["prog_type"], "xdp");
+    assert!(xc["programs"][0]["tag"].as_str().unwrap().len() == 16);
+    assert_eq!(xc["maps"].as_array().unwrap().len(), 2);
+
+    // list --all: every program in the kernel, ours marked.
+    let all = x0(&fs, &["-j", "list", "--all"]);
+    let av = all.json();
+    let ours = av["all"]["programs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == prog["id"])
+        .unwrap();
+    assert_eq!(ours["owned_by_x0bpf"], true);
+
+    // A second load under a taken name fails; --replace swaps.
+    let again = x0(&fs, &["load", "xdp_counter"]);
+    assert_eq!(again.code, 8, "{}", again.stderr);
+    let rep = x0(&fs, &["-j", "load", "xdp_counter", "--replace"]);
+    rep.ok();
+    assert_eq!(rep.json()["replaced"], true);
+    assert_ne!(rep.json()["programs"][0]["id"], prog["id"]);
+
+    // Unload releases everything, verified by id.
+    let ids: Vec<u64> = lv["objects"][0]["programs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_u64().unwrap())
+        .collect();
+    let u = x0(&fs, &["-j", "unload", "core_sample"]);
+    u.ok();
+    let uv = u.json();
+    assert!(uv["still_held"].as_array().unwrap().is_empty(), "{uv}");
+    let released: Vec<u64> = uv["released_programs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_u64().unwrap())
+        .collect();
+    assert_eq!(released, ids);
+    for id in ids {
+        assert!(!kernel::id_exists(ObjKind::Prog, id as u32));
+    }
+    assert!(!fs.dir.join("x0bpf/core_sample").exists());
+    x0(&fs, &["unload", "xdp_counter"]).ok();
+    // Unloading what is not loaded: its own exit code.
+    let u = x0(&fs, &["unload", "xdp_counter"]);
+    assert_eq!(u.code, 9);
+    assert!(u.stderr.contains("no object named xdp_counter"));
+}
+
+#[test]
+fn reuse_maps_keeps_contents_and_checks_definitions() {
+    common::require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let o = compile(
+        "core_sample.c",
+        "clang",
+        &["-target", "bpf", "-g"],
+        dir.path(),
+        "cs.o",
+    );
+    let o128 = compile(
+        "core_sample.c",
+        "clang",
+        &["-target", "bpf", "-g", "-DSEEN_MAX=128"],
+        dir.path(),
+        "cs128.o",
+    );
+    let r = x0(&fs, &["-j", "load", o.to_str().unwrap(), "--name", "keep"]);
+    r.ok();
+    let seen_id = r.json()["maps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "seen")
+        .unwrap()["id"]
+        .clone();
+    let seen = fs.dir.join("x0bpf/keep/maps/seen");
+    let seen = seen.to_str().unwrap();
+    let r = sh(
+        "bpftool",
+        &[
+            "map", "update", "pinned", seen, "key", "7", "0", "0", "0", "value", "42", "0", "0",
+            "0", "0", "0", "0", "0",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    let r = x0(
+        &fs,
+        &[
+            "-j",
+            "load",
+            o.to_str().unwrap(),
+            "--name",
+            "keep",
+            "--reuse-maps",
+        ],
+    );
+    r.ok();
+    let m = r.json()["maps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "seen")
+        .unwrap()
+        .clone();
+    assert_eq!(m["reused"], true);
+    assert_eq!(m["id"], seen_id);
+    let v = bpftool(&[
+        "-j", "map", "lookup", "pinned", seen, "key", "7", "0", "0", "0",
+    ]);
+    assert!(
+        v.to_string().contains("42") || v.to_string().contains("0x2a"),
+        "{v}"
+    );
+
+    // A pinned map whose definition differs is refused, clearly, and nothing changes.
+    let r = x0(
+        &fs,
+        &[
+            "load",
+            o128.to_str().unwrap(),
+            "--name",
+            "keep",
+            "--reuse-maps",
+        ],
+    );
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("seen") && r.stderr.contains("max entries 64 pinned vs 128"),
+        "{}",
+        r.stderr
+    );
+    let v = bpftool(&[
+        "-j", "map", "lookup", "pinned", seen, "key", "7", "0", "0", "0",
+    ]);
+    assert!(
+        v.to_string().contains("42") || v.to_string().contains("0x2a"),
+        "{v}"
+    );
+
+    // --set types values from BTF and range-checks them.
+    let bad = x0(
+        &fs,
+        &[
+            "load",
+            o.to_str().unwrap(),
+            "--name",
+            "s1",
+            "--set",
+            "min_pid=-1",
+        ],
+    );
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("out of range"), "{}", bad.stderr);
+    let bad = x0(
+        &fs,
+        &[
+            "load",
+            o.to_str().unwrap(),
+            "--name",
+            "s1",
+            "--set",
+            "nope=1",
+        ],
+    );
+    assert_eq!(bad.code, 7);
+    assert!(
+        bad.stderr.contains("min_pid"),
+        "lists settable variables: {}",
+        bad.stderr
+    );
+    x0(
+        &fs,
+        &[
+            "load",
+            o.to_str().unwrap(),
+            "--name",
+            "s1",
+            "--set",
+            "min_pid=4000000000",
+        ],
+    )
+    .ok();
+}
+
+#[test]
+fn verifier_failure_midway_leaves_nothing() {
+    common::require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let o = compile(
+        "one_bad_prog.c",
+        "clang",
+        &["-target", "bpf", "-g"],
+        dir.path(),
+        "bad.o",
+    );
+    let r = x0(
+        &fs,
+        &["-j", "load", o.to_str().unwrap(), "--name", "badobj"],
+    );
+    assert_eq!(r.code, 6, "{}", r.stdout);
+    let e = r.json();
+    let msg = e["error"]["message"].as_str().unwrap();
+    // The verifier's own words, not just -EINVAL.
+    assert!(
+        msg.contains("invalid access to packet") || msg.contains("R1") || msg.contains("pkt"),
+        "{msg}"
+    );
+    assert!(!fs.dir.join("x0bpf/badobj").exists());
+    assert!(
+        std::fs::read_dir(fs.dir.join("x0bpf"))
+            .unwrap()
+            .next()
+            .is_none(),
+        "no staging left"
+    );
+    let names = kernel_prog_names();
+    assert!(
+        !names.contains("good_prog") && !names.contains("bad_prog"),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn bad_names_and_path_traversal_are_refused() {
+    common::require_root();
+    let fs = Bpffs::new();
+    for name in ["../evil", "a/b", ".hidden", "", "x.y", "_staging"] {
+        let r = x0(&fs, &["load", "xdp_counter", "--name", name]);
+        assert_eq!(r.code, 2, "name {name:?}: {}", r.stderr);
+    }
+    let r = x0(&fs, &["--pin-dir", "../../etc", "load", "xdp_counter"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains(".."));
+    let r = x0(&fs, &["--pin-dir", "/tmp/elsewhere", "load", "xdp_counter"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("outside the BPF filesystem root"),
+        "{}",
+        r.stderr
+    );
+    // A --bpffs that is not a bpffs, with --nomount: says exactly what is missing.
+    let plain = tempfile::tempdir().unwrap();
+    let r = common::x0(&[
+        "--bpffs",
+        plain.path().to_str().unwrap(),
+        "--nomount",
+        "list",
+    ]);
+    assert_eq!(r.code, 7);
+    assert!(
+        r.stderr.contains("is not a BPF filesystem") && r.stderr.contains("mount -t bpf"),
+        "{}",
+        r.stderr
+    );
+    // Nothing was created.
+    assert!(
+        !fs.dir.join("x0bpf").exists()
+            || std::fs::read_dir(fs.dir.join("x0bpf"))
+                .unwrap()
+                .next()
+                .is_none()
+    );
+}
+
+#[test]
+fn list_reads_pins_made_by_other_tools() {
+    common::require_root();
+    let fs = Bpffs::new();
+    let pin = fs.dir.join("foreign_map");
+    let r = sh(
+        "bpftool",
+        &[
+            "map",
+            "create",
+            pin.to_str().unwrap(),
+            "type",
+            "hash",
+            "key",
+            "4",
+            "value",
+            "8",
+            "entries",
+            "16",
+            "name",
+            "foreign",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let l = x0(&fs, &["-j", "list", pin.to_str().unwrap()]);
+    l.ok();
+    let v = l.json();
+    assert_eq!(v["pins"][0]["kind"], "map");
+    assert_eq!(v["pins"][0]["map"]["name"], "foreign");
+    assert_eq!(v["pins"][0]["map"]["map_type"], "hash");
+}
+
+#[test]
+fn embedded_objects_and_files_in_other_formats_are_refused_before_the_kernel() {
+    common::require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let be = compile(
+        "core_sample.c",
+        "clang",
+        &["-target", "bpfeb", "-g"],
+        dir.path(),
+        "be.o",
+    );
+    let r = x0(&fs, &["load", be.to_str().unwrap()]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("big-endian"), "{}", r.stderr);
+    let legacy = compile(
+        "legacy_maps.c",
+        "clang",
+        &["-target", "bpf"],
+        dir.path(),
+        "legacy.o",
+    );
+    let r = x0(&fs, &["load", legacy.to_str().unwrap()]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("legacy"), "{}", r.stderr);
+}

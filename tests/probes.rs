@@ -1,0 +1,266 @@
+//! Tracing attachments on the real kernel: tracepoints (with `--set` configuration), raw
+//! tracepoints and uprobes fire; kprobes fail naming the missing kernel feature.
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use common::{compile, sh, Bpffs};
+use serde_json::Value;
+
+fn x0(fs: &Bpffs, args: &[&str]) -> common::Run {
+    let mut a = vec!["--bpffs", fs.arg()];
+    a.extend_from_slice(args);
+    common::x0(&a)
+}
+
+/// One slot of the test object's `hits` array, read back through bpftool (a witness).
+fn hits(fs: &Bpffs, obj: &str, slot: u32) -> u64 {
+    let pin = fs.dir.join(format!("x0bpf/{obj}/maps/hits"));
+    let key = slot
+        .to_le_bytes()
+        .iter()
+        .map(|b| b.to_string())
+        .collect::<Vec<_>>();
+    let mut args = vec![
+        "-j",
+        "map",
+        "lookup",
+        "pinned",
+        pin.to_str().unwrap(),
+        "key",
+    ];
+    args.extend(key.iter().map(String::as_str));
+    let r = sh("bpftool", &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    // bpftool prints the value as hex byte strings, or with BTF as a number.
+    match &v["formatted"]["value"] {
+        Value::Number(n) => n.as_u64().unwrap(),
+        _ => {
+            let bytes: Vec<u8> = v["value"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| {
+                    u8::from_str_radix(b.as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+                })
+                .collect();
+            u64::from_le_bytes(bytes[..8].try_into().unwrap())
+        }
+    }
+}
+
+#[test]
+fn tracepoint_counts_a_configured_process_exactly() {
+    common::require_root();
+    let fs = Bpffs::new();
+    // A child that waits, then makes exactly 1000 getppid() calls.
+    let mut child = Command::new("python3")
+        .args([
+            "-c",
+            "import os,sys; sys.stdin.readline(); [os.getppid() for _ in range(1000)]",
+        ])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("python3 (scripts/setup.sh installs it)");
+    let pid = child.id().to_string();
+    let set = format!("target_tgid={pid}");
+    x0(
+        &fs,
+        &["load", "syscall_latency", "--name", "lat", "--set", &set],
+    )
+    .ok();
+    let a = x0(
+        &fs,
+        &[
+            "-j",
+            "attach",
+            "tracepoint",
+            "raw_syscalls:sys_enter",
+            "--prog",
+            "lat:on_sys_enter",
+        ],
+    );
+    a.ok();
+    assert_eq!(a.json()["kind"], "tracepoint");
+    x0(
+        &fs,
+        &[
+            "attach",
+            "tracepoint",
+            "raw_syscalls/sys_exit",
+            "--prog",
+            "lat:on_sys_exit",
+        ],
+    )
+    .ok();
+    child.stdin.take().unwrap().write_all(b"go\n").unwrap();
+    assert!(child.wait().unwrap().success());
+
+    let s = x0(&fs, &["-j", "stats", "lat"]);
+    s.ok();
+    let v = s.json();
+    let getppid = v["syscalls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["nr"] == 110)
+        .unwrap_or_else(|| panic!("no getppid (110) row: {v}"));
+    assert_eq!(getppid["count"], 1000, "{getppid}");
+    let hist: u64 = getppid["histogram"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(hist, 1000);
+
+    // Detach by target; unloading then releases the object.
+    x0(&fs, &["detach", "tracepoint", "raw_syscalls:sys_enter"]).ok();
+    let l = x0(&fs, &["-j", "list", "lat"]);
+    assert_eq!(
+        l.json()["objects"][0]["attachments"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let u = x0(&fs, &["-j", "unload", "lat"]);
+    u.ok();
+    assert_eq!(u.json()["detached"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn raw_tracepoint_and_uprobe_fire() {
+    common::require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let o = compile(
+        "probes.c",
+        "clang",
+        &["-target", "bpf", "-g"],
+        dir.path(),
+        "probes.o",
+    );
+    // kprobe programs load fine; only attaching needs kprobes. Load once, attach by name.
+    x0(&fs, &["load", o.to_str().unwrap(), "--name", "probes"]).ok();
+    x0(
+        &fs,
+        &[
+            "attach",
+            "raw_tracepoint",
+            "sys_enter",
+            "--prog",
+            "probes:on_raw_sys_enter",
+        ],
+    )
+    .ok();
+    // Every process makes syscalls, this test included.
+    assert!(hits(&fs, "probes", 0) > 0);
+
+    let libc = "/usr/lib/x86_64-linux-gnu/libc.so.6:getenv";
+    let r = x0(
+        &fs,
+        &["-j", "attach", "uprobe", libc, "--prog", "probes:on_uprobe"],
+    );
+    r.ok();
+    assert_eq!(r.json()["kind"], "uprobe");
+    let before = hits(&fs, "probes", 2);
+    for _ in 0..5 {
+        // The shell looks up its environment (PATH, HOME, …) through getenv.
+        assert!(Command::new("sh")
+            .args(["-c", "true"])
+            .status()
+            .unwrap()
+            .success());
+    }
+    assert!(
+        hits(&fs, "probes", 2) > before,
+        "uprobe on getenv did not fire"
+    );
+    x0(&fs, &["unload", "probes"]).ok();
+}
+
+#[test]
+fn kprobe_fails_naming_the_missing_feature() {
+    common::require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let o = compile(
+        "probes.c",
+        "clang",
+        &["-target", "bpf", "-g"],
+        dir.path(),
+        "probes.o",
+    );
+    let spec = format!("{}:on_kprobe", o.display());
+    let r = x0(
+        &fs,
+        &["attach", "kprobe", "do_sys_openat2", "--prog", &spec],
+    );
+    if std::path::Path::new("/sys/bus/event_source/devices/kprobe").exists() {
+        // A kernel with kprobes: the attach works.
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        return;
+    }
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("CONFIG_KPROBES"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("tracepoint"),
+        "suggests a tracepoint: {}",
+        r.stderr
+    );
+    // Refused before loading anything.
+    assert!(!fs.dir.join("x0bpf/probes").exists());
+    let r = x0(
+        &fs,
+        &[
+            "-j",
+            "attach",
+            "kretprobe",
+            "do_sys_openat2",
+            "--prog",
+            &spec,
+        ],
+    );
+    assert_eq!(r.json()["error"]["kind"], "unsupported");
+}
+
+#[test]
+fn tracepoint_errors() {
+    common::require_root();
+    let fs = Bpffs::new();
+    let r = x0(
+        &fs,
+        &[
+            "attach",
+            "tracepoint",
+            "nosuch:thing",
+            "--prog",
+            "syscall_latency:on_sys_enter",
+        ],
+    );
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no tracepoint nosuch:thing"),
+        "{}",
+        r.stderr
+    );
+    // The object loaded for the attempt was unloaded again.
+    assert!(!fs.dir.join("x0bpf/syscall_latency").exists());
+    let r = x0(&fs, &["attach", "tracepoint", "syscalls:sys_enter_getpid"]);
+    assert_eq!(r.code, 2, "needs --prog: {}", r.stderr);
+    let r = x0(
+        &fs,
+        &[
+            "attach",
+            "tracepoint",
+            "raw_syscalls:sys_enter",
+            "--prog",
+            "xdp_counter",
+        ],
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no tracepoint program"), "{}", r.stderr);
+}

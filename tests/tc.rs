@@ -1,0 +1,159 @@
+//! tc attach/detach (tcx and clsact) on veth pairs in private namespaces; witnesses: `tc`
+//! and `x0bpf net`'s kernel queries, counters read back from the maps.
+mod common;
+
+use common::{Bpffs, NetNs, MAIN_IP, PEER_IP};
+use serde_json::Value;
+
+fn flows(ns: &NetNs, fs: &Bpffs, name: &str) -> Value {
+    let r = ns.x0(&["--bpffs", fs.arg(), "-j", "stats", name]);
+    r.ok();
+    r.json()
+}
+
+fn udp_packets(stats: &Value, src: &str, dst: &str, dport: u64) -> u64 {
+    stats["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["protocol"] == "udp" && f["src"] == src && f["dst"] == dst && f["dport"] == dport
+        })
+        .map(|f| f["packets"].as_u64().unwrap())
+        .sum()
+}
+
+fn net_tc(ns: &NetNs, fs: &Bpffs) -> Vec<Value> {
+    let r = ns.x0(&["--bpffs", fs.arg(), "-j", "net", "--dev", "veth0"]);
+    r.ok();
+    r.json()["interfaces"][0]["tc"].as_array().unwrap().clone()
+}
+
+fn run_both_directions(mode: &str) {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let ing = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "-j",
+        "attach",
+        "tc",
+        "veth0",
+        "--direction",
+        "ingress",
+        "--mode",
+        mode,
+        "--name",
+        "tc_in",
+    ]);
+    ing.ok();
+    let iv = ing.json();
+    assert_eq!(iv["mode"], mode, "{iv}");
+    let egr = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "-j",
+        "attach",
+        "tc",
+        "veth0",
+        "--direction",
+        "egress",
+        "--mode",
+        mode,
+        "--name",
+        "tc_out",
+    ]);
+    egr.ok();
+
+    // The kernel's view: both programs, one per direction, owned by x0bpf.
+    let tc = net_tc(&ns, &fs);
+    assert_eq!(tc.len(), 2, "{tc:?}");
+    for (dir, owner) in [("ingress", "tc_in"), ("egress", "tc_out")] {
+        let p = tc.iter().find(|p| p["direction"] == dir).unwrap();
+        assert_eq!(p["mode"], mode);
+        assert_eq!(p["owner"], owner);
+        assert_eq!(p["name"], "tc_classify");
+    }
+    if mode == "clsact" {
+        let r = ns.exec("tc", &["filter", "show", "dev", "veth0", "ingress"]);
+        assert!(
+            r.stdout.contains("tc_classify") && r.stdout.contains("direct-action"),
+            "{}",
+            r.stdout
+        );
+    }
+
+    ns.udp_to_main(11, 7001);
+    ns.udp_to_peer(13, 7002);
+    let i = flows(&ns, &fs, "tc_in");
+    let e = flows(&ns, &fs, "tc_out");
+    assert_eq!(udp_packets(&i, PEER_IP, MAIN_IP, 7001), 11, "{i}");
+    assert_eq!(udp_packets(&e, MAIN_IP, PEER_IP, 7002), 13, "{e}");
+    // Each direction sees only its own traffic.
+    assert_eq!(udp_packets(&i, MAIN_IP, PEER_IP, 7002), 0);
+    assert_eq!(udp_packets(&e, PEER_IP, MAIN_IP, 7001), 0);
+
+    // Same object, same place again: a conflict.
+    let again = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "attach",
+        "tc",
+        "veth0",
+        "--direction",
+        "ingress",
+        "--mode",
+        mode,
+        "--prog",
+        "tc_in",
+    ]);
+    assert_eq!(again.code, 8, "{}", again.stderr);
+
+    // Detach both; the interface is clean again.
+    ns.x0(&["--bpffs", fs.arg(), "detach", "tc", "veth0"]).ok();
+    assert!(net_tc(&ns, &fs).is_empty());
+    let r = ns.exec("tc", &["filter", "show", "dev", "veth0", "ingress"]);
+    assert!(r.stdout.trim().is_empty(), "{}", r.stdout);
+    let r = ns.exec("tc", &["qdisc", "show", "dev", "veth0"]);
+    assert!(!r.stdout.contains("clsact"), "{}", r.stdout);
+    let d = ns.x0(&["--bpffs", fs.arg(), "detach", "tc", "veth0"]);
+    assert_eq!(d.code, 9);
+}
+
+#[test]
+fn tcx_ingress_and_egress_count() {
+    run_both_directions("tcx");
+}
+
+#[test]
+fn clsact_ingress_and_egress_count() {
+    run_both_directions("clsact");
+}
+
+#[test]
+fn auto_prefers_tcx_on_this_kernel() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let r = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "-j",
+        "attach",
+        "tc",
+        "veth0",
+        "--direction",
+        "ingress",
+    ]);
+    r.ok();
+    let v = r.json();
+    assert_eq!(v["mode"], "tcx");
+    assert_eq!(v["how"], "bpf_link");
+    assert!(v["link_id"].as_u64().is_some());
+    // Unload detaches what x0bpf attached for the object, and releases it.
+    let u = ns.x0(&["--bpffs", fs.arg(), "-j", "unload", "tc_classifier"]);
+    u.ok();
+    let uv = u.json();
+    assert_eq!(uv["detached"].as_array().unwrap().len(), 1);
+    assert!(uv["still_held"].as_array().unwrap().is_empty(), "{uv}");
+    assert!(net_tc(&ns, &fs).is_empty());
+}
