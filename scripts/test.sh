@@ -6,3 +6,4 @@ X0BPF_TEST_DEPS="gcc-bpf clang-16 bpftool iproute2 iputils-ping xdp-tools jq pyt
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
 cargo test -- --test-threads="${X0BPF_TEST_THREADS:-4}"
+scripts/leakcheck.sh

@@ -10,8 +10,8 @@ use std::ffi::{CStr, CString};
 use object::elf;
 use object::read::elf::{ElfFile64, FileHeader, SectionHeader};
 use object::{
-    Endianness, Object, ObjectSection, ObjectSymbol, RelocationFlags, RelocationTarget,
-    SectionIndex, SymbolKind, SymbolScope,
+    Endianness, Object, ObjectSection, ObjectSymbol, RelocationTarget, SectionIndex, SymbolKind,
+    SymbolScope,
 };
 use serde::Serialize;
 
@@ -241,19 +241,14 @@ fn machine_name(m: u16) -> &'static str {
 #[derive(Clone, Copy)]
 struct Insn {
     code: u8,
-    dst: u8,
     src: u8,
     imm: i32,
 }
 
 fn decode(bytes: &[u8], idx: usize, big: bool) -> Option<Insn> {
     let b = bytes.get(idx * INSN_SIZE..idx * INSN_SIZE + INSN_SIZE)?;
-    // The register nibbles swap places in big-endian BPF: dst is the high nibble there.
-    let (dst, src) = if big {
-        (b[1] >> 4, b[1] & 0xf)
-    } else {
-        (b[1] & 0xf, b[1] >> 4)
-    };
+    // The register nibbles swap places in big-endian BPF: src is the low nibble there.
+    let src = if big { b[1] & 0xf } else { b[1] >> 4 };
     let imm = if big {
         i32::from_be_bytes([b[4], b[5], b[6], b[7]])
     } else {
@@ -261,7 +256,6 @@ fn decode(bytes: &[u8], idx: usize, big: bool) -> Option<Insn> {
     };
     Some(Insn {
         code: b[0],
-        dst,
         src,
         imm,
     })
@@ -514,12 +508,10 @@ fn parse_aligned(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
         if !sec_exec.get(target).copied().unwrap_or(false) {
             continue;
         }
-        let _ = SectionIndex(target);
-        if let Some(ts) = file.section_by_index(SectionIndex(target)).ok() {
+        if let Ok(ts) = file.section_by_index(SectionIndex(target)) {
             for (off, r) in ts.relocations() {
                 if let RelocationTarget::Symbol(si) = r.target() {
                     if let Some(&slot) = sym_by_index.get(&si.0) {
-                        let _ = matches!(r.flags(), RelocationFlags::Elf { .. });
                         relocs.insert((target, off / INSN_SIZE as u64), slot);
                     }
                 }
@@ -591,7 +583,6 @@ fn parse_aligned(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
                 }
                 i += 1; // ld_imm64 spans two slots
             }
-            let _ = ins.dst;
             i += 1;
         }
         direct.push(d);

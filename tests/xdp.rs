@@ -434,3 +434,51 @@ fn ip_netns_exec_with_default_bpffs_persists() {
     r.ok();
     assert!(ip_xdp(&ns, "veth0").is_none());
 }
+
+#[test]
+fn libxdp_dispatcher_is_recognised() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let o = common::compile(
+        "fake_dispatcher.c",
+        "clang",
+        &["-target", "bpf", "-g"],
+        dir.path(),
+        "d.o",
+    );
+    let pin = fs.dir.join("dispatcher");
+    let r = sh(
+        "bpftool",
+        &[
+            "prog",
+            "load",
+            o.to_str().unwrap(),
+            pin.to_str().unwrap(),
+            "type",
+            "xdp",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = ns.exec(
+        "bpftool",
+        &[
+            "net",
+            "attach",
+            "xdpgeneric",
+            "pinned",
+            pin.to_str().unwrap(),
+            "dev",
+            "veth0",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let a = ns.x0(&["--bpffs", fs.arg(), "attach", "xdp", "veth0"]);
+    assert_eq!(a.code, 8);
+    assert!(
+        a.stderr.contains("libxdp multi-program dispatcher"),
+        "{}",
+        a.stderr
+    );
+    assert!(a.stderr.contains("xdp-loader"), "{}", a.stderr);
+}

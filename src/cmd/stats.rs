@@ -247,7 +247,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
                 bytes: c.bytes,
             });
         }
-        flows.sort_by(|a, b| b.packets.cmp(&a.packets));
+        flows.sort_by_key(|f| std::cmp::Reverse(f.packets));
         let t = open_map(&dir, "totals")?;
         let tc: tc_classifier::types::counters = percpu_sum(
             &t,
@@ -306,7 +306,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
                 histogram,
             });
         }
-        syscalls.sort_by(|a, b| b.count.cmp(&a.count));
+        syscalls.sort_by_key(|s| std::cmp::Reverse(s.count));
         return Ok(StatsReport::SyscallLatency { object, syscalls });
     }
     Err(X0Error::new(

@@ -1,0 +1,1081 @@
+#compdef x0bpf
+
+autoload -U is-at-least
+
+_x0bpf() {
+    typeset -A opt_args
+    typeset -a _arguments_options
+    local ret=1
+
+    if is-at-least 5.2; then
+        _arguments_options=(-s -S -C)
+    else
+        _arguments_options=(-s -C)
+    fi
+
+    local context curcontext="$curcontext" state line
+    _arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+":: :_x0bpf_commands" \
+"*::: :->x0bpf" \
+&& ret=0
+    case $state in
+    (x0bpf)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:x0bpf-command-$line[1]:"
+        case $line[1] in
+            (objects)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(inspect)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':object -- A BPF object file, or the name of an embedded object (see `x0bpf objects`):_default' \
+&& ret=0
+;;
+(load)
+_arguments "${_arguments_options[@]}" : \
+'--name=[Name to load under (pins go to <pin-dir>/<NAME>/) \[default\: the object'\''s name\]]:NAME:_default' \
+'*--set=[Set a \`.rodata\` (const volatile) variable before load, typed from BTF\: VAR=VALUE]:VAR=VALUE:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--reuse-maps[Reuse maps already pinned under this name, so a reload keeps their contents]' \
+'--replace[Replace an object already loaded under this name]' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':object -- A BPF object file, or the name of an embedded object (see `x0bpf objects`):_default' \
+&& ret=0
+;;
+(unload)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':name -- Name the object was loaded under (see `x0bpf list`):_default' \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-a[Every BPF program and map in the kernel, with x0bpf'\''s marked]' \
+'--all[Every BPF program and map in the kernel, with x0bpf'\''s marked]' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'*::targets -- Only these objects (names), or pins/directories on bpffs made by any tool:_default' \
+&& ret=0
+;;
+(attach)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+":: :_x0bpf__subcmd__attach_commands" \
+"*::: :->attach" \
+&& ret=0
+
+    case $state in
+    (attach)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:x0bpf-attach-command-$line[1]:"
+        case $line[1] in
+            (xdp)
+_arguments "${_arguments_options[@]}" : \
+'--mode=[auto tries hw, then drv (native), then skb (generic)]:MODE:(auto hw drv skb)' \
+'--expect-id=[With --replace\: only if the current program has this id (compare-and-swap)]:ID:_default' \
+'--prog=[OBJECT\[\:PROGRAM\]\: a loaded x0bpf object, a BPF object file, or an embedded object]:OBJECT[:PROGRAM]:_default' \
+'--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net)]:NAME|PATH:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--replace[Replace the XDP program already there, atomically]' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':iface -- Interface name:_default' \
+&& ret=0
+;;
+(tc)
+_arguments "${_arguments_options[@]}" : \
+'--direction=[]:DIRECTION:(ingress egress)' \
+'--mode=[]:MODE:((auto\:"tcx when the kernel has it, clsact otherwise"
+tcx\:""
+clsact\:""))' \
+'--priority=[clsact filter priority]:PRIORITY:_default' \
+'--handle=[clsact filter handle]:HANDLE:_default' \
+'--prog=[OBJECT\[\:PROGRAM\]\: a loaded x0bpf object, a BPF object file, or an embedded object]:OBJECT[:PROGRAM]:_default' \
+'--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net)]:NAME|PATH:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--replace[]' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+':iface:_default' \
+&& ret=0
+;;
+(tracepoint)
+_arguments "${_arguments_options[@]}" : \
+'--prog=[OBJECT\[\:PROGRAM\]\: a loaded x0bpf object, a BPF object file, or an embedded object]:OBJECT[:PROGRAM]:_default' \
+'--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':target:_default' \
+&& ret=0
+;;
+(raw_tracepoint)
+_arguments "${_arguments_options[@]}" : \
+'--prog=[OBJECT\[\:PROGRAM\]\: a loaded x0bpf object, a BPF object file, or an embedded object]:OBJECT[:PROGRAM]:_default' \
+'--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':target:_default' \
+&& ret=0
+;;
+(kprobe)
+_arguments "${_arguments_options[@]}" : \
+'--prog=[OBJECT\[\:PROGRAM\]\: a loaded x0bpf object, a BPF object file, or an embedded object]:OBJECT[:PROGRAM]:_default' \
+'--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':function:_default' \
+&& ret=0
+;;
+(kretprobe)
+_arguments "${_arguments_options[@]}" : \
+'--prog=[OBJECT\[\:PROGRAM\]\: a loaded x0bpf object, a BPF object file, or an embedded object]:OBJECT[:PROGRAM]:_default' \
+'--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':function:_default' \
+&& ret=0
+;;
+(uprobe)
+_arguments "${_arguments_options[@]}" : \
+'--prog=[OBJECT\[\:PROGRAM\]\: a loaded x0bpf object, a BPF object file, or an embedded object]:OBJECT[:PROGRAM]:_default' \
+'--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':target:_default' \
+&& ret=0
+;;
+(uretprobe)
+_arguments "${_arguments_options[@]}" : \
+'--prog=[OBJECT\[\:PROGRAM\]\: a loaded x0bpf object, a BPF object file, or an embedded object]:OBJECT[:PROGRAM]:_default' \
+'--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':target:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_x0bpf__subcmd__attach__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:x0bpf-attach-help-command-$line[1]:"
+        case $line[1] in
+            (xdp)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(tc)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(tracepoint)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(raw_tracepoint)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(kprobe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(kretprobe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(uprobe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(uretprobe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(detach)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+":: :_x0bpf__subcmd__detach_commands" \
+"*::: :->detach" \
+&& ret=0
+
+    case $state in
+    (detach)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:x0bpf-detach-command-$line[1]:"
+        case $line[1] in
+            (xdp)
+_arguments "${_arguments_options[@]}" : \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net)]:NAME|PATH:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--all[Remove any XDP program in every mode, ours or not (like \`ip link set dev X xdp off\`)]' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':iface:_default' \
+&& ret=0
+;;
+(tc)
+_arguments "${_arguments_options[@]}" : \
+'--direction=[]:DIRECTION:(ingress egress)' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net)]:NAME|PATH:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':iface:_default' \
+&& ret=0
+;;
+(tracepoint)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':target:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_x0bpf__subcmd__detach__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:x0bpf-detach-help-command-$line[1]:"
+        case $line[1] in
+            (xdp)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(tc)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(tracepoint)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(net)
+_arguments "${_arguments_options[@]}" : \
+'--dev=[Only this interface]:DEV:_default' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net)]:NAME|PATH:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'::verb -- `show` is accepted for bpftool'\''s muscle memory:(show list)' \
+&& ret=0
+;;
+(stats)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'::name -- Loaded object name \[default\: xdp_counter\]:_default' \
+&& ret=0
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':shell -- bash, zsh, fish, elvish or powershell:(bash elvish fish powershell zsh)' \
+&& ret=0
+;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':dir -- Directory to write x0bpf.1 and x0bpf-<command>.1 into:_files' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_x0bpf__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:x0bpf-help-command-$line[1]:"
+        case $line[1] in
+            (objects)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(inspect)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(load)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(unload)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(list)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(attach)
+_arguments "${_arguments_options[@]}" : \
+":: :_x0bpf__subcmd__help__subcmd__attach_commands" \
+"*::: :->attach" \
+&& ret=0
+
+    case $state in
+    (attach)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:x0bpf-help-attach-command-$line[1]:"
+        case $line[1] in
+            (xdp)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(tc)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(tracepoint)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(raw_tracepoint)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(kprobe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(kretprobe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(uprobe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(uretprobe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(detach)
+_arguments "${_arguments_options[@]}" : \
+":: :_x0bpf__subcmd__help__subcmd__detach_commands" \
+"*::: :->detach" \
+&& ret=0
+
+    case $state in
+    (detach)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:x0bpf-help-detach-command-$line[1]:"
+        case $line[1] in
+            (xdp)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(tc)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(tracepoint)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(net)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(stats)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(completions)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(man)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+}
+
+(( $+functions[_x0bpf_commands] )) ||
+_x0bpf_commands() {
+    local commands; commands=(
+'objects:List the BPF objects embedded in this binary' \
+'inspect:Read a BPF ELF object without loading it\: sections, programs, maps, BTF, CO-RE' \
+'load:Load every program and map of an object and pin them in bpffs' \
+'unload:Detach, unpin and release an object loaded by x0bpf' \
+'list:What x0bpf has loaded and attached (--all\: everything in the kernel)' \
+'attach:Attach a program\: XDP (mode auto\: hw, drv, skb), tc (tcx/clsact), tracepoints, probes' \
+'detach:Remove x0bpf'\''s attachment (the mode is found, never asked for)' \
+'net:XDP and tc programs per interface, with owners' \
+'stats:Counters of x0bpf'\''s own programs (xdp_counter, tc_classifier, syscall_latency)' \
+'completions:Print a shell completion script' \
+'man:Write man pages (one per subcommand) into a directory' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'x0bpf commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach_commands] )) ||
+_x0bpf__subcmd__attach_commands() {
+    local commands; commands=(
+'xdp:XDP on an interface (default program\: the embedded xdp_counter)' \
+'tc:tc ingress or egress (tcx on 6.6+, clsact otherwise; default\: embedded tc_classifier)' \
+'tracepoint:A tracepoint, CATEGORY\:NAME (mounts tracefs when needed)' \
+'raw_tracepoint:A raw tracepoint by name (e.g. sys_enter)' \
+'kprobe:Entry of a kernel function (needs CONFIG_KPROBES)' \
+'kretprobe:Return of a kernel function (needs CONFIG_KPROBES)' \
+'uprobe:Entry of a user-space function, BINARY\:SYMBOL' \
+'uretprobe:Return of a user-space function, BINARY\:SYMBOL' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'x0bpf attach commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__help_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__help_commands() {
+    local commands; commands=(
+'xdp:XDP on an interface (default program\: the embedded xdp_counter)' \
+'tc:tc ingress or egress (tcx on 6.6+, clsact otherwise; default\: embedded tc_classifier)' \
+'tracepoint:A tracepoint, CATEGORY\:NAME (mounts tracefs when needed)' \
+'raw_tracepoint:A raw tracepoint by name (e.g. sys_enter)' \
+'kprobe:Entry of a kernel function (needs CONFIG_KPROBES)' \
+'kretprobe:Return of a kernel function (needs CONFIG_KPROBES)' \
+'uprobe:Entry of a user-space function, BINARY\:SYMBOL' \
+'uretprobe:Return of a user-space function, BINARY\:SYMBOL' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'x0bpf attach help commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__help__subcmd__help_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf attach help help commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__help__subcmd__kprobe_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__help__subcmd__kprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf attach help kprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__help__subcmd__kretprobe_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__help__subcmd__kretprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf attach help kretprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__help__subcmd__raw_tracepoint_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__help__subcmd__raw_tracepoint_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf attach help raw_tracepoint commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__help__subcmd__tc_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__help__subcmd__tc_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf attach help tc commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__help__subcmd__tracepoint_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__help__subcmd__tracepoint_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf attach help tracepoint commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__help__subcmd__uprobe_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__help__subcmd__uprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf attach help uprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__help__subcmd__uretprobe_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__help__subcmd__uretprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf attach help uretprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__help__subcmd__xdp_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__help__subcmd__xdp_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf attach help xdp commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__kprobe_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__kprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf attach kprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__kretprobe_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__kretprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf attach kretprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__raw_tracepoint_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__raw_tracepoint_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf attach raw_tracepoint commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__tc_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__tc_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf attach tc commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__tracepoint_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__tracepoint_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf attach tracepoint commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__uprobe_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__uprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf attach uprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__uretprobe_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__uretprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf attach uretprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__attach__subcmd__xdp_commands] )) ||
+_x0bpf__subcmd__attach__subcmd__xdp_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf attach xdp commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__completions_commands] )) ||
+_x0bpf__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf completions commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach_commands] )) ||
+_x0bpf__subcmd__detach_commands() {
+    local commands; commands=(
+'xdp:XDP from an interface, whatever mode it was attached in' \
+'tc:tc programs x0bpf attached (both directions unless --direction)' \
+'tracepoint:Tracing attachments by target (CATEGORY\:NAME, function, BINARY\:SYMBOL, raw tp name)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'x0bpf detach commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach__subcmd__help_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__help_commands() {
+    local commands; commands=(
+'xdp:XDP from an interface, whatever mode it was attached in' \
+'tc:tc programs x0bpf attached (both directions unless --direction)' \
+'tracepoint:Tracing attachments by target (CATEGORY\:NAME, function, BINARY\:SYMBOL, raw tp name)' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'x0bpf detach help commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach__subcmd__help__subcmd__help_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf detach help help commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach__subcmd__help__subcmd__tc_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__help__subcmd__tc_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf detach help tc commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach__subcmd__help__subcmd__tracepoint_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__help__subcmd__tracepoint_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf detach help tracepoint commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach__subcmd__help__subcmd__xdp_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__help__subcmd__xdp_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf detach help xdp commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach__subcmd__tc_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__tc_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf detach tc commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach__subcmd__tracepoint_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__tracepoint_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf detach tracepoint commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach__subcmd__xdp_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__xdp_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf detach xdp commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help_commands] )) ||
+_x0bpf__subcmd__help_commands() {
+    local commands; commands=(
+'objects:List the BPF objects embedded in this binary' \
+'inspect:Read a BPF ELF object without loading it\: sections, programs, maps, BTF, CO-RE' \
+'load:Load every program and map of an object and pin them in bpffs' \
+'unload:Detach, unpin and release an object loaded by x0bpf' \
+'list:What x0bpf has loaded and attached (--all\: everything in the kernel)' \
+'attach:Attach a program\: XDP (mode auto\: hw, drv, skb), tc (tcx/clsact), tracepoints, probes' \
+'detach:Remove x0bpf'\''s attachment (the mode is found, never asked for)' \
+'net:XDP and tc programs per interface, with owners' \
+'stats:Counters of x0bpf'\''s own programs (xdp_counter, tc_classifier, syscall_latency)' \
+'completions:Print a shell completion script' \
+'man:Write man pages (one per subcommand) into a directory' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'x0bpf help commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__attach_commands] )) ||
+_x0bpf__subcmd__help__subcmd__attach_commands() {
+    local commands; commands=(
+'xdp:XDP on an interface (default program\: the embedded xdp_counter)' \
+'tc:tc ingress or egress (tcx on 6.6+, clsact otherwise; default\: embedded tc_classifier)' \
+'tracepoint:A tracepoint, CATEGORY\:NAME (mounts tracefs when needed)' \
+'raw_tracepoint:A raw tracepoint by name (e.g. sys_enter)' \
+'kprobe:Entry of a kernel function (needs CONFIG_KPROBES)' \
+'kretprobe:Return of a kernel function (needs CONFIG_KPROBES)' \
+'uprobe:Entry of a user-space function, BINARY\:SYMBOL' \
+'uretprobe:Return of a user-space function, BINARY\:SYMBOL' \
+    )
+    _describe -t commands 'x0bpf help attach commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__attach__subcmd__kprobe_commands] )) ||
+_x0bpf__subcmd__help__subcmd__attach__subcmd__kprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help attach kprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__attach__subcmd__kretprobe_commands] )) ||
+_x0bpf__subcmd__help__subcmd__attach__subcmd__kretprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help attach kretprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__attach__subcmd__raw_tracepoint_commands] )) ||
+_x0bpf__subcmd__help__subcmd__attach__subcmd__raw_tracepoint_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help attach raw_tracepoint commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__attach__subcmd__tc_commands] )) ||
+_x0bpf__subcmd__help__subcmd__attach__subcmd__tc_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help attach tc commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__attach__subcmd__tracepoint_commands] )) ||
+_x0bpf__subcmd__help__subcmd__attach__subcmd__tracepoint_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help attach tracepoint commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__attach__subcmd__uprobe_commands] )) ||
+_x0bpf__subcmd__help__subcmd__attach__subcmd__uprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help attach uprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__attach__subcmd__uretprobe_commands] )) ||
+_x0bpf__subcmd__help__subcmd__attach__subcmd__uretprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help attach uretprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__attach__subcmd__xdp_commands] )) ||
+_x0bpf__subcmd__help__subcmd__attach__subcmd__xdp_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help attach xdp commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__completions_commands] )) ||
+_x0bpf__subcmd__help__subcmd__completions_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help completions commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__detach_commands] )) ||
+_x0bpf__subcmd__help__subcmd__detach_commands() {
+    local commands; commands=(
+'xdp:XDP from an interface, whatever mode it was attached in' \
+'tc:tc programs x0bpf attached (both directions unless --direction)' \
+'tracepoint:Tracing attachments by target (CATEGORY\:NAME, function, BINARY\:SYMBOL, raw tp name)' \
+    )
+    _describe -t commands 'x0bpf help detach commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__detach__subcmd__tc_commands] )) ||
+_x0bpf__subcmd__help__subcmd__detach__subcmd__tc_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help detach tc commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__detach__subcmd__tracepoint_commands] )) ||
+_x0bpf__subcmd__help__subcmd__detach__subcmd__tracepoint_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help detach tracepoint commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__detach__subcmd__xdp_commands] )) ||
+_x0bpf__subcmd__help__subcmd__detach__subcmd__xdp_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help detach xdp commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__help_commands] )) ||
+_x0bpf__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help help commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__inspect_commands] )) ||
+_x0bpf__subcmd__help__subcmd__inspect_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help inspect commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__list_commands] )) ||
+_x0bpf__subcmd__help__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help list commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__load_commands] )) ||
+_x0bpf__subcmd__help__subcmd__load_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help load commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__man_commands] )) ||
+_x0bpf__subcmd__help__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help man commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__net_commands] )) ||
+_x0bpf__subcmd__help__subcmd__net_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help net commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__objects_commands] )) ||
+_x0bpf__subcmd__help__subcmd__objects_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help objects commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__stats_commands] )) ||
+_x0bpf__subcmd__help__subcmd__stats_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help stats commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__unload_commands] )) ||
+_x0bpf__subcmd__help__subcmd__unload_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help unload commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__inspect_commands] )) ||
+_x0bpf__subcmd__inspect_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf inspect commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__list_commands] )) ||
+_x0bpf__subcmd__list_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf list commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__load_commands] )) ||
+_x0bpf__subcmd__load_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf load commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__man_commands] )) ||
+_x0bpf__subcmd__man_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf man commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__net_commands] )) ||
+_x0bpf__subcmd__net_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf net commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__objects_commands] )) ||
+_x0bpf__subcmd__objects_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf objects commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__stats_commands] )) ||
+_x0bpf__subcmd__stats_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf stats commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__unload_commands] )) ||
+_x0bpf__subcmd__unload_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf unload commands' commands "$@"
+}
+
+if [ "$funcstack[1]" = "_x0bpf" ]; then
+    _x0bpf "$@"
+else
+    compdef _x0bpf x0bpf
+fi

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Regenerates completions/ and man/ from the clap definition (tests/cli.rs fails when stale).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build -q
+for sh in bash zsh fish; do
+  target/debug/x0bpf completions "$sh" > "completions/x0bpf.$sh"
+done
+rm -f man/*.1
+target/debug/x0bpf man man 2>/dev/null
