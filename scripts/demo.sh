@@ -6,7 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 X0BPF_TEST_DEPS="iputils-ping" scripts/setup.sh
 cargo build --release -q
-X=target/release/x0bpf
+# On PATH, so `x0bpf inspect xdp_counter --json | jq .programs` works afterwards.
+install -m 0755 target/release/x0bpf /usr/local/bin/x0bpf
+X=/usr/local/bin/x0bpf
 IFACE=${1:-lo}
 
 cleanup() {

@@ -153,6 +153,9 @@ pub struct GlobalVar {
     pub type_name: Option<String>,
     /// Whether user space can set it before load (const volatile in .rodata).
     pub read_only: bool,
+    /// BTF type id of the variable's type, for typed `--set`.
+    #[serde(skip)]
+    pub type_id: Option<u32>,
 }
 
 /// The parsed object plus the pieces later stages (validate, load) need but the report hides.
@@ -752,9 +755,8 @@ fn parse_aligned(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
         if !is_data_section(sec) || s.kind != SymbolKind::Data || s.name.is_empty() {
             continue;
         }
-        let type_name = btf_obj
-            .as_ref()
-            .and_then(|b| datasec_var_type(b, sec, &s.name));
+        let type_id = btf_obj.as_ref().and_then(|b| datasec_var(b, sec, &s.name));
+        let type_name = btf_obj.as_ref().zip(type_id).map(|(b, t)| b.type_name(t));
         globals.push(GlobalVar {
             name: s.name.clone(),
             section: sec.clone(),
@@ -762,6 +764,7 @@ fn parse_aligned(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
             size: s.size,
             type_name,
             read_only: sec.starts_with(".rodata"),
+            type_id,
         });
     }
     globals.sort_by(|a, b| (&a.section, a.offset).cmp(&(&b.section, b.offset)));
@@ -977,10 +980,6 @@ fn datasec_var(b: &Btf, sec: &str, var: &str) -> Option<u32> {
         let t = b.get(v.type_id)?;
         (t.kind == BtfKind::Var && t.name == var).then_some(t.type_id)
     })
-}
-
-fn datasec_var_type(b: &Btf, sec: &str, var: &str) -> Option<String> {
-    datasec_var(b, sec, var).map(|t| b.type_name(t))
 }
 
 /// Legacy `maps` section: libbpf's struct bpf_map_def (20 bytes) or iproute2's struct

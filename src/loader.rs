@@ -60,7 +60,10 @@ pub fn libbpf_errno(e: &libbpf_rs::Error) -> Option<i32> {
         }
         cur = c.source();
     }
-    None
+    // libbpf-rs does not expose its io::Error as a source; its text carries the number.
+    let text = e.to_string();
+    let n = text.rsplit("(os error ").next()?.split(')').next()?;
+    n.parse().ok()
 }
 
 /// The verifier's own words from libbpf's log: the last lines of the program load log.
@@ -91,16 +94,48 @@ pub fn verifier_tail(lines: &[String], keep: usize) -> Vec<String> {
     body[body.len().saturating_sub(keep)..].to_vec()
 }
 
+/// libbpf names the failing program: "libbpf: prog 'bad_prog': BPF program load failed: …"
+pub fn failing_prog(log: &[String]) -> Option<String> {
+    log.iter().rev().find_map(|l| {
+        let rest = l.split("prog '").nth(1)?;
+        l.contains("failed")
+            .then(|| rest.split('\'').next().unwrap_or("").to_string())
+    })
+}
+
+/// Trampoline-based programs (fentry, fexit, fmod_ret, lsm, freplace) that the kernel refuses
+/// with EPERM as root: lockdown (integrity mode forbids them) or no trampoline support. Say
+/// so, and point at what works instead.
+fn refine_tracing_refusal(mut err: X0Error, parsed: &ParsedObject, log: &[String]) -> X0Error {
+    if err.errno != Some(libc::EPERM) || !kernel::is_root() {
+        return err;
+    }
+    let Some(name) = failing_prog(log) else {
+        return err;
+    };
+    let Some(p) = parsed.info.programs.iter().find(|p| p.name == name) else {
+        return err;
+    };
+    let kind = p.section.split('/').next().unwrap_or("");
+    if ![
+        "fentry", "fexit", "fmod_ret", "lsm", "freplace", "fentry.s", "fexit.s", "lsm.s",
+    ]
+    .contains(&kind)
+    {
+        return err;
+    }
+    err.kind = ErrorKind::Unsupported;
+    err.message = format!(
+        "this kernel refuses {kind} program {name} (EPERM as root): kernel lockdown (integrity mode forbids BPF trampolines) or no trampoline support"
+    );
+    err.hint("attach to a tracepoint instead (`x0bpf attach tracepoint CATEGORY:NAME`, list: /sys/kernel/tracing/events), or boot without lockdown")
+}
+
 /// A failed load: say why in the kernel's and libbpf's words.
 pub fn load_error(what: &str, e: &libbpf_rs::Error, log: &[String]) -> X0Error {
     let errno = libbpf_errno(e);
     let tail = verifier_tail(log, 6);
-    // libbpf names the failing program: "libbpf: prog 'bad_prog': BPF program load failed: …"
-    let prog = log.iter().rev().find_map(|l| {
-        let rest = l.split("prog '").nth(1)?;
-        l.contains("failed")
-            .then(|| rest.split('\'').next().unwrap_or("").to_string())
-    });
+    let prog = failing_prog(log);
     let cause = match errno {
         Some(n) => crate::attach::errno_text(n),
         None => {
@@ -266,7 +301,18 @@ fn encode_value(
             format!("--set {}={value}: {why} (type {ty}, {size} bytes)", g.name),
         )
     };
-    let is_char_array = ty.contains("char[") || ty.contains("char [");
+    // Decide from BTF what the variable is: an integer (signed or not), a bool, an enum, or a
+    // char array for strings. Without BTF only unsigned integers are accepted.
+    let btf = parsed.btf.as_ref();
+    let resolved = btf
+        .zip(g.type_id)
+        .and_then(|(b, t)| b.get(b.skip_mods_and_typedefs(t)));
+    let is_char_array = resolved.is_some_and(|t| {
+        t.array.is_some_and(|(elem, _, _)| {
+            btf.and_then(|b| b.get(b.skip_mods_and_typedefs(elem)))
+                .is_some_and(|e| e.kind == crate::btf::BtfKind::Int && e.size == 1)
+        })
+    });
     if is_char_array {
         if value.len() >= size {
             return Err(bad("string too long"));
@@ -275,16 +321,19 @@ fn encode_value(
         v.resize(size, 0);
         return Ok(v);
     }
-    let signed = parsed
-        .btf
-        .as_ref()
-        .map(|_| {
-            !ty.contains("unsigned")
-                && !ty.starts_with("u")
-                && !ty.contains("bool")
-                && !ty.starts_with("__u")
-        })
-        .unwrap_or(false);
+    let signed = match resolved {
+        Some(t) if t.kind == crate::btf::BtfKind::Int => t.is_signed_int(),
+        Some(t) if t.is_any_enum() => t.kflag,
+        Some(t) if t.kind == crate::btf::BtfKind::Float => {
+            return Err(bad("floating-point variables cannot be set"))
+        }
+        Some(t) if t.is_composite() || t.array.is_some() || t.kind == crate::btf::BtfKind::Ptr => {
+            return Err(bad(
+                "only integers, booleans, enums and char arrays can be set",
+            ))
+        }
+        _ => false,
+    };
     let parsed_v: i128 = match value {
         "true" => 1,
         "false" => 0,
@@ -404,7 +453,8 @@ pub fn load_and_pin(
     libbpf_log::clear();
     let obj = open.load().map_err(|e| {
         let log = libbpf_log::take();
-        load_error(&format!("loading {} failed", src.origin), &e, &log)
+        let err = load_error(&format!("loading {} failed", src.origin), &e, &log);
+        refine_tracing_refusal(err, &parsed, &log)
     })?;
 
     // Pin into a staging directory, then move it into place.

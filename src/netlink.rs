@@ -28,6 +28,7 @@ const NLM_F_DUMP_INTR: u16 = 0x10;
 const NLM_F_DUMP: u16 = 0x300;
 const NLM_F_EXCL: u16 = 0x200;
 const NLM_F_CREATE: u16 = 0x400;
+const NLM_F_REPLACE: u16 = 0x100;
 // Flags on NLMSG_ERROR replies.
 const NLM_F_CAPPED: u16 = 0x100;
 const NLM_F_ACK_TLVS: u16 = 0x200;
@@ -1038,15 +1039,41 @@ pub fn add_tc_bpf_filter(
     priority: u16,
     handle: u32,
 ) -> Result<(), NlError> {
+    set_tc_bpf_filter(ifindex, ingress, prog_fd, name, priority, handle, false)
+}
+
+/// Swaps the program of an existing filter in one request (`tc filter replace`): the kernel
+/// installs the new cls_bpf program atomically, with no window without a filter.
+pub fn replace_tc_bpf_filter(
+    ifindex: u32,
+    ingress: bool,
+    prog_fd: i32,
+    name: &str,
+    priority: u16,
+    handle: u32,
+) -> Result<(), NlError> {
+    set_tc_bpf_filter(ifindex, ingress, prog_fd, name, priority, handle, true)
+}
+
+fn set_tc_bpf_filter(
+    ifindex: u32,
+    ingress: bool,
+    prog_fd: i32,
+    name: &str,
+    priority: u16,
+    handle: u32,
+    replace: bool,
+) -> Result<(), NlError> {
     let index = ifindex_arg(ifindex)?;
     let fd = u32::try_from(prog_fd).map_err(|_| NlError::new(libc::EBADF))?;
     if name.contains('\0') || name.len() > 255 {
         return Err(NlError::invalid("invalid filter name"));
     }
     let info = (u32::from(priority) << 16) | u32::from(ETH_P_ALL.to_be());
+    let mode = if replace { NLM_F_REPLACE } else { NLM_F_EXCL };
     let mut req = Request::new(
         RTM_NEWTFILTER,
-        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | mode,
     );
     req.raw(&tcmsg(index, handle, clsact_parent(ingress), info));
     req.attr_str(TCA_KIND, "bpf");

@@ -211,21 +211,31 @@ pub fn attach(
             )
             .hint("choose another --priority/--handle, pass --replace, or detach it"));
         }
-        netlink::delete_tc_filter(iface.ifindex, ingress, o.priority, o.handle).map_err(nl_err)?;
+        // One request: the kernel swaps the filter's program with no window without one.
+        netlink::replace_tc_bpf_filter(
+            iface.ifindex,
+            ingress,
+            h.fd.as_raw_fd(),
+            &h.name,
+            o.priority,
+            o.handle,
+        )
+        .map_err(nl_err)?;
         if let Some((_, _, p)) = &mine {
             let _ = std::fs::remove_file(p);
         }
         out.replaced = true;
+    } else {
+        netlink::add_tc_bpf_filter(
+            iface.ifindex,
+            ingress,
+            h.fd.as_raw_fd(),
+            &h.name,
+            o.priority,
+            o.handle,
+        )
+        .map_err(nl_err)?;
     }
-    netlink::add_tc_bpf_filter(
-        iface.ifindex,
-        ingress,
-        h.fd.as_raw_fd(),
-        &h.name,
-        o.priority,
-        o.handle,
-    )
-    .map_err(nl_err)?;
     let mut rec = Record::iface(
         &format!("tc-{}", dir.name()),
         &iface.name,

@@ -426,3 +426,47 @@ fn embedded_objects_and_files_in_other_formats_are_refused_before_the_kernel() {
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("legacy"), "{}", r.stderr);
 }
+
+#[test]
+fn verbose_log_goes_to_stderr_and_json_stays_clean() {
+    common::require_root();
+    let fs = Bpffs::new();
+    let r = x0(&fs, &["-v", "-j", "load", "xdp_counter"]);
+    r.ok();
+    let v = r.json(); // the whole stdout parses as one document
+    assert_eq!(v["name"], "xdp_counter");
+    assert!(
+        r.stderr.contains("libbpf"),
+        "libbpf's log on stderr: {}",
+        r.stderr
+    );
+}
+
+#[test]
+fn trampoline_programs_refused_by_this_kernel_say_why() {
+    common::require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let o = compile(
+        "fentry.c",
+        "clang",
+        &["-target", "bpf", "-g"],
+        dir.path(),
+        "fentry.o",
+    );
+    let r = x0(&fs, &["-j", "load", o.to_str().unwrap()]);
+    if r.code == 0 {
+        // A kernel without lockdown loads it; nothing more to check here.
+        x0(&fs, &["unload", "fentry"]).ok();
+        return;
+    }
+    let v = r.json();
+    assert_eq!(r.code, 5, "{v}");
+    let msg = v["error"]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("fentry program on_open") && msg.contains("lockdown"),
+        "{msg}"
+    );
+    assert!(v["error"]["hint"].as_str().unwrap().contains("tracepoint"));
+    assert!(!fs.dir.join("x0bpf/fentry").exists());
+}

@@ -157,3 +157,64 @@ fn auto_prefers_tcx_on_this_kernel() {
     assert!(uv["still_held"].as_array().unwrap().is_empty(), "{uv}");
     assert!(net_tc(&ns, &fs).is_empty());
 }
+
+#[test]
+fn replace_swaps_the_program_in_place_and_net_show_works() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    for mode in ["tcx", "clsact"] {
+        let name = format!("r_{mode}");
+        let attach = |replace: bool| {
+            let mut a = vec![
+                "--bpffs",
+                fs.arg(),
+                "-j",
+                "attach",
+                "tc",
+                "veth0",
+                "--direction",
+                "ingress",
+                "--mode",
+                mode,
+                "--prog",
+                &name,
+            ];
+            if replace {
+                a.push("--replace");
+            }
+            ns.x0(&a)
+        };
+        ns.x0(&[
+            "--bpffs",
+            fs.arg(),
+            "load",
+            "tc_classifier",
+            "--name",
+            &name,
+        ])
+        .ok();
+        let first = attach(false);
+        first.ok();
+        assert_eq!(first.json()["replaced"], false);
+        assert_eq!(attach(false).code, 8);
+        let second = attach(true);
+        second.ok();
+        assert_eq!(second.json()["replaced"], true);
+        // Still exactly one program of ours on ingress.
+        let tc = net_tc(&ns, &fs);
+        assert_eq!(
+            tc.iter().filter(|p| p["owner"] == name.as_str()).count(),
+            1,
+            "{tc:?}"
+        );
+        let shown = ns.x0(&["--bpffs", fs.arg(), "net", "show"]);
+        shown.ok();
+        assert!(
+            shown.stdout.contains("tc/ingress") && shown.stdout.contains(&format!("x0bpf:{name}")),
+            "{}",
+            shown.stdout
+        );
+        ns.x0(&["--bpffs", fs.arg(), "detach", "tc", "veth0"]).ok();
+        assert!(net_tc(&ns, &fs).is_empty());
+    }
+}

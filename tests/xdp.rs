@@ -482,3 +482,83 @@ fn libxdp_dispatcher_is_recognised() {
     );
     assert!(a.stderr.contains("xdp-loader"), "{}", a.stderr);
 }
+
+/// Raw Ethernet frames with `tags` VLAN tags around a minimal IPv4/UDP packet, sent from the
+/// peer's veth1 through an AF_PACKET socket (no 8021q module needed).
+fn send_tagged(ns: &NetNs, dst_mac: [u8; 6], tags: &[u16], n: usize) {
+    let mut frame = Vec::new();
+    frame.extend_from_slice(&dst_mac);
+    frame.extend_from_slice(&[0x02, 0, 0, 0, 0, 0x02]);
+    for (i, vid) in tags.iter().enumerate() {
+        // Outer tag of a QinQ stack is 802.1ad, inner ones 802.1Q.
+        let tpid: u16 = if i == 0 && tags.len() > 1 {
+            0x88a8
+        } else {
+            0x8100
+        };
+        frame.extend_from_slice(&tpid.to_be_bytes());
+        frame.extend_from_slice(&vid.to_be_bytes());
+    }
+    frame.extend_from_slice(&0x0800u16.to_be_bytes());
+    // IPv4: version 4, IHL 5, total length 28, TTL 64, protocol 17 (UDP), 10.9.0.2 -> 10.9.0.1
+    frame.extend_from_slice(&[
+        0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0, 10, 9, 0, 2, 10, 9, 0, 1,
+    ]);
+    frame.extend_from_slice(&[0x30, 0x39, 0, 9, 0, 8, 0, 0]);
+    NetNs::in_ns(&ns.peer, || {
+        // SAFETY: plain socket calls with locally owned buffers.
+        unsafe {
+            let fd = libc::socket(libc::AF_PACKET, libc::SOCK_RAW, 0);
+            assert!(fd >= 0, "AF_PACKET socket");
+            let ifindex = libc::if_nametoindex(c"veth1".as_ptr());
+            assert!(ifindex > 0);
+            let mut sll: libc::sockaddr_ll = std::mem::zeroed();
+            sll.sll_family = libc::AF_PACKET as u16;
+            sll.sll_ifindex = ifindex as i32;
+            sll.sll_halen = 6;
+            sll.sll_addr[..6].copy_from_slice(&dst_mac);
+            for _ in 0..n {
+                let rc = libc::sendto(
+                    fd,
+                    frame.as_ptr() as *const libc::c_void,
+                    frame.len(),
+                    0,
+                    &sll as *const libc::sockaddr_ll as *const libc::sockaddr,
+                    std::mem::size_of::<libc::sockaddr_ll>() as u32,
+                );
+                assert_eq!(rc as usize, frame.len());
+            }
+            libc::close(fd);
+        }
+    });
+}
+
+#[test]
+fn vlan_tagged_frames_are_counted_by_inner_protocol() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let r = ns.ip(&["-j", "link", "show", "dev", "veth0"]);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let mac: Vec<u8> = v[0]["address"]
+        .as_str()
+        .unwrap()
+        .split(':')
+        .map(|h| u8::from_str_radix(h, 16).unwrap())
+        .collect();
+    let mac: [u8; 6] = mac.try_into().unwrap();
+    attach(&ns, &fs, &["veth0"]).ok();
+    send_tagged(&ns, mac, &[100], 9);
+    send_tagged(&ns, mac, &[200, 300], 4);
+    let s = counts(&ns, &fs, "xdp_counter");
+    let udp_at = |depth: u64| -> u64 {
+        s["protocols"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["vlan_depth"] == depth && p["protocol"] == "ipv4" && p["l4"] == "udp")
+            .map(|p| p["packets"].as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(udp_at(1), 9, "{s}");
+    assert_eq!(udp_at(2), 4, "{s}");
+}
