@@ -111,6 +111,26 @@ pub struct MapInfo {
     pub section: String,
 }
 
+impl MapInfo {
+    /// A `.maps` entry before its BTF attributes are read.
+    fn btf_defined(name: &str) -> MapInfo {
+        MapInfo {
+            name: name.to_string(),
+            definition: "btf",
+            map_type: String::new(),
+            map_type_number: 0,
+            key_size: None,
+            value_size: None,
+            key_type: None,
+            value_type: None,
+            max_entries: None,
+            flags: 0,
+            pinning: "none",
+            section: ".maps".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct BtfInfo {
     pub present: bool,
@@ -703,18 +723,8 @@ fn parse_aligned(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
                         s.name
                     ));
                     maps.push(MapInfo {
-                        name: s.name.clone(),
-                        definition: "btf",
                         map_type: "unknown".into(),
-                        map_type_number: 0,
-                        key_size: None,
-                        value_size: None,
-                        key_type: None,
-                        value_type: None,
-                        max_entries: None,
-                        flags: 0,
-                        pinning: "none",
-                        section: ".maps".into(),
+                        ..MapInfo::btf_defined(&s.name)
                     })
                 }
             }
@@ -913,20 +923,7 @@ fn btf_map_def(b: &Btf, name: &str) -> Option<MapInfo> {
     if def.kind != BtfKind::Struct {
         return None;
     }
-    let mut m = MapInfo {
-        name: name.to_string(),
-        definition: "btf",
-        map_type: String::new(),
-        map_type_number: 0,
-        key_size: None,
-        value_size: None,
-        key_type: None,
-        value_type: None,
-        max_entries: None,
-        flags: 0,
-        pinning: "none",
-        section: ".maps".into(),
-    };
+    let mut m = MapInfo::btf_defined(name);
     let int_attr = |t: u32| -> Option<u32> {
         let p = b.get(b.skip_mods_and_typedefs(t))?;
         if p.kind != BtfKind::Ptr {

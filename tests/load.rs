@@ -8,12 +8,6 @@ use common::{compile, sh, Bpffs};
 use serde_json::Value;
 use x0bpf::kernel::{self, ObjKind};
 
-fn x0(fs: &Bpffs, args: &[&str]) -> common::Run {
-    let mut a = vec!["--bpffs", fs.arg()];
-    a.extend_from_slice(args);
-    common::x0(&a)
-}
-
 /// Names of every program the kernel holds now.
 fn kernel_prog_names() -> BTreeSet<String> {
     kernel::all_ids(ObjKind::Prog)
@@ -35,7 +29,7 @@ fn bpftool(args: &[&str]) -> Value {
 fn load_pins_everything_and_outlives_the_process() {
     common::require_root();
     let fs = Bpffs::new();
-    let r = x0(&fs, &["-j", "load", "xdp_counter"]);
+    let r = fs.x0(&["-j", "load", "xdp_counter"]);
     r.ok();
     let v = r.json();
     assert_eq!(v["name"], "xdp_counter");
@@ -68,7 +62,7 @@ fn load_pins_everything_and_outlives_the_process() {
         dir.path(),
         "core_sample.o",
     );
-    let r = x0(&fs, &["-j", "load", o.to_str().unwrap()]);
+    let r = fs.x0(&["-j", "load", o.to_str().unwrap()]);
     r.ok();
     let v = r.json();
     assert_eq!(v["name"], "core_sample");
@@ -86,7 +80,7 @@ fn load_pins_everything_and_outlives_the_process() {
     );
 
     // list shows both, from the kernel's answers.
-    let l = x0(&fs, &["-j", "list"]);
+    let l = fs.x0(&["-j", "list"]);
     l.ok();
     let lv = l.json();
     let names: Vec<&str> = lv["objects"]
@@ -102,7 +96,7 @@ fn load_pins_everything_and_outlives_the_process() {
     assert_eq!(xc["maps"].as_array().unwrap().len(), 2);
 
     // list --all: every program in the kernel, ours marked.
-    let all = x0(&fs, &["-j", "list", "--all"]);
+    let all = fs.x0(&["-j", "list", "--all"]);
     let av = all.json();
     let ours = av["all"]["programs"]
         .as_array()
@@ -113,9 +107,9 @@ fn load_pins_everything_and_outlives_the_process() {
     assert_eq!(ours["owned_by_x0bpf"], true);
 
     // A second load under a taken name fails; --replace swaps.
-    let again = x0(&fs, &["load", "xdp_counter"]);
+    let again = fs.x0(&["load", "xdp_counter"]);
     assert_eq!(again.code, 8, "{}", again.stderr);
-    let rep = x0(&fs, &["-j", "load", "xdp_counter", "--replace"]);
+    let rep = fs.x0(&["-j", "load", "xdp_counter", "--replace"]);
     rep.ok();
     assert_eq!(rep.json()["replaced"], true);
     assert_ne!(rep.json()["programs"][0]["id"], prog["id"]);
@@ -127,7 +121,7 @@ fn load_pins_everything_and_outlives_the_process() {
         .iter()
         .map(|p| p["id"].as_u64().unwrap())
         .collect();
-    let u = x0(&fs, &["-j", "unload", "core_sample"]);
+    let u = fs.x0(&["-j", "unload", "core_sample"]);
     u.ok();
     let uv = u.json();
     assert!(uv["still_held"].as_array().unwrap().is_empty(), "{uv}");
@@ -142,9 +136,9 @@ fn load_pins_everything_and_outlives_the_process() {
         assert!(!kernel::id_exists(ObjKind::Prog, id as u32));
     }
     assert!(!fs.dir.join("x0bpf/core_sample").exists());
-    x0(&fs, &["unload", "xdp_counter"]).ok();
+    fs.x0(&["unload", "xdp_counter"]).ok();
     // Unloading what is not loaded: its own exit code.
-    let u = x0(&fs, &["unload", "xdp_counter"]);
+    let u = fs.x0(&["unload", "xdp_counter"]);
     assert_eq!(u.code, 9);
     assert!(u.stderr.contains("no object named xdp_counter"));
 }
@@ -168,7 +162,7 @@ fn reuse_maps_keeps_contents_and_checks_definitions() {
         dir.path(),
         "cs128.o",
     );
-    let r = x0(&fs, &["-j", "load", o.to_str().unwrap(), "--name", "keep"]);
+    let r = fs.x0(&["-j", "load", o.to_str().unwrap(), "--name", "keep"]);
     r.ok();
     let seen_id = r.json()["maps"]
         .as_array()
@@ -188,17 +182,14 @@ fn reuse_maps_keeps_contents_and_checks_definitions() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
 
-    let r = x0(
-        &fs,
-        &[
-            "-j",
-            "load",
-            o.to_str().unwrap(),
-            "--name",
-            "keep",
-            "--reuse-maps",
-        ],
-    );
+    let r = fs.x0(&[
+        "-j",
+        "load",
+        o.to_str().unwrap(),
+        "--name",
+        "keep",
+        "--reuse-maps",
+    ]);
     r.ok();
     let m = r.json()["maps"]
         .as_array()
@@ -218,16 +209,13 @@ fn reuse_maps_keeps_contents_and_checks_definitions() {
     );
 
     // A pinned map whose definition differs is refused, clearly, and nothing changes.
-    let r = x0(
-        &fs,
-        &[
-            "load",
-            o128.to_str().unwrap(),
-            "--name",
-            "keep",
-            "--reuse-maps",
-        ],
-    );
+    let r = fs.x0(&[
+        "load",
+        o128.to_str().unwrap(),
+        "--name",
+        "keep",
+        "--reuse-maps",
+    ]);
     assert_eq!(r.code, 8, "{}", r.stderr);
     assert!(
         r.stderr.contains("seen") && r.stderr.contains("max entries 64 pinned vs 128"),
@@ -243,47 +231,38 @@ fn reuse_maps_keeps_contents_and_checks_definitions() {
     );
 
     // --set types values from BTF and range-checks them.
-    let bad = x0(
-        &fs,
-        &[
-            "load",
-            o.to_str().unwrap(),
-            "--name",
-            "s1",
-            "--set",
-            "min_pid=-1",
-        ],
-    );
+    let bad = fs.x0(&[
+        "load",
+        o.to_str().unwrap(),
+        "--name",
+        "s1",
+        "--set",
+        "min_pid=-1",
+    ]);
     assert_eq!(bad.code, 2, "{}", bad.stderr);
     assert!(bad.stderr.contains("out of range"), "{}", bad.stderr);
-    let bad = x0(
-        &fs,
-        &[
-            "load",
-            o.to_str().unwrap(),
-            "--name",
-            "s1",
-            "--set",
-            "nope=1",
-        ],
-    );
+    let bad = fs.x0(&[
+        "load",
+        o.to_str().unwrap(),
+        "--name",
+        "s1",
+        "--set",
+        "nope=1",
+    ]);
     assert_eq!(bad.code, 7);
     assert!(
         bad.stderr.contains("min_pid"),
         "lists settable variables: {}",
         bad.stderr
     );
-    x0(
-        &fs,
-        &[
-            "load",
-            o.to_str().unwrap(),
-            "--name",
-            "s1",
-            "--set",
-            "min_pid=4000000000",
-        ],
-    )
+    fs.x0(&[
+        "load",
+        o.to_str().unwrap(),
+        "--name",
+        "s1",
+        "--set",
+        "min_pid=4000000000",
+    ])
     .ok();
 }
 
@@ -299,10 +278,7 @@ fn verifier_failure_midway_leaves_nothing() {
         dir.path(),
         "bad.o",
     );
-    let r = x0(
-        &fs,
-        &["-j", "load", o.to_str().unwrap(), "--name", "badobj"],
-    );
+    let r = fs.x0(&["-j", "load", o.to_str().unwrap(), "--name", "badobj"]);
     assert_eq!(r.code, 6, "{}", r.stdout);
     let e = r.json();
     let msg = e["error"]["message"].as_str().unwrap();
@@ -331,13 +307,13 @@ fn bad_names_and_path_traversal_are_refused() {
     common::require_root();
     let fs = Bpffs::new();
     for name in ["../evil", "a/b", ".hidden", "", "x.y", "_staging"] {
-        let r = x0(&fs, &["load", "xdp_counter", "--name", name]);
+        let r = fs.x0(&["load", "xdp_counter", "--name", name]);
         assert_eq!(r.code, 2, "name {name:?}: {}", r.stderr);
     }
-    let r = x0(&fs, &["--pin-dir", "../../etc", "load", "xdp_counter"]);
+    let r = fs.x0(&["--pin-dir", "../../etc", "load", "xdp_counter"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains(".."));
-    let r = x0(&fs, &["--pin-dir", "/tmp/elsewhere", "load", "xdp_counter"]);
+    let r = fs.x0(&["--pin-dir", "/tmp/elsewhere", "load", "xdp_counter"]);
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains("outside the BPF filesystem root"),
@@ -392,7 +368,7 @@ fn list_reads_pins_made_by_other_tools() {
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let l = x0(&fs, &["-j", "list", pin.to_str().unwrap()]);
+    let l = fs.x0(&["-j", "list", pin.to_str().unwrap()]);
     l.ok();
     let v = l.json();
     assert_eq!(v["pins"][0]["kind"], "map");
@@ -412,7 +388,7 @@ fn embedded_objects_and_files_in_other_formats_are_refused_before_the_kernel() {
         dir.path(),
         "be.o",
     );
-    let r = x0(&fs, &["load", be.to_str().unwrap()]);
+    let r = fs.x0(&["load", be.to_str().unwrap()]);
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("big-endian"), "{}", r.stderr);
     let legacy = compile(
@@ -422,7 +398,7 @@ fn embedded_objects_and_files_in_other_formats_are_refused_before_the_kernel() {
         dir.path(),
         "legacy.o",
     );
-    let r = x0(&fs, &["load", legacy.to_str().unwrap()]);
+    let r = fs.x0(&["load", legacy.to_str().unwrap()]);
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("legacy"), "{}", r.stderr);
 }
@@ -431,7 +407,7 @@ fn embedded_objects_and_files_in_other_formats_are_refused_before_the_kernel() {
 fn verbose_log_goes_to_stderr_and_json_stays_clean() {
     common::require_root();
     let fs = Bpffs::new();
-    let r = x0(&fs, &["-v", "-j", "load", "xdp_counter"]);
+    let r = fs.x0(&["-v", "-j", "load", "xdp_counter"]);
     r.ok();
     let v = r.json(); // the whole stdout parses as one document
     assert_eq!(v["name"], "xdp_counter");
@@ -454,10 +430,10 @@ fn trampoline_programs_refused_by_this_kernel_say_why() {
         dir.path(),
         "fentry.o",
     );
-    let r = x0(&fs, &["-j", "load", o.to_str().unwrap()]);
+    let r = fs.x0(&["-j", "load", o.to_str().unwrap()]);
     if r.code == 0 {
         // A kernel without lockdown loads it; nothing more to check here.
-        x0(&fs, &["unload", "fentry"]).ok();
+        fs.x0(&["unload", "fentry"]).ok();
         return;
     }
     let v = r.json();

@@ -8,12 +8,6 @@ use std::process::{Command, Stdio};
 use common::{compile, sh, Bpffs};
 use serde_json::Value;
 
-fn x0(fs: &Bpffs, args: &[&str]) -> common::Run {
-    let mut a = vec!["--bpffs", fs.arg()];
-    a.extend_from_slice(args);
-    common::x0(&a)
-}
-
 /// One slot of the test object's `hits` array, read back through bpftool (a witness).
 fn hits(fs: &Bpffs, obj: &str, slot: u32) -> u64 {
     let pin = fs.dir.join(format!("x0bpf/{obj}/maps/hits"));
@@ -55,70 +49,80 @@ fn hits(fs: &Bpffs, obj: &str, slot: u32) -> u64 {
 fn tracepoint_counts_a_configured_process_exactly() {
     common::require_root();
     let fs = Bpffs::new();
-    // A child that waits, then makes exactly 1000 getppid() calls.
+    // A child that makes 1000 getppid() calls, reports, then 500 more on request. Counting the
+    // difference between the two phases makes the check exact whatever the interpreter does
+    // while it starts.
     let mut child = Command::new("python3")
         .args([
             "-c",
-            "import os,sys; sys.stdin.readline(); [os.getppid() for _ in range(1000)]",
+            "import os,sys\nsys.stdin.readline()\nfor _ in range(1000): os.getppid()\nprint('done', flush=True)\nsys.stdin.readline()\nfor _ in range(500): os.getppid()",
         ])
         .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
         .spawn()
         .expect("python3 (scripts/setup.sh installs it)");
     let pid = child.id().to_string();
     let set = format!("target_tgid={pid}");
-    x0(
-        &fs,
-        &["load", "syscall_latency", "--name", "lat", "--set", &set],
-    )
-    .ok();
-    let a = x0(
-        &fs,
-        &[
-            "-j",
-            "attach",
-            "tracepoint",
-            "raw_syscalls:sys_enter",
-            "--prog",
-            "lat:on_sys_enter",
-        ],
-    );
+    fs.x0(&["load", "syscall_latency", "--name", "lat", "--set", &set])
+        .ok();
+    let a = fs.x0(&[
+        "-j",
+        "attach",
+        "tracepoint",
+        "raw_syscalls:sys_enter",
+        "--prog",
+        "lat:on_sys_enter",
+    ]);
     a.ok();
     assert_eq!(a.json()["kind"], "tracepoint");
-    x0(
-        &fs,
-        &[
-            "attach",
-            "tracepoint",
-            "raw_syscalls/sys_exit",
-            "--prog",
-            "lat:on_sys_exit",
-        ],
-    )
+    fs.x0(&[
+        "attach",
+        "tracepoint",
+        "raw_syscalls/sys_exit",
+        "--prog",
+        "lat:on_sys_exit",
+    ])
     .ok();
-    child.stdin.take().unwrap().write_all(b"go\n").unwrap();
-    assert!(child.wait().unwrap().success());
 
-    let s = x0(&fs, &["-j", "stats", "lat"]);
-    s.ok();
-    let v = s.json();
-    let getppid = v["syscalls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["nr"] == 110)
-        .unwrap_or_else(|| panic!("no getppid (110) row: {v}"));
-    assert_eq!(getppid["count"], 1000, "{getppid}");
-    let hist: u64 = getppid["histogram"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b["count"].as_u64().unwrap())
-        .sum();
-    assert_eq!(hist, 1000);
+    let getppid = |fs: &Bpffs| -> (u64, u64) {
+        let s = fs.x0(&["-j", "stats", "lat"]);
+        s.ok();
+        let v = s.json();
+        let row = v["syscalls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["nr"] == 110)
+            .unwrap_or_else(|| panic!("no getppid (110) row: {v}"))
+            .clone();
+        let hist: u64 = row["histogram"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["count"].as_u64().unwrap())
+            .sum();
+        (row["count"].as_u64().unwrap(), hist)
+    };
+    let mut stdin = child.stdin.take().unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    stdin.write_all(b"go\n").unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut out, &mut line).unwrap();
+    assert_eq!(line.trim(), "done");
+    let (c1, h1) = getppid(&fs);
+    assert!(c1 >= 1000, "{c1}");
+    assert_eq!(h1, c1, "every call lands in one histogram slot");
+    stdin.write_all(b"go\n").unwrap();
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    let (c2, h2) = getppid(&fs);
+    assert_eq!(c2 - c1, 500, "exactly the second phase's calls");
+    assert_eq!(h2, c2);
 
     // Detach by target; unloading then releases the object.
-    x0(&fs, &["detach", "tracepoint", "raw_syscalls:sys_enter"]).ok();
-    let l = x0(&fs, &["-j", "list", "lat"]);
+    fs.x0(&["detach", "tracepoint", "raw_syscalls:sys_enter"])
+        .ok();
+    let l = fs.x0(&["-j", "list", "lat"]);
     assert_eq!(
         l.json()["objects"][0]["attachments"]
             .as_array()
@@ -126,7 +130,7 @@ fn tracepoint_counts_a_configured_process_exactly() {
             .len(),
         1
     );
-    let u = x0(&fs, &["-j", "unload", "lat"]);
+    let u = fs.x0(&["-j", "unload", "lat"]);
     u.ok();
     assert_eq!(u.json()["detached"].as_array().unwrap().len(), 1);
 }
@@ -144,26 +148,21 @@ fn raw_tracepoint_and_uprobe_fire() {
         "probes.o",
     );
     // kprobe programs load fine; only attaching needs kprobes. Load once, attach by name.
-    x0(&fs, &["load", o.to_str().unwrap(), "--name", "probes"]).ok();
-    x0(
-        &fs,
-        &[
-            "attach",
-            "raw_tracepoint",
-            "sys_enter",
-            "--prog",
-            "probes:on_raw_sys_enter",
-        ],
-    )
+    fs.x0(&["load", o.to_str().unwrap(), "--name", "probes"])
+        .ok();
+    fs.x0(&[
+        "attach",
+        "raw_tracepoint",
+        "sys_enter",
+        "--prog",
+        "probes:on_raw_sys_enter",
+    ])
     .ok();
     // Every process makes syscalls, this test included.
     assert!(hits(&fs, "probes", 0) > 0);
 
     let libc = "/usr/lib/x86_64-linux-gnu/libc.so.6:getenv";
-    let r = x0(
-        &fs,
-        &["-j", "attach", "uprobe", libc, "--prog", "probes:on_uprobe"],
-    );
+    let r = fs.x0(&["-j", "attach", "uprobe", libc, "--prog", "probes:on_uprobe"]);
     r.ok();
     assert_eq!(r.json()["kind"], "uprobe");
     let before = hits(&fs, "probes", 2);
@@ -179,7 +178,7 @@ fn raw_tracepoint_and_uprobe_fire() {
         hits(&fs, "probes", 2) > before,
         "uprobe on getenv did not fire"
     );
-    x0(&fs, &["unload", "probes"]).ok();
+    fs.x0(&["unload", "probes"]).ok();
 }
 
 #[test]
@@ -195,10 +194,7 @@ fn kprobe_fails_naming_the_missing_feature() {
         "probes.o",
     );
     let spec = format!("{}:on_kprobe", o.display());
-    let r = x0(
-        &fs,
-        &["attach", "kprobe", "do_sys_openat2", "--prog", &spec],
-    );
+    let r = fs.x0(&["attach", "kprobe", "do_sys_openat2", "--prog", &spec]);
     if std::path::Path::new("/sys/bus/event_source/devices/kprobe").exists() {
         // A kernel with kprobes: the attach works.
         assert_eq!(r.code, 0, "{}", r.stderr);
@@ -213,17 +209,14 @@ fn kprobe_fails_naming_the_missing_feature() {
     );
     // Refused before loading anything.
     assert!(!fs.dir.join("x0bpf/probes").exists());
-    let r = x0(
-        &fs,
-        &[
-            "-j",
-            "attach",
-            "kretprobe",
-            "do_sys_openat2",
-            "--prog",
-            &spec,
-        ],
-    );
+    let r = fs.x0(&[
+        "-j",
+        "attach",
+        "kretprobe",
+        "do_sys_openat2",
+        "--prog",
+        &spec,
+    ]);
     assert_eq!(r.json()["error"]["kind"], "unsupported");
 }
 
@@ -231,16 +224,13 @@ fn kprobe_fails_naming_the_missing_feature() {
 fn tracepoint_errors() {
     common::require_root();
     let fs = Bpffs::new();
-    let r = x0(
-        &fs,
-        &[
-            "attach",
-            "tracepoint",
-            "nosuch:thing",
-            "--prog",
-            "syscall_latency:on_sys_enter",
-        ],
-    );
+    let r = fs.x0(&[
+        "attach",
+        "tracepoint",
+        "nosuch:thing",
+        "--prog",
+        "syscall_latency:on_sys_enter",
+    ]);
     assert_eq!(r.code, 7, "{}", r.stderr);
     assert!(
         r.stderr.contains("no tracepoint nosuch:thing"),
@@ -249,18 +239,15 @@ fn tracepoint_errors() {
     );
     // The object loaded for the attempt was unloaded again.
     assert!(!fs.dir.join("x0bpf/syscall_latency").exists());
-    let r = x0(&fs, &["attach", "tracepoint", "syscalls:sys_enter_getpid"]);
+    let r = fs.x0(&["attach", "tracepoint", "syscalls:sys_enter_getpid"]);
     assert_eq!(r.code, 2, "needs --prog: {}", r.stderr);
-    let r = x0(
-        &fs,
-        &[
-            "attach",
-            "tracepoint",
-            "raw_syscalls:sys_enter",
-            "--prog",
-            "xdp_counter",
-        ],
-    );
+    let r = fs.x0(&[
+        "attach",
+        "tracepoint",
+        "raw_syscalls:sys_enter",
+        "--prog",
+        "xdp_counter",
+    ]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no tracepoint program"), "{}", r.stderr);
 }

@@ -273,6 +273,13 @@ impl Bpffs {
     pub fn arg(&self) -> &str {
         self.dir.to_str().unwrap()
     }
+
+    /// x0bpf in this process's namespaces, pinning into this bpffs.
+    pub fn x0(&self, args: &[&str]) -> Run {
+        let mut a = vec!["--bpffs", self.arg()];
+        a.extend_from_slice(args);
+        x0(&a)
+    }
 }
 
 impl Drop for Bpffs {
