@@ -446,3 +446,21 @@ fn trampoline_programs_refused_by_this_kernel_say_why() {
     assert!(v["error"]["hint"].as_str().unwrap().contains("tracepoint"));
     assert!(!fs.dir.join("x0bpf/fentry").exists());
 }
+
+#[test]
+fn bpffs_is_mounted_when_missing() {
+    common::require_root();
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("fs");
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("umount").arg("-l").arg(&self.0).output();
+        }
+    }
+    let _u = Unmount(root.clone());
+    let r = common::x0(&["--bpffs", root.to_str().unwrap(), "-j", "load", "xdp_counter"]);
+    r.ok();
+    assert!(kernel::is_bpffs(&root), "x0bpf mounted bpffs at {}", root.display());
+    assert!(root.join("x0bpf/xdp_counter/progs/xdp_count").exists());
+}
