@@ -22,11 +22,16 @@ pub const DEFAULT_BASE: &str = "x0bpf";
 pub struct Store {
     pub root: PathBuf,
     pub base: PathBuf,
+    /// Set when x0bpf left a private mount namespace (`ip netns exec`) to pin where pins
+    /// persist; commands report it.
+    pub note: Option<String>,
 }
 
 impl Store {
     /// Resolve and confine the pin directory to the bpffs root, mounting bpffs if allowed.
+    /// Call it before any other thread exists: it may switch the mount namespace.
     pub fn open(ctx: &Ctx) -> Result<Store, X0Error> {
+        let note = crate::attach::escape_private_mount_ns(&ctx.bpffs)?;
         kernel::ensure_bpffs(&ctx.bpffs, ctx.nomount)?;
         let root = ctx.bpffs.clone();
         let rel = match &ctx.pin_dir {
@@ -63,7 +68,7 @@ impl Store {
                 format!("{} is not on a BPF filesystem", base.display()),
             ));
         }
-        Ok(Store { root, base })
+        Ok(Store { root, base, note })
     }
 
     pub fn ensure_base(&self) -> Result<(), X0Error> {

@@ -455,12 +455,25 @@ fn bpffs_is_mounted_when_missing() {
     struct Unmount(std::path::PathBuf);
     impl Drop for Unmount {
         fn drop(&mut self) {
-            let _ = std::process::Command::new("umount").arg("-l").arg(&self.0).output();
+            let _ = std::process::Command::new("umount")
+                .arg("-l")
+                .arg(&self.0)
+                .output();
         }
     }
     let _u = Unmount(root.clone());
-    let r = common::x0(&["--bpffs", root.to_str().unwrap(), "-j", "load", "xdp_counter"]);
+    let r = common::x0(&[
+        "--bpffs",
+        root.to_str().unwrap(),
+        "-j",
+        "load",
+        "xdp_counter",
+    ]);
     r.ok();
-    assert!(kernel::is_bpffs(&root), "x0bpf mounted bpffs at {}", root.display());
+    assert!(
+        kernel::is_bpffs(&root),
+        "x0bpf mounted bpffs at {}",
+        root.display()
+    );
     assert!(root.join("x0bpf/xdp_counter/progs/xdp_count").exists());
 }

@@ -430,6 +430,42 @@ fn ip_netns_exec_with_default_bpffs_persists() {
         .join(&pin_dir)
         .join("xdp_counter/links")
         .is_dir());
+    // list and load under ip netns exec see and use the same, persistent pins.
+    let r = sh(
+        "ip",
+        &[
+            "netns",
+            "exec",
+            &ns.name,
+            common::bin(),
+            "-j",
+            "list",
+            "--pin-dir",
+            &pin_dir,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["objects"][0]["name"], "xdp_counter", "{v}");
+    let r = sh(
+        "ip",
+        &[
+            "netns",
+            "exec",
+            &ns.name,
+            common::bin(),
+            "load",
+            "tc_classifier",
+            "--pin-dir",
+            &pin_dir,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(std::path::Path::new("/sys/fs/bpf")
+        .join(&pin_dir)
+        .join("tc_classifier/progs/tc_classify")
+        .exists());
+    common::x0(&["--pin-dir", &pin_dir, "unload", "tc_classifier"]).ok();
     let r = ns.x0(&["--pin-dir", &pin_dir, "detach", "xdp", "veth0"]);
     r.ok();
     assert!(ip_xdp(&ns, "veth0").is_none());

@@ -130,12 +130,9 @@ fn prepare(ctx: &Ctx, netns: Option<&NetnsArgs>) -> Result<(Store, Option<String
     if let Some(ns) = netns.and_then(|n| n.netns.as_deref()) {
         attach::enter_netns(ns)?;
     }
-    let note = if ctx.nomount {
-        None
-    } else {
-        attach::escape_private_mount_ns(&ctx.bpffs)?
-    };
-    Ok((Store::open(ctx)?, note))
+    let store = Store::open(ctx)?;
+    let note = store.note.clone();
+    Ok((store, note))
 }
 
 fn prog(

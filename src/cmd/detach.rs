@@ -62,9 +62,6 @@ fn open(ctx: &Ctx, netns: Option<&NetnsArgs>) -> Result<Store, X0Error> {
     if let Some(ns) = netns.and_then(|n| n.netns.as_deref()) {
         attach::enter_netns(ns)?;
     }
-    if !ctx.nomount {
-        attach::escape_private_mount_ns(&ctx.bpffs)?;
-    }
     Store::open(ctx)
 }
 

@@ -32,6 +32,7 @@ pub struct Args {
 pub struct LoadReport {
     #[serde(flatten)]
     pub loaded: Loaded,
+    pub warnings: Vec<String>,
 }
 
 pub fn parse_sets(sets: &[String]) -> Result<Vec<(String, String)>, X0Error> {
@@ -57,6 +58,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<LoadReport> {
     };
     Ok(LoadReport {
         loaded: loader::load_and_pin(&store, &src, &opts)?,
+        warnings: store.note.into_iter().collect(),
     })
 }
 
@@ -90,6 +92,10 @@ impl Report for LoadReport {
                 m.pin.display().to_string(),
             ]);
         }
-        writeln!(out, "{t}")
+        writeln!(out, "{t}")?;
+        for w in &self.warnings {
+            writeln!(out, "note: {w}")?;
+        }
+        Ok(())
     }
 }
