@@ -272,10 +272,9 @@ fn describe_record(rec: &Record, path: &Path) -> Attachment {
         });
         match res {
             Ok(Some(Some((live, mode)))) => {
-                a.live = a.live || (!rec.is_link() && live);
-                if rec.is_link() {
-                    a.live = a.live && live;
-                }
+                // A link must be intact and still what the interface runs; a netlink record
+                // only has the interface's word.
+                a.live = if rec.is_link() { a.live && live } else { live };
                 a.mode = mode;
             }
             _ => a.live = false,

@@ -156,11 +156,6 @@ impl fmt::Display for X0Error {
 
 impl std::error::Error for X0Error {}
 
-/// Shorthand for returning a typed error from anyhow-based code.
-pub fn fail<T>(kind: ErrorKind, message: impl Into<String>) -> anyhow::Result<T> {
-    Err(X0Error::new(kind, message).into())
-}
-
 /// Find the X0Error in an anyhow chain, or describe the chain as an internal error.
 pub fn classify(err: &anyhow::Error) -> X0Error {
     for cause in err.chain() {

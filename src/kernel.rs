@@ -372,12 +372,6 @@ pub fn ensure_tracefs(nomount: bool) -> Result<(), X0Error> {
     })
 }
 
-/// BPF_ENABLE_STATS: run counters stay on while the returned fd is open.
-pub fn enable_stats() -> io::Result<OwnedFd> {
-    // SAFETY: plain syscall wrapper.
-    fd_or_err(unsafe { libbpf_sys::bpf_enable_stats(libbpf_sys::BPF_STATS_RUN_TIME) })
-}
-
 /// The network namespace this thread is in, as the inode of /proc/self/ns/net.
 pub fn netns_inode() -> io::Result<u64> {
     use std::os::unix::fs::MetadataExt;

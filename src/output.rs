@@ -103,10 +103,6 @@ where
     t
 }
 
-pub fn heading(out: &mut dyn Write, title: &str) -> io::Result<()> {
-    writeln!(out, "{title}")
-}
-
 /// `-` for absent values keeps table columns aligned and greppable.
 pub fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref()

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::attach::{self, nl_err, ProgHandle, Record};
 use crate::error::{ErrorKind, X0Error};
 use crate::kernel::{self, ObjKind};
-use crate::netlink::{self, XdpMode};
+use crate::netlink;
 use crate::state::Store;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
@@ -573,9 +573,4 @@ fn detach_link_of(ifindex: u32, prog_id: u32) -> Result<(), X0Error> {
         ErrorKind::Kernel,
         format!("program {prog_id} is held by a bpf_link x0bpf cannot find"),
     ))
-}
-
-/// Helper for reports: XDP mode the kernel reports for a link.
-pub fn mode_of(l: &netlink::Link) -> Option<String> {
-    attach::xdp_mode_name(l.xdp.mode.filter(|m| *m != XdpMode::None))
 }
