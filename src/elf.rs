@@ -515,7 +515,7 @@ fn parse_aligned(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
             continue;
         }
         let _ = SectionIndex(target);
-        if let Some(ts) = file.section_by_index(SectionIndex(target)).ok() {
+        if let Ok(ts) = file.section_by_index(SectionIndex(target)) {
             for (off, r) in ts.relocations() {
                 if let RelocationTarget::Symbol(si) = r.target() {
                     if let Some(&slot) = sym_by_index.get(&si.0) {

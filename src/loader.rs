@@ -321,9 +321,7 @@ pub fn load_and_pin(
             ErrorKind::Conflict,
             format!("{name} is attached; it cannot be replaced while attached"),
         )
-        .hint(format!(
-            "`x0bpf detach` it first, or load under another --name"
-        )));
+        .hint("`x0bpf detach` it first, or load under another --name"));
     }
 
     let mut open = open(src, &parsed, &name, &opts.sets)?;
