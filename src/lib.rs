@@ -16,6 +16,7 @@ pub mod loader;
 pub mod netlink;
 pub mod objects;
 pub mod output;
+pub mod probe;
 pub mod state;
 pub mod xdp;
 
