@@ -1,5 +1,6 @@
 //! One module per subcommand: an `Args` struct and a `run` that returns a report.
 pub mod completions;
+pub mod feature;
 pub mod inspect;
 pub mod list;
 pub mod load;
