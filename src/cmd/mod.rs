@@ -7,3 +7,4 @@ pub mod load;
 pub mod man;
 pub mod objects;
 pub mod unload;
+pub mod validate;
