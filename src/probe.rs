@@ -883,3 +883,69 @@ impl AttachKind {
             .filter(|t| !t.is_empty())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attach_kinds_follow_libbpf_section_names() {
+        for (sec, kind) in [
+            ("kprobe/do_sys_openat2", AttachKind::Kprobe),
+            ("kretprobe/x", AttachKind::Kprobe),
+            ("ksyscall/openat", AttachKind::Kprobe),
+            ("kprobe.multi/vfs_*", AttachKind::KprobeMulti),
+            ("uprobe//bin/sh:main", AttachKind::Uprobe),
+            ("usdt/x", AttachKind::Uprobe),
+            (
+                "tracepoint/syscalls/sys_enter_getpid",
+                AttachKind::Tracepoint,
+            ),
+            ("tp/sched/sched_switch", AttachKind::Tracepoint),
+            ("raw_tp/sched_switch", AttachKind::RawTracepoint),
+            ("tp_btf/sched_switch", AttachKind::TpBtf),
+            ("fentry/do_unlinkat", AttachKind::Trampoline),
+            ("fexit.s/x", AttachKind::Trampoline),
+            ("lsm/file_open", AttachKind::Lsm),
+            ("tcx/ingress", AttachKind::Tcx),
+            ("tc/egress", AttachKind::Tcx),
+            ("tc", AttachKind::Tc),
+            ("classifier", AttachKind::Tc),
+            ("xdp", AttachKind::Xdp),
+            ("xdp.frags", AttachKind::Xdp),
+            ("socket", AttachKind::Other),
+        ] {
+            assert_eq!(AttachKind::of_section(sec), kind, "{sec}");
+        }
+        assert_eq!(
+            AttachKind::target("tracepoint/syscalls/sys_enter_getpid"),
+            Some("syscalls/sys_enter_getpid")
+        );
+        assert_eq!(AttachKind::target("xdp"), None);
+    }
+
+    #[test]
+    fn lockdown_mode_is_the_bracketed_word() {
+        assert_eq!(
+            bracketed("none [integrity] confidentiality\n").as_deref(),
+            Some("integrity")
+        );
+        assert_eq!(bracketed("none integrity"), None);
+    }
+
+    #[test]
+    fn kernel_config_values() {
+        let c = KernelConfig::parse(
+            "# CONFIG_KPROBES is not set\nCONFIG_BPF=y\nCONFIG_X=m\nCONFIG_LSM=\"lockdown,bpf\"\n",
+            "t".into(),
+        );
+        assert!(c.enabled("CONFIG_BPF") && c.enabled("CONFIG_X"));
+        assert!(!c.enabled("CONFIG_KPROBES"));
+        assert_eq!(c.get("CONFIG_LSM"), Some("lockdown,bpf"));
+    }
+
+    #[test]
+    fn errno_text() {
+        assert_eq!(errno_str(libc::EPERM), "Operation not permitted (errno 1)");
+    }
+}

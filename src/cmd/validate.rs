@@ -1622,3 +1622,68 @@ impl Report for ValidateReport {
         self.summary.exit_code
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gpl_compatible_is_the_kernels_exact_list() {
+        for l in GPL_COMPATIBLE {
+            assert!(license_is_gpl_compatible(l), "{l}");
+        }
+        for l in [
+            "gpl",
+            "GPL-2.0",
+            "GPL-2.0-only",
+            "GPL ",
+            "Dual BSD/GPL\n",
+            "MIT",
+            "",
+        ] {
+            assert!(!license_is_gpl_compatible(l), "{l:?}");
+        }
+    }
+
+    #[test]
+    fn failure_is_found_in_a_verifier_log() {
+        let log = "0: R1=ctx() R10=fp0\n\
+                   ; return data[12]; @ x.c:43\n\
+                   11: (71) r1 = *(u8 *)(r6 +12)\n\
+                   invalid access to packet, off=12 size=1, R6(id=0,off=12,r=0)\n\
+                   R6 offset is outside of the packet\n\
+                   processed 11 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n\
+                   verification time 36 usec\n";
+        let f = analyze(log);
+        assert_eq!(f.insn, Some(11));
+        assert_eq!(
+            f.error,
+            [
+                "invalid access to packet, off=12 size=1, R6(id=0,off=12,r=0)",
+                "R6 offset is outside of the packet"
+            ]
+        );
+        let k = f.kernel_line.unwrap();
+        assert_eq!(
+            (k.file.as_str(), k.line, k.text.as_str()),
+            ("x.c", 43, "return data[12];")
+        );
+        assert_eq!(stats(log), (Some(11), Some(36)));
+    }
+
+    #[test]
+    fn poisoned_core_instruction_counts_as_the_failing_one() {
+        let log = "2: (63) *(u32 *)(r10 -4) = r1\n\
+                   3: <invalid CO-RE relocation>\n\
+                   failed to resolve CO-RE relocation <byte_off> [5] struct task_struct.x (0:1 @ offset 4)\n";
+        let f = analyze(log);
+        assert_eq!(f.insn, Some(3));
+        assert!(f.error[0].starts_with("failed to resolve CO-RE relocation"));
+    }
+
+    #[test]
+    fn errno_from_libbpf_rs_messages() {
+        assert_eq!(os_error("Permission denied (os error 13)"), Some(13));
+        assert_eq!(os_error("no errno here"), None);
+    }
+}
