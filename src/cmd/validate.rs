@@ -1132,20 +1132,26 @@ fn check_kernel(info: &ObjectInfo, probes: &Probes, other_target: bool) -> Check
     }
     let prog_types: std::collections::BTreeSet<String> =
         loadable(info).filter_map(|p| p.prog_type.clone()).collect();
-    let mut pass = format!(
-        "this kernel ({}) supports the object's program types ({}), attach kinds, {} and map types ({})",
-        probes.version().release,
-        prog_types.into_iter().collect::<Vec<_>>().join(", "),
+    let mut needs = vec![
+        format!(
+            "program type{} {}",
+            if prog_types.len() == 1 { "" } else { "s" },
+            prog_types.into_iter().collect::<Vec<_>>().join(", ")
+        ),
+        "attach kind".to_string(),
         plural(helper_count, "helper call", "helper calls"),
-        if map_types.is_empty() {
-            "none".to_string()
-        } else {
-            map_types
-                .iter()
-                .map(|(_, n)| n.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
+    ];
+    needs.push(if map_types.is_empty() {
+        "no maps".to_string()
+    } else {
+        let names: Vec<&str> = map_types.iter().map(|(_, n)| n.as_str()).collect();
+        let s = if names.len() == 1 { "" } else { "s" };
+        format!("map type{s} {}", names.join(", "))
+    });
+    let mut pass = format!(
+        "this kernel ({}) supports what the object needs: {}",
+        probes.version().release,
+        needs.join(", ")
     );
     if other_target {
         pass.push_str(" (probed on the running kernel, not the --btf kernel)");
