@@ -96,6 +96,8 @@ impl KernelConfig {
 #[derive(Debug, Clone, Serialize)]
 pub struct KernelVersion {
     pub release: String,
+    /// "6.18.44", the numeric part of the release.
+    pub version: Option<String>,
     pub machine: String,
     /// (major, minor, patch) parsed from the release, when it has that shape.
     #[serde(skip)]
@@ -293,6 +295,7 @@ impl Probes {
                 _ => None,
             };
             KernelVersion {
+                version: numbers.map(|(a, b, c)| format!("{a}.{b}.{c}")),
                 release,
                 machine: field(&u.machine),
                 numbers,
@@ -534,7 +537,7 @@ impl Probes {
                     }
                 };
                 match link_create_errno(&fd, 0, libbpf_sys::BPF_TCX_INGRESS) {
-                    libc::ENODEV => Probe::yes(),
+                    libc::ENODEV => Probe::with(Support::Yes, "tcx links (BPF_TCX_INGRESS/EGRESS)"),
                     libc::EINVAL => {
                         Probe::with(Support::No, "the kernel has no tcx links (Linux 6.6+)")
                     }
@@ -568,7 +571,7 @@ impl Probes {
             Probe::with(
                 Support::Yes,
                 format!(
-                    "CONFIG_NET_SCH_INGRESS and CONFIG_NET_CLS_BPF ({})",
+                    "CONFIG_NET_SCH_INGRESS and CONFIG_NET_CLS_BPF in {}",
                     c.source
                 ),
             )

@@ -760,6 +760,8 @@ fn feature_reports_the_kernel() {
     assert_eq!(v["command"], "feature");
     let uname = common::sh("uname", &["-r"]);
     assert_eq!(v["kernel"]["release"], uname.stdout.trim());
+    let version = v["kernel"]["version"].as_str().unwrap();
+    assert!(uname.stdout.starts_with(version), "{version}");
     assert_eq!(
         v["btf"]["vmlinux"],
         Path::new("/sys/kernel/btf/vmlinux").exists()

@@ -103,12 +103,12 @@ pub fn collect(probes: &Probes, bpffs: &Path) -> FeatureReport {
     let always_on = match probes.config() {
         Some(c) if c.enabled("CONFIG_BPF_JIT_ALWAYS_ON") => Probe {
             supported: Support::Yes,
-            detail: Some(format!("CONFIG_BPF_JIT_ALWAYS_ON ({})", c.source)),
+            detail: Some(format!("CONFIG_BPF_JIT_ALWAYS_ON=y in {}", c.source)),
         },
         Some(c) => Probe {
             supported: Support::No,
             detail: Some(format!(
-                "CONFIG_BPF_JIT_ALWAYS_ON is not set ({})",
+                "CONFIG_BPF_JIT_ALWAYS_ON is not set in {}",
                 c.source
             )),
         },
