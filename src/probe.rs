@@ -416,14 +416,20 @@ impl Probes {
         Path::new(EVENT_SOURCES).join(name).exists()
     }
 
-    /// Kprobes: the kprobe PMU, which exists exactly when the kernel has CONFIG_KPROBES.
+    /// Kprobes: the kprobe PMU, which BPF attaches through; it exists when the kernel has
+    /// CONFIG_KPROBES and CONFIG_KPROBE_EVENTS.
     pub fn kprobes(&self) -> Probe {
         if self.pmu("kprobe") {
             return Probe::yes();
         }
-        let why = match self.config().map(|c| c.enabled("CONFIG_KPROBES")) {
-            Some(false) => "CONFIG_KPROBES is not set in this kernel's config",
-            _ => "no kprobe PMU in /sys/bus/event_source/devices: the kernel lacks CONFIG_KPROBES",
+        let why = match self.config() {
+            Some(c) if !c.enabled("CONFIG_KPROBES") => {
+                "CONFIG_KPROBES is not set in this kernel's config"
+            }
+            Some(c) if !c.enabled("CONFIG_KPROBE_EVENTS") => {
+                "CONFIG_KPROBE_EVENTS is not set in this kernel's config (CONFIG_KPROBES is)"
+            }
+            _ => "no kprobe PMU in /sys/bus/event_source/devices: the kernel lacks CONFIG_KPROBES or CONFIG_KPROBE_EVENTS",
         };
         Probe::with(Support::No, why)
     }
