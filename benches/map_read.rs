@@ -18,7 +18,8 @@ fn fill(n: u32, max: u32) -> MapHandle {
     let m = MapHandle::create(MapType::Hash, Some("x0bench"), 4, 16, max, &opts)
         .expect("create hash map (root needed)");
     for k in 0..n {
-        m.update(&k.to_ne_bytes(), &[7u8; 16], MapFlags::ANY).unwrap();
+        m.update(&k.to_ne_bytes(), &[7u8; 16], MapFlags::ANY)
+            .unwrap();
     }
     m
 }
@@ -60,7 +61,11 @@ fn batched(m: &MapHandle) -> usize {
         let rc = unsafe {
             libbpf_sys::bpf_map_lookup_batch(
                 m.as_fd().as_raw_fd(),
-                if first { std::ptr::null_mut() } else { &mut in_b as *mut u32 as *mut _ },
+                if first {
+                    std::ptr::null_mut()
+                } else {
+                    &mut in_b as *mut u32 as *mut _
+                },
                 &mut out_b as *mut u32 as *mut _,
                 keys.as_mut_ptr() as *mut _,
                 vals.as_mut_ptr() as *mut _,
@@ -96,15 +101,27 @@ fn time(runs: usize, f: &dyn Fn() -> usize, expect: usize) -> Duration {
 
 fn main() {
     // SAFETY: no preconditions.
-    assert_eq!(unsafe { libc::geteuid() }, 0, "this benchmark creates BPF maps: run as root");
+    assert_eq!(
+        unsafe { libc::geteuid() },
+        0,
+        "this benchmark creates BPF maps: run as root"
+    );
     let probe = fill(10_000, 16_384);
     println!(
         "libbpf-rs lookup_batch read {} of 10000 entries (stops at the first short batch)",
         batched_libbpf_rs(&probe)
     );
     drop(probe);
-    println!("{:>8} {:>8} {:>14} {:>14} {:>8}", "entries", "max", "per-element", "batch", "speedup");
-    for (n, max) in [(100u32, 1024u32), (10_000, 16_384), (100, 65_536), (60_000, 65_536)] {
+    println!(
+        "{:>8} {:>8} {:>14} {:>14} {:>8}",
+        "entries", "max", "per-element", "batch", "speedup"
+    );
+    for (n, max) in [
+        (100u32, 1024u32),
+        (10_000, 16_384),
+        (100, 65_536),
+        (60_000, 65_536),
+    ] {
         let m = fill(n, max);
         let runs = if n > 10_000 { 9 } else { 31 };
         let a = time(runs, &|| per_element(&m), n as usize);

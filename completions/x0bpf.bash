@@ -25,6 +25,9 @@ _x0bpf() {
             x0bpf,detach)
                 cmd="x0bpf__subcmd__detach"
                 ;;
+            x0bpf,feature)
+                cmd="x0bpf__subcmd__feature"
+                ;;
             x0bpf,help)
                 cmd="x0bpf__subcmd__help"
                 ;;
@@ -51,6 +54,9 @@ _x0bpf() {
                 ;;
             x0bpf,unload)
                 cmd="x0bpf__subcmd__unload"
+                ;;
+            x0bpf,validate)
+                cmd="x0bpf__subcmd__validate"
                 ;;
             x0bpf__subcmd__attach,help)
                 cmd="x0bpf__subcmd__attach__subcmd__help"
@@ -139,6 +145,9 @@ _x0bpf() {
             x0bpf__subcmd__help,detach)
                 cmd="x0bpf__subcmd__help__subcmd__detach"
                 ;;
+            x0bpf__subcmd__help,feature)
+                cmd="x0bpf__subcmd__help__subcmd__feature"
+                ;;
             x0bpf__subcmd__help,help)
                 cmd="x0bpf__subcmd__help__subcmd__help"
                 ;;
@@ -165,6 +174,9 @@ _x0bpf() {
                 ;;
             x0bpf__subcmd__help,unload)
                 cmd="x0bpf__subcmd__help__subcmd__unload"
+                ;;
+            x0bpf__subcmd__help,validate)
+                cmd="x0bpf__subcmd__help__subcmd__validate"
                 ;;
             x0bpf__subcmd__help__subcmd__attach,kprobe)
                 cmd="x0bpf__subcmd__help__subcmd__attach__subcmd__kprobe"
@@ -206,7 +218,7 @@ _x0bpf() {
 
     case "${cmd}" in
         x0bpf)
-            opts="-j -p -n -v -h -V --json --pretty --bpffs --pin-dir --nomount --verbose --help --version objects inspect load unload list attach detach net stats completions man help"
+            opts="-j -p -n -v -h -V --json --pretty --bpffs --pin-dir --nomount --verbose --help --version objects inspect validate feature load unload list attach detach net stats completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -853,8 +865,30 @@ _x0bpf() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        x0bpf__subcmd__feature)
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bpffs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         x0bpf__subcmd__help)
-            opts="objects inspect load unload list attach detach net stats completions man help"
+            opts="objects inspect validate feature load unload list attach detach net stats completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1063,6 +1097,20 @@ _x0bpf() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        x0bpf__subcmd__help__subcmd__feature)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         x0bpf__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1176,6 +1224,20 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__help__subcmd__unload)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__help__subcmd__validate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1366,6 +1428,32 @@ _x0bpf() {
                 return 0
             fi
             case "${prev}" in
+                --bpffs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__validate)
+            opts="-j -p -n -v -h --btf --verify --strict --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --btf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bpffs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

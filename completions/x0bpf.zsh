@@ -71,6 +71,42 @@ _arguments "${_arguments_options[@]}" : \
 ':object -- A BPF object file, or the name of an embedded object (see `x0bpf objects`):_default' \
 && ret=0
 ;;
+(validate)
+_arguments "${_arguments_options[@]}" : \
+'--btf=[Target kernel BTF for the CO-RE check\: raw BTF (a copy of /sys/kernel/btf/vmlinux) or an ELF file with a .BTF section \[default\: /sys/kernel/btf/vmlinux\]]:FILE:_files' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--verify[Also load each program into the running kernel (nothing is attached or pinned) and report the verifier'\''s verdict]' \
+'--strict[Count warnings as failures (exit 1)]' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':object -- A BPF object file, or the name of an embedded object (see `x0bpf objects`):_default' \
+&& ret=0
+;;
+(feature)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
 (load)
 _arguments "${_arguments_options[@]}" : \
 '--name=[Name to load under (pins go to <pin-dir>/<NAME>/) \[default\: the object'\''s name\]]:NAME:_default' \
@@ -577,6 +613,14 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(validate)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(feature)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (load)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -699,6 +743,8 @@ _x0bpf_commands() {
     local commands; commands=(
 'objects:List the BPF objects embedded in this binary' \
 'inspect:Read a BPF ELF object without loading it\: sections, programs, maps, BTF, CO-RE' \
+'validate:Check whether an object will load on this kernel (or on the kernel of --btf), and why not' \
+'feature:What this kernel offers BPF\: BTF, JIT, lockdown, program, map and attach kinds' \
 'load:Load every program and map of an object and pin them in bpffs' \
 'unload:Detach, unpin and release an object loaded by x0bpf' \
 'list:What x0bpf has loaded and attached (--all\: everything in the kernel)' \
@@ -887,11 +933,18 @@ _x0bpf__subcmd__detach__subcmd__xdp_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf detach xdp commands' commands "$@"
 }
+(( $+functions[_x0bpf__subcmd__feature_commands] )) ||
+_x0bpf__subcmd__feature_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf feature commands' commands "$@"
+}
 (( $+functions[_x0bpf__subcmd__help_commands] )) ||
 _x0bpf__subcmd__help_commands() {
     local commands; commands=(
 'objects:List the BPF objects embedded in this binary' \
 'inspect:Read a BPF ELF object without loading it\: sections, programs, maps, BTF, CO-RE' \
+'validate:Check whether an object will load on this kernel (or on the kernel of --btf), and why not' \
+'feature:What this kernel offers BPF\: BTF, JIT, lockdown, program, map and attach kinds' \
 'load:Load every program and map of an object and pin them in bpffs' \
 'unload:Detach, unpin and release an object loaded by x0bpf' \
 'list:What x0bpf has loaded and attached (--all\: everything in the kernel)' \
@@ -988,6 +1041,11 @@ _x0bpf__subcmd__help__subcmd__detach__subcmd__xdp_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf help detach xdp commands' commands "$@"
 }
+(( $+functions[_x0bpf__subcmd__help__subcmd__feature_commands] )) ||
+_x0bpf__subcmd__help__subcmd__feature_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help feature commands' commands "$@"
+}
 (( $+functions[_x0bpf__subcmd__help__subcmd__help_commands] )) ||
 _x0bpf__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
@@ -1033,6 +1091,11 @@ _x0bpf__subcmd__help__subcmd__unload_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf help unload commands' commands "$@"
 }
+(( $+functions[_x0bpf__subcmd__help__subcmd__validate_commands] )) ||
+_x0bpf__subcmd__help__subcmd__validate_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help validate commands' commands "$@"
+}
 (( $+functions[_x0bpf__subcmd__inspect_commands] )) ||
 _x0bpf__subcmd__inspect_commands() {
     local commands; commands=()
@@ -1072,6 +1135,11 @@ _x0bpf__subcmd__stats_commands() {
 _x0bpf__subcmd__unload_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf unload commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__validate_commands] )) ||
+_x0bpf__subcmd__validate_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf validate commands' commands "$@"
 }
 
 if [ "$funcstack[1]" = "_x0bpf" ]; then

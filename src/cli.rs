@@ -53,6 +53,10 @@ pub enum Command {
     Objects(cmd::objects::Args),
     /// Read a BPF ELF object without loading it: sections, programs, maps, BTF, CO-RE
     Inspect(cmd::inspect::Args),
+    /// Check whether an object will load on this kernel (or on the kernel of --btf), and why not
+    Validate(cmd::validate::Args),
+    /// What this kernel offers BPF: BTF, JIT, lockdown, program, map and attach kinds
+    Feature(cmd::feature::Args),
     /// Load every program and map of an object and pin them in bpffs
     Load(cmd::load::Args),
     /// Detach, unpin and release an object loaded by x0bpf

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cmd;
 pub mod elf;
 pub mod error;
+pub mod features;
 pub mod helpers;
 pub mod kernel;
 pub mod libbpf_log;

@@ -29,6 +29,8 @@ fn main() -> ExitCode {
     let res: anyhow::Result<i32> = match &cli.command {
         Command::Objects(a) => cmd::objects::run(a).and_then(|r| show("objects", &r, &ctx)),
         Command::Inspect(a) => cmd::inspect::run(a).and_then(|r| show("inspect", &r, &ctx)),
+        Command::Validate(a) => cmd::validate::run(a).and_then(|r| show("validate", &r, &ctx)),
+        Command::Feature(a) => cmd::feature::run(a, &ctx).and_then(|r| show("feature", &r, &ctx)),
         Command::Load(a) => cmd::load::run(a, &ctx).and_then(|r| show("load", &r, &ctx)),
         Command::Unload(a) => cmd::unload::run(a, &ctx).and_then(|r| show("unload", &r, &ctx)),
         Command::List(a) => cmd::list::run(a, &ctx).and_then(|r| show("list", &r, &ctx)),

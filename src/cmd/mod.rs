@@ -2,6 +2,7 @@
 pub mod attach;
 pub mod completions;
 pub mod detach;
+pub mod feature;
 pub mod inspect;
 pub mod list;
 pub mod load;
@@ -10,3 +11,4 @@ pub mod net;
 pub mod objects;
 pub mod stats;
 pub mod unload;
+pub mod validate;
