@@ -545,3 +545,34 @@ pub fn load_and_pin(
     }
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errno_from_libbpf_rs_errors() {
+        let e = libbpf_rs::Error::from(std::io::Error::from_raw_os_error(libc::EACCES));
+        assert_eq!(libbpf_errno(&e), Some(libc::EACCES));
+    }
+
+    #[test]
+    fn verifier_tail_takes_the_load_log() {
+        let log: Vec<String> = [
+            "libbpf: prog 'p': BPF program load failed: Permission denied",
+            "libbpf: prog 'p': -- BEGIN PROG LOAD LOG --",
+            "0: (61) r1 = *(u32 *)(r1 +0)",
+            "invalid access to packet",
+            "processed 2 insns",
+            "libbpf: prog 'p': -- END PROG LOAD LOG --",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            verifier_tail(&log, 6),
+            vec!["0: (61) r1 = *(u32 *)(r1 +0)", "invalid access to packet"]
+        );
+        assert_eq!(failing_prog(&log).as_deref(), Some("p"));
+    }
+}

@@ -1248,18 +1248,11 @@ fn load_one(
             drop(obj);
         }
         Err(e) => {
-            out.errno = loader::libbpf_errno(&e).or_else(|| os_error(&e.to_string()));
+            out.errno = loader::libbpf_errno(&e);
             out.error = Some(e.to_string());
         }
     }
     out
-}
-
-/// libbpf-rs keeps the io::Error inside its own type, out of reach of `source()`; its message
-/// still ends in "(os error N)".
-fn os_error(msg: &str) -> Option<i32> {
-    let (_, rest) = msg.rsplit_once("os error ")?;
-    rest.trim_end_matches(')').trim().parse().ok()
 }
 
 fn stats(log: &str) -> (Option<u32>, Option<u64>) {
@@ -1685,11 +1678,5 @@ mod tests {
         let f = analyze(log);
         assert_eq!(f.insn, Some(3));
         assert!(f.error[0].starts_with("failed to resolve CO-RE relocation"));
-    }
-
-    #[test]
-    fn errno_from_libbpf_rs_messages() {
-        assert_eq!(os_error("Permission denied (os error 13)"), Some(13));
-        assert_eq!(os_error("no errno here"), None);
     }
 }
