@@ -120,9 +120,12 @@ impl X0Error {
     /// An error from a failed system call: the kind follows the errno.
     pub fn os(what: impl Into<String>, err: &std::io::Error) -> Self {
         let errno = err.raw_os_error().unwrap_or(0);
+        // "Permission denied", not "Permission denied (os error 13)": the errno has its field.
+        let text = err.to_string();
+        let text = text.split(" (os error").next().unwrap_or(&text);
         let e = X0Error::new(
             ErrorKind::from_errno(errno),
-            format!("{}: {err}", what.into()),
+            format!("{}: {text}", what.into()),
         );
         let e = if errno != 0 { e.errno(errno) } else { e };
         match errno {
