@@ -62,6 +62,14 @@ fn auto_mode_takes_drv_on_veth_and_counts_exactly() {
     assert_eq!(ip_xdp(&ns, "veth0"), Some((id, 1)));
     let link = v["record"].as_str().unwrap();
     assert!(std::path::Path::new(link).exists(), "{link} pinned");
+    // net: the kernel's view per interface, with the link and the owner.
+    let n = ns.x0(&["--bpffs", fs.arg(), "-j", "net", "--dev", "veth0"]);
+    n.ok();
+    let x = &n.json()["interfaces"][0]["xdp"][0];
+    assert_eq!(x["prog_id"].as_u64(), Some(id));
+    assert_eq!(x["mode"], "drv");
+    assert_eq!(x["link_id"], v["link_id"]);
+    assert_eq!(x["owner"], "xdp_counter");
 
     ns.udp_to_main(25, 9999);
     ns.ping_main(7);

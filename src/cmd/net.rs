@@ -105,6 +105,16 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
         Some(d) => vec![attach::resolve_iface(d)?],
         None => netlink::list_links().map_err(nl_err)?,
     };
+    // XDP over netlink does not say whether a bpf_link holds the program: look the links up.
+    // Link info has only the ifindex (per namespace), so match the program id too.
+    let xdp_links: BTreeMap<(u32, u32), u32> = kernel::all_ids(ObjKind::Link)
+        .into_iter()
+        .filter_map(|id| {
+            let fd = kernel::fd_by_id(ObjKind::Link, id).ok()?;
+            let li = kernel::link_info(fd.as_fd()).ok()?;
+            (li.link_type == "xdp").then_some(((li.ifindex?, li.prog_id), li.id))
+        })
+        .collect();
     let mut interfaces = Vec::new();
     for l in links {
         let mut xdp = Vec::new();
@@ -119,7 +129,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
                     name: prog_name(id),
                     mode: mode.into(),
                     direction: None,
-                    link_id: None,
+                    link_id: xdp_links.get(&(l.ifindex, id)).copied(),
                     priority: None,
                     handle: None,
                     owner: own.get(&id).cloned(),
