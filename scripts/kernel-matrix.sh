@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# Smoke test of x0bpf on another kernel: Debian 12's own 6.1 by default, booted under QEMU (TCG,
+# no KVM needed) with a throwaway initramfs holding busybox, x0bpf, iproute2's ip and the kernel
+# modules the checks need. The guest's /init runs the checks, prints one
+# `KMATRIX PASS <check>` or `KMATRIX FAIL <check>: <output>` line each, and powers off.
+# Exits 0 only if every expected check passed and none failed.
+#
+# Usage: scripts/kernel-matrix.sh [KERNEL_VERSION_GLOB]
+#   The glob is a bash extglob over kernel versions; the default, 6.1.0-+([0-9])-amd64, is
+#   Debian 12's generic kernel (6.1.0-*-amd64 would also match the -rt- and -cloud- flavours).
+# Environment: KMATRIX_TIMEOUT (seconds for the whole guest run, default 300),
+#   KMATRIX_CACHE (where a downloaded kernel is unpacked, default /var/cache/x0bpf-kmatrix),
+#   KMATRIX_LOG (also save the serial console there), KMATRIX_KEEP=1 (keep the temp dir).
+#
+# The kernel: an installed one (/boot/vmlinuz-VER + /lib/modules/VER) matching the glob, else one
+# already unpacked in KMATRIX_CACHE, else the newest linux-image-<glob>-unsigned package is
+# downloaded with `apt-get download` and unpacked there. It is not dpkg-installed: that would
+# pull initramfs-tools, udev and a systemd upgrade onto the host, and touch /boot, for a kernel
+# that only ever runs under QEMU.
+set -euo pipefail
+shopt -s extglob
+cd "$(dirname "$0")/.."
+REPO=$(pwd)
+GLOB=${1:-6.1.0-+([0-9])-amd64}
+TIMEOUT=${KMATRIX_TIMEOUT:-300}
+CACHE=${KMATRIX_CACHE:-/var/cache/x0bpf-kmatrix}
+START=$(date +%s)
+
+log() { echo "kernel-matrix: $*" >&2; }
+die() { log "error: $*"; exit 2; }
+[ "$(id -u)" = 0 ] || die "run as root (apt-get, and the kernel modules under /lib/modules)"
+
+# --- host packages, only what is missing ------------------------------------------------------
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+need=()
+for p in qemu-system-x86 busybox-static cpio iproute2 xz-utils; do
+  installed "$p" || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  extra=()
+  # A newer qemu-utils (from backports) Breaks Debian 12's qemu-system-common: keep qemu-img by
+  # taking the qemu-utils of the same version as qemu-system-x86 instead of letting apt remove it.
+  if [[ " ${need[*]} " == *" qemu-system-x86 "* ]] && installed qemu-utils; then
+    qv=$(apt-cache policy qemu-system-x86 | awk '/Candidate:/ {print $2}')
+    if [ "$(dpkg-query -W -f='${Version}' qemu-utils)" != "$qv" ] \
+       && apt-get install -s --no-install-recommends qemu-system-x86 2>/dev/null | grep -q '^Remv qemu-utils'; then
+      extra=(--allow-downgrades "qemu-utils=$qv")
+      log "qemu-utils $(dpkg-query -W -f='${Version}' qemu-utils) conflicts with qemu-system-x86 $qv: installing qemu-utils $qv"
+    fi
+  fi
+  apt-get install -y -q --no-install-recommends "${extra[@]}" "${need[@]}" >/dev/null
+  log "installed ${need[*]}"
+fi
+BUSYBOX=/bin/busybox
+[ -x "$BUSYBOX" ] || BUSYBOX=$(command -v busybox)
+if ldd "$BUSYBOX" >/dev/null 2>&1; then die "$BUSYBOX is not static (install busybox-static)"; fi
+IP=$(command -v ip || true)
+[ -x "$IP" ] || IP=/sbin/ip
+[ -x "$IP" ] || die "iproute2's ip not found"
+
+# --- the kernel -------------------------------------------------------------------------------
+KVER="" KROOT=""
+pick() {  # pick ROOT: newest VER matching GLOB with ROOT/boot/vmlinuz-VER and ROOT/lib/modules/VER
+  local root=$1 v best=""
+  for d in "$root"/lib/modules/$GLOB; do
+    [ -d "$d" ] || continue
+    v=${d##*/}
+    [ -f "$root/boot/vmlinuz-$v" ] || continue
+    best=$( { [ -n "$best" ] && echo "$best"; echo "$v"; } | sort -V | tail -1)
+  done
+  [ -n "$best" ] && { KVER=$best; KROOT=$root; }
+  return 0
+}
+pick ""
+if [ -z "$KVER" ]; then
+  for r in "$CACHE"/*/; do [ -d "$r" ] && pick "${r%/}"; done
+fi
+if [ -z "$KVER" ]; then
+  pkg=$(apt-cache pkgnames linux-image- | while read -r p; do
+          # shellcheck disable=SC2053 # GLOB is a glob on purpose
+          [[ $p == linux-image-${GLOB}-unsigned ]] && echo "$p"; done | sort -V | tail -1 || true)
+  if [ -z "$pkg" ]; then
+    apt-get update -q >/dev/null
+    pkg=$(apt-cache pkgnames linux-image- | while read -r p; do
+            [[ $p == linux-image-${GLOB}-unsigned ]] && echo "$p"; done | sort -V | tail -1 || true)
+  fi
+  [ -n "$pkg" ] || die "no package linux-image-${GLOB}-unsigned (apt-cache search linux-image)"
+  log "downloading $pkg"
+  mkdir -p "$CACHE/$pkg.tmp"
+  (cd "$CACHE/$pkg.tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null)
+  dpkg-deb -x "$CACHE/$pkg.tmp"/*.deb "$CACHE/$pkg.tmp/root"
+  rm -rf "${CACHE:?}/$pkg"
+  mv "$CACHE/$pkg.tmp/root" "$CACHE/$pkg"
+  rm -rf "${CACHE:?}/$pkg.tmp"
+  pick "$CACHE/$pkg"
+  [ -n "$KVER" ] || die "$pkg holds no kernel matching $GLOB"
+fi
+VMLINUZ=$KROOT/boot/vmlinuz-$KVER
+MODDIR=$KROOT/lib/modules/$KVER
+log "kernel $KVER ($VMLINUZ)"
+
+# --- x0bpf ------------------------------------------------------------------------------------
+scripts/setup.sh
+cargo build --release -q
+X0BPF=${CARGO_TARGET_DIR:-$REPO/target}/release/x0bpf
+[ -x "$X0BPF" ] || die "no binary at $X0BPF"
+
+# --- the initramfs ----------------------------------------------------------------------------
+TMP=$(mktemp -d /tmp/kernel-matrix.XXXXXX)
+cleanup() { if [ "${KMATRIX_KEEP:-}" = 1 ]; then log "kept $TMP"; else rm -rf "$TMP"; fi; }
+trap cleanup EXIT
+R=$TMP/root
+mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,lib/modules/"$KVER"}
+cp "$BUSYBOX" "$R/bin/busybox"
+install -m 0755 "$X0BPF" "$R/usr/bin/x0bpf"
+install -m 0755 "$IP" "$R/usr/sbin/ip"   # busybox ip cannot make a veth pair with named peer
+
+copy_libs() {  # every library ldd lists, and the dynamic loader, at the same paths
+  ldd "$1" | awk '/=> \// {print $3} /^[[:space:]]*\/[^ ]*ld-linux/ {print $1}' | while read -r lib; do
+    [ -e "$R$lib" ] && continue
+    mkdir -p "$R$(dirname "$lib")"
+    cp -L "$lib" "$R$lib"
+  done
+}
+copy_libs "$X0BPF"
+copy_libs "$IP"
+
+# Modules: the .ko (decompressed: busybox insmod may not read .ko.xz/.ko.zst) and, first, what
+# each depends on (from the module's own .modinfo, so no modules.dep is needed).
+MODLIST=()
+modfile() {  # path of module NAME under MODDIR, or nothing if it is built in / absent
+  local n=$1 alt
+  alt=$(echo "$n" | tr '_-' '-_')
+  find "$MODDIR/kernel" \( -name "$n.ko" -o -name "$n.ko.*" -o -name "$alt.ko" -o -name "$alt.ko.*" \) -print -quit
+}
+add_module() {
+  local n=$1 f out dep
+  n=${n//-/_}
+  for m in "${MODLIST[@]:-}"; do [ "$m" = "$n" ] && return 0; done
+  f=$(modfile "$n")
+  if [ -z "$f" ]; then
+    grep -qE "/${n//_/[-_]}\.ko" "$MODDIR/modules.builtin" 2>/dev/null || die "module $n: neither built in nor in $MODDIR"
+    return 0
+  fi
+  out=$R/lib/modules/$KVER/$n.ko
+  case $f in
+    *.xz) xz -dc "$f" > "$out" ;;
+    *.zst) command -v zstd >/dev/null || die "$f: install zstd"; zstd -q -dc "$f" > "$out" ;;
+    *.gz) gzip -dc "$f" > "$out" ;;
+    *) cp "$f" "$out" ;;
+  esac
+  for dep in $(tr '\0' '\n' < "$out" | sed -n 's/^depends=//p' | tr ',' ' '); do
+    add_module "$dep"
+  done
+  MODLIST+=("$n")
+}
+# veth: the test pair; sch_ingress: the clsact qdisc; cls_bpf: the tc filter.
+for m in veth sch_ingress cls_bpf; do add_module "$m"; done
+printf '%s\n' "${MODLIST[@]:-}" > "$R/etc/kmatrix-modules"
+
+# The checks: NAME EXPECTED_EXIT 'x0bpf args' PATTERN... (a pattern `!P` must not appear)
+CHECKS=$(cat <<'EOF'
+objects          0 'objects'                                            '"name":"xdp_counter"' '"name":"tc_classifier"' '"name":"syscall_latency"'
+attach-xdp       0 'attach xdp veth0'                                   '"mode":"drv"' '"how":"bpf_link"'
+net-xdp          0 'net --dev veth0'                                    '"xdp":[{' '"mode":"drv"' '"owner":"xdp_counter"'
+detach-xdp       0 'detach xdp veth0'                                   '"verified":true'
+attach-tc        0 'attach tc veth0 --direction ingress'                '"mode":"clsact"' '"how":"netlink"' '!"tcx_refused":null'
+net-tc           0 'net --dev veth0'                                    '"mode":"clsact"' '"owner":"tc_classifier"'
+detach-tc        0 'detach tc veth0'                                    '"verified":true'
+attach-tcx-only  5 'attach tc veth0 --direction ingress --mode tcx'     '"kind":"unsupported"'
+load-syscall     0 'load syscall_latency'                               '"name":"on_sys_enter"' '"name":"on_sys_exit"'
+attach-tp-enter  0 'attach tracepoint raw_syscalls:sys_enter --prog syscall_latency:on_sys_enter' '"how":"bpf_link"'
+attach-tp-exit   0 'attach tracepoint raw_syscalls:sys_exit --prog syscall_latency:on_sys_exit'   '"how":"bpf_link"'
+stats-syscall    0 'stats syscall_latency'                              '"syscalls":[{'
+unload-syscall   0 'unload syscall_latency'                             '"still_held":[]' '!"released_programs":[]'
+unload-xdp       0 'unload xdp_counter'                                 '"still_held":[]'
+unload-tc        0 'unload tc_classifier'                               '"still_held":[]'
+list-empty       0 'list'                                               '"objects":[]'
+EOF
+)
+mapfile -t EXPECTED < <(printf 'kernel\nmodules\nveth\n'; echo "$CHECKS" | awk '{print $1}')
+
+{
+  cat <<EOF
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu:/lib64
+KVER='$KVER'
+EOF
+  cat <<'EOF'
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+# bpffs and tracefs are left to x0bpf: mounting them when missing is part of what is tested.
+echo 1 > /proc/sys/kernel/printk
+fails=0
+pass() { echo "KMATRIX PASS $1"; }
+fail() { echo "KMATRIX FAIL $1: $2"; fails=$((fails + 1)); }
+echo "KMATRIX BEGIN $(uname -r) $(uname -v)"
+case $(uname -r) in "$KVER") pass kernel ;; *) fail kernel "booted $(uname -r), wanted $KVER" ;; esac
+merr=""
+for m in $(cat /etc/kmatrix-modules); do
+  out=$(insmod "/lib/modules/$KVER/$m.ko" 2>&1) || merr="$merr $m: $out;"
+done
+if [ -z "$merr" ]; then pass modules; else fail modules "$merr"; fi
+# iproute2's ip by its path: busybox sh runs its own ip applet whatever PATH says, and that one
+# fails to make a veth pair with a named peer (EEXIST).
+IP=/usr/sbin/ip
+out=$($IP link add veth0 type veth peer name veth1 2>&1 && $IP link set veth0 up 2>&1 && $IP link set veth1 up 2>&1)
+if [ $? = 0 ]; then pass veth; else fail veth "$out"; fi
+check() {  # NAME EXPECTED_EXIT ARGS PATTERN...
+  name=$1 want=$2 args=$3
+  shift 3
+  out=$(eval "x0bpf -j $args" 2>&1)
+  rc=$?
+  flat=$(printf '%s' "$out" | tr '\n' ' ')
+  echo "KMATRIX OUT $name (exit $rc): x0bpf -j $args => $flat"
+  if [ "$rc" != "$want" ]; then fail "$name" "exit $rc, wanted $want: $flat"; return; fi
+  for p in "$@"; do
+    case $p in
+      !*) if printf '%s' "$out" | grep -qF -- "${p#!}"; then fail "$name" "has ${p#!}: $flat"; return; fi ;;
+      *) if ! printf '%s' "$out" | grep -qF -- "$p"; then fail "$name" "lacks $p: $flat"; return; fi ;;
+    esac
+  done
+  pass "$name"
+}
+EOF
+  echo "$CHECKS" | while read -r line; do echo "check $line"; done
+  cat <<'EOF'
+echo "KMATRIX DONE fails=$fails"
+sync
+poweroff -f
+EOF
+} > "$R/init"
+chmod 0755 "$R/init"
+
+(cd "$R" && find . -print0 | cpio --null -o -H newc --owner=0:0 --quiet) | gzip -1 > "$TMP/initrd.gz"
+log "initramfs $(du -h "$TMP/initrd.gz" | cut -f1) (modules: ${MODLIST[*]:-none}); booting, timeout ${TIMEOUT}s"
+
+# --- boot -------------------------------------------------------------------------------------
+CONSOLE=$TMP/console.log
+BOOT=$(date +%s)
+set +e
+timeout "$TIMEOUT" qemu-system-x86_64 -machine accel=tcg -cpu max -m 1G -smp 1 -nographic \
+  -no-reboot -net none -kernel "$VMLINUZ" -initrd "$TMP/initrd.gz" \
+  -append "console=ttyS0 rdinit=/init panic=-1 loglevel=4" < /dev/null > "$CONSOLE" 2>&1
+qrc=$?
+set -e
+tr -d '\r' < "$CONSOLE" > "$CONSOLE.txt"
+[ -n "${KMATRIX_LOG:-}" ] && cp "$CONSOLE.txt" "$KMATRIX_LOG"
+END=$(date +%s)
+
+# --- verdict ----------------------------------------------------------------------------------
+echo "== guest ($KVER): x0bpf outputs =="
+grep '^KMATRIX OUT ' "$CONSOLE.txt" | cut -c1-400 || true
+echo "== guest ($KVER): summary =="
+grep -E '^KMATRIX (BEGIN|PASS|FAIL|DONE)' "$CONSOLE.txt" || true
+ok=1
+[ "$qrc" = 124 ] && { echo "kernel-matrix: qemu timed out after ${TIMEOUT}s"; ok=0; }
+grep -q '^KMATRIX FAIL ' "$CONSOLE.txt" && ok=0
+for c in "${EXPECTED[@]}"; do
+  grep -qx "KMATRIX PASS $c" "$CONSOLE.txt" || { echo "kernel-matrix: no PASS for $c"; ok=0; }
+done
+if ! grep -q '^KMATRIX DONE' "$CONSOLE.txt"; then
+  echo "kernel-matrix: the guest never finished (qemu exit $qrc); last 40 console lines:"
+  tail -n 40 "$CONSOLE.txt"
+  ok=0
+fi
+echo "kernel-matrix: $KVER: $([ "$ok" = 1 ] && echo PASS || echo FAIL)" \
+  "(${#EXPECTED[@]} checks; guest $((END - BOOT)) s, total $((END - START)) s)"
+[ "$ok" = 1 ]
