@@ -84,7 +84,7 @@ int on_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)id;
 	__u64 *t0, delta;
-	__u32 nr;
+	__u32 nr, slot;
 	struct syscall_stats *s;
 
 	if (!wanted(id))
@@ -103,7 +103,11 @@ int on_sys_exit(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	s->count++;
 	s->total_ns += delta;
-	s->slots[log2_slot(delta) & (SLOTS - 1)]++;
+	slot = log2_slot(delta);
+	/* Opaque to the optimizer: clang would otherwise drop the mask and bound-check a copy of
+	 * the register, which Linux 6.1's verifier cannot follow ("unbounded memory access"). */
+	asm volatile("" : "+r"(slot));
+	s->slots[slot & (SLOTS - 1)]++;
 	return 0;
 }
 

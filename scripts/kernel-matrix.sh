@@ -161,15 +161,33 @@ for m in veth sch_ingress cls_bpf; do add_module "$m"; done
 printf '%s\n' "${MODLIST[@]:-}" > "$R/etc/kmatrix-modules"
 
 # The checks: NAME EXPECTED_EXIT 'x0bpf args' PATTERN... (a pattern `!P` must not appear)
-CHECKS=$(cat <<'EOF'
-objects          0 'objects'                                            '"name":"xdp_counter"' '"name":"tc_classifier"' '"name":"syscall_latency"'
-attach-xdp       0 'attach xdp veth0'                                   '"mode":"drv"' '"how":"bpf_link"'
-net-xdp          0 'net --dev veth0'                                    '"xdp":[{' '"mode":"drv"' '"owner":"xdp_counter"'
-detach-xdp       0 'detach xdp veth0'                                   '"verified":true'
+# tc: kernels before 6.6 have no tcx, so mode auto must fall back to clsact and --mode tcx must
+# be refused; from 6.6 on auto must take tcx, and clsact still works when asked for.
+kmaj=${KVER%%.*}; kmin=${KVER#*.}; kmin=${kmin%%[!0-9]*}
+if [ "$kmaj" -gt 6 ] || { [ "$kmaj" -eq 6 ] && [ "$kmin" -ge 6 ]; }; then
+  TC_CHECKS=$(cat <<'EOF'
+attach-tc        0 'attach tc veth0 --direction ingress'                '"mode":"tcx"' '"how":"bpf_link"' '"tcx_refused":null'
+net-tc           0 'net --dev veth0'                                    '"mode":"tcx"' '"owner":"tc_classifier"'
+detach-tc        0 'detach tc veth0'                                    '"verified":true'
+attach-clsact    0 'attach tc veth0 --direction egress --mode clsact'   '"mode":"clsact"' '"how":"netlink"'
+detach-clsact    0 'detach tc veth0'                                    '"verified":true'
+EOF
+)
+else
+  TC_CHECKS=$(cat <<'EOF'
 attach-tc        0 'attach tc veth0 --direction ingress'                '"mode":"clsact"' '"how":"netlink"' '!"tcx_refused":null'
 net-tc           0 'net --dev veth0'                                    '"mode":"clsact"' '"owner":"tc_classifier"'
 detach-tc        0 'detach tc veth0'                                    '"verified":true'
 attach-tcx-only  5 'attach tc veth0 --direction ingress --mode tcx'     '"kind":"unsupported"'
+EOF
+)
+fi
+CHECKS=$(cat <<EOF
+objects          0 'objects'                                            '"name":"xdp_counter"' '"name":"tc_classifier"' '"name":"syscall_latency"'
+attach-xdp       0 'attach xdp veth0'                                   '"mode":"drv"' '"how":"bpf_link"'
+net-xdp          0 'net --dev veth0'                                    '"xdp":[{' '"mode":"drv"' '"owner":"xdp_counter"'
+detach-xdp       0 'detach xdp veth0'                                   '"verified":true'
+$TC_CHECKS
 load-syscall     0 'load syscall_latency'                               '"name":"on_sys_enter"' '"name":"on_sys_exit"'
 attach-tp-enter  0 'attach tracepoint raw_syscalls:sys_enter --prog syscall_latency:on_sys_enter' '"how":"bpf_link"'
 attach-tp-exit   0 'attach tracepoint raw_syscalls:sys_exit --prog syscall_latency:on_sys_exit'   '"how":"bpf_link"'

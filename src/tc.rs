@@ -173,7 +173,10 @@ pub fn attach(
                     .errno(n)
                     .hint("tcx needs Linux 6.6+; use --mode clsact (or auto) on older kernels"));
                 }
-                out.tcx_refused = Some(e.to_string());
+                out.tcx_refused = Some(format!(
+                    "{}: this kernel has no tcx (Linux 6.6+)",
+                    attach::errno_text(n)
+                ));
             }
         }
     }

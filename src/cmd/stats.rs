@@ -164,7 +164,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
             ErrorKind::NotAttached,
             format!("no object named {} is loaded", args.name),
         )
-        .hint("attach one first, e.g. `x0bpf attach xdp IFACE`")
+        .hint(format!(
+            "load or attach it first, e.g. `x0bpf load {0}` or `x0bpf attach xdp IFACE` (see `x0bpf list`)",
+            args.name
+        ))
         .into());
     }
     let has = |m: &str| dir.join("maps").join(m).exists();
