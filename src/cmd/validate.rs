@@ -893,6 +893,28 @@ fn require(d: &mut Vec<Detail>, prog: &str, what: String, subject: &str, p: &Pro
     d.push(Detail::new(status, msg).program(prog).subject(subject));
 }
 
+/// Whether kernel BTF has something (a `btf_trace_*` typedef, a function), as a probe result.
+fn in_kernel_btf(
+    vmlinux: &Result<std::rc::Rc<crate::btf::Btf>, String>,
+    what: &str,
+    found: impl FnOnce(&crate::btf::Btf) -> bool,
+) -> Probe {
+    match vmlinux {
+        Ok(b) if found(b) => Probe {
+            supported: Support::Yes,
+            detail: None,
+        },
+        Ok(_) => Probe {
+            supported: Support::No,
+            detail: Some(format!("no {what} in kernel BTF")),
+        },
+        Err(e) => Probe {
+            supported: Support::Unknown,
+            detail: Some(e.clone()),
+        },
+    }
+}
+
 fn check_kernel(info: &ObjectInfo, probes: &Probes, other_target: bool) -> Check {
     let mut d = Vec::new();
     let vmlinux = probes.vmlinux();
@@ -963,20 +985,8 @@ fn check_kernel(info: &ObjectInfo, probes: &Probes, other_target: bool) -> Check
             AttachKind::RawTracepoint | AttachKind::TpBtf => {
                 if let Some(tp) = target {
                     // Every tracepoint has a `btf_trace_<name>` typedef in kernel BTF.
-                    let p_ = match &vmlinux {
-                        Ok(b) if !b.find_by_name(&format!("btf_trace_{tp}")).is_empty() => Probe {
-                            supported: Support::Yes,
-                            detail: None,
-                        },
-                        Ok(_) => Probe {
-                            supported: Support::No,
-                            detail: Some(format!("no btf_trace_{tp} in kernel BTF")),
-                        },
-                        Err(e) => Probe {
-                            supported: Support::Unknown,
-                            detail: Some(e.clone()),
-                        },
-                    };
+                    let name = format!("btf_trace_{tp}");
+                    let p_ = in_kernel_btf(&vmlinux, &name, |b| !b.find_by_name(&name).is_empty());
                     require(
                         &mut d,
                         &p.name,
@@ -1000,20 +1010,9 @@ fn check_kernel(info: &ObjectInfo, probes: &Probes, other_target: bool) -> Check
                     } else {
                         f.to_string()
                     };
-                    let p_ = match &vmlinux {
-                        Ok(b) if features::btf_func(b, &func).is_some() => Probe {
-                            supported: Support::Yes,
-                            detail: None,
-                        },
-                        Ok(_) => Probe {
-                            supported: Support::No,
-                            detail: Some(format!("no function {func} in kernel BTF")),
-                        },
-                        Err(e) => Probe {
-                            supported: Support::Unknown,
-                            detail: Some(e.clone()),
-                        },
-                    };
+                    let p_ = in_kernel_btf(&vmlinux, &format!("function {func}"), |b| {
+                        features::btf_func(b, &func).is_some()
+                    });
                     require(
                         &mut d,
                         &p.name,
