@@ -115,11 +115,26 @@ _x0bpf() {
             x0bpf__subcmd__detach,help)
                 cmd="x0bpf__subcmd__detach__subcmd__help"
                 ;;
+            x0bpf__subcmd__detach,kprobe)
+                cmd="x0bpf__subcmd__detach__subcmd__kprobe"
+                ;;
+            x0bpf__subcmd__detach,kretprobe)
+                cmd="x0bpf__subcmd__detach__subcmd__kretprobe"
+                ;;
+            x0bpf__subcmd__detach,raw_tracepoint)
+                cmd="x0bpf__subcmd__detach__subcmd__raw_tracepoint"
+                ;;
             x0bpf__subcmd__detach,tc)
                 cmd="x0bpf__subcmd__detach__subcmd__tc"
                 ;;
             x0bpf__subcmd__detach,tracepoint)
                 cmd="x0bpf__subcmd__detach__subcmd__tracepoint"
+                ;;
+            x0bpf__subcmd__detach,uprobe)
+                cmd="x0bpf__subcmd__detach__subcmd__uprobe"
+                ;;
+            x0bpf__subcmd__detach,uretprobe)
+                cmd="x0bpf__subcmd__detach__subcmd__uretprobe"
                 ;;
             x0bpf__subcmd__detach,xdp)
                 cmd="x0bpf__subcmd__detach__subcmd__xdp"
@@ -127,11 +142,26 @@ _x0bpf() {
             x0bpf__subcmd__detach__subcmd__help,help)
                 cmd="x0bpf__subcmd__detach__subcmd__help__subcmd__help"
                 ;;
+            x0bpf__subcmd__detach__subcmd__help,kprobe)
+                cmd="x0bpf__subcmd__detach__subcmd__help__subcmd__kprobe"
+                ;;
+            x0bpf__subcmd__detach__subcmd__help,kretprobe)
+                cmd="x0bpf__subcmd__detach__subcmd__help__subcmd__kretprobe"
+                ;;
+            x0bpf__subcmd__detach__subcmd__help,raw_tracepoint)
+                cmd="x0bpf__subcmd__detach__subcmd__help__subcmd__raw_tracepoint"
+                ;;
             x0bpf__subcmd__detach__subcmd__help,tc)
                 cmd="x0bpf__subcmd__detach__subcmd__help__subcmd__tc"
                 ;;
             x0bpf__subcmd__detach__subcmd__help,tracepoint)
                 cmd="x0bpf__subcmd__detach__subcmd__help__subcmd__tracepoint"
+                ;;
+            x0bpf__subcmd__detach__subcmd__help,uprobe)
+                cmd="x0bpf__subcmd__detach__subcmd__help__subcmd__uprobe"
+                ;;
+            x0bpf__subcmd__detach__subcmd__help,uretprobe)
+                cmd="x0bpf__subcmd__detach__subcmd__help__subcmd__uretprobe"
                 ;;
             x0bpf__subcmd__detach__subcmd__help,xdp)
                 cmd="x0bpf__subcmd__detach__subcmd__help__subcmd__xdp"
@@ -202,11 +232,26 @@ _x0bpf() {
             x0bpf__subcmd__help__subcmd__attach,xdp)
                 cmd="x0bpf__subcmd__help__subcmd__attach__subcmd__xdp"
                 ;;
+            x0bpf__subcmd__help__subcmd__detach,kprobe)
+                cmd="x0bpf__subcmd__help__subcmd__detach__subcmd__kprobe"
+                ;;
+            x0bpf__subcmd__help__subcmd__detach,kretprobe)
+                cmd="x0bpf__subcmd__help__subcmd__detach__subcmd__kretprobe"
+                ;;
+            x0bpf__subcmd__help__subcmd__detach,raw_tracepoint)
+                cmd="x0bpf__subcmd__help__subcmd__detach__subcmd__raw_tracepoint"
+                ;;
             x0bpf__subcmd__help__subcmd__detach,tc)
                 cmd="x0bpf__subcmd__help__subcmd__detach__subcmd__tc"
                 ;;
             x0bpf__subcmd__help__subcmd__detach,tracepoint)
                 cmd="x0bpf__subcmd__help__subcmd__detach__subcmd__tracepoint"
+                ;;
+            x0bpf__subcmd__help__subcmd__detach,uprobe)
+                cmd="x0bpf__subcmd__help__subcmd__detach__subcmd__uprobe"
+                ;;
+            x0bpf__subcmd__help__subcmd__detach,uretprobe)
+                cmd="x0bpf__subcmd__help__subcmd__detach__subcmd__uretprobe"
                 ;;
             x0bpf__subcmd__help__subcmd__detach,xdp)
                 cmd="x0bpf__subcmd__help__subcmd__detach__subcmd__xdp"
@@ -696,7 +741,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help xdp tc tracepoint help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -718,7 +763,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__help)
-            opts="xdp tc tracepoint help"
+            opts="xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -732,6 +777,48 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__detach__subcmd__help__subcmd__kprobe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__detach__subcmd__help__subcmd__kretprobe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__detach__subcmd__help__subcmd__raw_tracepoint)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -773,6 +860,34 @@ _x0bpf() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        x0bpf__subcmd__detach__subcmd__help__subcmd__uprobe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__detach__subcmd__help__subcmd__uretprobe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         x0bpf__subcmd__detach__subcmd__help__subcmd__xdp)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -780,6 +895,72 @@ _x0bpf() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__detach__subcmd__kprobe)
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bpffs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__detach__subcmd__kretprobe)
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bpffs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__detach__subcmd__raw_tracepoint)
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bpffs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -818,6 +999,50 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__tracepoint)
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bpffs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__detach__subcmd__uprobe)
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --bpffs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__detach__subcmd__uretprobe)
             opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1042,8 +1267,50 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__help__subcmd__detach)
-            opts="xdp tc tracepoint"
+            opts="xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__help__subcmd__detach__subcmd__kprobe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__help__subcmd__detach__subcmd__kretprobe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__help__subcmd__detach__subcmd__raw_tracepoint)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1070,6 +1337,34 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__help__subcmd__detach__subcmd__tracepoint)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__help__subcmd__detach__subcmd__uprobe)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__help__subcmd__detach__subcmd__uretprobe)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -140,8 +140,8 @@ egress\t''"
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l mode -r -f -a "auto\t'tcx when the kernel has it, clsact otherwise'
 tcx\t''
 clsact\t''"
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l priority -d 'clsact filter priority' -r
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l handle -d 'clsact filter handle' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l priority -d 'clsact filter priority (1-65535)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l handle -d 'clsact filter handle (1 or more)' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l prog -d 'OBJECT[:PROGRAM]: a loaded x0bpf object, a BPF object file, or an embedded object' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l name -d 'Name to load the object under when --prog is a file or embedded object' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net)' -r
@@ -216,17 +216,22 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from help" -f -a "uprobe" -d 'Entry of a user-space function, BINARY:SYMBOL'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from help" -f -a "uretprobe" -d 'Return of a user-space function, BINARY:SYMBOL'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint help" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint help" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint help" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint help" -s p -l pretty -d 'Print pretty JSON (implies --json)'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint help" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint help" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint help" -s h -l help -d 'Print help'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint help" -f -a "xdp" -d 'XDP from an interface, whatever mode it was attached in'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint help" -f -a "tc" -d 'tc programs x0bpf attached (both directions unless --direction)'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint help" -f -a "tracepoint" -d 'Tracing attachments by target (CATEGORY:NAME, function, BINARY:SYMBOL, raw tp name)'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -f -a "xdp" -d 'XDP from an interface, whatever mode it was attached in'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -f -a "tc" -d 'tc programs x0bpf attached (both directions unless --direction)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -f -a "tracepoint" -d 'A tracepoint attachment, CATEGORY:NAME'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -f -a "raw_tracepoint" -d 'A raw tracepoint attachment, by name'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -f -a "kprobe" -d 'A kprobe attachment, by function'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -f -a "kretprobe" -d 'A kretprobe attachment, by function'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -f -a "uprobe" -d 'A uprobe attachment, BINARY:SYMBOL'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -f -a "uretprobe" -d 'A uretprobe attachment, BINARY:SYMBOL'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net)' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
@@ -253,9 +258,49 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from help" -f -a "xdp" -d 'XDP from an interface, whatever mode it was attached in'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from help" -f -a "tc" -d 'tc programs x0bpf attached (both directions unless --direction)'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from help" -f -a "tracepoint" -d 'Tracing attachments by target (CATEGORY:NAME, function, BINARY:SYMBOL, raw tp name)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from help" -f -a "tracepoint" -d 'A tracepoint attachment, CATEGORY:NAME'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from help" -f -a "raw_tracepoint" -d 'A raw tracepoint attachment, by name'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from help" -f -a "kprobe" -d 'A kprobe attachment, by function'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from help" -f -a "kretprobe" -d 'A kretprobe attachment, by function'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from help" -f -a "uprobe" -d 'A uprobe attachment, BINARY:SYMBOL'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from help" -f -a "uretprobe" -d 'A uretprobe attachment, BINARY:SYMBOL'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -l dev -d 'Only this interface' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net)' -r
@@ -311,4 +356,9 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcom
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from attach" -f -a "uretprobe" -d 'Return of a user-space function, BINARY:SYMBOL'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from detach" -f -a "xdp" -d 'XDP from an interface, whatever mode it was attached in'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from detach" -f -a "tc" -d 'tc programs x0bpf attached (both directions unless --direction)'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from detach" -f -a "tracepoint" -d 'Tracing attachments by target (CATEGORY:NAME, function, BINARY:SYMBOL, raw tp name)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from detach" -f -a "tracepoint" -d 'A tracepoint attachment, CATEGORY:NAME'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from detach" -f -a "raw_tracepoint" -d 'A raw tracepoint attachment, by name'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from detach" -f -a "kprobe" -d 'A kprobe attachment, by function'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from detach" -f -a "kretprobe" -d 'A kretprobe attachment, by function'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from detach" -f -a "uprobe" -d 'A uprobe attachment, BINARY:SYMBOL'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from detach" -f -a "uretprobe" -d 'A uretprobe attachment, BINARY:SYMBOL'

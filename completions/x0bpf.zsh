@@ -217,8 +217,8 @@ _arguments "${_arguments_options[@]}" : \
 '--mode=[]:MODE:((auto\:"tcx when the kernel has it, clsact otherwise"
 tcx\:""
 clsact\:""))' \
-'--priority=[clsact filter priority]:PRIORITY:_default' \
-'--handle=[clsact filter handle]:HANDLE:_default' \
+'--priority=[clsact filter priority (1-65535)]:PRIORITY:_default' \
+'--handle=[clsact filter handle (1 or more)]:HANDLE:_default' \
 '--prog=[OBJECT\[\:PROGRAM\]\: a loaded x0bpf object, a BPF object file, or an embedded object]:OBJECT[:PROGRAM]:_default' \
 '--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
 '--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net)]:NAME|PATH:_default' \
@@ -487,6 +487,91 @@ _arguments "${_arguments_options[@]}" : \
 ':target:_default' \
 && ret=0
 ;;
+(raw_tracepoint)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':target:_default' \
+&& ret=0
+;;
+(kprobe)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':target:_default' \
+&& ret=0
+;;
+(kretprobe)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':target:_default' \
+&& ret=0
+;;
+(uprobe)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':target:_default' \
+&& ret=0
+;;
+(uretprobe)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+':target:_default' \
+&& ret=0
+;;
 (help)
 _arguments "${_arguments_options[@]}" : \
 ":: :_x0bpf__subcmd__detach__subcmd__help_commands" \
@@ -508,6 +593,26 @@ _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
 (tracepoint)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(raw_tracepoint)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(kprobe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(kretprobe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(uprobe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(uretprobe)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
@@ -705,6 +810,26 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(raw_tracepoint)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(kprobe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(kretprobe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(uprobe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(uretprobe)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
         esac
     ;;
 esac
@@ -883,7 +1008,12 @@ _x0bpf__subcmd__detach_commands() {
     local commands; commands=(
 'xdp:XDP from an interface, whatever mode it was attached in' \
 'tc:tc programs x0bpf attached (both directions unless --direction)' \
-'tracepoint:Tracing attachments by target (CATEGORY\:NAME, function, BINARY\:SYMBOL, raw tp name)' \
+'tracepoint:A tracepoint attachment, CATEGORY\:NAME' \
+'raw_tracepoint:A raw tracepoint attachment, by name' \
+'kprobe:A kprobe attachment, by function' \
+'kretprobe:A kretprobe attachment, by function' \
+'uprobe:A uprobe attachment, BINARY\:SYMBOL' \
+'uretprobe:A uretprobe attachment, BINARY\:SYMBOL' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'x0bpf detach commands' commands "$@"
@@ -893,7 +1023,12 @@ _x0bpf__subcmd__detach__subcmd__help_commands() {
     local commands; commands=(
 'xdp:XDP from an interface, whatever mode it was attached in' \
 'tc:tc programs x0bpf attached (both directions unless --direction)' \
-'tracepoint:Tracing attachments by target (CATEGORY\:NAME, function, BINARY\:SYMBOL, raw tp name)' \
+'tracepoint:A tracepoint attachment, CATEGORY\:NAME' \
+'raw_tracepoint:A raw tracepoint attachment, by name' \
+'kprobe:A kprobe attachment, by function' \
+'kretprobe:A kretprobe attachment, by function' \
+'uprobe:A uprobe attachment, BINARY\:SYMBOL' \
+'uretprobe:A uretprobe attachment, BINARY\:SYMBOL' \
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'x0bpf detach help commands' commands "$@"
@@ -902,6 +1037,21 @@ _x0bpf__subcmd__detach__subcmd__help_commands() {
 _x0bpf__subcmd__detach__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf detach help help commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach__subcmd__help__subcmd__kprobe_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__help__subcmd__kprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf detach help kprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach__subcmd__help__subcmd__kretprobe_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__help__subcmd__kretprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf detach help kretprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach__subcmd__help__subcmd__raw_tracepoint_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__help__subcmd__raw_tracepoint_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf detach help raw_tracepoint commands' commands "$@"
 }
 (( $+functions[_x0bpf__subcmd__detach__subcmd__help__subcmd__tc_commands] )) ||
 _x0bpf__subcmd__detach__subcmd__help__subcmd__tc_commands() {
@@ -913,10 +1063,35 @@ _x0bpf__subcmd__detach__subcmd__help__subcmd__tracepoint_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf detach help tracepoint commands' commands "$@"
 }
+(( $+functions[_x0bpf__subcmd__detach__subcmd__help__subcmd__uprobe_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__help__subcmd__uprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf detach help uprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach__subcmd__help__subcmd__uretprobe_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__help__subcmd__uretprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf detach help uretprobe commands' commands "$@"
+}
 (( $+functions[_x0bpf__subcmd__detach__subcmd__help__subcmd__xdp_commands] )) ||
 _x0bpf__subcmd__detach__subcmd__help__subcmd__xdp_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf detach help xdp commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach__subcmd__kprobe_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__kprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf detach kprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach__subcmd__kretprobe_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__kretprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf detach kretprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach__subcmd__raw_tracepoint_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__raw_tracepoint_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf detach raw_tracepoint commands' commands "$@"
 }
 (( $+functions[_x0bpf__subcmd__detach__subcmd__tc_commands] )) ||
 _x0bpf__subcmd__detach__subcmd__tc_commands() {
@@ -927,6 +1102,16 @@ _x0bpf__subcmd__detach__subcmd__tc_commands() {
 _x0bpf__subcmd__detach__subcmd__tracepoint_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf detach tracepoint commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach__subcmd__uprobe_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__uprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf detach uprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__detach__subcmd__uretprobe_commands] )) ||
+_x0bpf__subcmd__detach__subcmd__uretprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf detach uretprobe commands' commands "$@"
 }
 (( $+functions[_x0bpf__subcmd__detach__subcmd__xdp_commands] )) ||
 _x0bpf__subcmd__detach__subcmd__xdp_commands() {
@@ -1022,9 +1207,29 @@ _x0bpf__subcmd__help__subcmd__detach_commands() {
     local commands; commands=(
 'xdp:XDP from an interface, whatever mode it was attached in' \
 'tc:tc programs x0bpf attached (both directions unless --direction)' \
-'tracepoint:Tracing attachments by target (CATEGORY\:NAME, function, BINARY\:SYMBOL, raw tp name)' \
+'tracepoint:A tracepoint attachment, CATEGORY\:NAME' \
+'raw_tracepoint:A raw tracepoint attachment, by name' \
+'kprobe:A kprobe attachment, by function' \
+'kretprobe:A kretprobe attachment, by function' \
+'uprobe:A uprobe attachment, BINARY\:SYMBOL' \
+'uretprobe:A uretprobe attachment, BINARY\:SYMBOL' \
     )
     _describe -t commands 'x0bpf help detach commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__detach__subcmd__kprobe_commands] )) ||
+_x0bpf__subcmd__help__subcmd__detach__subcmd__kprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help detach kprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__detach__subcmd__kretprobe_commands] )) ||
+_x0bpf__subcmd__help__subcmd__detach__subcmd__kretprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help detach kretprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__detach__subcmd__raw_tracepoint_commands] )) ||
+_x0bpf__subcmd__help__subcmd__detach__subcmd__raw_tracepoint_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help detach raw_tracepoint commands' commands "$@"
 }
 (( $+functions[_x0bpf__subcmd__help__subcmd__detach__subcmd__tc_commands] )) ||
 _x0bpf__subcmd__help__subcmd__detach__subcmd__tc_commands() {
@@ -1035,6 +1240,16 @@ _x0bpf__subcmd__help__subcmd__detach__subcmd__tc_commands() {
 _x0bpf__subcmd__help__subcmd__detach__subcmd__tracepoint_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf help detach tracepoint commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__detach__subcmd__uprobe_commands] )) ||
+_x0bpf__subcmd__help__subcmd__detach__subcmd__uprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help detach uprobe commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__detach__subcmd__uretprobe_commands] )) ||
+_x0bpf__subcmd__help__subcmd__detach__subcmd__uretprobe_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help detach uretprobe commands' commands "$@"
 }
 (( $+functions[_x0bpf__subcmd__help__subcmd__detach__subcmd__xdp_commands] )) ||
 _x0bpf__subcmd__help__subcmd__detach__subcmd__xdp_commands() {

@@ -57,7 +57,12 @@ pub struct Record {
     pub netns: Option<u64>,
     pub prio_handle: Option<(u16, u32)>,
     pub target: String,
+    /// clsact records: x0bpf created the clsact qdisc, so the last detach may remove it.
+    pub new_qdisc: bool,
 }
+
+/// bpffs names are at most 255 bytes; escaping can triple a long uprobe path.
+const MAX_RECORD_NAME: usize = 240;
 
 impl Record {
     pub fn iface(kind: &str, ifname: &str, ifindex: u32, netns: u64) -> Record {
@@ -68,6 +73,7 @@ impl Record {
             netns: Some(netns),
             prio_handle: None,
             target: ifname.into(),
+            new_qdisc: false,
         }
     }
 
@@ -79,6 +85,7 @@ impl Record {
             netns: None,
             prio_handle: None,
             target: target.into(),
+            new_qdisc: false,
         }
     }
 
@@ -88,10 +95,27 @@ impl Record {
                 let mut s = format!("{}@{}@{i}@{ns}", self.kind, state::escape(n));
                 if let Some((p, h)) = self.prio_handle {
                     s.push_str(&format!("@{p}:{h}"));
+                    if self.new_qdisc {
+                        s.push_str("@new");
+                    }
                 }
                 s
             }
-            _ => format!("{}@{}", self.kind, state::escape(&self.target)),
+            _ => {
+                let s = format!("{}@{}", self.kind, state::escape(&self.target));
+                if s.len() <= MAX_RECORD_NAME {
+                    return s;
+                }
+                // Keep a readable head and make the rest unique with a hash of the whole.
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                s.hash(&mut h);
+                let mut cut = MAX_RECORD_NAME - 18;
+                while !s.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                format!("{}~{:016x}", &s[..cut], h.finish())
+            }
         }
     }
 
@@ -107,13 +131,14 @@ impl Record {
         }
         let mut r = Record::iface(
             kind,
-            parts[0],
+            &state::unescape(parts[0]),
             parts[1].parse().ok()?,
             parts[2].parse().ok()?,
         );
         if let Some(ph) = parts.get(3) {
             let (p, h) = ph.split_once(':')?;
             r.prio_handle = Some((p.parse().ok()?, h.parse().ok()?));
+            r.new_qdisc = parts.get(4) == Some(&"new");
         }
         Some(r)
     }
@@ -209,87 +234,145 @@ pub fn object_attachments(dir: &Path) -> Vec<Attachment> {
         .collect()
 }
 
+/// What a record's pin says about its attachment, before asking the interface.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RecordState {
+    pub prog_id: Option<u32>,
+    pub link_id: Option<u32>,
+    /// A link still holding a program (and an interface, for interface links); a program pin
+    /// is always intact.
+    pub intact: bool,
+}
+
+pub fn record_state(rec: &Record, path: &Path) -> RecordState {
+    let Ok(fd) = kernel::obj_get(path) else {
+        return RecordState::default();
+    };
+    if rec.is_link() {
+        match kernel::link_info(fd.as_fd()) {
+            Ok(li) => RecordState {
+                prog_id: (li.prog_id != 0).then_some(li.prog_id),
+                link_id: Some(li.id),
+                // A detached link keeps prog_id 0 or loses its ifindex.
+                intact: li.prog_id != 0 && li.ifindex.is_none_or(|i| i != 0),
+            },
+            Err(_) => RecordState::default(),
+        }
+    } else {
+        RecordState {
+            prog_id: kernel::prog_info(fd.as_fd()).ok().map(|p| p.id),
+            link_id: None,
+            intact: true,
+        }
+    }
+}
+
+/// Whether a recorded attachment is still in force, asking the interface (in its namespace)
+/// what it runs for XDP and tc; with the XDP mode the kernel reports.
+pub fn record_live(rec: &Record, st: &RecordState) -> (bool, Option<String>) {
+    let Some(want) = st.prog_id.filter(|_| st.intact) else {
+        return (false, None);
+    };
+    let (Some(ifindex), Some(ns)) = (rec.ifindex, rec.netns) else {
+        return (true, None);
+    };
+    let kind = rec.kind.clone();
+    let prio = rec.prio_handle;
+    let link_id = st.link_id;
+    let res = in_netns(ns, move || {
+        Ok(if kind.starts_with("xdp") {
+            netlink::get_link_by_index(ifindex)
+                .map_err(nl_err)?
+                .map(|l| (l.xdp.prog_id == Some(want), xdp_mode_name(l.xdp.mode)))
+        } else if let Some(dir) = kind.strip_prefix("tc-") {
+            let ingress = dir == "ingress";
+            let live = netlink::list_tc_bpf_filters(ifindex)
+                .unwrap_or_default()
+                .iter()
+                .any(|f| {
+                    f.parent_ingress == ingress
+                        && Some((f.priority, f.handle)) == prio
+                        && f.prog_id == Some(want)
+                });
+            Some((live, None))
+        } else if let Some(dir) = kind.strip_prefix("tcx-") {
+            let d = if dir == "ingress" {
+                crate::tc::Direction::Ingress
+            } else {
+                crate::tc::Direction::Egress
+            };
+            let live = crate::tc::tcx_query(ifindex, d)
+                .iter()
+                .any(|(p, l)| *p == want && *l == link_id);
+            Some((live, None))
+        } else {
+            Some((true, None))
+        })
+    });
+    match res {
+        Ok(Some(Some(r))) => r,
+        _ => (false, None),
+    }
+}
+
 fn describe_record(rec: &Record, path: &Path) -> Attachment {
-    let mut a = Attachment {
+    let st = record_state(rec, path);
+    let (live, mode) = record_live(rec, &st);
+    Attachment {
         kind: rec.kind.clone(),
         target: rec.describe(),
         how: if rec.is_link() { "bpf_link" } else { "netlink" },
-        link_id: None,
-        prog_id: None,
-        program: None,
+        link_id: st.link_id,
+        prog_id: st.prog_id,
+        program: st.prog_id.and_then(kernel::prog_name),
         ifindex: rec.ifindex,
         netns_inode: rec.netns,
-        mode: None,
+        mode,
         record: path.to_path_buf(),
-        live: false,
-    };
-    let Ok(fd) = kernel::obj_get(path) else {
-        return a;
-    };
-    if rec.is_link() {
-        if let Ok(li) = kernel::link_info(fd.as_fd()) {
-            a.link_id = Some(li.id);
-            a.prog_id = Some(li.prog_id);
-            // A detached link keeps prog_id 0 or loses its ifindex.
-            a.live = li.prog_id != 0 && li.ifindex.is_none_or(|i| i != 0);
-        }
-    } else if let Ok(pi) = kernel::prog_info(fd.as_fd()) {
-        a.prog_id = Some(pi.id);
-        a.program = Some(pi.name.clone());
+        live,
     }
-    if let Some(pid) = a.prog_id {
-        if a.program.is_none() {
-            a.program = kernel::fd_by_id(kernel::ObjKind::Prog, pid)
-                .ok()
-                .and_then(|f| kernel::prog_info(f.as_fd()).ok())
-                .map(|i| i.name);
-        }
+}
+
+/// x0bpf's records for one interface (ifindex in this network namespace), with their owner,
+/// whose kind starts with one of `kinds` (e.g. "xdp", "tc-", "tcx-").
+pub fn records_on(
+    store: &state::Store,
+    ifindex: u32,
+    ns: u64,
+    kinds: &[&str],
+) -> Vec<(String, Record, PathBuf)> {
+    all_records(store)
+        .into_iter()
+        .filter(|(_, r, _)| {
+            r.ifindex == Some(ifindex)
+                && r.netns == Some(ns)
+                && kinds.iter().any(|k| r.kind.starts_with(k))
+        })
+        .collect()
+}
+
+/// Pin a freshly made link as the attachment record; if that fails, detach the link so
+/// nothing runs unrecorded.
+pub fn pin_link_record(h: &ProgHandle, rec: &Record, link: &OwnedFd) -> Result<PathBuf, X0Error> {
+    pin_record(h, rec, link.as_fd()).inspect_err(|_| {
+        // SAFETY: valid link fd.
+        unsafe { libbpf_sys::bpf_link_detach(link.as_raw_fd()) };
+    })
+}
+
+/// The netlink flag for the XDP mode a program runs in now (native when unknown).
+pub fn xdp_flag(mode: Option<&str>) -> u32 {
+    match mode {
+        Some("skb") => netlink::XDP_FLAGS_SKB_MODE,
+        Some("hw") => netlink::XDP_FLAGS_HW_MODE,
+        _ => netlink::XDP_FLAGS_DRV_MODE,
     }
-    // For interface attachments, ask the interface what it runs now.
-    if let (Some(ifindex), Some(ns)) = (rec.ifindex, rec.netns) {
-        let kind = rec.kind.clone();
-        let prio = rec.prio_handle;
-        let want = a.prog_id;
-        let res = in_netns(ns, move || {
-            if kind.starts_with("xdp") {
-                let l = netlink::get_link_by_index(ifindex).map_err(nl_err)?;
-                Ok(l.map(|l| {
-                    let live = l.xdp.prog_id.is_some() && l.xdp.prog_id == want;
-                    (live, xdp_mode_name(l.xdp.mode))
-                }))
-            } else if kind.starts_with("tc-") {
-                let filters = netlink::list_tc_bpf_filters(ifindex).unwrap_or_default();
-                let ingress = kind.ends_with("ingress");
-                let live = filters.iter().any(|f| {
-                    f.parent_ingress == ingress
-                        && Some((f.priority, f.handle)) == prio
-                        && f.prog_id == want
-                });
-                Ok(Some((live, None)))
-            } else {
-                Ok(Some((true, None)))
-            }
-        });
-        match res {
-            Ok(Some(Some((live, mode)))) => {
-                // A link must be intact and still what the interface runs; a netlink record
-                // only has the interface's word.
-                a.live = if rec.is_link() { a.live && live } else { live };
-                a.mode = mode;
-            }
-            _ => a.live = false,
-        }
-    }
-    a
 }
 
 /// strerror text without Rust's " (os error N)" suffix.
 pub fn errno_text(errno: i32) -> String {
     let s = io::Error::from_raw_os_error(errno).to_string();
-    match s.find(" (os error") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
+    s.split(" (os error").next().unwrap_or(&s).to_string()
 }
 
 pub fn nl_err(e: netlink::NlError) -> X0Error {
@@ -306,6 +389,7 @@ pub fn release(rec: &Record, path: &Path) -> Result<String, X0Error> {
         match kernel::obj_get(path) {
             Ok(fd) => {
                 // Detach explicitly: another holder of the link fd must not keep it running.
+                let was_intact = record_state(rec, path).intact;
                 // SAFETY: valid link fd.
                 let rc = unsafe { libbpf_sys::bpf_link_detach(fd.as_raw_fd()) };
                 if rc < 0 && -rc != libc::EINVAL && -rc != libc::ENOLINK && -rc != libc::EOPNOTSUPP
@@ -315,7 +399,11 @@ pub fn release(rec: &Record, path: &Path) -> Result<String, X0Error> {
                         &io::Error::from_raw_os_error(-rc),
                     ));
                 }
-                "bpf_link detached and unpinned".to_string()
+                if was_intact {
+                    "bpf_link detached and unpinned".to_string()
+                } else {
+                    "link was already detached; unpinned".to_string()
+                }
             }
             Err(_) => "stale record removed".to_string(),
         }
@@ -339,6 +427,7 @@ fn release_netlink(rec: &Record, path: &Path) -> Result<String, X0Error> {
     let prog_id = kernel::prog_info(prog.as_fd()).map(|i| i.id).ok();
     let kind = rec.kind.clone();
     let prio = rec.prio_handle;
+    let new_qdisc = rec.new_qdisc;
     let raw = prog.as_raw_fd();
     let res = in_netns(ns, move || -> Result<String, X0Error> {
         if kind == "xdp-netlink" {
@@ -348,11 +437,7 @@ fn release_netlink(rec: &Record, path: &Path) -> Result<String, X0Error> {
             if l.xdp.prog_id.is_none() || l.xdp.prog_id != prog_id {
                 return Ok("no longer attached (someone replaced or removed it)".into());
             }
-            let flag = match l.xdp.mode {
-                Some(netlink::XdpMode::Skb) => netlink::XDP_FLAGS_SKB_MODE,
-                Some(netlink::XdpMode::Hw) => netlink::XDP_FLAGS_HW_MODE,
-                _ => netlink::XDP_FLAGS_DRV_MODE,
-            };
+            let flag = xdp_flag(xdp_mode_name(l.xdp.mode).as_deref());
             // Compare-and-detach: only if our program is still the one attached.
             netlink::xdp_set(ifindex, -1, flag, Some(raw)).map_err(nl_err)?;
             Ok("netlink XDP detached".into())
@@ -374,6 +459,12 @@ fn release_netlink(rec: &Record, path: &Path) -> Result<String, X0Error> {
                 return Ok("no longer attached".into());
             }
             netlink::delete_tc_filter(ifindex, ingress, p, h).map_err(nl_err)?;
+            // The clsact qdisc goes too if x0bpf made it and no filter of any kind (ours or
+            // another tool's) is left on it.
+            if new_qdisc && netlink::count_clsact_filters(ifindex).unwrap_or(1) == 0 {
+                let _ = netlink::delete_clsact(ifindex);
+                return Ok("cls_bpf filter and the clsact qdisc x0bpf added deleted".into());
+            }
             Ok("cls_bpf filter deleted".into())
         }
     })?;
@@ -515,13 +606,17 @@ pub fn resolve_prog(
     let mut loaded_now = false;
     // An object already loaded under the requested name (or under OBJECT itself) is used as is.
     let loaded_name = name.unwrap_or(obj);
-    let object = if store.dir(loaded_name).is_dir() && !loaded_name.contains('/') {
+    let is_loaded = |n: &str| state::check_name("object name", n).is_ok() && store.dir(n).is_dir();
+    let object = if is_loaded(loaded_name) && (name.is_none() || loaded_name == obj) {
         loaded_name.to_string()
     } else {
         let src = crate::objects::resolve(obj)?;
         let oname = name.map(str::to_string).unwrap_or_else(|| src.name.clone());
         state::check_name("object name", &oname)?;
-        if !store.dir(&oname).is_dir() {
+        if is_loaded(&oname) {
+            // Reusing a loaded object for a file is only right if it is that object.
+            same_programs(store, &oname, &src)?;
+        } else {
             let opts = crate::loader::LoadOptions {
                 name: Some(oname.clone()),
                 ..Default::default()
@@ -536,13 +631,25 @@ pub fn resolve_prog(
         oname
     };
     let dir = store.dir(&object);
+    let fail = |e: X0Error| -> Result<ProgHandle, X0Error> {
+        if loaded_now {
+            let _ = state::remove_tree(&dir);
+        }
+        Err(e)
+    };
     let mut candidates = Vec::new();
     let mut others = Vec::new();
     for (pname, pin) in state::entries(&dir.join("progs")) {
-        let fd = kernel::obj_get(&pin)
-            .map_err(|e| X0Error::os(format!("opening pinned program {}", pin.display()), &e))?;
-        let info = kernel::prog_info(fd.as_fd())
-            .map_err(|e| X0Error::os(format!("querying {}", pin.display()), &e))?;
+        let info = kernel::obj_get(&pin).and_then(|fd| Ok((kernel::prog_info(fd.as_fd())?, fd)));
+        let (info, fd) = match info {
+            Ok(x) => x,
+            Err(e) => {
+                return fail(X0Error::os(
+                    format!("opening pinned program {}", pin.display()),
+                    &e,
+                ))
+            }
+        };
         if prog.is_some_and(|p| p != pname) {
             continue;
         }
@@ -552,12 +659,6 @@ pub fn resolve_prog(
             others.push(format!("{pname} ({})", info.prog_type));
         }
     }
-    let fail = |e: X0Error| -> Result<ProgHandle, X0Error> {
-        if loaded_now {
-            let _ = state::remove_tree(&dir);
-        }
-        Err(e)
-    };
     match candidates.len() {
         1 => {
             let (pname, fd, id) = candidates.pop().expect("one candidate");
@@ -570,22 +671,27 @@ pub fn resolve_prog(
                 loaded_now,
             })
         }
+        0 if prog.is_some() && others.is_empty() => fail(
+            X0Error::new(
+                ErrorKind::NotFound,
+                format!(
+                    "object {object} has no program named {}",
+                    prog.unwrap_or_default()
+                ),
+            )
+            .hint(format!("see its programs with `x0bpf list {object}`")),
+        ),
         0 => fail(
             X0Error::new(
                 ErrorKind::Usage,
-                match prog {
-                    Some(p) if others.is_empty() => {
-                        format!("object {object} has no program named {p}")
+                format!(
+                    "object {object} has no {what} program{}",
+                    if others.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (it has {})", others.join(", "))
                     }
-                    _ => format!(
-                        "object {object} has no {what} program{}",
-                        if others.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" (it has {})", others.join(", "))
-                        }
-                    ),
-                },
+                ),
             )
             .hint(format!(
                 "attach {what} needs a program of type {}",
@@ -607,6 +713,43 @@ pub fn resolve_prog(
             .hint(format!("pick one with --prog {object}:PROGRAM")),
         ),
     }
+}
+
+/// `--name N` for a file when N is already loaded: fine if N holds the same programs,
+/// otherwise a conflict (attaching N's programs would not be what was asked for).
+fn same_programs(
+    store: &state::Store,
+    name: &str,
+    src: &crate::objects::ObjectSource,
+) -> Result<(), X0Error> {
+    let parsed = crate::elf::parse(&src.bytes, &src.origin)?;
+    let mut want: Vec<String> = parsed
+        .info
+        .programs
+        .iter()
+        .map(|p| p.name.clone())
+        .collect();
+    let mut have: Vec<String> = state::entries(&store.dir(name).join("progs"))
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    want.sort();
+    have.sort();
+    if want == have {
+        return Ok(());
+    }
+    Err(X0Error::new(
+        ErrorKind::Conflict,
+        format!(
+            "an object named {name} is already loaded with other programs ({}) than {} ({})",
+            have.join(", "),
+            src.origin,
+            want.join(", ")
+        ),
+    )
+    .hint(format!(
+        "use another --name, or `x0bpf unload {name}` first"
+    )))
 }
 
 /// Every attachment record in the store, with the object that owns it.
@@ -752,6 +895,23 @@ pub fn escape_private_mount_ns(bpffs: &Path) -> Result<Option<String>, X0Error> 
     let Some(outer) = outer_mount_ns() else {
         return Ok(None);
     };
+    // Only `ip netns exec`'s signature counts: we run in a named network namespace (one in
+    // /run/netns) that differs from the caller's. Containers, `unshare -m` and sandboxed
+    // services also have private mount namespaces, and there the bpffs in front of x0bpf is
+    // the one the user means.
+    let net_ino = |p: &Path| fs::metadata(p).map(|m| m.ino()).ok();
+    let mine = net_ino(Path::new("/proc/thread-self/ns/net"));
+    if mine.is_none() || mine == net_ino(&outer.join("ns/net")) {
+        return Ok(None);
+    }
+    let named = fs::read_dir("/run/netns")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .any(|e| net_ino(&e.path()) == mine);
+    if !named {
+        return Ok(None);
+    }
     // Same bpffs instance as the outer one (e.g. a mount inherited into this namespace): fine.
     // A bpffs private to this namespace (or none) is the trap.
     let host = outer

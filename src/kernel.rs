@@ -3,7 +3,7 @@
 //! return io::Error with the errno, so callers can classify failures.
 use std::ffi::CString;
 use std::io;
-use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
@@ -199,6 +199,12 @@ fn stats_enabled() -> bool {
     std::fs::read_to_string("/proc/sys/kernel/bpf_stats_enabled")
         .map(|s| s.trim() == "1")
         .unwrap_or(false)
+}
+
+/// A program's name by id, if it still exists.
+pub fn prog_name(id: u32) -> Option<String> {
+    let fd = fd_by_id(ObjKind::Prog, id).ok()?;
+    prog_info(fd.as_fd()).ok().map(|i| i.name)
 }
 
 #[derive(Debug, Clone, Serialize)]

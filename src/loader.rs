@@ -2,7 +2,7 @@
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 
-use libbpf_rs::{MapCore, ObjectBuilder, OpenObject};
+use libbpf_rs::{AsRawLibbpf, MapCore, ObjectBuilder, OpenObject};
 use serde::Serialize;
 
 use crate::elf::{self, ParsedObject};
@@ -232,6 +232,16 @@ pub fn open(
         err.kind = ErrorKind::InvalidObject;
         err
     })?;
+    for m in open.maps_mut() {
+        // Maps declared with `pinning = LIBBPF_PIN_BY_NAME` would be pinned at load (or an
+        // unrelated map of the same name reused) at <pin root>/<map>, outside --bpffs and
+        // --pin-dir, and never unpinned by unload. x0bpf pins every map with its object
+        // instead; --reuse-maps is how a reload keeps them.
+        // SAFETY: the map pointer is valid while `open` lives; NULL clears the pin path.
+        unsafe {
+            libbpf_sys::bpf_map__set_pin_path(m.as_libbpf_object().as_ptr(), std::ptr::null())
+        };
+    }
     for (var, value) in sets {
         set_rodata(&mut open, parsed, var, value)?;
     }

@@ -1185,6 +1185,31 @@ pub fn list_tc_bpf_filters(ifindex: u32) -> Result<Vec<TcFilter>, NlError> {
     Ok(out)
 }
 
+/// Number of tc filters of any kind (bpf, matchall, flower, u32, …) under clsact, both
+/// directions: a clsact qdisc is only removable when this is 0, or other tools lose filters.
+pub fn count_clsact_filters(ifindex: u32) -> Result<usize, NlError> {
+    let index = ifindex_arg(ifindex)?;
+    if !has_clsact(ifindex)? {
+        return Ok(0);
+    }
+    let mut sock = Socket::open()?;
+    let mut n = 0;
+    for ingress in [true, false] {
+        let parent = clsact_parent(ingress);
+        let replies = match sock.dump(|| {
+            let mut req = Request::new(RTM_GETTFILTER, NLM_F_REQUEST | NLM_F_DUMP);
+            req.raw(&tcmsg(index, 0, parent, 0));
+            req
+        }) {
+            Ok(r) => r,
+            Err(e) if e.errno == libc::EINVAL || e.errno == libc::ENOENT => continue,
+            Err(e) => return Err(e),
+        };
+        n += replies.iter().filter(|r| r.ty == RTM_NEWTFILTER).count();
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

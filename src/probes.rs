@@ -250,5 +250,16 @@ fn symbol_offset(path: &Path, sym: &str) -> Result<u64, X0Error> {
     let (off, _) = sec.file_range().ok_or_else(|| {
         X0Error::new(ErrorKind::Usage, format!("symbol {sym} is not in the file"))
     })?;
-    Ok(s.address() - sec.address() + off)
+    s.address()
+        .checked_sub(sec.address())
+        .and_then(|d| d.checked_add(off))
+        .ok_or_else(|| {
+            X0Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "symbol {sym} lies outside its section in {}",
+                    path.display()
+                ),
+            )
+        })
 }

@@ -68,7 +68,28 @@ impl Store {
                 format!("{} is not on a BPF filesystem", base.display()),
             ));
         }
-        Ok(Store { root, base, note })
+        let store = Store { root, base, note };
+        store.sweep_abandoned();
+        Ok(store)
+    }
+
+    /// `_staging-<name>-<pid>` and `_old-<name>-<pid>` belong to a load in flight; when that
+    /// process is gone (killed mid-load) nothing will ever finish them, and their pins would
+    /// keep programs and maps alive unseen. Remove them.
+    fn sweep_abandoned(&self) {
+        let Ok(rd) = fs::read_dir(&self.base) else {
+            return;
+        };
+        for e in rd.filter_map(|e| e.ok()) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !(name.starts_with("_staging-") || name.starts_with("_old-")) {
+                continue;
+            }
+            let pid = name.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
+            if pid.is_some_and(|p| !Path::new(&format!("/proc/{p}")).exists()) {
+                let _ = remove_tree(&e.path());
+            }
+        }
     }
 
     pub fn ensure_base(&self) -> Result<(), X0Error> {

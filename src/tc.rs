@@ -1,5 +1,5 @@
 //! tc: tcx links where the kernel has them (6.6+), clsact + cls_bpf direct-action otherwise.
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::os::fd::{AsFd, AsRawFd};
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -104,15 +104,16 @@ pub fn attach(
         out.warnings
             .push(format!("{} is down: no packets until it is up", iface.name));
     }
-    // Our own earlier attachment of this object here: a conflict unless --replace.
-    let mine = attach::all_records(store).into_iter().find(|(obj, r, _)| {
-        obj == &h.object
-            && r.ifindex == Some(iface.ifindex)
-            && r.netns == Some(ns)
-            && r.kind.ends_with(dir.name())
-            && (r.kind.starts_with("tcx-") || r.kind.starts_with("tc-"))
+    let ingress = dir == Direction::Ingress;
+    let kinds = [format!("tcx-{}", dir.name()), format!("tc-{}", dir.name())];
+    let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+    let ours_here = attach::records_on(store, iface.ifindex, ns, &kinds);
+    // This object's live attachment here: a conflict unless --replace, which then swaps the
+    // program in place, keeping the kind (tcx link or clsact filter) it already has.
+    let mine = ours_here.iter().find(|(obj, r, p)| {
+        obj == &h.object && attach::record_live(r, &attach::record_state(r, p)).0
     });
-    if let Some((_, rec, path)) = &mine {
+    if let Some((_, rec, path)) = mine {
         if !o.replace {
             return Err(X0Error::new(
                 ErrorKind::Conflict,
@@ -125,6 +126,7 @@ pub fn attach(
             )
             .hint("pass --replace to swap the program, or `x0bpf detach tc` first"));
         }
+        out.replaced = true;
         if rec.kind.starts_with("tcx-") {
             let link = kernel::obj_get(path)
                 .map_err(|e| X0Error::os(format!("opening {}", path.display()), &e))?;
@@ -132,9 +134,20 @@ pub fn attach(
                 .map_err(|e| X0Error::os("replacing the program in the tcx link", &e))?;
             out.link_id = kernel::link_info(link.as_fd()).ok().map(|i| i.id);
             out.record = path.clone();
-            out.replaced = true;
             return Ok(out);
         }
+        let (p, hd) = rec.prio_handle.unwrap_or((o.priority, o.handle));
+        // One request: the kernel swaps the filter's program with no window without one.
+        netlink::replace_tc_bpf_filter(iface.ifindex, ingress, h.fd.as_raw_fd(), &h.name, p, hd)
+            .map_err(nl_err)?;
+        // The record pins the program: re-pin the new one under the same name.
+        let _ = std::fs::remove_file(path);
+        out.mode = "clsact";
+        out.how = "netlink";
+        out.priority = Some(p);
+        out.handle = Some(hd);
+        out.record = attach::pin_record(h, rec, h.fd.as_fd())?;
+        return Ok(out);
     }
 
     if o.mode != TcMode::Clsact {
@@ -146,16 +159,8 @@ pub fn attach(
                     iface.ifindex,
                     ns,
                 );
-                let path = match attach::pin_record(h, &rec, link.as_fd()) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        // SAFETY: valid link fd.
-                        unsafe { libbpf_sys::bpf_link_detach(link.as_raw_fd()) };
-                        return Err(e);
-                    }
-                };
+                out.record = attach::pin_link_record(h, &rec, &link)?;
                 out.link_id = kernel::link_info(link.as_fd()).ok().map(|i| i.id);
-                out.record = path;
                 return Ok(out);
             }
             Err(e) => {
@@ -168,7 +173,12 @@ pub fn attach(
                         } else {
                             ErrorKind::from_errno(n)
                         },
-                        format!("cannot attach tcx {} on {}: {e}", dir.name(), iface.name),
+                        format!(
+                            "cannot attach tcx {} on {}: {}",
+                            dir.name(),
+                            iface.name,
+                            attach::errno_text(n)
+                        ),
                     )
                     .errno(n)
                     .hint("tcx needs Linux 6.6+; use --mode clsact (or auto) on older kernels"));
@@ -186,17 +196,25 @@ pub fn attach(
     out.how = "netlink";
     out.priority = Some(o.priority);
     out.handle = Some(o.handle);
-    match netlink::add_clsact(iface.ifindex) {
-        Ok(()) => {}
-        Err(e) if e.errno == libc::EEXIST => {}
+    // Whether x0bpf made the clsact qdisc (now, or for an attachment of ours still there):
+    // then the last of our filters to go takes the qdisc with it, if nothing else uses it.
+    let created = match netlink::add_clsact(iface.ifindex) {
+        Ok(()) => true,
+        Err(e) if e.errno == libc::EEXIST => attach::records_on(store, iface.ifindex, ns, &["tc-"])
+            .iter()
+            .any(|(_, r, _)| r.new_qdisc),
         Err(e) => return Err(nl_err(e)),
-    }
-    let ingress = dir == Direction::Ingress;
+    };
+    let undo_qdisc = || {
+        if created && netlink::count_clsact_filters(iface.ifindex).unwrap_or(1) == 0 {
+            let _ = netlink::delete_clsact(iface.ifindex);
+        }
+    };
     let existing = netlink::list_tc_bpf_filters(iface.ifindex)
         .map_err(nl_err)?
         .into_iter()
         .find(|f| f.parent_ingress == ingress && f.priority == o.priority && f.handle == o.handle);
-    if let Some(f) = existing {
+    let attached = if let Some(f) = existing {
         if !o.replace {
             return Err(X0Error::new(
                 ErrorKind::Conflict,
@@ -214,7 +232,7 @@ pub fn attach(
             )
             .hint("choose another --priority/--handle, pass --replace, or detach it"));
         }
-        // One request: the kernel swaps the filter's program with no window without one.
+        out.replaced = true;
         netlink::replace_tc_bpf_filter(
             iface.ifindex,
             ingress,
@@ -223,11 +241,6 @@ pub fn attach(
             o.priority,
             o.handle,
         )
-        .map_err(nl_err)?;
-        if let Some((_, _, p)) = &mine {
-            let _ = std::fs::remove_file(p);
-        }
-        out.replaced = true;
     } else {
         netlink::add_tc_bpf_filter(
             iface.ifindex,
@@ -237,7 +250,16 @@ pub fn attach(
             o.priority,
             o.handle,
         )
-        .map_err(nl_err)?;
+    };
+    if let Err(e) = attached {
+        undo_qdisc();
+        return Err(nl_err(e));
+    }
+    // Records of the filter that was at this place (replaced) are obsolete.
+    for (_, r, p) in &ours_here {
+        if r.kind.starts_with("tc-") && r.prio_handle == Some((o.priority, o.handle)) {
+            let _ = std::fs::remove_file(p);
+        }
     }
     let mut rec = Record::iface(
         &format!("tc-{}", dir.name()),
@@ -246,10 +268,12 @@ pub fn attach(
         ns,
     );
     rec.prio_handle = Some((o.priority, o.handle));
+    rec.new_qdisc = created;
     match attach::pin_record(h, &rec, h.fd.as_fd()) {
         Ok(p) => out.record = p,
         Err(e) => {
             let _ = netlink::delete_tc_filter(iface.ifindex, ingress, o.priority, o.handle);
+            undo_qdisc();
             return Err(e);
         }
     }
@@ -270,15 +294,12 @@ pub fn detach(
     direction: Option<Direction>,
 ) -> Result<TcDetached, X0Error> {
     let ns = kernel::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
-    let ours: Vec<(String, Record, PathBuf)> = attach::all_records(store)
-        .into_iter()
-        .filter(|(_, r, _)| {
-            (r.kind.starts_with("tcx-") || r.kind.starts_with("tc-"))
-                && r.ifindex == Some(iface.ifindex)
-                && r.netns == Some(ns)
-                && direction.is_none_or(|d| r.kind.ends_with(d.name()))
-        })
-        .collect();
+    let kinds: Vec<String> = match direction {
+        Some(d) => vec![format!("tcx-{}", d.name()), format!("tc-{}", d.name())],
+        None => vec!["tcx-".into(), "tc-".into()],
+    };
+    let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+    let ours = attach::records_on(store, iface.ifindex, ns, &kinds);
     if ours.is_empty() {
         return Err(X0Error::new(
             ErrorKind::NotAttached,
@@ -298,26 +319,17 @@ pub fn detach(
         removed: Vec::new(),
         verified: false,
     };
-    let mut prog_ids = Vec::new();
+    // Release each (release also removes a clsact qdisc x0bpf added once nothing uses it),
+    // then verify each one specifically: its link or its filter is no longer there.
+    let mut released = Vec::new();
     for (obj, rec, path) in &ours {
-        if let Ok(fd) = kernel::obj_get(path) {
-            prog_ids.push(prog_id_of(&rec.kind, fd.as_fd()));
-        }
+        let st = attach::record_state(rec, path);
         let how = attach::release(rec, path)?;
         out.removed
             .push(format!("{obj}: {} ({how})", rec.describe()));
+        released.push((rec, st));
     }
-    // A clsact qdisc left without filters is removed: detach leaves the interface as it was.
-    if netlink::has_clsact(iface.ifindex).unwrap_or(false)
-        && netlink::list_tc_bpf_filters(iface.ifindex)
-            .map(|f| f.is_empty())
-            .unwrap_or(false)
-    {
-        let _ = netlink::delete_clsact(iface.ifindex);
-    }
-    // Verify: none of the programs is still on the interface (tcx query and filters).
-    let still = attached_prog_ids(iface.ifindex);
-    out.verified = !prog_ids.iter().flatten().any(|id| still.contains(id));
+    out.verified = released.iter().all(|(r, st)| !attach::record_live(r, st).0);
     if !out.verified {
         return Err(X0Error::new(
             ErrorKind::Kernel,
@@ -325,14 +337,6 @@ pub fn detach(
         ));
     }
     Ok(out)
-}
-
-fn prog_id_of(kind: &str, fd: BorrowedFd<'_>) -> Option<u32> {
-    if kind.starts_with("tcx-") {
-        kernel::link_info(fd).ok().map(|l| l.prog_id)
-    } else {
-        kernel::prog_info(fd).ok().map(|p| p.id)
-    }
 }
 
 /// Program ids of tcx programs attached in one direction (BPF_PROG_QUERY).
@@ -358,18 +362,4 @@ pub fn tcx_query(ifindex: u32, dir: Direction) -> Vec<(u32, Option<u32>)> {
     (0..n.min(progs.len()))
         .map(|i| (progs[i], (links[i] != 0).then_some(links[i])))
         .collect()
-}
-
-fn attached_prog_ids(ifindex: u32) -> Vec<u32> {
-    let mut v: Vec<u32> = [Direction::Ingress, Direction::Egress]
-        .iter()
-        .flat_map(|d| tcx_query(ifindex, *d).into_iter().map(|(p, _)| p))
-        .collect();
-    v.extend(
-        netlink::list_tc_bpf_filters(ifindex)
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|f| f.prog_id),
-    );
-    v
 }

@@ -91,12 +91,8 @@ fn current(ifindex: u32, store: &Store, ns: u64) -> Result<Option<Current>, X0Er
     else {
         return Ok(None);
     };
-    let name = kernel::fd_by_id(ObjKind::Prog, id)
-        .ok()
-        .and_then(|f| kernel::prog_info(f.as_fd()).ok())
-        .map(|i| i.name)
-        .unwrap_or_default();
-    let owner = our_record(store, ifindex, ns).map(|(o, _, _)| o);
+    let name = kernel::prog_name(id).unwrap_or_default();
+    let owner = our_record(store, ifindex, ns, id).map(|(o, _, _)| o);
     Ok(Some(Current {
         prog_id: id,
         name,
@@ -105,10 +101,20 @@ fn current(ifindex: u32, store: &Store, ns: u64) -> Result<Option<Current>, X0Er
     }))
 }
 
-fn our_record(store: &Store, ifindex: u32, ns: u64) -> Option<(String, Record, PathBuf)> {
-    attach::all_records(store).into_iter().find(|(_, r, _)| {
-        r.kind.starts_with("xdp") && r.ifindex == Some(ifindex) && r.netns == Some(ns)
-    })
+/// x0bpf's record of the XDP program `prog_id` running on the interface: only a record whose
+/// own program is that one counts (a stale record is not ownership).
+fn our_record(
+    store: &Store,
+    ifindex: u32,
+    ns: u64,
+    prog_id: u32,
+) -> Option<(String, Record, PathBuf)> {
+    attach::records_on(store, ifindex, ns, &["xdp"])
+        .into_iter()
+        .find(|(_, r, p)| {
+            let st = attach::record_state(r, p);
+            st.intact && st.prog_id == Some(prog_id)
+        })
 }
 
 fn describe(c: &Current) -> String {
@@ -212,6 +218,21 @@ pub fn attach(
                 iface.name
             )));
         }
+        if opts.mode != Mode::Auto && cur.mode.as_deref() != Some(opts.mode.name()) {
+            return Err(X0Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "{} runs XDP in {} mode; --replace keeps the mode, so --mode {} cannot apply",
+                    iface.name,
+                    cur.mode.as_deref().unwrap_or("unknown"),
+                    opts.mode.name()
+                ),
+            )
+            .hint(format!(
+                "drop --mode, or detach first (`x0bpf detach xdp {}`) and attach in the new mode",
+                iface.name
+            )));
+        }
         return replace(store, iface, h, cur, ns, out);
     } else if let Some(want) = opts.expect_id {
         return Err(X0Error::new(
@@ -244,14 +265,7 @@ pub fn attach(
                     reason: None,
                 });
                 let rec = Record::iface("xdp", &iface.name, iface.ifindex, ns);
-                let path = match attach::pin_record(h, &rec, link.as_fd()) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        // SAFETY: valid link fd; detach before it is dropped unpinned.
-                        unsafe { libbpf_sys::bpf_link_detach(link.as_raw_fd()) };
-                        return Err(e);
-                    }
-                };
+                let path = attach::pin_link_record(h, &rec, &link)?;
                 out.link_id = kernel::link_info(link.as_fd()).ok().map(|i| i.id);
                 out.mode = m.name().into();
                 out.record = path;
@@ -382,7 +396,7 @@ fn replace(
     })?;
     out.mode = cur.mode.clone().unwrap_or_default();
     if let Some((_, rec, path)) =
-        our_record(store, iface.ifindex, ns).filter(|(_, r, _)| r.kind == "xdp")
+        our_record(store, iface.ifindex, ns, cur.prog_id).filter(|(_, r, _)| r.kind == "xdp")
     {
         // Our link: swap the program inside it, atomically.
         let link = kernel::obj_get(&path)
@@ -410,11 +424,7 @@ fn replace(
     } else {
         // Netlink attachment (ours or another tool's): replace with the kernel comparing the
         // old program for us (XDP_FLAGS_REPLACE + expected fd).
-        let flag = match cur.mode.as_deref() {
-            Some("skb") => netlink::XDP_FLAGS_SKB_MODE,
-            Some("hw") => netlink::XDP_FLAGS_HW_MODE,
-            _ => netlink::XDP_FLAGS_DRV_MODE,
-        };
+        let flag = attach::xdp_flag(cur.mode.as_deref());
         netlink::xdp_set(
             iface.ifindex,
             h.fd.as_raw_fd(),
@@ -439,7 +449,9 @@ fn replace(
             _ => nl_err(e),
         })?;
         let rec = Record::iface("xdp-netlink", &iface.name, iface.ifindex, ns);
-        if let Some((_, _, old)) = our_record(store, iface.ifindex, ns) {
+        // The new program is now the interface's only XDP program: every earlier record of
+        // ours for this interface (the replaced one, stale ones) is obsolete.
+        for (_, _, old) in attach::records_on(store, iface.ifindex, ns, &["xdp"]) {
             let _ = std::fs::remove_file(old);
         }
         out.record = attach::pin_record(h, &rec, h.fd.as_fd())?;
@@ -475,13 +487,8 @@ pub fn detach(store: &Store, iface: &netlink::Link, all: bool) -> Result<XdpDeta
         verified: false,
     };
     let cur = current(iface.ifindex, store, ns)?;
-    let ours: Vec<(String, Record, PathBuf)> = attach::all_records(store)
-        .into_iter()
-        .filter(|(_, r, _)| {
-            r.kind.starts_with("xdp") && r.ifindex == Some(iface.ifindex) && r.netns == Some(ns)
-        })
-        .collect();
-    if ours.is_empty() && !(all && cur.is_some()) {
+    let ours_live = cur.as_ref().is_some_and(|c| c.owner.is_some());
+    if !(ours_live || all && cur.is_some()) {
         let mut err = X0Error::new(
             ErrorKind::NotAttached,
             format!("x0bpf has no XDP program attached to {}", iface.name),
@@ -495,14 +502,17 @@ pub fn detach(store: &Store, iface: &netlink::Link, all: bool) -> Result<XdpDeta
         }
         return Err(err);
     }
-    for (_, rec, path) in &ours {
-        let how = attach::release(rec, path)?;
-        out.how.push(how);
-    }
-    if let Some(c) = &cur {
-        if c.owner.is_some() {
-            out.removed.push(c.clone());
+    // Release our record of what runs here, and drop records whose link is already detached.
+    // An intact record pointing at another program is left alone: it is not about this one.
+    for (_, rec, path) in attach::records_on(store, iface.ifindex, ns, &["xdp"]) {
+        let st = attach::record_state(&rec, &path);
+        let running = cur.as_ref().map(|c| c.prog_id);
+        if !st.intact || st.prog_id == running {
+            out.how.push(attach::release(&rec, &path)?);
         }
+    }
+    if let Some(c) = cur.as_ref().filter(|c| c.owner.is_some()) {
+        out.removed.push(c.clone());
     }
     if all {
         if let Some(l) = netlink::get_link_by_index(iface.ifindex).map_err(nl_err)? {
@@ -516,8 +526,9 @@ pub fn detach(store: &Store, iface: &netlink::Link, all: bool) -> Result<XdpDeta
                     Ok(()) => out.how.push(format!("netlink detach of program {id}")),
                     Err(e) if e.errno == libc::EBUSY => {
                         // Attached through someone's bpf_link: detach that link by id.
-                        detach_link_of(iface.ifindex, id)?;
-                        out.how.push(format!("bpf_link of program {id} detached"));
+                        let link = detach_link_of(iface.ifindex, id)?;
+                        out.how
+                            .push(format!("bpf_link {link} of program {id} detached"));
                     }
                     Err(e) => return Err(nl_err(e)),
                 }
@@ -529,9 +540,15 @@ pub fn detach(store: &Store, iface: &netlink::Link, all: bool) -> Result<XdpDeta
             }
         }
     }
-    // Verify with a fresh query.
+    // Verify with a fresh query, in every mode.
     let after = netlink::get_link_by_index(iface.ifindex).map_err(nl_err)?;
-    let left = after.and_then(|l| l.xdp.prog_id.or(l.xdp.drv_prog_id).or(l.xdp.skb_prog_id));
+    let left = after.and_then(|l| {
+        l.xdp
+            .prog_id
+            .or(l.xdp.drv_prog_id)
+            .or(l.xdp.skb_prog_id)
+            .or(l.xdp.hw_prog_id)
+    });
     out.verified = match left {
         None => true,
         Some(id) => !all && !out.removed.iter().any(|c| c.prog_id == id),
@@ -549,15 +566,21 @@ pub fn detach(store: &Store, iface: &netlink::Link, all: bool) -> Result<XdpDeta
     Ok(out)
 }
 
-fn detach_link_of(ifindex: u32, prog_id: u32) -> Result<(), X0Error> {
-    for id in kernel::all_ids(ObjKind::Link) {
-        let Ok(fd) = kernel::fd_by_id(ObjKind::Link, id) else {
-            continue;
-        };
-        let Ok(info) = kernel::link_info(fd.as_fd()) else {
-            continue;
-        };
-        if info.prog_id == prog_id && info.ifindex == Some(ifindex) {
+/// Detach another tool's XDP bpf_link holding `prog_id` on this interface. Link info carries
+/// only the ifindex, which repeats across network namespaces: with several candidates, refuse
+/// rather than detach a program in some other namespace.
+fn detach_link_of(ifindex: u32, prog_id: u32) -> Result<u32, X0Error> {
+    let matches: Vec<(u32, std::os::fd::OwnedFd)> = kernel::all_ids(ObjKind::Link)
+        .into_iter()
+        .filter_map(|id| {
+            let fd = kernel::fd_by_id(ObjKind::Link, id).ok()?;
+            let info = kernel::link_info(fd.as_fd()).ok()?;
+            (info.link_type == "xdp" && info.prog_id == prog_id && info.ifindex == Some(ifindex))
+                .then_some((id, fd))
+        })
+        .collect();
+    match matches.as_slice() {
+        [(id, fd)] => {
             // SAFETY: valid link fd.
             let rc = unsafe { libbpf_sys::bpf_link_detach(fd.as_raw_fd()) };
             if rc < 0 {
@@ -566,11 +589,19 @@ fn detach_link_of(ifindex: u32, prog_id: u32) -> Result<(), X0Error> {
                     &std::io::Error::from_raw_os_error(-rc),
                 ));
             }
-            return Ok(());
+            Ok(*id)
         }
+        [] => Err(X0Error::new(
+            ErrorKind::Kernel,
+            format!("program {prog_id} is held by a bpf_link x0bpf cannot find"),
+        )),
+        several => Err(X0Error::new(
+            ErrorKind::Conflict,
+            format!(
+                "program {prog_id} is attached through several XDP links on ifindex {ifindex} in different network namespaces (links {}); x0bpf cannot tell which is this interface's",
+                several.iter().map(|(i, _)| i.to_string()).collect::<Vec<_>>().join(", ")
+            ),
+        )
+        .hint("detach it with the tool that attached it")),
     }
-    Err(X0Error::new(
-        ErrorKind::Kernel,
-        format!("program {prog_id} is held by a bpf_link x0bpf cannot find"),
-    ))
 }

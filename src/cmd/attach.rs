@@ -51,7 +51,7 @@ pub enum Kind {
         #[arg(long)]
         replace: bool,
         /// With --replace: only if the current program has this id (compare-and-swap)
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", requires = "replace")]
         expect_id: Option<u32>,
         #[command(flatten)]
         prog: ProgArgs,
@@ -65,11 +65,11 @@ pub enum Kind {
         direction: Direction,
         #[arg(long, value_enum, default_value = "auto")]
         mode: TcMode,
-        /// clsact filter priority
-        #[arg(long, default_value_t = 1)]
+        /// clsact filter priority (1-65535)
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
         priority: u16,
-        /// clsact filter handle
-        #[arg(long, default_value_t = 1)]
+        /// clsact filter handle (1 or more)
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
         handle: u32,
         #[arg(long)]
         replace: bool,

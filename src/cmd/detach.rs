@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use clap::Subcommand;
 use serde::Serialize;
 
-use crate::attach::{self, Detached};
+use crate::attach::{self, Detached, Record};
 use crate::cmd::attach::NetnsArgs;
 use crate::error::{ErrorKind, X0Error};
 use crate::output::Report;
@@ -39,15 +39,19 @@ pub enum Kind {
         #[command(flatten)]
         netns: NetnsArgs,
     },
-    /// Tracing attachments by target (CATEGORY:NAME, function, BINARY:SYMBOL, raw tp name)
-    #[command(
-        alias = "raw_tracepoint",
-        alias = "kprobe",
-        alias = "kretprobe",
-        alias = "uprobe",
-        alias = "uretprobe"
-    )]
+    /// A tracepoint attachment, CATEGORY:NAME
     Tracepoint { target: String },
+    /// A raw tracepoint attachment, by name
+    #[command(name = "raw_tracepoint", alias = "raw-tracepoint")]
+    RawTracepoint { target: String },
+    /// A kprobe attachment, by function
+    Kprobe { target: String },
+    /// A kretprobe attachment, by function
+    Kretprobe { target: String },
+    /// A uprobe attachment, BINARY:SYMBOL
+    Uprobe { target: String },
+    /// A uretprobe attachment, BINARY:SYMBOL
+    Uretprobe { target: String },
 }
 
 #[derive(Serialize)]
@@ -81,15 +85,19 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<DetachReport> {
             let link = attach::resolve_iface(iface)?;
             DetachReport::Tc(tc::detach(&store, &link, *direction)?)
         }
-        Kind::Tracepoint { target } => {
+        Kind::Tracepoint { target }
+        | Kind::RawTracepoint { target }
+        | Kind::Kprobe { target }
+        | Kind::Kretprobe { target }
+        | Kind::Uprobe { target }
+        | Kind::Uretprobe { target } => {
             let store = open(ctx, None)?;
-            let wanted = target.replace('/', ":");
+            let kind = probe_kind(&args.kind);
+            // The record name made at attach time, from the same canonical target.
+            let want = Record::other(kind, &canonical_target(kind, target)?).file_name();
             let mut detached = Vec::new();
             for (_, rec, path) in attach::all_records(&store) {
-                let t = rec.target.replace('/', ":");
-                if rec.ifindex.is_none()
-                    && (t == wanted || t.ends_with(&format!(":{wanted}")) || t == *target)
-                {
+                if path.file_name().and_then(|n| n.to_str()) == Some(want.as_str()) {
                     let how = attach::release(&rec, &path)?;
                     detached.push(Detached {
                         attachment: rec.describe(),
@@ -100,13 +108,45 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<DetachReport> {
             if detached.is_empty() {
                 return Err(X0Error::new(
                     ErrorKind::NotAttached,
-                    format!("x0bpf has nothing attached to {target}"),
+                    format!("x0bpf has no {kind} attached to {target}"),
                 )
                 .hint("see `x0bpf list` for what is attached")
                 .into());
             }
             DetachReport::Probe { detached }
         }
+    })
+}
+
+fn probe_kind(k: &Kind) -> &'static str {
+    match k {
+        Kind::Tracepoint { .. } => "tracepoint",
+        Kind::RawTracepoint { .. } => "raw_tracepoint",
+        Kind::Kprobe { .. } => "kprobe",
+        Kind::Kretprobe { .. } => "kretprobe",
+        Kind::Uprobe { .. } => "uprobe",
+        Kind::Uretprobe { .. } => "uretprobe",
+        Kind::Xdp { .. } | Kind::Tc { .. } => "",
+    }
+}
+
+/// The target as attach recorded it: `CATEGORY:NAME` for tracepoints (either separator),
+/// the binary's canonical path for uprobes.
+fn canonical_target(kind: &str, target: &str) -> Result<String, X0Error> {
+    Ok(match kind {
+        "tracepoint" => target.replacen('/', ":", 1),
+        "uprobe" | "uretprobe" => {
+            let (bin, sym) = target.rsplit_once(':').ok_or_else(|| {
+                X0Error::new(
+                    ErrorKind::Usage,
+                    format!("{kind} {target:?}: expected BINARY:SYMBOL"),
+                )
+            })?;
+            let path = std::fs::canonicalize(bin)
+                .map_err(|e| X0Error::os(format!("{kind} binary {bin}"), &e))?;
+            format!("{}:{sym}", path.display())
+        }
+        _ => target.to_string(),
     })
 }
 

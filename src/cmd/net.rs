@@ -58,14 +58,6 @@ pub struct Prog {
     pub owner: Option<String>,
 }
 
-fn prog_name(id: u32) -> String {
-    kernel::fd_by_id(ObjKind::Prog, id)
-        .ok()
-        .and_then(|f| kernel::prog_info(f.as_fd()).ok())
-        .map(|i| i.name)
-        .unwrap_or_default()
-}
-
 /// prog id -> owning object, from x0bpf's attachment records in this namespace.
 fn owners(store: Option<&Store>, ns: u64) -> BTreeMap<u32, String> {
     let mut m = BTreeMap::new();
@@ -74,15 +66,7 @@ fn owners(store: Option<&Store>, ns: u64) -> BTreeMap<u32, String> {
         if rec.netns != Some(ns) {
             continue;
         }
-        let Ok(fd) = kernel::obj_get(&path) else {
-            continue;
-        };
-        let id = if rec.is_link() {
-            kernel::link_info(fd.as_fd()).ok().map(|l| l.prog_id)
-        } else {
-            kernel::prog_info(fd.as_fd()).ok().map(|p| p.id)
-        };
-        if let Some(id) = id {
+        if let Some(id) = attach::record_state(&rec, &path).prog_id {
             m.insert(id, obj);
         }
     }
@@ -106,15 +90,23 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
         None => netlink::list_links().map_err(nl_err)?,
     };
     // XDP over netlink does not say whether a bpf_link holds the program: look the links up.
-    // Link info has only the ifindex (per namespace), so match the program id too.
-    let xdp_links: BTreeMap<(u32, u32), u32> = kernel::all_ids(ObjKind::Link)
-        .into_iter()
-        .filter_map(|id| {
-            let fd = kernel::fd_by_id(ObjKind::Link, id).ok()?;
-            let li = kernel::link_info(fd.as_fd()).ok()?;
-            (li.link_type == "xdp").then_some(((li.ifindex?, li.prog_id), li.id))
-        })
-        .collect();
+    // Link info has only the ifindex (per namespace), so match the program id too, and say
+    // nothing when that still matches several links (namespaces sharing one program).
+    let mut xdp_links: BTreeMap<(u32, u32), Option<u32>> = BTreeMap::new();
+    for id in kernel::all_ids(ObjKind::Link) {
+        let Some(li) = kernel::fd_by_id(ObjKind::Link, id)
+            .ok()
+            .and_then(|fd| kernel::link_info(fd.as_fd()).ok())
+        else {
+            continue;
+        };
+        if let (true, Some(ifindex)) = (li.link_type == "xdp", li.ifindex) {
+            xdp_links
+                .entry((ifindex, li.prog_id))
+                .and_modify(|v| *v = None)
+                .or_insert(Some(li.id));
+        }
+    }
     let mut interfaces = Vec::new();
     for l in links {
         let mut xdp = Vec::new();
@@ -126,10 +118,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
             if let Some(id) = id {
                 xdp.push(Prog {
                     prog_id: id,
-                    name: prog_name(id),
+                    name: kernel::prog_name(id).unwrap_or_default(),
                     mode: mode.into(),
                     direction: None,
-                    link_id: xdp_links.get(&(l.ifindex, id)).copied(),
+                    link_id: xdp_links.get(&(l.ifindex, id)).copied().flatten(),
                     priority: None,
                     handle: None,
                     owner: own.get(&id).cloned(),
@@ -141,7 +133,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
             for (id, link_id) in tc::tcx_query(l.ifindex, d) {
                 tcv.push(Prog {
                     prog_id: id,
-                    name: prog_name(id),
+                    name: kernel::prog_name(id).unwrap_or_default(),
                     mode: "tcx".into(),
                     direction: Some(d.name()),
                     link_id,
@@ -155,7 +147,11 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
             let Some(id) = f.prog_id else { continue };
             tcv.push(Prog {
                 prog_id: id,
-                name: f.prog_name.clone().unwrap_or_else(|| prog_name(id)),
+                name: f
+                    .prog_name
+                    .clone()
+                    .or_else(|| kernel::prog_name(id))
+                    .unwrap_or_default(),
                 mode: "clsact".into(),
                 direction: Some(if f.parent_ingress {
                     "ingress"

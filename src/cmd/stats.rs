@@ -180,11 +180,11 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
             let k: xdp_counter::types::proto_key = decode(&key);
             let c: xdp_counter::types::counters =
                 percpu_sum(&m, &key, |a: &mut xdp_counter::types::counters, v| {
-                    a.packets += v.packets;
-                    a.bytes += v.bytes;
+                    a.packets = a.packets.wrapping_add(v.packets);
+                    a.bytes = a.bytes.wrapping_add(v.bytes);
                 })?;
-            total.packets += c.packets;
-            total.bytes += c.bytes;
+            total.packets = total.packets.wrapping_add(c.packets);
+            total.bytes = total.bytes.wrapping_add(c.bytes);
             let is_ip = k.eth_proto == 0x0800 || k.eth_proto == 0x86dd;
             protocols.push(ProtoRow {
                 ethertype: format!("0x{:04x}", k.eth_proto),
@@ -206,16 +206,16 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
             &r,
             &0u32.to_ne_bytes(),
             |a: &mut xdp_counter::types::counters, v| {
-                a.packets += v.packets;
-                a.bytes += v.bytes;
+                a.packets = a.packets.wrapping_add(v.packets);
+                a.bytes = a.bytes.wrapping_add(v.bytes);
             },
         )?;
         let runts = Counts {
             packets: rc.packets,
             bytes: rc.bytes,
         };
-        total.packets += runts.packets;
-        total.bytes += runts.bytes;
+        total.packets = total.packets.wrapping_add(runts.packets);
+        total.bytes = total.bytes.wrapping_add(runts.bytes);
         return Ok(StatsReport::XdpCounter {
             object,
             protocols,
@@ -256,8 +256,8 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
             &t,
             &0u32.to_ne_bytes(),
             |a: &mut tc_classifier::types::counters, v| {
-                a.packets += v.packets;
-                a.bytes += v.bytes;
+                a.packets = a.packets.wrapping_add(v.packets);
+                a.bytes = a.bytes.wrapping_add(v.bytes);
             },
         )?;
         return Ok(StatsReport::TcClassifier {
@@ -277,10 +277,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
                 &m,
                 &nr.to_ne_bytes(),
                 |a: &mut syscall_latency::types::syscall_stats, v| {
-                    a.count += v.count;
-                    a.total_ns += v.total_ns;
+                    a.count = a.count.wrapping_add(v.count);
+                    a.total_ns = a.total_ns.wrapping_add(v.total_ns);
                     for (x, y) in a.slots.iter_mut().zip(v.slots.iter()) {
-                        *x += y;
+                        *x = x.wrapping_add(*y);
                     }
                 },
             )?;
@@ -305,7 +305,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
                 nr,
                 count: s.count,
                 total_ns: s.total_ns,
-                avg_ns: s.total_ns / s.count,
+                avg_ns: s.total_ns / s.count.max(1),
                 histogram,
             });
         }

@@ -1199,14 +1199,8 @@ fn load_one(
             return out;
         }
     };
-    for m in open.maps_mut() {
-        // A pinned map would be created in (or reused from) bpffs at load: validate must
-        // neither leave pins behind nor touch existing ones.
-        // SAFETY: the map pointer is valid while `open` lives; NULL clears the pin path.
-        unsafe {
-            libbpf_sys::bpf_map__set_pin_path(m.as_libbpf_object().as_ptr(), std::ptr::null())
-        };
-    }
+    // loader::open has cleared every map's pin path: validate leaves no pins behind and
+    // touches no existing ones.
     let mut found = false;
     buf[0] = 0;
     for mut p in open.progs_mut() {
