@@ -251,3 +251,68 @@ fn tracepoint_errors() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no tracepoint program"), "{}", r.stderr);
 }
+
+#[test]
+fn probe_detach_matches_kind_and_target_exactly() {
+    common::require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let o = compile(
+        "probes.c",
+        "clang",
+        &["-target", "bpf", "-g"],
+        dir.path(),
+        "probes.o",
+    );
+    fs.x0(&["load", o.to_str().unwrap(), "--name", "pd"]).ok();
+    fs.x0(&[
+        "attach",
+        "raw_tracepoint",
+        "sys_enter",
+        "--prog",
+        "pd:on_raw_sys_enter",
+    ])
+    .ok();
+    // Another kind with the same target name is not this attachment.
+    let r = fs.x0(&["detach", "kprobe", "sys_enter"]);
+    assert_eq!(r.code, 9, "{}", r.stderr);
+    let l = fs.x0(&["-j", "list", "pd"]);
+    assert_eq!(
+        l.json()["objects"][0]["attachments"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // A uprobe given by a relative path is found again by its canonical path.
+    let run_in = |args: &[&str]| {
+        let mut a = vec!["--bpffs", fs.arg()];
+        a.extend_from_slice(args);
+        let o = Command::new(common::bin())
+            .args(&a)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    std::fs::copy(
+        "/usr/lib/x86_64-linux-gnu/libc.so.6",
+        dir.path().join("libc-copy.so"),
+    )
+    .unwrap();
+    let (code, err) = run_in(&[
+        "attach",
+        "uprobe",
+        "./libc-copy.so:getenv",
+        "--prog",
+        "pd:on_uprobe",
+    ]);
+    assert_eq!(code, Some(0), "{err}");
+    let (code, err) = run_in(&["detach", "uprobe", "libc-copy.so:getenv"]);
+    assert_eq!(code, Some(0), "{err}");
+    fs.x0(&["detach", "raw_tracepoint", "sys_enter"]).ok();
+    fs.x0(&["unload", "pd"]).ok();
+}

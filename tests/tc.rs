@@ -218,3 +218,131 @@ fn replace_swaps_the_program_in_place_and_net_show_works() {
         assert!(net_tc(&ns, &fs).is_empty());
     }
 }
+
+#[test]
+fn detach_keeps_other_tools_filters_and_their_clsact() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    // Another tool's clsact with a u32 filter on egress (not a bpf filter: the kind x0bpf's
+    // own listing skips).
+    let r = ns.exec("tc", &["qdisc", "add", "dev", "veth0", "clsact"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = ns.exec(
+        "tc",
+        &[
+            "filter", "add", "dev", "veth0", "egress", "protocol", "all", "u32", "match", "u32",
+            "0", "0", "flowid", "1:1",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let a = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "-j",
+        "attach",
+        "tc",
+        "veth0",
+        "--direction",
+        "ingress",
+        "--mode",
+        "clsact",
+    ]);
+    a.ok();
+    ns.x0(&["--bpffs", fs.arg(), "detach", "tc", "veth0"]).ok();
+    let q = ns.exec("tc", &["qdisc", "show", "dev", "veth0"]);
+    assert!(
+        q.stdout.contains("clsact"),
+        "the other tool's qdisc stays: {}",
+        q.stdout
+    );
+    let f = ns.exec("tc", &["filter", "show", "dev", "veth0", "egress"]);
+    assert!(
+        f.stdout.contains("u32"),
+        "the other tool's filter stays: {}",
+        f.stdout
+    );
+    // A clsact the user made, without filters, also stays.
+    let r = ns.exec("tc", &["filter", "del", "dev", "veth0", "egress"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "attach",
+        "tc",
+        "veth0",
+        "--direction",
+        "ingress",
+        "--mode",
+        "clsact",
+    ])
+    .ok();
+    ns.x0(&["--bpffs", fs.arg(), "detach", "tc", "veth0"]).ok();
+    let q = ns.exec("tc", &["qdisc", "show", "dev", "veth0"]);
+    assert!(q.stdout.contains("clsact"), "{}", q.stdout);
+}
+
+#[test]
+fn one_direction_detaches_alone_and_replace_keeps_the_kind() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let x = |args: &[&str]| {
+        let mut a = vec!["--bpffs", fs.arg(), "-j"];
+        a.extend_from_slice(args);
+        ns.x0(&a)
+    };
+    // The same program in both directions (one object).
+    x(&["attach", "tc", "veth0", "--direction", "ingress"]).ok();
+    x(&["attach", "tc", "veth0", "--direction", "egress"]).ok();
+    let d = x(&["detach", "tc", "veth0", "--direction", "ingress"]);
+    d.ok();
+    assert_eq!(d.json()["verified"], true);
+    let left = net_tc(&ns, &fs);
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["direction"], "egress");
+    x(&["detach", "tc", "veth0"]).ok();
+
+    // --replace over a clsact attachment in mode auto swaps the filter, adds no tcx link.
+    x(&[
+        "attach",
+        "tc",
+        "veth0",
+        "--direction",
+        "ingress",
+        "--mode",
+        "clsact",
+        "--priority",
+        "7",
+        "--handle",
+        "3",
+    ])
+    .ok();
+    let r = x(&[
+        "attach",
+        "tc",
+        "veth0",
+        "--direction",
+        "ingress",
+        "--replace",
+    ]);
+    r.ok();
+    let v = r.json();
+    assert_eq!(v["mode"], "clsact", "{v}");
+    assert_eq!(v["priority"], 7);
+    let tc = net_tc(&ns, &fs);
+    assert_eq!(tc.len(), 1, "{tc:?}");
+    assert_eq!(tc[0]["mode"], "clsact");
+    x(&["detach", "tc", "veth0"]).ok();
+    assert!(net_tc(&ns, &fs).is_empty());
+
+    // The kernel would pick its own priority for 0, which x0bpf could not find again.
+    let r = x(&[
+        "attach",
+        "tc",
+        "veth0",
+        "--direction",
+        "ingress",
+        "--priority",
+        "0",
+    ]);
+    assert_eq!(r.code, 2);
+}

@@ -606,3 +606,161 @@ fn vlan_tagged_frames_are_counted_by_inner_protocol() {
     assert_eq!(udp_at(1), 9, "{s}");
     assert_eq!(udp_at(2), 4, "{s}");
 }
+
+#[test]
+fn detach_all_refuses_a_link_it_cannot_place() {
+    // Two namespaces whose veth0 has the same ifindex, both running the same program through
+    // bpf_links: link info cannot tell them apart, so --all must refuse, not guess.
+    let a = NetNs::new();
+    let b = NetNs::new();
+    let fs = Bpffs::new();
+    let ia = a.ip(&["-j", "link", "show", "dev", "veth0"]).stdout;
+    let ib = b.ip(&["-j", "link", "show", "dev", "veth0"]).stdout;
+    let idx = |s: &str| serde_json::from_str::<Value>(s).unwrap()[0]["ifindex"].clone();
+    assert_eq!(
+        idx(&ia),
+        idx(&ib),
+        "veth0 gets the same ifindex in fresh namespaces"
+    );
+    a.x0(&["--bpffs", fs.arg(), "attach", "xdp", "veth0"]).ok();
+    b.x0(&["--bpffs", fs.arg(), "attach", "xdp", "veth0"]).ok();
+    // Seen from another pin dir, neither link is x0bpf's: the --all path.
+    let r = a.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "--pin-dir",
+        "elsewhere",
+        "-j",
+        "detach",
+        "xdp",
+        "veth0",
+        "--all",
+    ]);
+    assert_eq!(r.code, 8, "{}", r.stdout);
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("several XDP links"));
+    assert!(ip_xdp(&a, "veth0").is_some() && ip_xdp(&b, "veth0").is_some());
+    // net does not claim a link it cannot place either.
+    let n = a.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "--pin-dir",
+        "elsewhere",
+        "-j",
+        "net",
+        "--dev",
+        "veth0",
+    ]);
+    assert!(n.json()["interfaces"][0]["xdp"][0]["link_id"].is_null());
+    a.x0(&["--bpffs", fs.arg(), "detach", "xdp", "veth0"]).ok();
+    b.x0(&["--bpffs", fs.arg(), "detach", "xdp", "veth0"]).ok();
+}
+
+#[test]
+fn interface_names_with_dots_are_shown_as_they_are() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    ns.ip(&["link", "set", "veth0", "down"]);
+    ns.ip(&["link", "set", "veth0", "name", "v.0"]);
+    ns.ip(&["link", "set", "v.0", "up"]);
+    ns.x0(&["--bpffs", fs.arg(), "attach", "xdp", "v.0"]).ok();
+    let l = ns.x0(&["--bpffs", fs.arg(), "-j", "list"]);
+    let att = &l.json()["objects"][0]["attachments"][0];
+    assert_eq!(att["target"], "xdp on v.0");
+    assert_eq!(att["live"], true);
+    ns.x0(&["--bpffs", fs.arg(), "detach", "xdp", "v.0"]).ok();
+}
+
+#[test]
+fn a_private_mount_namespace_keeps_its_own_bpffs() {
+    // Not `ip netns exec` (same network namespace as the caller): the bpffs the user mounted
+    // in their own mount namespace is the one to use.
+    common::require_root();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("fs");
+    std::fs::create_dir(&d).unwrap();
+    let script = format!(
+        "mount -t bpf bpf {0} && {1} --bpffs {0} --nomount load xdp_counter >/dev/null && test -e {0}/x0bpf/xdp_counter/progs/xdp_count",
+        d.display(),
+        common::bin()
+    );
+    let r = sh(
+        "unshare",
+        &["-m", "--propagation", "private", "sh", "-c", &script],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Nothing landed in this (the caller's) mount namespace.
+    assert!(!x0bpf::kernel::is_bpffs(&d));
+}
+
+#[test]
+fn a_record_whose_program_was_replaced_by_another_tool_is_not_ownership() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let obj = x0bpf::objects::embedded("xdp_counter").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let o = dir.path().join("x.o");
+    std::fs::write(&o, obj.bytes).unwrap();
+    let pin = |n: &str| fs.dir.join(n).to_str().unwrap().to_string();
+    for n in ["f1", "f2"] {
+        let r = sh(
+            "bpftool",
+            &["prog", "load", o.to_str().unwrap(), &pin(n), "type", "xdp"],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let r = ns.exec(
+        "bpftool",
+        &[
+            "net",
+            "attach",
+            "xdpgeneric",
+            "pinned",
+            &pin("f1"),
+            "dev",
+            "veth0",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // x0bpf takes over through netlink (the program is not in a link), keeping skb mode.
+    let a = attach(&ns, &fs, &["veth0", "--replace"]);
+    a.ok();
+    assert_eq!(a.json()["how"], "netlink");
+    assert_eq!(a.json()["mode"], "skb");
+    // Another tool then puts its own program there.
+    let r = ns.exec(
+        "bpftool",
+        &[
+            "net",
+            "attach",
+            "xdpgeneric",
+            "pinned",
+            &pin("f2"),
+            "dev",
+            "veth0",
+            "overwrite",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let (foreign, _) = ip_xdp(&ns, "veth0").unwrap();
+    let d = ns.x0(&["--bpffs", fs.arg(), "detach", "xdp", "veth0"]);
+    assert_eq!(d.code, 9, "{}", d.stderr);
+    assert_eq!(
+        ip_xdp(&ns, "veth0").map(|x| x.0),
+        Some(foreign),
+        "the other tool's program stays"
+    );
+    let c = attach(&ns, &fs, &["veth0"]);
+    assert_eq!(c.code, 8);
+    assert!(c.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("another tool"));
+    // The stale record shows as not live, and unload cleans it without touching veth0.
+    let l = ns.x0(&["--bpffs", fs.arg(), "-j", "list"]);
+    assert_eq!(l.json()["objects"][0]["attachments"][0]["live"], false);
+    ns.x0(&["--bpffs", fs.arg(), "unload", "xdp_counter"]).ok();
+    assert_eq!(ip_xdp(&ns, "veth0").map(|x| x.0), Some(foreign));
+}
