@@ -33,14 +33,7 @@ fn finish(
     link: OwnedFd,
 ) -> Result<ProbeAttached, X0Error> {
     let rec = Record::other(kind, target);
-    let record = match attach::pin_record(h, &rec, link.as_fd()) {
-        Ok(p) => p,
-        Err(e) => {
-            // SAFETY: valid link fd.
-            unsafe { libbpf_sys::bpf_link_detach(link.as_raw_fd()) };
-            return Err(e);
-        }
-    };
+    let record = attach::pin_link_record(h, &rec, &link)?;
     Ok(ProbeAttached {
         kind: kind.into(),
         target: target.into(),
