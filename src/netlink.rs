@@ -1147,18 +1147,14 @@ fn parse_tc_filter(payload: &[u8], ingress: bool) -> Option<TcFilter> {
     Some(f)
 }
 
-/// Lists cls_bpf filters under the clsact qdisc of a device, ingress first.
-/// A device without clsact has none (`Ok(empty)`); a missing device is
-/// ENODEV.
-pub fn list_tc_bpf_filters(ifindex: u32) -> Result<Vec<TcFilter>, NlError> {
+/// Every filter message (any kind) under the clsact qdisc of a device, with its direction,
+/// ingress first. `None` when the device has no clsact.
+fn dump_clsact_filters(ifindex: u32) -> Result<Option<Vec<(bool, Reply)>>, NlError> {
     let index = ifindex_arg(ifindex)?;
     // Checked first because a plain `ingress` qdisc would also answer a dump
     // for ffff:fff2/fff3 and its filters are not clsact filters.
     if !has_clsact(ifindex)? {
-        return match get_link_by_index(ifindex)? {
-            Some(_) => Ok(Vec::new()),
-            None => Err(NlError::new(libc::ENODEV)),
-        };
+        return Ok(None);
     }
     let mut sock = Socket::open()?;
     let mut out = Vec::new();
@@ -1176,38 +1172,35 @@ pub fn list_tc_bpf_filters(ifindex: u32) -> Result<Vec<TcFilter>, NlError> {
         };
         out.extend(
             replies
-                .iter()
+                .into_iter()
                 .filter(|r| r.ty == RTM_NEWTFILTER)
-                .filter_map(|r| parse_tc_filter(&r.payload, ingress))
-                .filter(|f| f.ifindex == ifindex),
+                .map(|r| (ingress, r)),
         );
     }
-    Ok(out)
+    Ok(Some(out))
+}
+
+/// Lists cls_bpf filters under the clsact qdisc of a device, ingress first.
+/// A device without clsact has none (`Ok(empty)`); a missing device is
+/// ENODEV.
+pub fn list_tc_bpf_filters(ifindex: u32) -> Result<Vec<TcFilter>, NlError> {
+    let Some(msgs) = dump_clsact_filters(ifindex)? else {
+        return match get_link_by_index(ifindex)? {
+            Some(_) => Ok(Vec::new()),
+            None => Err(NlError::new(libc::ENODEV)),
+        };
+    };
+    Ok(msgs
+        .iter()
+        .filter_map(|(ingress, r)| parse_tc_filter(&r.payload, *ingress))
+        .filter(|f| f.ifindex == ifindex)
+        .collect())
 }
 
 /// Number of tc filters of any kind (bpf, matchall, flower, u32, …) under clsact, both
 /// directions: a clsact qdisc is only removable when this is 0, or other tools lose filters.
 pub fn count_clsact_filters(ifindex: u32) -> Result<usize, NlError> {
-    let index = ifindex_arg(ifindex)?;
-    if !has_clsact(ifindex)? {
-        return Ok(0);
-    }
-    let mut sock = Socket::open()?;
-    let mut n = 0;
-    for ingress in [true, false] {
-        let parent = clsact_parent(ingress);
-        let replies = match sock.dump(|| {
-            let mut req = Request::new(RTM_GETTFILTER, NLM_F_REQUEST | NLM_F_DUMP);
-            req.raw(&tcmsg(index, 0, parent, 0));
-            req
-        }) {
-            Ok(r) => r,
-            Err(e) if e.errno == libc::EINVAL || e.errno == libc::ENOENT => continue,
-            Err(e) => return Err(e),
-        };
-        n += replies.iter().filter(|r| r.ty == RTM_NEWTFILTER).count();
-    }
-    Ok(n)
+    Ok(dump_clsact_filters(ifindex)?.map_or(0, |m| m.len()))
 }
 
 #[cfg(test)]
