@@ -143,6 +143,17 @@ fn load_pins_everything_and_outlives_the_process() {
     assert!(u.stderr.contains("no object named xdp_counter"));
 }
 
+/// The value bpftool wrote before the reload (key 7 -> 42) is still in the pinned map.
+fn assert_key7_holds_42(pin: &str) {
+    let v = bpftool(&[
+        "-j", "map", "lookup", "pinned", pin, "key", "7", "0", "0", "0",
+    ]);
+    assert!(
+        v.to_string().contains("42") || v.to_string().contains("0x2a"),
+        "{v}"
+    );
+}
+
 #[test]
 fn reuse_maps_keeps_contents_and_checks_definitions() {
     common::require_root();
@@ -200,13 +211,7 @@ fn reuse_maps_keeps_contents_and_checks_definitions() {
         .clone();
     assert_eq!(m["reused"], true);
     assert_eq!(m["id"], seen_id);
-    let v = bpftool(&[
-        "-j", "map", "lookup", "pinned", seen, "key", "7", "0", "0", "0",
-    ]);
-    assert!(
-        v.to_string().contains("42") || v.to_string().contains("0x2a"),
-        "{v}"
-    );
+    assert_key7_holds_42(seen);
 
     // A pinned map whose definition differs is refused, clearly, and nothing changes.
     let r = fs.x0(&[
@@ -222,13 +227,7 @@ fn reuse_maps_keeps_contents_and_checks_definitions() {
         "{}",
         r.stderr
     );
-    let v = bpftool(&[
-        "-j", "map", "lookup", "pinned", seen, "key", "7", "0", "0", "0",
-    ]);
-    assert!(
-        v.to_string().contains("42") || v.to_string().contains("0x2a"),
-        "{v}"
-    );
+    assert_key7_holds_42(seen);
 
     // --set types values from BTF and range-checks them.
     let bad = fs.x0(&[

@@ -45,6 +45,17 @@ fn hits(fs: &Bpffs, obj: &str, slot: u32) -> u64 {
     }
 }
 
+/// tests/bpf/probes.c built with clang into `dir`.
+fn probes_obj(dir: &std::path::Path) -> std::path::PathBuf {
+    compile(
+        "probes.c",
+        "clang",
+        &["-target", "bpf", "-g"],
+        dir,
+        "probes.o",
+    )
+}
+
 #[test]
 fn tracepoint_counts_a_configured_process_exactly() {
     common::require_root();
@@ -140,13 +151,7 @@ fn raw_tracepoint_and_uprobe_fire() {
     common::require_root();
     let fs = Bpffs::new();
     let dir = tempfile::tempdir().unwrap();
-    let o = compile(
-        "probes.c",
-        "clang",
-        &["-target", "bpf", "-g"],
-        dir.path(),
-        "probes.o",
-    );
+    let o = probes_obj(dir.path());
     // kprobe programs load fine; only attaching needs kprobes. Load once, attach by name.
     fs.x0(&["load", o.to_str().unwrap(), "--name", "probes"])
         .ok();
@@ -186,13 +191,7 @@ fn kprobe_fails_naming_the_missing_feature() {
     common::require_root();
     let fs = Bpffs::new();
     let dir = tempfile::tempdir().unwrap();
-    let o = compile(
-        "probes.c",
-        "clang",
-        &["-target", "bpf", "-g"],
-        dir.path(),
-        "probes.o",
-    );
+    let o = probes_obj(dir.path());
     let spec = format!("{}:on_kprobe", o.display());
     let r = fs.x0(&["attach", "kprobe", "do_sys_openat2", "--prog", &spec]);
     if std::path::Path::new("/sys/bus/event_source/devices/kprobe").exists() {
@@ -257,13 +256,7 @@ fn probe_detach_matches_kind_and_target_exactly() {
     common::require_root();
     let fs = Bpffs::new();
     let dir = tempfile::tempdir().unwrap();
-    let o = compile(
-        "probes.c",
-        "clang",
-        &["-target", "bpf", "-g"],
-        dir.path(),
-        "probes.o",
-    );
+    let o = probes_obj(dir.path());
     fs.x0(&["load", o.to_str().unwrap(), "--name", "pd"]).ok();
     fs.x0(&[
         "attach",

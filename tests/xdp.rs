@@ -17,6 +17,27 @@ fn ip_xdp(ns: &NetNs, dev: &str) -> Option<(u64, u64)> {
     Some((x["prog"]["id"].as_u64()?, x["mode"].as_u64()?))
 }
 
+/// Another tool's program: bpftool loads `obj` and pins it as `name` in the test's bpffs.
+fn foreign_prog(fs: &Bpffs, obj: &std::path::Path, name: &str) -> String {
+    let pin = fs.dir.join(name).to_str().unwrap().to_string();
+    let r = sh(
+        "bpftool",
+        &["prog", "load", obj.to_str().unwrap(), &pin, "type", "xdp"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    pin
+}
+
+/// bpftool attaches a pinned program to veth0 in generic mode through netlink.
+fn foreign_attach(ns: &NetNs, pin: &str, overwrite: bool) {
+    let mut args = vec!["net", "attach", "xdpgeneric", "pinned", pin, "dev", "veth0"];
+    if overwrite {
+        args.push("overwrite");
+    }
+    let r = ns.exec("bpftool", &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
 fn attach(ns: &NetNs, fs: &Bpffs, extra: &[&str]) -> common::Run {
     let mut args = vec!["--bpffs", fs.arg(), "-j", "attach", "xdp"];
     args.extend_from_slice(extra);
@@ -237,32 +258,8 @@ fn detach_all_removes_foreign_programs_in_any_mode() {
     let dir = tempfile::tempdir().unwrap();
     let o = dir.path().join("x.o");
     std::fs::write(&o, obj.bytes).unwrap();
-    let pin = fs.dir.join("foreign");
-    let r = sh(
-        "bpftool",
-        &[
-            "prog",
-            "load",
-            o.to_str().unwrap(),
-            pin.to_str().unwrap(),
-            "type",
-            "xdp",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = ns.exec(
-        "bpftool",
-        &[
-            "net",
-            "attach",
-            "xdpgeneric",
-            "pinned",
-            pin.to_str().unwrap(),
-            "dev",
-            "veth0",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pin = foreign_prog(&fs, &o, "foreign");
+    foreign_attach(&ns, &pin, false);
     assert_eq!(ip_xdp(&ns, "veth0").map(|x| x.1), Some(2));
 
     // Not ours: plain detach refuses and says what is there.
@@ -491,32 +488,8 @@ fn libxdp_dispatcher_is_recognised() {
         dir.path(),
         "d.o",
     );
-    let pin = fs.dir.join("dispatcher");
-    let r = sh(
-        "bpftool",
-        &[
-            "prog",
-            "load",
-            o.to_str().unwrap(),
-            pin.to_str().unwrap(),
-            "type",
-            "xdp",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let r = ns.exec(
-        "bpftool",
-        &[
-            "net",
-            "attach",
-            "xdpgeneric",
-            "pinned",
-            pin.to_str().unwrap(),
-            "dev",
-            "veth0",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pin = foreign_prog(&fs, &o, "dispatcher");
+    foreign_attach(&ns, &pin, false);
     let a = ns.x0(&["--bpffs", fs.arg(), "attach", "xdp", "veth0"]);
     assert_eq!(a.code, 8);
     assert!(
@@ -703,47 +676,16 @@ fn a_record_whose_program_was_replaced_by_another_tool_is_not_ownership() {
     let dir = tempfile::tempdir().unwrap();
     let o = dir.path().join("x.o");
     std::fs::write(&o, obj.bytes).unwrap();
-    let pin = |n: &str| fs.dir.join(n).to_str().unwrap().to_string();
-    for n in ["f1", "f2"] {
-        let r = sh(
-            "bpftool",
-            &["prog", "load", o.to_str().unwrap(), &pin(n), "type", "xdp"],
-        );
-        assert_eq!(r.code, 0, "{}", r.stderr);
-    }
-    let r = ns.exec(
-        "bpftool",
-        &[
-            "net",
-            "attach",
-            "xdpgeneric",
-            "pinned",
-            &pin("f1"),
-            "dev",
-            "veth0",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    let f1 = foreign_prog(&fs, &o, "f1");
+    let f2 = foreign_prog(&fs, &o, "f2");
+    foreign_attach(&ns, &f1, false);
     // x0bpf takes over through netlink (the program is not in a link), keeping skb mode.
     let a = attach(&ns, &fs, &["veth0", "--replace"]);
     a.ok();
     assert_eq!(a.json()["how"], "netlink");
     assert_eq!(a.json()["mode"], "skb");
     // Another tool then puts its own program there.
-    let r = ns.exec(
-        "bpftool",
-        &[
-            "net",
-            "attach",
-            "xdpgeneric",
-            "pinned",
-            &pin("f2"),
-            "dev",
-            "veth0",
-            "overwrite",
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.stderr);
+    foreign_attach(&ns, &f2, true);
     let (foreign, _) = ip_xdp(&ns, "veth0").unwrap();
     let d = ns.x0(&["--bpffs", fs.arg(), "detach", "xdp", "veth0"]);
     assert_eq!(d.code, 9, "{}", d.stderr);

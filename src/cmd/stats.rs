@@ -39,7 +39,9 @@ pub enum StatsReport {
     },
 }
 
+/// Packets and bytes: the layout of `struct counters` in both xdp_counter and tc_classifier.
 #[derive(Serialize, Default, Clone, Copy)]
+#[repr(C)]
 pub struct Counts {
     pub packets: u64,
     pub bytes: u64,
@@ -127,6 +129,18 @@ fn percpu_sum<T: Copy + Default>(
     Ok(acc)
 }
 
+impl Counts {
+    fn add(&mut self, o: Counts) {
+        self.packets = self.packets.wrapping_add(o.packets);
+        self.bytes = self.bytes.wrapping_add(o.bytes);
+    }
+}
+
+/// A per-CPU `struct counters` value, summed over CPUs.
+fn percpu_counts(m: &MapHandle, key: &[u8]) -> Result<Counts, X0Error> {
+    percpu_sum(m, key, |a: &mut Counts, v| a.add(v))
+}
+
 pub fn ethertype_name(t: u16) -> &'static str {
     match t {
         0x0800 => "ipv4",
@@ -178,13 +192,8 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
         let mut total = Counts::default();
         for key in m.keys() {
             let k: xdp_counter::types::proto_key = decode(&key);
-            let c: xdp_counter::types::counters =
-                percpu_sum(&m, &key, |a: &mut xdp_counter::types::counters, v| {
-                    a.packets = a.packets.wrapping_add(v.packets);
-                    a.bytes = a.bytes.wrapping_add(v.bytes);
-                })?;
-            total.packets = total.packets.wrapping_add(c.packets);
-            total.bytes = total.bytes.wrapping_add(c.bytes);
+            let c = percpu_counts(&m, &key)?;
+            total.add(c);
             let is_ip = k.eth_proto == 0x0800 || k.eth_proto == 0x86dd;
             protocols.push(ProtoRow {
                 ethertype: format!("0x{:04x}", k.eth_proto),
@@ -202,20 +211,8 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
                 .then(a.ethertype.cmp(&b.ethertype))
         });
         let r = open_map(&dir, "runt_stats")?;
-        let rc: xdp_counter::types::counters = percpu_sum(
-            &r,
-            &0u32.to_ne_bytes(),
-            |a: &mut xdp_counter::types::counters, v| {
-                a.packets = a.packets.wrapping_add(v.packets);
-                a.bytes = a.bytes.wrapping_add(v.bytes);
-            },
-        )?;
-        let runts = Counts {
-            packets: rc.packets,
-            bytes: rc.bytes,
-        };
-        total.packets = total.packets.wrapping_add(runts.packets);
-        total.bytes = total.bytes.wrapping_add(runts.bytes);
+        let runts = percpu_counts(&r, &0u32.to_ne_bytes())?;
+        total.add(runts);
         return Ok(StatsReport::XdpCounter {
             object,
             protocols,
@@ -252,21 +249,11 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
         }
         flows.sort_by_key(|f| std::cmp::Reverse(f.packets));
         let t = open_map(&dir, "totals")?;
-        let tc: tc_classifier::types::counters = percpu_sum(
-            &t,
-            &0u32.to_ne_bytes(),
-            |a: &mut tc_classifier::types::counters, v| {
-                a.packets = a.packets.wrapping_add(v.packets);
-                a.bytes = a.bytes.wrapping_add(v.bytes);
-            },
-        )?;
+        let total = percpu_counts(&t, &0u32.to_ne_bytes())?;
         return Ok(StatsReport::TcClassifier {
             object,
             flows,
-            total: Counts {
-                packets: tc.packets,
-                bytes: tc.bytes,
-            },
+            total,
         });
     }
     if has("stats") && has("start") {
