@@ -59,6 +59,10 @@ pub struct Record {
     pub target: String,
     /// clsact records: x0bpf created the clsact qdisc, so the last detach may remove it.
     pub new_qdisc: bool,
+    /// Netlink records written ahead of a replace carry the new program's id, so the record
+    /// of the old program and of the new one can exist side by side: whichever matches what
+    /// the kernel runs is live, the other is stale and repaired away.
+    pub tag: Option<u32>,
 }
 
 /// bpffs names are at most 255 bytes; escaping can triple a long uprobe path.
@@ -74,6 +78,7 @@ impl Record {
             prio_handle: None,
             target: ifname.into(),
             new_qdisc: false,
+            tag: None,
         }
     }
 
@@ -86,6 +91,7 @@ impl Record {
             prio_handle: None,
             target: target.into(),
             new_qdisc: false,
+            tag: None,
         }
     }
 
@@ -98,6 +104,9 @@ impl Record {
                     if self.new_qdisc {
                         s.push_str("@new");
                     }
+                }
+                if let Some(t) = self.tag {
+                    s.push_str(&format!("@p{t}"));
                 }
                 s
             }
@@ -135,10 +144,16 @@ impl Record {
             parts[1].parse().ok()?,
             parts[2].parse().ok()?,
         );
-        if let Some(ph) = parts.get(3) {
-            let (p, h) = ph.split_once(':')?;
-            r.prio_handle = Some((p.parse().ok()?, h.parse().ok()?));
-            r.new_qdisc = parts.get(4) == Some(&"new");
+        for part in &parts[3..] {
+            if let Some((p, h)) = part.split_once(':') {
+                r.prio_handle = Some((p.parse().ok()?, h.parse().ok()?));
+            } else if *part == "new" {
+                r.new_qdisc = true;
+            } else if let Some(t) = part.strip_prefix('p') {
+                r.tag = Some(t.parse().ok()?);
+            } else {
+                return None;
+            }
         }
         Some(r)
     }
@@ -242,6 +257,8 @@ pub struct RecordState {
     /// A link still holding a program (and an interface, for interface links); a program pin
     /// is always intact.
     pub intact: bool,
+    /// The pin could be opened and asked: only then may a record be judged stale.
+    pub readable: bool,
 }
 
 pub fn record_state(rec: &Record, path: &Path) -> RecordState {
@@ -255,14 +272,17 @@ pub fn record_state(rec: &Record, path: &Path) -> RecordState {
                 link_id: Some(li.id),
                 // A detached link keeps prog_id 0 or loses its ifindex.
                 intact: li.prog_id != 0 && li.ifindex.is_none_or(|i| i != 0),
+                readable: true,
             },
             Err(_) => RecordState::default(),
         }
     } else {
+        let prog_id = kernel::prog_info(fd.as_fd()).ok().map(|p| p.id);
         RecordState {
-            prog_id: kernel::prog_info(fd.as_fd()).ok().map(|p| p.id),
+            prog_id,
             link_id: None,
             intact: true,
+            readable: prog_id.is_some(),
         }
     }
 }
@@ -270,24 +290,37 @@ pub fn record_state(rec: &Record, path: &Path) -> RecordState {
 /// Whether a recorded attachment is still in force, asking the interface (in its namespace)
 /// what it runs for XDP and tc; with the XDP mode the kernel reports.
 pub fn record_live(rec: &Record, st: &RecordState) -> (bool, Option<String>) {
+    match record_liveness(rec, st) {
+        Ok(Some(r)) => r,
+        _ => (false, None),
+    }
+}
+
+/// As `record_live`, but Err when the kernel could not be asked (then nothing may be
+/// concluded, and nothing repaired).
+fn record_liveness(
+    rec: &Record,
+    st: &RecordState,
+) -> Result<Option<(bool, Option<String>)>, X0Error> {
     let Some(want) = st.prog_id.filter(|_| st.intact) else {
-        return (false, None);
+        return Ok(Some((false, None)));
     };
     let (Some(ifindex), Some(ns)) = (rec.ifindex, rec.netns) else {
-        return (true, None);
+        return Ok(Some((true, None)));
     };
     let kind = rec.kind.clone();
     let prio = rec.prio_handle;
     let link_id = st.link_id;
     let res = in_netns(ns, move || {
+        let Some(l) = netlink::get_link_by_index(ifindex).map_err(nl_err)? else {
+            return Ok(None);
+        };
         Ok(if kind.starts_with("xdp") {
-            netlink::get_link_by_index(ifindex)
-                .map_err(nl_err)?
-                .map(|l| (l.xdp.prog_id == Some(want), xdp_mode_name(l.xdp.mode)))
+            Some((l.xdp.prog_id == Some(want), xdp_mode_name(l.xdp.mode)))
         } else if let Some(dir) = kind.strip_prefix("tc-") {
             let ingress = dir == "ingress";
             let live = netlink::list_tc_bpf_filters(ifindex)
-                .unwrap_or_default()
+                .map_err(nl_err)?
                 .iter()
                 .any(|f| {
                     f.parent_ingress == ingress
@@ -308,11 +341,9 @@ pub fn record_live(rec: &Record, st: &RecordState) -> (bool, Option<String>) {
         } else {
             Some((true, None))
         })
-    });
-    match res {
-        Ok(Some(Some(r))) => r,
-        _ => (false, None),
-    }
+    })?;
+    // No namespace, or no interface: the attachment went with it.
+    Ok(Some(res.flatten().unwrap_or((false, None))))
 }
 
 fn describe_record(rec: &Record, path: &Path) -> Attachment {
@@ -349,6 +380,30 @@ pub fn records_on(
                 && kinds.iter().any(|k| r.kind.starts_with(k))
         })
         .collect()
+}
+
+/// Records on this interface whose attachment the kernel no longer has (an interrupted
+/// detach, a kill between an intent record and the kernel change, an interface or program
+/// replaced by another tool): release them, so the next command starts from the truth.
+/// Returns what was repaired.
+pub fn repair_stale(
+    store: &state::Store,
+    ifindex: u32,
+    ns: u64,
+    kinds: &[&str],
+) -> Result<Vec<String>, X0Error> {
+    let mut done = Vec::new();
+    for (obj, rec, path) in records_on(store, ifindex, ns, kinds) {
+        let st = record_state(&rec, &path);
+        if !st.readable || !matches!(record_liveness(&rec, &st), Ok(Some((false, _)))) {
+            continue;
+        }
+        let how = release(&rec, &path)?;
+        let msg = format!("{obj}: stale record of {} removed ({how})", rec.describe());
+        eprintln!("x0bpf: repaired: {msg}");
+        done.push(msg);
+    }
+    Ok(done)
 }
 
 /// Pin a freshly made link as the attachment record; if that fails, detach the link so
@@ -456,6 +511,10 @@ fn release_netlink(rec: &Record, path: &Path) -> Result<String, X0Error> {
                         && f.prog_id == prog_id
                 });
             if !ours {
+                // An interrupted attach or detach may have left the clsact qdisc x0bpf made.
+                if new_qdisc && netlink::count_clsact_filters(ifindex).unwrap_or(1) == 0 {
+                    let _ = netlink::delete_clsact(ifindex);
+                }
                 return Ok("no longer attached".into());
             }
             netlink::delete_tc_filter(ifindex, ingress, p, h).map_err(nl_err)?;
@@ -606,7 +665,7 @@ pub fn resolve_prog(
     let mut loaded_now = false;
     // An object already loaded under the requested name (or under OBJECT itself) is used as is.
     let loaded_name = name.unwrap_or(obj);
-    let is_loaded = |n: &str| state::check_name("object name", n).is_ok() && store.dir(n).is_dir();
+    let is_loaded = |n: &str| store.is_loaded(n);
     let object = if is_loaded(loaded_name) && (name.is_none() || loaded_name == obj) {
         loaded_name.to_string()
     } else {
@@ -624,7 +683,7 @@ pub fn resolve_prog(
             match crate::loader::load_and_pin(store, &src, &opts) {
                 Ok(_) => loaded_now = true,
                 // Another x0bpf loaded it at the same moment: use theirs.
-                Err(e) if e.kind == ErrorKind::Conflict && store.dir(&oname).is_dir() => {}
+                Err(e) if e.kind == ErrorKind::Conflict && store.is_loaded(&oname) => {}
                 Err(e) => return Err(e),
             }
         }
@@ -768,8 +827,12 @@ pub fn all_records(store: &state::Store) -> Vec<(String, Record, PathBuf)> {
 /// Pin an attachment record in the owning object's links/ directory.
 pub fn pin_record(h: &ProgHandle, rec: &Record, fd: BorrowedFd<'_>) -> Result<PathBuf, X0Error> {
     let links = h.object_dir.join("links");
-    fs::create_dir_all(&links)
-        .map_err(|e| X0Error::os(format!("creating {}", links.display()), &e))?;
+    match fs::create_dir(&links) {
+        Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
+            return Err(X0Error::os(format!("creating {}", links.display()), &e))
+        }
+        _ => {}
+    }
     let path = links.join(rec.file_name());
     kernel::obj_pin(fd, &path).map_err(|e| {
         if e.raw_os_error() == Some(libc::EEXIST) {

@@ -325,9 +325,11 @@ fn mount(fstype: &str, dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Make sure `root` is a BPF filesystem, mounting one there when allowed (as bpftool does).
-/// Returns true when x0bpf mounted it now.
-pub fn ensure_bpffs(root: &Path, nomount: bool) -> Result<bool, X0Error> {
+/// Make sure `root` is a BPF filesystem, mounting one there when allowed (as bpftool does):
+/// only when `root` is not one yet, and only on the default root or on an existing empty
+/// directory — never over a directory that holds anything. Says so on stderr. Returns true
+/// when x0bpf mounted it now.
+pub fn ensure_bpffs(root: &Path, nomount: bool, default_root: bool) -> Result<bool, X0Error> {
     if is_bpffs(root) {
         return Ok(false);
     }
@@ -338,14 +340,43 @@ pub fn ensure_bpffs(root: &Path, nomount: bool) -> Result<bool, X0Error> {
             root.display()
         )));
     }
-    if root.exists() && !root.is_dir() {
-        return Err(X0Error::new(
-            ErrorKind::Usage,
-            format!("{what} and not a directory"),
-        ));
-    }
-    if let Err(e) = std::fs::create_dir_all(root) {
-        return Err(X0Error::os(format!("{what}; creating it failed"), &e));
+    match std::fs::symlink_metadata(root) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound && default_root => {
+            std::fs::create_dir_all(root)
+                .map_err(|e| X0Error::os(format!("{what}; creating it failed"), &e))?;
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(X0Error::new(
+                ErrorKind::NotFound,
+                format!("--bpffs {}: no such directory", root.display()),
+            )
+            .hint(
+                "create an empty directory for x0bpf to mount bpffs on, or give a mounted bpffs",
+            ))
+        }
+        Err(e) => return Err(X0Error::os(format!("reading {}", root.display()), &e)),
+        Ok(m) if !m.is_dir() => {
+            return Err(
+                X0Error::new(ErrorKind::Usage, format!("{what} and not a directory"))
+                    .hint("give a bpffs mount point with --bpffs"),
+            )
+        }
+        Ok(_) => {
+            let empty = std::fs::read_dir(root)
+                .map_err(|e| X0Error::os(format!("reading {}", root.display()), &e))?
+                .next()
+                .is_none();
+            if !empty {
+                return Err(X0Error::new(
+                    ErrorKind::Usage,
+                    format!("{what} and holds files: x0bpf never mounts over a directory that holds anything"),
+                )
+                .hint(format!(
+                    "give a mounted bpffs or an empty directory with --bpffs, or mount one yourself (`mount -t bpf bpf {}`)",
+                    root.display()
+                )));
+            }
+        }
     }
     mount("bpf", root).map_err(|e| {
         X0Error::os(format!("{what}; mounting bpffs there failed"), &e).hint(format!(
@@ -353,10 +384,12 @@ pub fn ensure_bpffs(root: &Path, nomount: bool) -> Result<bool, X0Error> {
             root.display()
         ))
     })?;
+    eprintln!("x0bpf: mounted bpffs at {} (mode 0700)", root.display());
     Ok(true)
 }
 
-/// Tracepoints are resolved through tracefs; mount it where the kernel expects it.
+/// Tracepoints are resolved through tracefs; mount it where the kernel expects it, only on an
+/// empty directory.
 pub fn ensure_tracefs(nomount: bool) -> Result<(), X0Error> {
     let dir = Path::new(TRACEFS_DIR);
     if is_tracefs(dir) || Path::new("/sys/kernel/tracing/events").is_dir() {
@@ -372,10 +405,71 @@ pub fn ensure_tracefs(nomount: bool) -> Result<(), X0Error> {
         )
         .hint("mount it with `mount -t tracefs tracefs /sys/kernel/tracing`, or drop --nomount"));
     }
+    let empty = std::fs::read_dir(dir)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
+    if !empty {
+        return Err(X0Error::new(
+            ErrorKind::NotFound,
+            format!("tracefs is not mounted and {TRACEFS_DIR} is missing or not empty"),
+        )
+        .hint("mount it with `mount -t tracefs tracefs /sys/kernel/tracing`"));
+    }
     mount("tracefs", dir).map_err(|e| {
         X0Error::os(format!("mounting tracefs at {TRACEFS_DIR} failed"), &e)
             .hint("is CONFIG_TRACING enabled? mount it with `mount -t tracefs tracefs /sys/kernel/tracing`")
-    })
+    })?;
+    eprintln!("x0bpf: mounted tracefs at {TRACEFS_DIR}");
+    Ok(())
+}
+
+/// Effective capabilities of this process (CapEff in /proc/self/status).
+fn cap_eff() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("CapEff:"))
+                .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+        })
+        .unwrap_or(0)
+}
+
+pub const CAP_NET_ADMIN: u32 = 12;
+pub const CAP_SYS_ADMIN: u32 = 21;
+pub const CAP_PERFMON: u32 = 38;
+pub const CAP_BPF: u32 = 39;
+
+pub fn has_cap(cap: u32) -> bool {
+    cap_eff() & (1u64 << cap) != 0
+}
+
+/// Every bpf() command on pinned or listed objects needs CAP_BPF (or CAP_SYS_ADMIN) when
+/// unprivileged BPF is disabled, as it is by default. Without it a command would see nothing
+/// and report nothing as if nothing were there: refuse up front instead.
+pub fn require_bpf(what: &str) -> Result<(), X0Error> {
+    if has_cap(CAP_BPF) || has_cap(CAP_SYS_ADMIN) {
+        return Ok(());
+    }
+    Err(X0Error::new(
+        ErrorKind::Permission,
+        format!("{what} needs CAP_BPF (or CAP_SYS_ADMIN) to read and change BPF objects; this process has neither"),
+    )
+    .errno(libc::EPERM)
+    .hint(crate::error::PERMISSION_HINT))
+}
+
+/// A capability beyond CAP_BPF, for what needs it (netlink changes, listing every id).
+pub fn require_cap(cap: u32, name: &str, what: &str) -> Result<(), X0Error> {
+    if has_cap(cap) || has_cap(CAP_SYS_ADMIN) {
+        return Ok(());
+    }
+    Err(X0Error::new(
+        ErrorKind::Permission,
+        format!("{what} needs {name}; this process does not have it"),
+    )
+    .errno(libc::EPERM)
+    .hint(crate::error::PERMISSION_HINT))
 }
 
 /// The network namespace this thread is in, as the inode of /proc/self/ns/net.

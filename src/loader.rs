@@ -384,9 +384,8 @@ pub fn load_and_pin(
     state::check_name("object name", &name)?;
     let parsed = elf::parse(&src.bytes, &src.origin)?;
     precheck(&parsed)?;
-    store.ensure_base()?;
     let dir = store.dir(&name);
-    let exists = dir.exists();
+    let exists = store.is_loaded(&name);
     if exists && !opts.replace && !opts.reuse_maps {
         return Err(X0Error::new(
             ErrorKind::Conflict,
@@ -413,7 +412,7 @@ pub fn load_and_pin(
         for mut m in open.maps_mut() {
             let mname = m.name().to_string_lossy().into_owned();
             let pin = dir.join("maps").join(state::pin_name(&mname));
-            if !pin.exists() {
+            if std::fs::symlink_metadata(&pin).is_err() {
                 continue;
             }
             let fd = kernel::obj_get(&pin)
@@ -468,14 +467,13 @@ pub fn load_and_pin(
     })?;
 
     // Pin into a staging directory, then move it into place.
-    let staging = store
-        .base
-        .join(format!("_staging-{name}-{}", std::process::id()));
+    let staging_name = format!("_staging-{name}-{}", std::process::id());
+    let staging = store.base.join(&staging_name);
     let result = (|| -> Result<Loaded, X0Error> {
         let mk = |p: &Path| {
-            std::fs::create_dir_all(p)
-                .map_err(|e| X0Error::os(format!("creating {}", p.display()), &e))
+            std::fs::create_dir(p).map_err(|e| X0Error::os(format!("creating {}", p.display()), &e))
         };
+        mk(&staging)?;
         mk(&staging.join("progs"))?;
         mk(&staging.join("maps"))?;
         let mut programs = Vec::new();
@@ -513,22 +511,21 @@ pub fn load_and_pin(
         let mut replaced = false;
         if exists {
             // Move the old object aside, the new one in, then drop the old pins. Its maps live
-            // on where --reuse-maps took them over.
-            let old = store
-                .base
-                .join(format!("_old-{name}-{}", std::process::id()));
-            std::fs::rename(&dir, &old)
+            // on where --reuse-maps took them over. Killed between the two renames, the next
+            // command puts `_old-…` back (Store::recover): the object is never lost.
+            let old = format!("_old-{name}-{}", std::process::id());
+            state::rename_in(&store.base, name.as_ref(), old.as_ref())
                 .map_err(|e| X0Error::os(format!("moving {} aside", dir.display()), &e))?;
-            if let Err(e) = std::fs::rename(&staging, &dir) {
-                let _ = std::fs::rename(&old, &dir);
+            if let Err(e) = state::rename_in(&store.base, staging_name.as_ref(), name.as_ref()) {
+                let _ = state::rename_in(&store.base, old.as_ref(), name.as_ref());
                 return Err(X0Error::os(
                     format!("moving new pins to {}", dir.display()),
                     &e,
                 ));
             }
-            let _ = state::remove_tree(&old);
+            let _ = state::remove_tree(&store.base.join(&old));
             replaced = true;
-        } else if let Err(e) = std::fs::rename(&staging, &dir) {
+        } else if let Err(e) = state::rename_in(&store.base, staging_name.as_ref(), name.as_ref()) {
             let err = if e.raw_os_error() == Some(libc::ENOTEMPTY)
                 || e.raw_os_error() == Some(libc::EEXIST)
             {

@@ -107,6 +107,7 @@ pub fn attach(
     let ingress = dir == Direction::Ingress;
     let kinds = [format!("tcx-{}", dir.name()), format!("tc-{}", dir.name())];
     let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+    attach::repair_stale(store, iface.ifindex, ns, &kinds)?;
     let ours_here = attach::records_on(store, iface.ifindex, ns, &kinds);
     // This object's live attachment here: a conflict unless --replace, which then swaps the
     // program in place, keeping the kind (tcx link or clsact filter) it already has.
@@ -137,16 +138,25 @@ pub fn attach(
             return Ok(out);
         }
         let (p, hd) = rec.prio_handle.unwrap_or((o.priority, o.handle));
+        // The record pins the program: pin the new one first, tagged with its id so both
+        // records exist until the swap is done — killed in between, the one matching the
+        // filter is live and the other is repaired away.
+        let mut new_rec = rec.clone();
+        new_rec.tag = Some(h.id);
+        let new_path = attach::pin_record(h, &new_rec, h.fd.as_fd())?;
         // One request: the kernel swaps the filter's program with no window without one.
-        netlink::replace_tc_bpf_filter(iface.ifindex, ingress, h.fd.as_raw_fd(), &h.name, p, hd)
-            .map_err(nl_err)?;
-        // The record pins the program: re-pin the new one under the same name.
+        if let Err(e) =
+            netlink::replace_tc_bpf_filter(iface.ifindex, ingress, h.fd.as_raw_fd(), &h.name, p, hd)
+        {
+            let _ = std::fs::remove_file(&new_path);
+            return Err(nl_err(e));
+        }
         let _ = std::fs::remove_file(path);
         out.mode = "clsact";
         out.how = "netlink";
         out.priority = Some(p);
         out.handle = Some(hd);
-        out.record = attach::pin_record(h, rec, h.fd.as_fd())?;
+        out.record = new_path;
         return Ok(out);
     }
 
@@ -198,23 +208,22 @@ pub fn attach(
     out.handle = Some(o.handle);
     // Whether x0bpf made the clsact qdisc (now, or for an attachment of ours still there):
     // then the last of our filters to go takes the qdisc with it, if nothing else uses it.
-    let created = match netlink::add_clsact(iface.ifindex) {
-        Ok(()) => true,
-        Err(e) if e.errno == libc::EEXIST => attach::records_on(store, iface.ifindex, ns, &["tc-"])
+    let existed = netlink::has_clsact(iface.ifindex).map_err(nl_err)?;
+    let created = !existed
+        || attach::records_on(store, iface.ifindex, ns, &["tc-"])
             .iter()
-            .any(|(_, r, _)| r.new_qdisc),
-        Err(e) => return Err(nl_err(e)),
+            .any(|(_, r, _)| r.new_qdisc);
+    let existing = if existed {
+        netlink::list_tc_bpf_filters(iface.ifindex)
+            .map_err(nl_err)?
+            .into_iter()
+            .find(|f| {
+                f.parent_ingress == ingress && f.priority == o.priority && f.handle == o.handle
+            })
+    } else {
+        None
     };
-    let undo_qdisc = || {
-        if created && netlink::count_clsact_filters(iface.ifindex).unwrap_or(1) == 0 {
-            let _ = netlink::delete_clsact(iface.ifindex);
-        }
-    };
-    let existing = netlink::list_tc_bpf_filters(iface.ifindex)
-        .map_err(nl_err)?
-        .into_iter()
-        .find(|f| f.parent_ingress == ingress && f.priority == o.priority && f.handle == o.handle);
-    let attached = if let Some(f) = existing {
+    if let Some(f) = &existing {
         if !o.replace {
             return Err(X0Error::new(
                 ErrorKind::Conflict,
@@ -227,11 +236,47 @@ pub fn attach(
                     f.prog_id
                         .map(|i| i.to_string())
                         .unwrap_or_else(|| "?".into()),
-                    f.prog_name.unwrap_or_default()
+                    f.prog_name.clone().unwrap_or_default()
                 ),
             )
             .hint("choose another --priority/--handle, pass --replace, or detach it"));
         }
+    }
+    // The record first (intent), then the qdisc, then the filter: killed at any step, the
+    // next detach, unload or attach finds the record and removes whatever of it the kernel
+    // holds — a running filter, or an empty clsact qdisc x0bpf made.
+    let mut rec = Record::iface(
+        &format!("tc-{}", dir.name()),
+        &iface.name,
+        iface.ifindex,
+        ns,
+    );
+    rec.prio_handle = Some((o.priority, o.handle));
+    rec.new_qdisc = created;
+    if existing.is_some() {
+        // Beside the record of the filter being replaced, until the swap is done.
+        rec.tag = Some(h.id);
+    }
+    let record = attach::pin_record(h, &rec, h.fd.as_fd())?;
+    let undo = || {
+        if created && netlink::count_clsact_filters(iface.ifindex).unwrap_or(1) == 0 {
+            let _ = netlink::delete_clsact(iface.ifindex);
+        }
+        let _ = std::fs::remove_file(&record);
+    };
+    if !existed {
+        match netlink::add_clsact(iface.ifindex) {
+            // Another tool added one meanwhile: it is theirs, but an empty one is only
+            // removed by x0bpf when none of its filters is left.
+            Ok(()) => {}
+            Err(e) if e.errno == libc::EEXIST => {}
+            Err(e) => {
+                undo();
+                return Err(nl_err(e));
+            }
+        }
+    }
+    let attached = if existing.is_some() {
         out.replaced = true;
         netlink::replace_tc_bpf_filter(
             iface.ifindex,
@@ -252,31 +297,19 @@ pub fn attach(
         )
     };
     if let Err(e) = attached {
-        undo_qdisc();
+        undo();
         return Err(nl_err(e));
     }
     // Records of the filter that was at this place (replaced) are obsolete.
     for (_, r, p) in &ours_here {
-        if r.kind.starts_with("tc-") && r.prio_handle == Some((o.priority, o.handle)) {
+        if r.kind.starts_with("tc-")
+            && r.prio_handle == Some((o.priority, o.handle))
+            && *p != record
+        {
             let _ = std::fs::remove_file(p);
         }
     }
-    let mut rec = Record::iface(
-        &format!("tc-{}", dir.name()),
-        &iface.name,
-        iface.ifindex,
-        ns,
-    );
-    rec.prio_handle = Some((o.priority, o.handle));
-    rec.new_qdisc = created;
-    match attach::pin_record(h, &rec, h.fd.as_fd()) {
-        Ok(p) => out.record = p,
-        Err(e) => {
-            let _ = netlink::delete_tc_filter(iface.ifindex, ingress, o.priority, o.handle);
-            undo_qdisc();
-            return Err(e);
-        }
-    }
+    out.record = record;
     Ok(out)
 }
 
@@ -299,6 +332,7 @@ pub fn detach(
         None => vec!["tcx-".into(), "tc-".into()],
     };
     let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
+    let repaired = attach::repair_stale(store, iface.ifindex, ns, &kinds)?;
     let ours = attach::records_on(store, iface.ifindex, ns, &kinds);
     if ours.is_empty() {
         return Err(X0Error::new(
@@ -311,7 +345,11 @@ pub fn detach(
                     .unwrap_or_default()
             ),
         )
-        .hint("see what is attached with `x0bpf net`"));
+        .hint(if repaired.is_empty() {
+            "see what is attached with `x0bpf net`".to_string()
+        } else {
+            format!("stale records removed: {}", repaired.join("; "))
+        }));
     }
     let mut out = TcDetached {
         interface: iface.name.clone(),

@@ -179,6 +179,7 @@ pub fn attach(
         loaded: h.loaded_now,
         warnings,
     };
+    attach::repair_stale(store, iface.ifindex, ns, &["xdp"])?;
 
     if let Some(cur) = current(iface.ifindex, store, ns)? {
         if let Some(want) = opts.expect_id {
@@ -289,7 +290,11 @@ pub fn attach(
                 }
                 // The bpf() path gives only an errno; ask netlink for the kernel's words. If
                 // netlink succeeds where the link failed, that attachment is kept (persistent
-                // through the interface, recorded by a program pin).
+                // through the interface, recorded by a program pin). The record is written
+                // first: killed right after the netlink change, the program still has an
+                // owner that the next detach or unload finds.
+                let rec = Record::iface("xdp-netlink", &iface.name, iface.ifindex, ns);
+                let path = attach::pin_record(h, &rec, h.fd.as_fd())?;
                 match netlink::xdp_set(
                     iface.ifindex,
                     h.fd.as_raw_fd(),
@@ -297,39 +302,28 @@ pub fn attach(
                     None,
                 ) {
                     Ok(()) => {
-                        let rec = Record::iface("xdp-netlink", &iface.name, iface.ifindex, ns);
-                        match attach::pin_record(h, &rec, h.fd.as_fd()) {
-                            Ok(path) => {
-                                out.attempts.push(Attempt {
-                                    mode: m.name(),
-                                    ok: true,
-                                    errno: None,
-                                    reason: Some(format!(
-                                        "bpf_link refused ({e}); attached through netlink"
-                                    )),
-                                });
-                                out.how = "netlink";
-                                out.mode = m.name().into();
-                                out.record = path;
-                                return Ok(out);
-                            }
-                            Err(err) => {
-                                let _ = netlink::xdp_set(
-                                    iface.ifindex,
-                                    -1,
-                                    m.flag(),
-                                    Some(h.fd.as_raw_fd()),
-                                );
-                                return Err(err);
-                            }
-                        }
+                        out.attempts.push(Attempt {
+                            mode: m.name(),
+                            ok: true,
+                            errno: None,
+                            reason: Some(format!(
+                                "bpf_link refused ({e}); attached through netlink"
+                            )),
+                        });
+                        out.how = "netlink";
+                        out.mode = m.name().into();
+                        out.record = path;
+                        return Ok(out);
                     }
-                    Err(nle) => out.attempts.push(Attempt {
-                        mode: m.name(),
-                        ok: false,
-                        errno: Some(nle.errno),
-                        reason: Some(explain(m, &nle)),
-                    }),
+                    Err(nle) => {
+                        let _ = std::fs::remove_file(&path);
+                        out.attempts.push(Attempt {
+                            mode: m.name(),
+                            ok: false,
+                            errno: Some(nle.errno),
+                            reason: Some(explain(m, &nle)),
+                        })
+                    }
                 }
             }
         }
@@ -423,8 +417,16 @@ fn replace(
         out.record = new_path;
     } else {
         // Netlink attachment (ours or another tool's): replace with the kernel comparing the
-        // old program for us (XDP_FLAGS_REPLACE + expected fd).
+        // old program for us (XDP_FLAGS_REPLACE + expected fd). The new record goes first,
+        // tagged with the new program's id so it sits beside the old one: killed at any
+        // point, the record matching what runs is live and the other is repaired away.
         let flag = attach::xdp_flag(cur.mode.as_deref());
+        let mut rec = Record::iface("xdp-netlink", &iface.name, iface.ifindex, ns);
+        rec.tag = Some(h.id);
+        let new_path = attach::pin_record(h, &rec, h.fd.as_fd())?;
+        let undo = || {
+            let _ = std::fs::remove_file(&new_path);
+        };
         netlink::xdp_set(
             iface.ifindex,
             h.fd.as_raw_fd(),
@@ -447,14 +449,16 @@ fn replace(
                 iface.name
             )),
             _ => nl_err(e),
-        })?;
-        let rec = Record::iface("xdp-netlink", &iface.name, iface.ifindex, ns);
+        })
+        .inspect_err(|_| undo())?;
         // The new program is now the interface's only XDP program: every earlier record of
         // ours for this interface (the replaced one, stale ones) is obsolete.
         for (_, _, old) in attach::records_on(store, iface.ifindex, ns, &["xdp"]) {
-            let _ = std::fs::remove_file(old);
+            if old != new_path {
+                let _ = std::fs::remove_file(old);
+            }
         }
-        out.record = attach::pin_record(h, &rec, h.fd.as_fd())?;
+        out.record = new_path;
         out.how = "netlink";
     }
     out.attempts.push(Attempt {
@@ -486,6 +490,9 @@ pub fn detach(store: &Store, iface: &netlink::Link, all: bool) -> Result<XdpDeta
         how: Vec::new(),
         verified: false,
     };
+    // Records an interrupted detach (or another tool) left behind go first: the kernel is
+    // the truth, and a stale record must not block this or a later attach.
+    let repaired = attach::repair_stale(store, iface.ifindex, ns, &["xdp"])?;
     let cur = current(iface.ifindex, store, ns)?;
     let ours_live = cur.as_ref().is_some_and(|c| c.owner.is_some());
     if !(ours_live || all && cur.is_some()) {
@@ -498,6 +505,11 @@ pub fn detach(store: &Store, iface: &netlink::Link, all: bool) -> Result<XdpDeta
                 "{} runs XDP {}; remove whatever is there with --all",
                 iface.name,
                 describe(c)
+            ));
+        } else if !repaired.is_empty() {
+            err = err.hint(format!(
+                "its stale record was removed: {}",
+                repaired.join("; ")
             ));
         }
         return Err(err);

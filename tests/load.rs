@@ -325,7 +325,8 @@ fn bad_names_and_path_traversal_are_refused() {
         "--bpffs",
         plain.path().to_str().unwrap(),
         "--nomount",
-        "list",
+        "load",
+        "xdp_counter",
     ]);
     assert_eq!(r.code, 7);
     assert!(
@@ -451,6 +452,13 @@ fn bpffs_is_mounted_when_missing() {
     common::require_root();
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("fs");
+    // A missing --bpffs that is not the default root is not created.
+    let r = common::x0(&["--bpffs", root.to_str().unwrap(), "load", "xdp_counter"]);
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    assert!(r.stderr.contains("no such directory"), "{}", r.stderr);
+    assert!(!root.exists());
+    // An existing empty directory is mounted on, and x0bpf says so.
+    std::fs::create_dir(&root).unwrap();
     struct Unmount(std::path::PathBuf);
     impl Drop for Unmount {
         fn drop(&mut self) {
@@ -469,6 +477,7 @@ fn bpffs_is_mounted_when_missing() {
         "xdp_counter",
     ]);
     r.ok();
+    assert!(r.stderr.contains("mounted bpffs at"), "{}", r.stderr);
     assert!(
         kernel::is_bpffs(&root),
         "x0bpf mounted bpffs at {}",

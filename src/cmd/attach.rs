@@ -10,7 +10,7 @@ use crate::attach::{self, ProgHandle};
 use crate::error::X0Error;
 use crate::output::{opt, Report};
 use crate::probes::{self, ProbeAttached};
-use crate::state::Store;
+use crate::state::{Access, Store};
 use crate::tc::{self, Direction, TcAttached, TcMode};
 use crate::xdp::{self, Mode, XdpAttached};
 use crate::Ctx;
@@ -127,10 +127,18 @@ pub enum AttachReport {
 }
 
 fn prepare(ctx: &Ctx, netns: Option<&NetnsArgs>) -> Result<(Store, Option<String>), X0Error> {
+    if netns.is_some() {
+        // Interface attachments change links and qdiscs: say so before loading anything.
+        crate::kernel::require_cap(
+            crate::kernel::CAP_NET_ADMIN,
+            "CAP_NET_ADMIN",
+            "attaching to an interface",
+        )?;
+    }
     if let Some(ns) = netns.and_then(|n| n.netns.as_deref()) {
         attach::enter_netns(ns)?;
     }
-    let store = Store::open(ctx)?;
+    let store = Store::open(ctx, Access::Write)?;
     let note = store.note.clone();
     Ok((store, note))
 }

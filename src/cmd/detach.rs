@@ -9,7 +9,7 @@ use crate::attach::{self, Detached, Record};
 use crate::cmd::attach::NetnsArgs;
 use crate::error::{ErrorKind, X0Error};
 use crate::output::Report;
-use crate::state::Store;
+use crate::state::{Access, Store};
 use crate::tc::{self, Direction, TcDetached};
 use crate::xdp::{self, XdpDetached};
 use crate::Ctx;
@@ -66,7 +66,7 @@ fn open(ctx: &Ctx, netns: Option<&NetnsArgs>) -> Result<Store, X0Error> {
     if let Some(ns) = netns.and_then(|n| n.netns.as_deref()) {
         attach::enter_netns(ns)?;
     }
-    Store::open(ctx)
+    Store::open(ctx, Access::Write)
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<DetachReport> {

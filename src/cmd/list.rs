@@ -12,7 +12,7 @@ use crate::attach::{self, Attachment};
 use crate::error::{ErrorKind, X0Error};
 use crate::kernel::{self, MapInfo, ObjKind, ProgInfo};
 use crate::output::{opt, table, Report};
-use crate::state::{self, Store};
+use crate::state::{self, Access, Store};
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -31,6 +31,12 @@ pub struct ListReport {
     pub pins: Vec<PinEntry>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub all: Option<AllEntries>,
+    /// Why the listing is empty when it cannot be otherwise (no bpffs mounted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// What an interrupted earlier x0bpf left and this run finished.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub repaired: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -86,7 +92,12 @@ pub struct Owned<T: Serialize> {
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<ListReport> {
-    let store = Store::open(ctx)?;
+    if args.all {
+        // Walking every id (BPF_*_GET_NEXT_ID) needs CAP_SYS_ADMIN: without it the kernel
+        // answers with nothing, which must not read as "nothing loaded".
+        kernel::require_cap(kernel::CAP_SYS_ADMIN, "CAP_SYS_ADMIN", "x0bpf list --all")?;
+    }
+    let store = Store::open(ctx, Access::Repair)?;
     let mut names = Vec::new();
     let mut pins = Vec::new();
     for t in &args.targets {
@@ -95,12 +106,17 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<ListReport> {
             collect_pins(p, &mut pins)?;
         } else {
             state::check_name("object name", t)?;
-            if !store.dir(t).is_dir() {
+            if !store.is_loaded(t) {
                 return Err(X0Error::new(
                     ErrorKind::NotAttached,
                     format!(
-                        "no object named {t} is loaded under {}",
-                        store.base.display()
+                        "no object named {t} is loaded under {}{}",
+                        store.base.display(),
+                        if store.mounted {
+                            ""
+                        } else {
+                            " (bpffs not mounted: nothing pinned)"
+                        }
                     ),
                 )
                 .into());
@@ -147,7 +163,19 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<ListReport> {
                 .collect(),
         }
     });
-    Ok(ListReport { objects, pins, all })
+    let note = (!store.mounted).then(|| {
+        format!(
+            "{} is not a BPF filesystem (bpffs not mounted): nothing pinned",
+            store.root.display()
+        )
+    });
+    Ok(ListReport {
+        objects,
+        pins,
+        all,
+        note,
+        repaired: store.repaired.clone(),
+    })
 }
 
 fn object_entry(store: &Store, name: &str) -> ObjectEntry {
@@ -256,7 +284,9 @@ fn collect_pins(p: &Path, out: &mut Vec<PinEntry>) -> Result<(), X0Error> {
 
 impl Report for ListReport {
     fn render(&self, out: &mut dyn Write) -> io::Result<()> {
-        if self.objects.is_empty() && self.pins.is_empty() && self.all.is_none() {
+        if let Some(n) = &self.note {
+            writeln!(out, "{n}")?;
+        } else if self.objects.is_empty() && self.pins.is_empty() && self.all.is_none() {
             writeln!(out, "nothing loaded by x0bpf")?;
         }
         for o in &self.objects {

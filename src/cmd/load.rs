@@ -7,7 +7,7 @@ use crate::error::{ErrorKind, X0Error};
 use crate::loader::{self, LoadOptions, Loaded};
 use crate::objects;
 use crate::output::{table, Report};
-use crate::state::Store;
+use crate::state::{Access, Store};
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -49,7 +49,7 @@ pub fn parse_sets(sets: &[String]) -> Result<Vec<(String, String)>, X0Error> {
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<LoadReport> {
     let src = objects::resolve(&args.object)?;
-    let store = Store::open(ctx)?;
+    let store = Store::open(ctx, Access::Write)?;
     let opts = LoadOptions {
         name: args.name.clone(),
         reuse_maps: args.reuse_maps,

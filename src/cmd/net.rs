@@ -12,7 +12,7 @@ use crate::cmd::attach::NetnsArgs;
 use crate::kernel::{self, ObjKind};
 use crate::netlink;
 use crate::output::{table, Report};
-use crate::state::Store;
+use crate::state::{Access, Store};
 use crate::tc::{self, Direction};
 use crate::Ctx;
 
@@ -78,12 +78,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
         attach::enter_netns(ns)?;
     }
     let ns = kernel::netns_inode()?;
-    // Reading must not mount anything: without bpffs there are no x0bpf attachments to own.
-    let ro = Ctx {
-        nomount: true,
-        ..ctx.clone()
-    };
-    let store = Store::open(&ro).ok();
+    // Without CAP_BPF program names and owners are unreadable: say so rather than show less.
+    kernel::require_bpf("x0bpf net")?;
+    // Reading never mounts anything: without bpffs there are no x0bpf attachments to own.
+    let store = Some(Store::open(ctx, Access::Read)?);
     let own = owners(store.as_ref(), ns);
     let links = match &args.dev {
         Some(d) => vec![attach::resolve_iface(d)?],

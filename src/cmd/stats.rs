@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::error::{ErrorKind, X0Error};
 use crate::output::{table, Report};
 use crate::skel::{syscall_latency, tc_classifier, xdp_counter};
-use crate::state::{self, Store};
+use crate::state::{self, Access, Store};
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -171,12 +171,20 @@ pub fn ip_proto_name(p: u8) -> String {
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
     state::check_name("object name", &args.name)?;
-    let store = Store::open(ctx)?;
+    let store = Store::open(ctx, Access::Read)?;
     let dir = store.dir(&args.name);
-    if !dir.is_dir() {
+    if !store.is_loaded(&args.name) {
         return Err(X0Error::new(
             ErrorKind::NotAttached,
-            format!("no object named {} is loaded", args.name),
+            format!(
+                "no object named {} is loaded{}",
+                args.name,
+                if store.mounted {
+                    String::new()
+                } else {
+                    format!(" ({} is not a bpffs: nothing is pinned)", store.root.display())
+                }
+            ),
         )
         .hint(format!(
             "load or attach it first, e.g. `x0bpf load {0}` or `x0bpf attach xdp IFACE` (see `x0bpf list`)",

@@ -10,7 +10,7 @@ use crate::attach;
 use crate::error::{ErrorKind, X0Error};
 use crate::kernel::{self, ObjKind};
 use crate::output::Report;
-use crate::state::{self, Store};
+use crate::state::{self, Access, Store};
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -39,9 +39,9 @@ pub struct Held {
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
     state::check_name("object name", &args.name)?;
-    let store = Store::open(ctx)?;
+    let store = Store::open(ctx, Access::Write)?;
     let dir = store.dir(&args.name);
-    if !dir.is_dir() {
+    if !store.is_loaded(&args.name) {
         let loaded = store.names();
         return Err(X0Error::new(
             ErrorKind::NotAttached,
@@ -81,8 +81,14 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
             }
         }
     }
-    state::remove_tree(&dir)
+    // Out of sight first, then unpin: killed half-way, the next command finishes the job
+    // (Store::recover) and nobody sees a half-unloaded object meanwhile.
+    let dead = format!("_dead-{}-{}", args.name, std::process::id());
+    state::rename_in(&store.base, args.name.as_ref(), dead.as_ref())
         .map_err(|e| X0Error::os(format!("unpinning {}", dir.display()), &e))?;
+    state::remove_tree(&store.base.join(&dead))
+        .map_err(|e| X0Error::os(format!("unpinning {}", dir.display()), &e))?;
+    store.remove_base_if_empty();
 
     // The kernel frees programs and maps asynchronously (RCU): give it a moment.
     let deadline = Instant::now() + Duration::from_secs(3);
