@@ -111,6 +111,16 @@ impl Store {
     /// another user could plant links that root would later follow or remove. Returns whether
     /// the pin directory exists.
     fn check_base(&self, rel: &Path) -> Result<bool, X0Error> {
+        if rel.as_os_str().is_empty() {
+            // Pins straight in the bpffs root: the root itself must be trustworthy.
+            let st = rfs::lstat(&self.root).map_err(|e| {
+                X0Error::os(
+                    format!("reading {}", self.root.display()),
+                    &io::Error::from(e),
+                )
+            })?;
+            trusted_dir(&self.root, &st)?;
+        }
         let mut p = self.root.clone();
         for c in rel.components() {
             p.push(c);
