@@ -476,3 +476,47 @@ fn bpffs_is_mounted_when_missing() {
     );
     assert!(root.join("x0bpf/xdp_counter/progs/xdp_count").exists());
 }
+
+/// libbpf logs the object's license string; a byte that is not UTF-8 in it must not abort
+/// x0bpf (a panic in libbpf's print callback cannot unwind through C: exit 134, no JSON).
+#[test]
+fn non_utf8_license_in_libbpf_log_does_not_abort() {
+    common::require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let o = compile(
+        "validate_license.c",
+        "clang",
+        &[
+            "-target",
+            "bpf",
+            "-g",
+            "-DKTIME_ONLY",
+            "-DLICENSE_STR=\"GPL\\xd0\"",
+        ],
+        dir.path(),
+        "lic_d0.o",
+    );
+    let bytes = std::fs::read(&o).unwrap();
+    assert!(
+        bytes.windows(4).any(|w| w == b"GPL\xd0"),
+        "the license string should hold the byte 0xd0"
+    );
+    let o = o.to_str().unwrap();
+    for args in [
+        vec!["-j", "load", o, "--name", "lic_d0"],
+        vec!["-j", "-v", "load", o, "--name", "lic_d0_v"],
+        vec!["-j", "validate", o, "--verify"],
+        vec!["-j", "-v", "validate", o, "--verify"],
+        vec!["-j", "inspect", o],
+    ] {
+        let r = fs.x0(&args);
+        assert_ne!(r.code, 134, "{args:?} aborted: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{args:?}: {}", r.stderr);
+        let v = r.json();
+        assert!(v.get("error").is_none(), "{args:?}: {v}");
+        if args.contains(&"-v") {
+            assert!(r.stderr.contains("libbpf:"), "{args:?}: {}", r.stderr);
+        }
+    }
+}
