@@ -520,3 +520,56 @@ fn non_utf8_license_in_libbpf_log_does_not_abort() {
         }
     }
 }
+
+/// `list PATH` answers about pins: a bpffs directory lists its pins (not the kernel's own
+/// `maps.debug`/`progs.debug`, not through symbolic links); a path outside bpffs is a usage
+/// error, not a walk of the tree.
+#[test]
+fn list_path_walks_only_pins_on_bpffs() {
+    common::require_root();
+    let fs = Bpffs::new();
+    fs.x0(&["load", "xdp_counter"]).ok();
+    std::os::unix::fs::symlink("/etc", fs.dir.join("etc-link")).unwrap();
+    std::os::unix::fs::symlink(
+        fs.dir.join("x0bpf"),
+        fs.dir.join("x0bpf").join("xdp_counter").join("loop"),
+    )
+    .unwrap();
+    let l = fs.x0(&["-j", "list", fs.arg()]);
+    l.ok();
+    let v = l.json();
+    let pins: Vec<&str> = v["pins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["pin"].as_str().unwrap())
+        .collect();
+    let prog = fs.dir.join("x0bpf/xdp_counter/progs/xdp_count");
+    assert!(pins.contains(&prog.to_str().unwrap()), "{pins:?}");
+    assert!(
+        pins.iter()
+            .all(|p| !p.ends_with(".debug") && !p.contains("etc-link") && !p.contains("loop")),
+        "{pins:?}"
+    );
+    assert!(
+        v["pins"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["kind"] != "unknown"),
+        "{v:#}"
+    );
+
+    let plain = tempfile::tempdir().unwrap();
+    for p in ["/etc", plain.path().to_str().unwrap()] {
+        let r = fs.x0(&["list", p]);
+        assert_eq!(r.code, 2, "list {p}: {} {}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains("not on a BPF filesystem") && r.stderr.contains("hint:"),
+            "{}",
+            r.stderr
+        );
+    }
+    let r = fs.x0(&["list", fs.dir.join("nothing").to_str().unwrap()]);
+    assert_eq!(r.code, 7, "{}", r.stderr);
+}
