@@ -573,3 +573,22 @@ fn list_path_walks_only_pins_on_bpffs() {
     let r = fs.x0(&["list", fs.dir.join("nothing").to_str().unwrap()]);
     assert_eq!(r.code, 7, "{}", r.stderr);
 }
+
+/// A name derived from the file name that is not a valid object name says how to choose one.
+#[test]
+fn invalid_name_from_file_name_suggests_name_option() {
+    common::require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let src = x0bpf::objects::embedded("xdp_counter").unwrap().bytes;
+    let file = dir.path().join("_a.o");
+    std::fs::write(&file, src).unwrap();
+    let r = fs.x0(&["load", file.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("invalid object name \"_a\"") && r.stderr.contains("--name NAME"),
+        "{}",
+        r.stderr
+    );
+    fs.x0(&["load", file.to_str().unwrap(), "--name", "a"]).ok();
+}
