@@ -895,21 +895,65 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// `--netns PATH|NAME`: switch only the network namespace of this (single-threaded) process.
 pub fn enter_netns(spec: &str) -> Result<(), X0Error> {
+    use std::os::unix::fs::OpenOptionsExt;
+    const HINT: &str = "give a name from `ip netns list` or a path such as /proc/PID/ns/net";
+    if spec.is_empty() {
+        return Err(X0Error::new(ErrorKind::Usage, "--netns needs a name or a path").hint(HINT));
+    }
     let path = if spec.contains('/') {
         PathBuf::from(spec)
     } else {
         PathBuf::from("/run/netns").join(spec)
     };
-    let f = fs::File::open(&path).map_err(|e| {
-        X0Error::new(
-            ErrorKind::NotFound,
+    // Without blocking: a FIFO given as a namespace must not wait for a writer.
+    let f = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC)
+        .open(&path)
+        .map_err(|e| {
+            let kind = match e.raw_os_error() {
+                Some(libc::ENOENT) | Some(libc::ENOTDIR) => ErrorKind::NotFound,
+                Some(libc::EACCES) | Some(libc::EPERM) => ErrorKind::Permission,
+                _ => ErrorKind::Usage,
+            };
+            let err = X0Error::new(
+                kind,
+                format!(
+                    "network namespace {spec}: cannot open {}: {e}",
+                    path.display()
+                ),
+            );
+            let err = match e.raw_os_error() {
+                Some(n) => err.errno(n),
+                None => err,
+            };
+            err.hint(HINT)
+        })?;
+    // NS_GET_NSTYPE (_IO(0xb7, 0x3)): the namespace type of an nsfs file; ENOTTY elsewhere.
+    const NS_GET_NSTYPE: libc::c_ulong = 0xb703;
+    // SAFETY: valid fd; this ioctl takes no argument.
+    let nstype = unsafe { libc::ioctl(f.as_raw_fd(), NS_GET_NSTYPE as _) };
+    if nstype != libc::CLONE_NEWNET {
+        let what = match nstype {
+            libc::CLONE_NEWNS => "a mount namespace".to_string(),
+            libc::CLONE_NEWUTS => "a UTS namespace".to_string(),
+            libc::CLONE_NEWIPC => "an IPC namespace".to_string(),
+            libc::CLONE_NEWUSER => "a user namespace".to_string(),
+            libc::CLONE_NEWPID => "a PID namespace".to_string(),
+            libc::CLONE_NEWCGROUP => "a cgroup namespace".to_string(),
+            0x80 => "a time namespace".to_string(),
+            -1 => "not a namespace file".to_string(),
+            t => format!("a namespace of type {t:#x}"),
+        };
+        return Err(X0Error::new(
+            ErrorKind::Usage,
             format!(
-                "network namespace {spec}: cannot open {}: {e}",
+                "network namespace {spec}: {} is {what}, not a network namespace",
                 path.display()
             ),
         )
-        .hint("give a name from `ip netns list` or a path such as /proc/PID/ns/net")
-    })?;
+        .hint(HINT));
+    }
     // SAFETY: valid fd; x0bpf has no other threads at this point.
     if unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
         return Err(X0Error::os(

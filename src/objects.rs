@@ -37,20 +37,25 @@ pub struct EmbeddedRow {
     pub size: usize,
 }
 
+/// The largest object file x0bpf reads. BPF objects are kilobytes to a few megabytes; the cap
+/// keeps a wrong path (a disk image, a core dump) from being read into memory whole.
+pub const MAX_OBJECT_FILE: u64 = 256 << 20;
+
+/// How much of a file is read before deciding it is worth reading the rest: the ELF64 header.
+const HEADER_LEN: usize = 64;
+
 /// A path wins when it exists, so a file named like an embedded object is still reachable
 /// (`./xdp_counter`); otherwise an embedded name; otherwise a clear error listing both.
+///
+/// Files are opened without blocking (a FIFO would wait for a writer forever) and checked on
+/// the opened descriptor: only regular files of at most [`MAX_OBJECT_FILE`] bytes are read.
+/// A file that does not start with the ELF magic is not read further: its `bytes` are only its
+/// first bytes, which is all `elf::parse` needs to say what it is.
 pub fn resolve(arg: &str) -> Result<ObjectSource, X0Error> {
     let path = Path::new(arg);
     let looks_like_path = arg.contains('/') || arg.ends_with(".o") || path.exists();
     if looks_like_path || embedded(arg).is_none() {
-        if path.is_dir() {
-            return Err(X0Error::new(
-                ErrorKind::Usage,
-                format!("{arg} is a directory, not a BPF object file"),
-            )
-            .hint("pass the .o file itself"));
-        }
-        match std::fs::read(path) {
+        match read_object_file(arg) {
             Ok(bytes) => {
                 return Ok(ObjectSource {
                     name: object_name_from_path(path),
@@ -59,8 +64,10 @@ pub fn resolve(arg: &str) -> Result<ObjectSource, X0Error> {
                     embedded: false,
                 })
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !looks_like_path => {}
-            Err(e) => {
+            Err(ReadError::Io(e))
+                if e.kind() == std::io::ErrorKind::NotFound && !looks_like_path => {}
+            Err(ReadError::Refused(e)) => return Err(e),
+            Err(ReadError::Io(e)) => {
                 let errno = e.raw_os_error().unwrap_or(0);
                 let kind = if errno == libc::EACCES || errno == libc::EPERM {
                     ErrorKind::Permission
@@ -98,6 +105,95 @@ pub fn resolve(arg: &str) -> Result<ObjectSource, X0Error> {
             names().join(", ")
         ))),
     }
+}
+
+enum ReadError {
+    /// open/read failed: reported as "cannot read".
+    Io(std::io::Error),
+    /// Opened, but not something x0bpf reads: the error says why.
+    Refused(X0Error),
+}
+
+impl From<std::io::Error> for ReadError {
+    fn from(e: std::io::Error) -> Self {
+        ReadError::Io(e)
+    }
+}
+
+fn read_object_file(arg: &str) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC)
+        .open(arg)?;
+    // The descriptor, not the path: what was opened is what is checked.
+    let meta = file.metadata()?;
+    let ft = meta.file_type();
+    if !ft.is_file() {
+        let what = if ft.is_dir() {
+            "a directory"
+        } else if ft.is_fifo() {
+            "a FIFO (named pipe)"
+        } else if ft.is_char_device() {
+            "a character device"
+        } else if ft.is_block_device() {
+            "a block device"
+        } else if ft.is_socket() {
+            "a socket"
+        } else {
+            "not a regular file"
+        };
+        let hint = if ft.is_dir() {
+            "pass the .o file itself"
+        } else {
+            "x0bpf reads objects from regular files: save the object to a file and pass its path"
+        };
+        return Err(ReadError::Refused(
+            X0Error::new(
+                ErrorKind::Usage,
+                format!("{arg} is {what}, not a BPF object file"),
+            )
+            .hint(hint),
+        ));
+    }
+    let too_large = |size: u64| {
+        ReadError::Refused(
+            X0Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "{arg} is {size} bytes, larger than the {} MiB x0bpf reads as an object",
+                    MAX_OBJECT_FILE >> 20
+                ),
+            )
+            .errno(libc::EFBIG)
+            .hint("BPF objects are far smaller: check the path"),
+        )
+    };
+    // The header first: a large file that is not ELF at all is refused without reading it.
+    let mut head = Vec::with_capacity(HEADER_LEN);
+    (&file).take(HEADER_LEN as u64).read_to_end(&mut head)?;
+    if head.len() < 4 || &head[..4] != b"\x7fELF" {
+        return Ok(head);
+    }
+    if meta.len() > MAX_OBJECT_FILE {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = head;
+    bytes.reserve(
+        usize::try_from(meta.len())
+            .unwrap_or(0)
+            .saturating_sub(HEADER_LEN),
+    );
+    // The file may grow while it is read: the cap holds for what is read, not only for fstat.
+    (&file)
+        .take(MAX_OBJECT_FILE + 1 - bytes.len() as u64)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_OBJECT_FILE {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 pub fn names() -> Vec<&'static str> {

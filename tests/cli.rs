@@ -88,3 +88,40 @@ fn broken_pipe_is_not_an_error() {
     );
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+/// `--netns` with an empty name, a missing name or path, or a file that is not a network
+/// namespace: usage (2) or not found (7) with a message, not a kernel error from setns.
+#[test]
+fn netns_arguments_are_checked_before_setns() {
+    let dir = tempfile::tempdir().unwrap();
+    let regular = dir.path().join("regular-file");
+    std::fs::write(&regular, b"x").unwrap();
+    let missing = dir.path().join("missing");
+    let cases: [(&str, i32, &str); 5] = [
+        ("", 2, "needs a name or a path"),
+        ("x0bpf-no-such-netns", 7, "cannot open"),
+        (missing.to_str().unwrap(), 7, "cannot open"),
+        (regular.to_str().unwrap(), 2, "not a network namespace"),
+        (
+            "/proc/self/ns/mnt",
+            2,
+            "a mount namespace, not a network namespace",
+        ),
+    ];
+    for (ns, code, needle) in cases {
+        for cmd in [
+            vec!["net", "--netns", ns],
+            vec!["-j", "net", "--netns", ns],
+            vec!["detach", "xdp", "lo", "--netns", ns],
+        ] {
+            let r = x0(&cmd);
+            assert_eq!(r.code, code, "{cmd:?}: {} {}", r.stdout, r.stderr);
+            let text = if cmd[0] == "-j" {
+                r.json()["error"]["message"].as_str().unwrap().to_string()
+            } else {
+                r.stderr.clone()
+            };
+            assert!(text.contains(needle), "{cmd:?}: {text}");
+        }
+    }
+}

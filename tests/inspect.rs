@@ -338,3 +338,144 @@ fn corrupted_objects_never_panic() {
     }
     assert!(cases > 10_000, "only {cases} cases");
 }
+
+/// Run x0bpf with a deadline and a memory ceiling, and return its peak RSS in KiB: a run that
+/// blocks or balloons is killed and fails the test, instead of hanging the suite or exhausting
+/// the machine.
+fn x0_bounded(args: &[&str]) -> (common::Run, u64) {
+    use std::io::{Read, Seek};
+    use std::time::{Duration, Instant};
+    const DEADLINE: Duration = Duration::from_secs(10);
+    const MAX_RSS_KIB: u64 = 512 * 1024;
+    let mut out = tempfile::tempfile().unwrap();
+    let mut err = tempfile::tempfile().unwrap();
+    // Reaped with wait4 below, which also gives this child's own rusage.
+    #[allow(clippy::zombie_processes)]
+    let mut child = std::process::Command::new(common::bin())
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(out.try_clone().unwrap())
+        .stderr(err.try_clone().unwrap())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let start = Instant::now();
+    let mut status = 0;
+    // SAFETY: zeroed rusage is a valid out buffer.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: our own child; valid out pointers.
+        let rc = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut ru) };
+        if rc == pid {
+            break;
+        }
+        assert_eq!(rc, 0, "wait4: {}", std::io::Error::last_os_error());
+        let rss_kib: u64 = std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find_map(|l| l.strip_prefix("VmRSS:"))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            })
+            .unwrap_or(0);
+        if start.elapsed() > DEADLINE || rss_kib > MAX_RSS_KIB {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "x0bpf {args:?} killed after {:?} at {rss_kib} KiB RSS: it blocked or read without limit",
+                start.elapsed()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let text = |f: &mut std::fs::File| {
+        let mut s = String::new();
+        f.rewind().unwrap();
+        f.read_to_string(&mut s).unwrap();
+        s
+    };
+    let run = common::Run {
+        code: if libc::WIFEXITED(status) {
+            libc::WEXITSTATUS(status)
+        } else {
+            -1
+        },
+        stdout: text(&mut out),
+        stderr: text(&mut err),
+    };
+    (run, ru.ru_maxrss as u64)
+}
+
+/// FIFOs, devices and directories are refused from the opened descriptor, without blocking
+/// (a FIFO would wait for a writer forever) or reading (/dev/zero never ends), by every
+/// command that reads an object.
+#[test]
+fn special_files_are_refused_without_blocking_or_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.o");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: valid C string.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let d = dir.path().to_str().unwrap();
+    for (path, what) in [
+        (fifo.to_str().unwrap(), "FIFO"),
+        ("/dev/zero", "character device"),
+        (d, "directory"),
+    ] {
+        for cmd in [
+            vec!["inspect", path],
+            vec!["validate", path],
+            vec!["-n", "load", path],
+        ] {
+            let (r, _) = x0_bounded(&cmd);
+            assert_eq!(r.code, 2, "{cmd:?}: {} {}", r.stdout, r.stderr);
+            let line = r.stderr.trim_end();
+            assert!(!line.contains('\n'), "one line: {line}");
+            assert!(
+                line.contains(what) && line.contains("not a BPF object file"),
+                "{cmd:?}: {line}"
+            );
+            assert!(line.contains("hint:"), "{line}");
+        }
+        let (r, _) = x0_bounded(&["inspect", path, "--json"]);
+        assert_eq!(r.code, 2);
+        assert_eq!(r.json()["error"]["kind"], "usage");
+    }
+}
+
+/// A large file is judged by its header: not ELF → "not an ELF file" at once (same error as a
+/// small file: exit 3, a failed check for validate); ELF but over the cap → refused unread.
+#[test]
+fn large_files_are_judged_by_their_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let sparse = dir.path().join("sparse.o");
+    let f = std::fs::File::create(&sparse).unwrap();
+    f.set_len(1 << 30).unwrap();
+    drop(f);
+    let p = sparse.to_str().unwrap();
+    let (r, rss) = x0_bounded(&["inspect", p]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("not an ELF file"), "{}", r.stderr);
+    assert!(
+        rss < 100 * 1024,
+        "inspect of a 1 GB file peaked at {rss} KiB"
+    );
+    let (r, rss) = x0_bounded(&["validate", p, "--json"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("not an ELF file"), "{}", r.stdout);
+    assert!(
+        rss < 100 * 1024,
+        "validate of a 1 GB file peaked at {rss} KiB"
+    );
+
+    // ELF magic, then 300 MiB of holes: over x0bpf's 256 MiB cap.
+    let big = dir.path().join("big.o");
+    let mut f = std::fs::File::create(&big).unwrap();
+    std::io::Write::write_all(&mut f, b"\x7fELF\x02\x01\x01").unwrap();
+    f.set_len(300 << 20).unwrap();
+    drop(f);
+    let (r, rss) = x0_bounded(&["inspect", big.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("larger than the 256 MiB"), "{}", r.stderr);
+    assert!(rss < 100 * 1024, "peaked at {rss} KiB");
+}

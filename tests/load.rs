@@ -485,3 +485,119 @@ fn bpffs_is_mounted_when_missing() {
     );
     assert!(root.join("x0bpf/xdp_counter/progs/xdp_count").exists());
 }
+
+/// libbpf logs the object's license string; a byte that is not UTF-8 in it must not abort
+/// x0bpf (a panic in libbpf's print callback cannot unwind through C: exit 134, no JSON).
+#[test]
+fn non_utf8_license_in_libbpf_log_does_not_abort() {
+    common::require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let o = compile(
+        "validate_license.c",
+        "clang",
+        &[
+            "-target",
+            "bpf",
+            "-g",
+            "-DKTIME_ONLY",
+            "-DLICENSE_STR=\"GPL\\xd0\"",
+        ],
+        dir.path(),
+        "lic_d0.o",
+    );
+    let bytes = std::fs::read(&o).unwrap();
+    assert!(
+        bytes.windows(4).any(|w| w == b"GPL\xd0"),
+        "the license string should hold the byte 0xd0"
+    );
+    let o = o.to_str().unwrap();
+    for args in [
+        vec!["-j", "load", o, "--name", "lic_d0"],
+        vec!["-j", "-v", "load", o, "--name", "lic_d0_v"],
+        vec!["-j", "validate", o, "--verify"],
+        vec!["-j", "-v", "validate", o, "--verify"],
+        vec!["-j", "inspect", o],
+    ] {
+        let r = fs.x0(&args);
+        assert_ne!(r.code, 134, "{args:?} aborted: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{args:?}: {}", r.stderr);
+        let v = r.json();
+        assert!(v.get("error").is_none(), "{args:?}: {v}");
+        if args.contains(&"-v") {
+            assert!(r.stderr.contains("libbpf:"), "{args:?}: {}", r.stderr);
+        }
+    }
+}
+
+/// `list PATH` answers about pins: a bpffs directory lists its pins (not the kernel's own
+/// `maps.debug`/`progs.debug`, not through symbolic links); a path outside bpffs is a usage
+/// error, not a walk of the tree.
+#[test]
+fn list_path_walks_only_pins_on_bpffs() {
+    common::require_root();
+    let fs = Bpffs::new();
+    fs.x0(&["load", "xdp_counter"]).ok();
+    std::os::unix::fs::symlink("/etc", fs.dir.join("etc-link")).unwrap();
+    std::os::unix::fs::symlink(
+        fs.dir.join("x0bpf"),
+        fs.dir.join("x0bpf").join("xdp_counter").join("loop"),
+    )
+    .unwrap();
+    let l = fs.x0(&["-j", "list", fs.arg()]);
+    l.ok();
+    let v = l.json();
+    let pins: Vec<&str> = v["pins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["pin"].as_str().unwrap())
+        .collect();
+    let prog = fs.dir.join("x0bpf/xdp_counter/progs/xdp_count");
+    assert!(pins.contains(&prog.to_str().unwrap()), "{pins:?}");
+    assert!(
+        pins.iter()
+            .all(|p| !p.ends_with(".debug") && !p.contains("etc-link") && !p.contains("loop")),
+        "{pins:?}"
+    );
+    assert!(
+        v["pins"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["kind"] != "unknown"),
+        "{v:#}"
+    );
+
+    let plain = tempfile::tempdir().unwrap();
+    for p in ["/etc", plain.path().to_str().unwrap()] {
+        let r = fs.x0(&["list", p]);
+        assert_eq!(r.code, 2, "list {p}: {} {}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains("not on a BPF filesystem") && r.stderr.contains("hint:"),
+            "{}",
+            r.stderr
+        );
+    }
+    let r = fs.x0(&["list", fs.dir.join("nothing").to_str().unwrap()]);
+    assert_eq!(r.code, 7, "{}", r.stderr);
+}
+
+/// A name derived from the file name that is not a valid object name says how to choose one.
+#[test]
+fn invalid_name_from_file_name_suggests_name_option() {
+    common::require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let src = x0bpf::objects::embedded("xdp_counter").unwrap().bytes;
+    let file = dir.path().join("_a.o");
+    std::fs::write(&file, src).unwrap();
+    let r = fs.x0(&["load", file.to_str().unwrap()]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("invalid object name \"_a\"") && r.stderr.contains("--name NAME"),
+        "{}",
+        r.stderr
+    );
+    fs.x0(&["load", file.to_str().unwrap(), "--name", "a"]).ok();
+}

@@ -103,7 +103,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<ListReport> {
     for t in &args.targets {
         let p = Path::new(t);
         if t.contains('/') {
-            collect_pins(p, &mut pins)?;
+            collect_target(p, &mut pins)?;
         } else {
             state::check_name("object name", t)?;
             if !store.is_loaded(t) {
@@ -246,9 +246,59 @@ fn count_entries(fd: &std::os::fd::OwnedFd, info: &MapInfo) -> Option<u64> {
     }
 }
 
+/// The files the kernel itself puts at the root of every bpffs (bpf_preload's iterators):
+/// `cat` them for a summary; they are not pins.
+const KERNEL_FILES: [&str; 2] = ["maps.debug", "progs.debug"];
+
+/// A pin or directory named on the command line: it must be on bpffs, else this is not a
+/// question about pins at all (and walking `/etc` would read the whole tree).
+fn collect_target(p: &Path, out: &mut Vec<PinEntry>) -> Result<(), X0Error> {
+    if let Err(e) = std::fs::metadata(p) {
+        return Err(X0Error::os(
+            format!("{} is not a readable BPF pin", p.display()),
+            &e,
+        ));
+    }
+    if !kernel::is_bpffs(p) {
+        return Err(X0Error::new(
+            ErrorKind::Usage,
+            format!("{} is not on a BPF filesystem (bpffs)", p.display()),
+        )
+        .hint("give pins or directories under a mounted bpffs (e.g. /sys/fs/bpf/...), or names of objects loaded by x0bpf"));
+    }
+    collect_pins(p, out)
+}
+
+/// Walk a bpffs directory: symbolic links are not followed (they may point anywhere), the
+/// kernel's own files at the bpffs root are skipped.
 fn collect_pins(p: &Path, out: &mut Vec<PinEntry>) -> Result<(), X0Error> {
     if p.is_dir() {
-        for (_, child) in state::entries(p) {
+        use std::os::unix::fs::MetadataExt;
+        let dev = std::fs::metadata(p).map(|m| m.dev()).ok();
+        let parent_dev = std::fs::metadata(p.join("..")).map(|m| m.dev()).ok();
+        let fs_root = dev.is_some() && dev != parent_dev;
+        let mut children: Vec<(String, PathBuf)> = std::fs::read_dir(p)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        children.sort();
+        for (name, child) in children {
+            let Ok(meta) = std::fs::symlink_metadata(&child) else {
+                continue;
+            };
+            if meta.file_type().is_symlink() {
+                continue;
+            }
+            if fs_root && KERNEL_FILES.contains(&name.as_str()) {
+                continue;
+            }
+            // Another filesystem mounted below: not ours to walk.
+            if Some(meta.dev()) != dev {
+                continue;
+            }
             collect_pins(&child, out)?;
         }
         return Ok(());

@@ -7,7 +7,7 @@ use crate::error::{ErrorKind, X0Error};
 use crate::loader::{self, LoadOptions, Loaded};
 use crate::objects;
 use crate::output::{table, Report};
-use crate::state::{Access, Store};
+use crate::state::{self, Access, Store};
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -49,6 +49,15 @@ pub fn parse_sets(sets: &[String]) -> Result<Vec<(String, String)>, X0Error> {
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<LoadReport> {
     let src = objects::resolve(&args.object)?;
+    if args.name.is_none() {
+        // The name comes from the file name, which the user did not choose as a name.
+        state::check_name("object name", &src.name).map_err(|e| {
+            e.hint(format!(
+                "the name is taken from the file name {}: pass --name NAME",
+                src.origin
+            ))
+        })?;
+    }
     let store = Store::open(ctx, Access::Write)?;
     let opts = LoadOptions {
         name: args.name.clone(),
