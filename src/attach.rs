@@ -894,6 +894,10 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// `--netns PATH|NAME`: switch only the network namespace of this (single-threaded) process.
+/// Set once `--netns` switched the network namespace: then a named network namespace is the
+/// user's choice, not the sign of `ip netns exec`.
+static ENTERED_NETNS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 pub fn enter_netns(spec: &str) -> Result<(), X0Error> {
     use std::os::unix::fs::OpenOptionsExt;
     const HINT: &str = "give a name from `ip netns list` or a path such as /proc/PID/ns/net";
@@ -961,6 +965,7 @@ pub fn enter_netns(spec: &str) -> Result<(), X0Error> {
             &io::Error::last_os_error(),
         ));
     }
+    ENTERED_NETNS.store(true, std::sync::atomic::Ordering::Relaxed);
     Ok(())
 }
 
@@ -999,6 +1004,9 @@ fn outer_mount_ns() -> Option<PathBuf> {
 /// Returns a note for the report when it did so.
 pub fn escape_private_mount_ns(bpffs: &Path) -> Result<Option<String>, X0Error> {
     use std::os::unix::fs::MetadataExt;
+    if ENTERED_NETNS.load(std::sync::atomic::Ordering::Relaxed) {
+        return Ok(None);
+    }
     let Some(outer) = outer_mount_ns() else {
         return Ok(None);
     };

@@ -355,6 +355,13 @@ pub fn ensure_bpffs(root: &Path, nomount: bool, default_root: bool) -> Result<bo
             ))
         }
         Err(e) => return Err(X0Error::os(format!("reading {}", root.display()), &e)),
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(X0Error::new(
+                ErrorKind::Usage,
+                format!("{what}: it is a symbolic link, and x0bpf mounts only on a real directory"),
+            )
+            .hint("give the directory the link points to with --bpffs"))
+        }
         Ok(m) if !m.is_dir() => {
             return Err(
                 X0Error::new(ErrorKind::Usage, format!("{what} and not a directory"))

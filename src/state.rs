@@ -38,8 +38,8 @@ const MAX_DEPTH: usize = 8;
 pub enum Access {
     /// Reads only (`stats`, `net`): never mounts, never creates, never repairs; shared lock.
     Read,
-    /// Reads, and finishes what a killed x0bpf left half-done (`list`): never mounts or
-    /// creates; exclusive lock.
+    /// Reads or undoes what exists (`list`, `detach`, `unload`), and finishes what a killed
+    /// x0bpf left half-done: never mounts or creates; exclusive lock.
     Repair,
     /// Changes state (`load`, `attach`, …): may mount bpffs (see `kernel::ensure_bpffs`) and
     /// create the pin directory; exclusive lock; repairs.
@@ -61,6 +61,17 @@ pub struct Store {
     pub repaired: Vec<String>,
     /// The flock on the bpffs root; released when the store is dropped.
     _lock: Option<OwnedFd>,
+    /// Directories this command created: those still empty when it ends go again (a failed
+    /// run leaves nothing, least of all a directory it owns).
+    created: Vec<PathBuf>,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        for d in self.created.iter().rev() {
+            let _ = fs::remove_dir(d);
+        }
+    }
 }
 
 impl Store {
@@ -89,10 +100,12 @@ impl Store {
             mounted,
             repaired: Vec::new(),
             _lock: None,
+            created: Vec::new(),
         };
         if !mounted {
             return Ok(store);
         }
+        store.check_root()?;
         store._lock = Some(lock(&store.root, access != Access::Read)?);
         if access == Access::Write {
             store.ensure_base(&rel)?;
@@ -151,13 +164,39 @@ impl Store {
         Ok(true)
     }
 
-    /// Create the pin directory (and any parents inside bpffs), never through a symlink.
-    fn ensure_base(&self, rel: &Path) -> Result<(), X0Error> {
+    /// The bpffs root may be world-writable (bpffs's default mode is 1777) but then only with
+    /// the sticky bit, so nobody else can rename the pin directory away; and it must belong to
+    /// root or the caller.
+    fn check_root(&self) -> Result<(), X0Error> {
+        let st = rfs::lstat(&self.root).map_err(|e| {
+            X0Error::os(format!("reading {}", self.root.display()), &io::Error::from(e))
+        })?;
+        let me = rustix::process::geteuid().as_raw();
+        let mode = st.st_mode & 0o7777;
+        if (st.st_uid != 0 && st.st_uid != me) || (mode & 0o002 != 0 && mode & 0o1000 == 0) {
+            return Err(X0Error::new(
+                ErrorKind::Permission,
+                format!(
+                    "the bpffs root {} belongs to uid {} with mode {:o}: others could move x0bpf's pins",
+                    self.root.display(),
+                    st.st_uid,
+                    mode
+                ),
+            )
+            .hint("mount bpffs with `mode=0700` (or 1777, sticky), owned by root"));
+        }
+        Ok(())
+    }
+
+    /// Create the pin directory (and any parents inside bpffs) one component at a time, each
+    /// checked before anything is created below it: never through a symlink, never inside a
+    /// directory another user controls.
+    fn ensure_base(&mut self, rel: &Path) -> Result<(), X0Error> {
         let mut p = self.root.clone();
         for c in rel.components() {
             p.push(c);
             match rfs::mkdir(&p, Mode::from_raw_mode(0o755)) {
-                Ok(()) => {}
+                Ok(()) => self.created.push(p.clone()),
                 Err(e) if e == rustix::io::Errno::EXIST => {}
                 Err(e) => {
                     return Err(X0Error::os(
@@ -166,9 +205,14 @@ impl Store {
                     ))
                 }
             }
+            let st = rfs::lstat(&p).map_err(|e| {
+                X0Error::os(format!("reading {}", p.display()), &io::Error::from(e))
+            })?;
+            trusted_dir(&p, &st)?;
         }
         Ok(())
     }
+
 
     /// Finish what a killed x0bpf left in the pin directory. Runs under the exclusive lock,
     /// so whatever is in flight there belongs to a process that is gone:
@@ -247,11 +291,16 @@ impl Store {
         v
     }
 
-    /// Remove the pin directory itself when nothing is left in it (after the last unload), so
-    /// a user's run leaves no trace. Never the bpffs root.
+    /// Remove the pin directory (and its parents inside bpffs) when nothing is left in them
+    /// (after the last unload), so a user's run leaves no trace. Never the bpffs root.
     pub fn remove_base_if_empty(&self) {
-        if self.base != self.root {
-            let _ = fs::remove_dir(&self.base);
+        let mut p = self.base.as_path();
+        while p != self.root && p.starts_with(&self.root) {
+            if fs::remove_dir(p).is_err() {
+                break;
+            }
+            let Some(parent) = p.parent() else { break };
+            p = parent;
         }
     }
 }
@@ -280,6 +329,16 @@ fn pin_dir_rel(ctx: &Ctx) -> Result<PathBuf, X0Error> {
     };
     for c in rel.components() {
         match c {
+            Component::Normal(n) if n.as_bytes().contains(&b'.') => {
+                return Err(X0Error::new(
+                    ErrorKind::Usage,
+                    format!(
+                        "--pin-dir {}: bpffs does not allow '.' in names",
+                        rel.display()
+                    ),
+                )
+                .hint("use '_' or '-' instead"))
+            }
             Component::Normal(n) if n.len() <= 255 => {}
             Component::Normal(_) => {
                 return Err(X0Error::new(
@@ -530,15 +589,26 @@ pub fn unescape(s: &str) -> String {
 
 /// Entries of a pin subdirectory (progs/maps/links), sorted, as (name, path). Symlinks and
 /// directories are not pins and are left out.
+/// A directory that is a symlink, or that another user owns or may write to, has no entries:
+/// whatever is in it was not put there by x0bpf, and root must not act on it.
 pub fn entries(dir: &Path) -> Vec<(String, PathBuf)> {
-    let mut v: Vec<(String, PathBuf)> = fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-                .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
-                .collect()
-        })
-        .unwrap_or_default();
+    let Ok(fd) = open_dir(dir) else {
+        return Vec::new();
+    };
+    let trusted = rfs::fstat(&fd)
+        .map_err(|e| X0Error::os("", &io::Error::from(e)))
+        .and_then(|st| trusted_dir(dir, &st));
+    if let Err(e) = trusted {
+        eprintln!("x0bpf: warning: skipping {}: {}", dir.display(), e.message);
+        return Vec::new();
+    }
+    let mut v: Vec<(String, PathBuf)> = dir_entries(fd.as_fd())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, is_dir)| !is_dir)
+        .map(|(n, _)| (n.clone(), dir.join(n)))
+        .filter(|(_, p)| fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_file()))
+        .collect();
     v.sort();
     v
 }

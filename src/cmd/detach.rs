@@ -66,7 +66,7 @@ fn open(ctx: &Ctx, netns: Option<&NetnsArgs>) -> Result<Store, X0Error> {
     if let Some(ns) = netns.and_then(|n| n.netns.as_deref()) {
         attach::enter_netns(ns)?;
     }
-    Store::open(ctx, Access::Write)
+    Store::open(ctx, Access::Repair)
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<DetachReport> {

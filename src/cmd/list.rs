@@ -127,7 +127,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<ListReport> {
     if args.targets.is_empty() {
         names = store.names();
     }
-    let objects: Vec<ObjectEntry> = names.iter().map(|n| object_entry(&store, n)).collect();
+    let objects: Vec<ObjectEntry> = names
+        .iter()
+        .map(|n| object_entry(&store, n))
+        .collect::<Result<_, _>>()?;
 
     let all = args.all.then(|| {
         let ours_p: BTreeSet<u32> = objects
@@ -178,7 +181,19 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<ListReport> {
     })
 }
 
-fn object_entry(store: &Store, name: &str) -> ObjectEntry {
+/// A pin this process may not open: the listing would be partial, so the whole command fails
+/// (exit 4) rather than look complete.
+fn denied(pin: &Path, err: &io::Error) -> Result<(), X0Error> {
+    match err.raw_os_error() {
+        Some(libc::EPERM) | Some(libc::EACCES) => Err(X0Error::os(
+            format!("cannot read pin {}", pin.display()),
+            err,
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn object_entry(store: &Store, name: &str) -> Result<ObjectEntry, X0Error> {
     let dir = store.dir(name);
     let mut e = ObjectEntry {
         name: name.to_string(),
@@ -191,7 +206,10 @@ fn object_entry(store: &Store, name: &str) -> ObjectEntry {
     for (_, pin) in state::entries(&dir.join("progs")) {
         match kernel::obj_get(&pin).and_then(|fd| kernel::prog_info(fd.as_fd())) {
             Ok(info) => e.programs.push(ProgEntry { pin, info }),
-            Err(err) => e.errors.push(format!("{}: {err}", pin.display())),
+            Err(err) => {
+                denied(&pin, &err)?;
+                e.errors.push(format!("{}: {err}", pin.display()))
+            }
         }
     }
     for (_, pin) in state::entries(&dir.join("maps")) {
@@ -201,12 +219,18 @@ fn object_entry(store: &Store, name: &str) -> ObjectEntry {
                     let entries = count_entries(&fd, &info);
                     e.maps.push(MapEntry { pin, info, entries })
                 }
-                Err(err) => e.errors.push(format!("{}: {err}", pin.display())),
+                Err(err) => {
+                denied(&pin, &err)?;
+                e.errors.push(format!("{}: {err}", pin.display()))
+            }
             },
-            Err(err) => e.errors.push(format!("{}: {err}", pin.display())),
+            Err(err) => {
+                denied(&pin, &err)?;
+                e.errors.push(format!("{}: {err}", pin.display()))
+            }
         }
     }
-    e
+    Ok(e)
 }
 
 /// Walk keys with BPF_MAP_GET_NEXT_KEY: one syscall per key, so only for small hash maps.

@@ -58,6 +58,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<LoadReport> {
             ))
         })?;
     }
+    if let Some(n) = &args.name {
+        // Before the store is opened: a bad name must not mount or create anything.
+        state::check_name("object name", n)?;
+    }
     let store = Store::open(ctx, Access::Write)?;
     let opts = LoadOptions {
         name: args.name.clone(),
@@ -67,7 +71,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<LoadReport> {
     };
     Ok(LoadReport {
         loaded: loader::load_and_pin(&store, &src, &opts)?,
-        warnings: store.note.into_iter().collect(),
+        warnings: store.note.clone().into_iter().collect(),
     })
 }
 

@@ -106,10 +106,11 @@ fn decode<T: Copy + Default>(b: &[u8]) -> T {
 fn open_map(dir: &Path, name: &str) -> Result<MapHandle, X0Error> {
     let p = dir.join("maps").join(name);
     MapHandle::from_pinned_path(&p).map_err(|e| {
-        X0Error::new(
-            ErrorKind::NotFound,
-            format!("cannot open pinned map {}: {e}", p.display()),
-        )
+        let kind = match crate::loader::libbpf_errno(&e) {
+            Some(libc::EPERM) | Some(libc::EACCES) => ErrorKind::Permission,
+            _ => ErrorKind::NotFound,
+        };
+        X0Error::new(kind, format!("cannot open pinned map {}: {e}", p.display()))
     })
 }
 

@@ -39,7 +39,7 @@ pub struct Held {
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
     state::check_name("object name", &args.name)?;
-    let store = Store::open(ctx, Access::Write)?;
+    let store = Store::open(ctx, Access::Repair)?;
     let dir = store.dir(&args.name);
     if !store.is_loaded(&args.name) {
         let loaded = store.names();
