@@ -169,7 +169,10 @@ impl Store {
     /// root or the caller.
     fn check_root(&self) -> Result<(), X0Error> {
         let st = rfs::lstat(&self.root).map_err(|e| {
-            X0Error::os(format!("reading {}", self.root.display()), &io::Error::from(e))
+            X0Error::os(
+                format!("reading {}", self.root.display()),
+                &io::Error::from(e),
+            )
         })?;
         let me = rustix::process::geteuid().as_raw();
         let mode = st.st_mode & 0o7777;
@@ -212,7 +215,6 @@ impl Store {
         }
         Ok(())
     }
-
 
     /// Finish what a killed x0bpf left in the pin directory. Runs under the exclusive lock,
     /// so whatever is in flight there belongs to a process that is gone:

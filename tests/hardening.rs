@@ -435,3 +435,86 @@ fn unload_removes_the_empty_pin_directory() {
     fs.x0(&["unload", "xdp_counter"]).ok();
     assert!(!fs.dir.join("x0bpf").exists());
 }
+
+#[test]
+fn a_symlinked_links_directory_is_never_walked() {
+    let fs = Bpffs::new();
+    let (vdir, precious) = victim();
+    // A file named like a record, which a walk through the link would "release".
+    let fake = vdir.path().join("xdp@v0@2@1");
+    std::fs::write(&fake, b"x").unwrap();
+    fs.x0(&["load", "xdp_counter"]).ok();
+    symlink(vdir.path(), fs.dir.join("x0bpf/xdp_counter/links")).unwrap();
+    fs.x0(&["list"]).ok();
+    let r = fs.x0(&["detach", "tracepoint", "syscalls:sys_enter_openat"]);
+    assert_eq!(r.code, 9, "{}", r.stderr);
+    fs.x0(&["unload", "xdp_counter"]).ok();
+    assert!(
+        precious.exists() && fake.exists(),
+        "unload walked a symlinked links/"
+    );
+}
+
+#[test]
+fn nothing_is_created_below_an_untrusted_pin_dir_component() {
+    let fs = Bpffs::new();
+    let (vdir, _precious) = victim();
+    symlink(vdir.path(), fs.dir.join("a2")).unwrap();
+    let r = fs.x0(&["--pin-dir", "a2/b", "load", "xdp_counter"]);
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        !vdir.path().join("b").exists(),
+        "created a directory through a symlink"
+    );
+    std::fs::create_dir(fs.dir.join("w")).unwrap();
+    std::fs::set_permissions(fs.dir.join("w"), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let r = fs.x0(&["--pin-dir", "w/x", "load", "xdp_counter"]);
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(!fs.dir.join("w/x").exists());
+    let r = fs.x0(&["--pin-dir", "a.b", "load", "xdp_counter"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[test]
+fn undoing_commands_never_mount_or_create() {
+    common::require_root();
+    let empty = tempfile::tempdir().unwrap();
+    for cmd in [&["unload", "foo"][..], &["detach", "tracepoint", "a:b"]] {
+        let mut a = vec!["--bpffs", empty.path().to_str().unwrap()];
+        a.extend_from_slice(cmd);
+        let r = common::x0(&a);
+        assert_eq!(r.code, 9, "{cmd:?}: {}", r.stderr);
+        assert!(!mounted_at(empty.path()), "{cmd:?} mounted bpffs");
+    }
+    let fs = Bpffs::new();
+    assert_eq!(fs.x0(&["unload", "foo"]).code, 9);
+    assert!(
+        !fs.dir.join("x0bpf").exists(),
+        "unload created the pin directory"
+    );
+}
+
+#[test]
+fn a_partly_privileged_failed_load_leaves_no_directory_behind() {
+    let fs = Bpffs::new();
+    let r = sh(
+        "setpriv",
+        &[
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--inh-caps=-all,+bpf",
+            "--ambient-caps=+bpf",
+            common::bin(),
+            "--bpffs",
+            fs.arg(),
+            "load",
+            "xdp_counter",
+        ],
+    );
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !fs.dir.join("x0bpf").exists(),
+        "a failed load left a directory owned by its caller"
+    );
+}

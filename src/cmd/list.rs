@@ -220,9 +220,9 @@ fn object_entry(store: &Store, name: &str) -> Result<ObjectEntry, X0Error> {
                     e.maps.push(MapEntry { pin, info, entries })
                 }
                 Err(err) => {
-                denied(&pin, &err)?;
-                e.errors.push(format!("{}: {err}", pin.display()))
-            }
+                    denied(&pin, &err)?;
+                    e.errors.push(format!("{}: {err}", pin.display()))
+                }
             },
             Err(err) => {
                 denied(&pin, &err)?;
