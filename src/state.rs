@@ -69,7 +69,11 @@ pub struct Store {
 impl Drop for Store {
     fn drop(&mut self) {
         for d in self.created.iter().rev() {
-            let _ = fs::remove_dir(d);
+            // Only an empty one (a failed run): look first, so a successful run makes no
+            // futile rmdir.
+            if fs::read_dir(d).is_ok_and(|mut r| r.next().is_none()) {
+                let _ = fs::remove_dir(d);
+            }
         }
     }
 }
