@@ -523,9 +523,51 @@ fn tcmsg(ifindex: i32, handle: u32, parent: u32, info: u32) -> [u8; TCMSG_LEN] {
 // Socket.
 
 /// A reply message copied out of the receive buffer.
-struct Reply {
-    ty: u16,
-    payload: Vec<u8>,
+pub struct Reply {
+    pub ty: u16,
+    pub payload: Vec<u8>,
+}
+
+/// Interprets one received datagram of the replies to request `seq` sent from `port`: data
+/// messages are appended to `replies`, and a dump flagged as interrupted sets `interrupted`.
+/// Returns whether the request is finished (its ACK or NLMSG_DONE, or the error either carried).
+/// No I/O, so that it can be fuzzed.
+pub fn parse_datagram(
+    data: &[u8],
+    seq: u32,
+    port: u32,
+    replies: &mut Vec<Reply>,
+    interrupted: &mut bool,
+) -> Result<bool, NlError> {
+    for m in split_messages(data)? {
+        // Stale or foreign messages (e.g. from an earlier request)
+        // are not ours to interpret.
+        if m.seq != seq || m.pid != port {
+            continue;
+        }
+        if m.flags & NLM_F_DUMP_INTR != 0 {
+            *interrupted = true;
+        }
+        match m.ty {
+            NLMSG_NOOP => {}
+            NLMSG_ERROR => {
+                parse_error(m.flags, m.payload)?;
+                return Ok(true);
+            }
+            NLMSG_DONE => {
+                parse_done(m.flags, m.payload)?;
+                return Ok(true);
+            }
+            NLMSG_OVERRUN => return Err(NlError::new(libc::ENOBUFS)),
+            _ => {
+                replies.push(Reply {
+                    ty: m.ty,
+                    payload: m.payload.to_vec(),
+                });
+            }
+        }
+    }
+    Ok(false)
 }
 
 static NEXT_SEQ: AtomicU32 = AtomicU32::new(1);
@@ -718,33 +760,8 @@ impl Socket {
         loop {
             let n = self.recv_datagram()?;
             let data = &self.buf[..n];
-            for m in split_messages(data)? {
-                // Stale or foreign messages (e.g. from an earlier request)
-                // are not ours to interpret.
-                if m.seq != seq || m.pid != self.port {
-                    continue;
-                }
-                if m.flags & NLM_F_DUMP_INTR != 0 {
-                    interrupted = true;
-                }
-                match m.ty {
-                    NLMSG_NOOP => {}
-                    NLMSG_ERROR => {
-                        parse_error(m.flags, m.payload)?;
-                        return Ok((replies, interrupted));
-                    }
-                    NLMSG_DONE => {
-                        parse_done(m.flags, m.payload)?;
-                        return Ok((replies, interrupted));
-                    }
-                    NLMSG_OVERRUN => return Err(NlError::new(libc::ENOBUFS)),
-                    _ => {
-                        replies.push(Reply {
-                            ty: m.ty,
-                            payload: m.payload.to_vec(),
-                        });
-                    }
-                }
+            if parse_datagram(data, seq, self.port, &mut replies, &mut interrupted)? {
+                return Ok((replies, interrupted));
             }
         }
     }
@@ -787,7 +804,7 @@ fn parse_xdp(nest: &[u8]) -> XdpState {
 }
 
 /// Parses an RTM_NEWLINK payload (ifinfomsg + attributes).
-fn parse_link(payload: &[u8]) -> Option<Link> {
+pub fn parse_link(payload: &[u8]) -> Option<Link> {
     let index = read_i32(payload, 4)?;
     let flags = read_u32(payload, 8)?;
     let ifindex = u32::try_from(index).ok().filter(|&i| i != 0)?;
@@ -1105,7 +1122,7 @@ pub fn delete_tc_filter(
 
 /// Parses an RTM_NEWTFILTER payload; `None` for non-bpf entries and for the
 /// per-priority header entries (handle 0) that dumps interleave.
-fn parse_tc_filter(payload: &[u8], ingress: bool) -> Option<TcFilter> {
+pub fn parse_tc_filter(payload: &[u8], ingress: bool) -> Option<TcFilter> {
     let ifindex = u32::try_from(read_i32(payload, 4)?).ok()?;
     let handle = read_u32(payload, 8)?;
     let info = read_u32(payload, 16)?;

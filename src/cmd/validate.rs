@@ -1248,7 +1248,7 @@ fn load_one(
     out
 }
 
-fn stats(log: &str) -> (Option<u32>, Option<u64>) {
+pub fn stats(log: &str) -> (Option<u32>, Option<u64>) {
     let mut processed = None;
     let mut time = None;
     for l in log.lines() {
@@ -1278,14 +1278,14 @@ fn insn_line(l: &str) -> Option<u32> {
     n.trim().parse().ok()
 }
 
-struct Failure {
-    insn: Option<u32>,
-    error: Vec<String>,
+pub struct Failure {
+    pub insn: Option<u32>,
+    pub error: Vec<String>,
     /// The kernel's own line-info annotation before the failing instruction: "; text @ file:line".
-    kernel_line: Option<SourceLine>,
+    pub kernel_line: Option<SourceLine>,
 }
 
-fn analyze(log: &str) -> Failure {
+pub fn analyze(log: &str) -> Failure {
     let lines: Vec<&str> = log
         .lines()
         .map(str::trim_end)
@@ -1330,7 +1330,7 @@ fn analyze(log: &str) -> Failure {
 }
 
 /// The source line of instruction `insn` of program `p`, from the object's BTF line info.
-fn source_line(parsed: &ParsedObject, p: &ProgramInfo, insn: u32) -> Option<SourceLine> {
+pub fn source_line(parsed: &ParsedObject, p: &ProgramInfo, insn: u32) -> Option<SourceLine> {
     if u64::from(insn) >= p.instructions {
         return None; // in a subprogram libbpf appended after the program
     }
