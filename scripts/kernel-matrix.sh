@@ -314,7 +314,7 @@ echo 1 > /proc/sys/kernel/printk
 fails=0
 pass() { echo "KMATRIX PASS $1"; }
 fail() { echo "KMATRIX FAIL $1: $2"; fails=$((fails + 1)); }
-echo "KMATRIX BEGIN $(uname -r) $(uname -v)"
+echo; echo "KMATRIX BEGIN $(uname -r) $(uname -v)"  # own line: the console may hold a partial one
 case $(uname -r) in "$KVER") pass kernel ;; *) fail kernel "booted $(uname -r), wanted $KVER" ;; esac
 merr=""
 for m in $(cat /etc/kmatrix-modules); do
@@ -390,7 +390,7 @@ END=$(date +%s)
 echo "== guest ($KVER): x0bpf outputs =="
 grep '^KMATRIX OUT ' "$CONSOLE.txt" | cut -c1-400 || true
 echo "== guest ($KVER): summary =="
-grep -E '^KMATRIX (BEGIN|PASS|FAIL|DONE)' "$CONSOLE.txt" || true
+{ grep -o 'KMATRIX BEGIN .*' "$CONSOLE.txt" | head -1; grep -E '^KMATRIX (PASS|FAIL|DONE)' "$CONSOLE.txt"; } || true
 ok=1
 [ "$qrc" = 124 ] && { echo "kernel-matrix: qemu timed out after ${TIMEOUT}s"; ok=0; }
 grep -q '^KMATRIX FAIL ' "$CONSOLE.txt" && ok=0
