@@ -232,7 +232,7 @@ EOF
 )
 fi
 # Tracepoints, kprobes and uprobes are held by perf-event bpf_links (Linux 5.15+): before that,
-# x0bpf must refuse them with an "unsupported" error naming the version, and load nothing.
+# x0bpf must refuse them with an "unsupported" error naming the version, and leave nothing loaded.
 if [ "$kmaj" -gt 5 ] || { [ "$kmaj" -eq 5 ] && [ "$kmin" -ge 15 ]; }; then
   TP_CHECKS=$(cat <<'EOF'
 attach-tp-enter  0 'attach tracepoint raw_syscalls:sys_enter --prog syscall_latency:on_sys_enter' '"how":"bpf_link"'
