@@ -5,9 +5,12 @@
 # `KMATRIX PASS <check>` or `KMATRIX FAIL <check>: <output>` line each, and powers off.
 # Exits 0 only if every expected check passed and none failed.
 #
-# Usage: scripts/kernel-matrix.sh [KERNEL_VERSION_GLOB]
+# Usage: scripts/kernel-matrix.sh [KERNEL_VERSION_GLOB [SUITE]]
 #   The glob is a bash extglob over kernel versions; the default, 6.1.0-+([0-9])-amd64, is
 #   Debian 12's generic kernel (6.1.0-*-amd64 would also match the -rt- and -cloud- flavours).
+#   SUITE (e.g. bullseye, for Debian 11's 5.10) takes the kernel package from that suite of the
+#   Debian archive this machine's apt already uses, with a private sources list, lists and cache
+#   under KMATRIX_CACHE: the host's apt state is not touched.
 # Environment: KMATRIX_TIMEOUT (seconds for the whole guest run, default 300),
 #   KMATRIX_CACHE (where a downloaded kernel is unpacked, default /var/cache/x0bpf-kmatrix),
 #   KMATRIX_LOG (also save the serial console there), KMATRIX_KEEP=1 (keep the temp dir).
@@ -17,11 +20,14 @@
 # downloaded with `apt-get download` and unpacked there. It is not dpkg-installed: that would
 # pull initramfs-tools, udev and a systemd upgrade onto the host, and touch /boot, for a kernel
 # that only ever runs under QEMU.
+# The last line is `KMATRIX RESULT <kernel> PASS|FAIL passed=P checks=N guest=Gs total=Ts`;
+# scripts/kernel-table.sh turns logs of runs into docs/KERNELS.md's results table.
 set -euo pipefail
 shopt -s extglob
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
 GLOB=${1:-6.1.0-+([0-9])-amd64}
+SUITE=${2:-}
 TIMEOUT=${KMATRIX_TIMEOUT:-300}
 CACHE=${KMATRIX_CACHE:-/var/cache/x0bpf-kmatrix}
 START=$(date +%s)
@@ -77,19 +83,49 @@ pick ""
 if [ -z "$KVER" ]; then
   for r in "$CACHE"/*/; do [ -d "$r" ] && pick "${r%/}"; done
 fi
+archive_uri() {  # the URI of the Debian archive this machine's apt uses for its own release
+  local codename f
+  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+  [ -n "$codename" ] || return 0
+  for f in /etc/apt/sources.list.d/*.sources; do  # deb822: the stanza whose Suites has it
+    [ -f "$f" ] && awk -v c="$codename" 'BEGIN { RS = "" }
+      { u = ""; s = 0; n = split($0, l, "\n")
+        for (i = 1; i <= n; i++) {
+          if (l[i] ~ /^URIs:/) { split(l[i], w, /[ \t]+/); u = w[2] }
+          if (l[i] ~ /^Suites:/ && (l[i] " ") ~ ("[ \t]" c "[ \t]")) s = 1 }
+        if (s && u != "") print u }' "$f"
+  done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do  # one-line: deb [opts] URI SUITE …
+    [ -f "$f" ] && awk -v c="$codename" '$1 == "deb" {
+        for (i = 3; i <= NF; i++) if ($i == c && $(i - 1) ~ /^[a-z+]+:\/\//) print $(i - 1) }' "$f"
+  done
+  return 0
+}
+APT=()  # options that point apt at SUITE's private state (none: the host's own)
+if [ -n "$SUITE" ]; then
+  uri=$(archive_uri | head -1)
+  [ -n "$uri" ] || die "no Debian archive found in /etc/apt/sources.list*"
+  A=$CACHE/apt-$SUITE
+  mkdir -p "$A/lists/partial" "$A/cache/archives/partial"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $SUITE main" > "$A/sources.list"
+  APT=(-o "Dir::Etc::sourcelist=$A/sources.list" -o Dir::Etc::sourceparts=- \
+       -o "Dir::State::Lists=$A/lists" -o "Dir::Cache=$A/cache" -o Acquire::Languages=none)
+fi
+candidates() {
+  apt-cache "${APT[@]}" pkgnames linux-image- 2>/dev/null | while read -r p; do
+    # shellcheck disable=SC2053 # GLOB is a glob on purpose
+    [[ $p == linux-image-${GLOB}-unsigned ]] && echo "$p"; done | sort -V | tail -1 || true
+}
 if [ -z "$KVER" ]; then
-  pkg=$(apt-cache pkgnames linux-image- | while read -r p; do
-          # shellcheck disable=SC2053 # GLOB is a glob on purpose
-          [[ $p == linux-image-${GLOB}-unsigned ]] && echo "$p"; done | sort -V | tail -1 || true)
+  pkg=$(candidates)
   if [ -z "$pkg" ]; then
-    apt-get update -q >/dev/null
-    pkg=$(apt-cache pkgnames linux-image- | while read -r p; do
-            [[ $p == linux-image-${GLOB}-unsigned ]] && echo "$p"; done | sort -V | tail -1 || true)
+    apt-get "${APT[@]}" update -q >/dev/null
+    pkg=$(candidates)
   fi
-  [ -n "$pkg" ] || die "no package linux-image-${GLOB}-unsigned (apt-cache search linux-image)"
-  log "downloading $pkg"
+  [ -n "$pkg" ] || die "no package linux-image-${GLOB}-unsigned${SUITE:+ in $SUITE} (apt-cache search linux-image)"
+  log "downloading $pkg${SUITE:+ from $SUITE}"
   mkdir -p "$CACHE/$pkg.tmp"
-  (cd "$CACHE/$pkg.tmp" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >/dev/null)
+  (cd "$CACHE/$pkg.tmp" && apt-get "${APT[@]}" download -q -o APT::Sandbox::User=root "$pkg" >/dev/null)
   dpkg-deb -x "$CACHE/$pkg.tmp"/*.deb "$CACHE/$pkg.tmp/root"
   rm -rf "${CACHE:?}/$pkg"
   mv "$CACHE/$pkg.tmp/root" "$CACHE/$pkg"
@@ -102,10 +138,20 @@ MODDIR=$KROOT/lib/modules/$KVER
 log "kernel $KVER ($VMLINUZ)"
 
 # --- x0bpf ------------------------------------------------------------------------------------
+# Fully static (glibc too: crt-static), so the guest needs no library for x0bpf; libelf and zlib
+# are static in every build (libbpf-sys's `static` feature). An explicit --target keeps the flag
+# off build scripts and proc macros. KMATRIX_STATIC=0 tests the ordinary glibc-linked binary.
 scripts/setup.sh
-cargo build --release -q
-X0BPF=${CARGO_TARGET_DIR:-$REPO/target}/release/x0bpf
+if [ "${KMATRIX_STATIC:-1}" = 1 ]; then
+  host=$(rustc -vV | sed -n 's/^host: //p')
+  RUSTFLAGS="${RUSTFLAGS:-} -C target-feature=+crt-static" cargo build --release -q --target "$host"
+  X0BPF=${CARGO_TARGET_DIR:-$REPO/target}/$host/release/x0bpf
+else
+  cargo build --release -q
+  X0BPF=${CARGO_TARGET_DIR:-$REPO/target}/release/x0bpf
+fi
 [ -x "$X0BPF" ] || die "no binary at $X0BPF"
+log "x0bpf $(stat -c %s "$X0BPF") bytes, $(ldd "$X0BPF" 2>&1 | grep -q 'statically linked' && echo static || echo dynamic)"
 
 # --- the initramfs ----------------------------------------------------------------------------
 TMP=$(mktemp -d /tmp/kernel-matrix.XXXXXX)
@@ -118,7 +164,7 @@ install -m 0755 "$X0BPF" "$R/usr/bin/x0bpf"
 install -m 0755 "$IP" "$R/usr/sbin/ip"   # busybox ip cannot make a veth pair with named peer
 
 copy_libs() {  # every library ldd lists, and the dynamic loader, at the same paths
-  ldd "$1" | awk '/=> \// {print $3} /^[[:space:]]*\/[^ ]*ld-linux/ {print $1}' | while read -r lib; do
+  { ldd "$1" 2>/dev/null || true; } | awk '/=> \// {print $3} /^[[:space:]]*\/[^ ]*ld-linux/ {print $1}' | while read -r lib; do
     [ -e "$R$lib" ] && continue
     mkdir -p "$R$(dirname "$lib")"
     cp -L "$lib" "$R$lib"
@@ -126,6 +172,9 @@ copy_libs() {  # every library ldd lists, and the dynamic loader, at the same pa
 }
 copy_libs "$X0BPF"
 copy_libs "$IP"
+# The kprobe and newer-helper checks' objects, built by this machine's clang like the test
+# suite's objects.
+for o in kmatrix_probes kmatrix_newer; do clang -O2 -g -target bpf -c "tests/bpf/$o.c" -o "$R/$o.o"; done
 
 # Modules: the .ko (decompressed: busybox insmod may not read .ko.xz/.ko.zst) and, first, what
 # each depends on (from the module's own .modinfo, so no modules.dep is needed).
@@ -182,6 +231,54 @@ attach-tcx-only  5 'attach tc veth0 --direction ingress --mode tcx'     '"kind":
 EOF
 )
 fi
+# Tracepoints, kprobes and uprobes are held by perf-event bpf_links (Linux 5.15+): before that,
+# x0bpf must refuse them with an "unsupported" error naming the version, and leave nothing loaded.
+if [ "$kmaj" -gt 5 ] || { [ "$kmaj" -eq 5 ] && [ "$kmin" -ge 15 ]; }; then
+  TP_CHECKS=$(cat <<'EOF'
+attach-tp-enter  0 'attach tracepoint raw_syscalls:sys_enter --prog syscall_latency:on_sys_enter' '"how":"bpf_link"'
+attach-tp-exit   0 'attach tracepoint raw_syscalls:sys_exit --prog syscall_latency:on_sys_exit'   '"how":"bpf_link"'
+stats-syscall    0 'stats syscall_latency'                              '"syscalls":[{'
+EOF
+)
+  KPROBE_CHECKS=$(cat <<'EOF'
+load-kprobes     0 'load /kmatrix_probes.o --name kp'                   '"name":"on_kprobe"' '"name":"on_kretprobe"'
+attach-kprobe    0 'attach kprobe do_sys_openat2 --prog kp:on_kprobe'   '"kind":"kprobe"' '"how":"bpf_link"'
+attach-kretprobe 0 'attach kretprobe do_sys_openat2 --prog kp:on_kretprobe' '"kind":"kretprobe"' '"how":"bpf_link"'
+@fired           kprobes-fire kp
+detach-kprobe    0 'detach kprobe do_sys_openat2'                       '"attachment":"kprobe do_sys_openat2"'
+detach-kretprobe 0 'detach kretprobe do_sys_openat2'                    '"attachment":"kretprobe do_sys_openat2"'
+@quiet           kprobes-quiet kp
+unload-kprobes   0 'unload kp'                                          '"still_held":[]'
+EOF
+)
+else
+  TP_CHECKS=$(cat <<'EOF'
+tp-refused       5 'attach tracepoint raw_syscalls:sys_enter --prog syscall_latency:on_sys_enter' '"kind":"unsupported"' 'Linux 5.15+'
+stats-syscall    0 'stats syscall_latency'                              '"syscalls":[]'
+EOF
+)
+  KPROBE_CHECKS=$(cat <<'EOF'
+kprobe-refused    5 'attach kprobe do_sys_openat2 --prog /kmatrix_probes.o:on_kprobe'       '"kind":"unsupported"' 'Linux 5.15+'
+kretprobe-refused 5 'attach kretprobe do_sys_openat2 --prog /kmatrix_probes.o:on_kretprobe' '"kind":"unsupported"' 'Linux 5.15+'
+list-no-kprobes   0 'list'                                              '!"kmatrix_probes"'
+EOF
+)
+fi
+# bpf_ktime_get_coarse_ns is Linux 5.11's: before that, validate names it and load fails cleanly.
+if [ "$kmaj" -gt 5 ] || { [ "$kmaj" -eq 5 ] && [ "$kmin" -ge 11 ]; }; then
+  HELPER_CHECKS=$(cat <<'EOF'
+validate-newer   0 'validate /kmatrix_newer.o'                          'newer_helper: helper bpf_ktime_get_coarse_ns'
+load-newer       0 'load /kmatrix_newer.o --name newer'                 '"name":"newer_helper"'
+unload-newer     0 'unload newer'                                       '"still_held":[]'
+EOF
+)
+else
+  HELPER_CHECKS=$(cat <<'EOF'
+validate-newer   1 'validate /kmatrix_newer.o'                          'bpf_ktime_get_coarse_ns, which this kernel does not offer'
+load-newer-refused 6 'load /kmatrix_newer.o --name newer'               '"kind":"kernel"'
+EOF
+)
+fi
 CHECKS=$(cat <<EOF
 objects          0 'objects'                                            '"name":"xdp_counter"' '"name":"tc_classifier"' '"name":"syscall_latency"'
 attach-xdp       0 'attach xdp veth0'                                   '"mode":"drv"' '"how":"bpf_link"'
@@ -189,16 +286,17 @@ net-xdp          0 'net --dev veth0'                                    '"xdp":[
 detach-xdp       0 'detach xdp veth0'                                   '"verified":true'
 $TC_CHECKS
 load-syscall     0 'load syscall_latency'                               '"name":"on_sys_enter"' '"name":"on_sys_exit"'
-attach-tp-enter  0 'attach tracepoint raw_syscalls:sys_enter --prog syscall_latency:on_sys_enter' '"how":"bpf_link"'
-attach-tp-exit   0 'attach tracepoint raw_syscalls:sys_exit --prog syscall_latency:on_sys_exit'   '"how":"bpf_link"'
-stats-syscall    0 'stats syscall_latency'                              '"syscalls":[{'
+$TP_CHECKS
+$KPROBE_CHECKS
+$HELPER_CHECKS
 unload-syscall   0 'unload syscall_latency'                             '"still_held":[]' '!"released_programs":[]'
 unload-xdp       0 'unload xdp_counter'                                 '"still_held":[]'
 unload-tc        0 'unload tc_classifier'                               '"still_held":[]'
 list-empty       0 'list'                                               '"objects":[]'
 EOF
 )
-mapfile -t EXPECTED < <(printf 'kernel\nmodules\nveth\n'; echo "$CHECKS" | awk '{print $1}')
+# A line `@FUNC NAME ARGS` calls a shell function of /init instead of x0bpf; NAME is its check.
+mapfile -t EXPECTED < <(printf 'kernel\nmodules\nveth\n'; echo "$CHECKS" | awk '/^@/ {print $2; next} {print $1}')
 
 {
   cat <<EOF
@@ -216,7 +314,7 @@ echo 1 > /proc/sys/kernel/printk
 fails=0
 pass() { echo "KMATRIX PASS $1"; }
 fail() { echo "KMATRIX FAIL $1: $2"; fails=$((fails + 1)); }
-echo "KMATRIX BEGIN $(uname -r) $(uname -v)"
+echo; echo "KMATRIX BEGIN $(uname -r) $(uname -v)"  # own line: the console may hold a partial one
 case $(uname -r) in "$KVER") pass kernel ;; *) fail kernel "booted $(uname -r), wanted $KVER" ;; esac
 merr=""
 for m in $(cat /etc/kmatrix-modules); do
@@ -244,8 +342,26 @@ check() {  # NAME EXPECTED_EXIT ARGS PATTERN...
   done
   pass "$name"
 }
+# Run counts (kernel.bpf_stats_enabled is on) of an object's programs, in list order.
+counts() { x0bpf -j list "$1" 2>/dev/null | grep -o '"run_cnt":[0-9]*' | cut -d: -f2 | tr '\n' ' '; }
+opens() { for i in 1 2 3 4 5; do cat /proc/version > /dev/null; done; }
+fired() {  # NAME OBJ: each program of OBJ runs at least 5 more times while 5 files are opened
+  a=$(counts "$2"); opens; b=$(counts "$2")
+  echo "KMATRIX OUT $1: run_cnt before [$a] after 5 opens [$b]"
+  set -- "$1" $a $b
+  if [ $# != 5 ]; then fail "$1" "expected 2 programs with run_cnt: [$a] [$b]"; return; fi
+  if [ $(($4 - $2)) -ge 5 ] && [ $(($5 - $3)) -ge 5 ]; then pass "$1"; else fail "$1" "run_cnt [$a] -> [$b]"; fi
+}
+quiet() {  # NAME OBJ: once detached, OBJ's programs do not run when files are opened
+  a=$(counts "$2"); opens; b=$(counts "$2")
+  echo "KMATRIX OUT $1: run_cnt before [$a] after 5 opens [$b]"
+  if [ -n "$a" ] && [ "$a" = "$b" ]; then pass "$1"; else fail "$1" "run_cnt moved: [$a] -> [$b]"; fi
+}
+echo 1 > /proc/sys/kernel/bpf_stats_enabled
 EOF
-  echo "$CHECKS" | while read -r line; do echo "check $line"; done
+  echo "$CHECKS" | while read -r line; do
+    case $line in @*) echo "${line#@}" ;; *) echo "check $line" ;; esac
+  done
   cat <<'EOF'
 echo "KMATRIX DONE fails=$fails"
 sync
@@ -274,7 +390,7 @@ END=$(date +%s)
 echo "== guest ($KVER): x0bpf outputs =="
 grep '^KMATRIX OUT ' "$CONSOLE.txt" | cut -c1-400 || true
 echo "== guest ($KVER): summary =="
-grep -E '^KMATRIX (BEGIN|PASS|FAIL|DONE)' "$CONSOLE.txt" || true
+{ grep -o 'KMATRIX BEGIN .*' "$CONSOLE.txt" | head -1; grep -E '^KMATRIX (PASS|FAIL|DONE)' "$CONSOLE.txt"; } || true
 ok=1
 [ "$qrc" = 124 ] && { echo "kernel-matrix: qemu timed out after ${TIMEOUT}s"; ok=0; }
 grep -q '^KMATRIX FAIL ' "$CONSOLE.txt" && ok=0
@@ -286,6 +402,10 @@ if ! grep -q '^KMATRIX DONE' "$CONSOLE.txt"; then
   tail -n 40 "$CONSOLE.txt"
   ok=0
 fi
-echo "kernel-matrix: $KVER: $([ "$ok" = 1 ] && echo PASS || echo FAIL)" \
-  "(${#EXPECTED[@]} checks; guest $((END - BOOT)) s, total $((END - START)) s)"
+npass=0
+for c in "${EXPECTED[@]}"; do grep -qx "KMATRIX PASS $c" "$CONSOLE.txt" && npass=$((npass + 1)); done
+verdict=$([ "$ok" = 1 ] && echo PASS || echo FAIL)
+echo "kernel-matrix: $KVER: $verdict" \
+  "($npass of ${#EXPECTED[@]} checks pass; guest $((END - BOOT)) s, total $((END - START)) s)"
+echo "KMATRIX RESULT $KVER $verdict passed=$npass checks=${#EXPECTED[@]} guest=$((END - BOOT))s total=$((END - START))s"
 [ "$ok" = 1 ]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, unit and integration tests on this kernel (kernel
-# tests need root), a leak check, then smoke tests on Debian's 6.1 and 6.12 kernels under QEMU.
+# tests need root), a leak check, then smoke tests on Debian's 5.10, 6.1 and 6.12 kernels under QEMU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 X0BPF_TEST_DEPS="gcc-bpf clang-16 bpftool iproute2 iputils-ping xdp-tools jq python3 strace util-linux" scripts/setup.sh
@@ -10,9 +10,15 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test -- --test-threads="${X0BPF_TEST_THREADS:-4}" 2>&1 | tee "$log"
 scripts/leakcheck.sh
-# Other kernels: X0BPF_KERNELS="" skips them (e.g. on a machine without QEMU packages).
-for k in ${X0BPF_KERNELS-6.1.0-+([0-9])-amd64 6.12.+([0-9])+deb12-amd64}; do
-  scripts/kernel-matrix.sh "$k" 2>&1 | tee -a "$log" | grep -E '^(KMATRIX (PASS|FAIL)|kernel-matrix:)'
+# Other kernels, each GLOB[:SUITE] (scripts/kernel-matrix.sh): Debian 11's 5.10 (suite bullseye),
+# Debian 12's 6.1 and 6.12. X0BPF_KERNELS="" skips them (e.g. on a machine without QEMU packages);
+# X0BPF_KMATRIX_LOG=FILE keeps their output for scripts/kernel-table.sh.
+for k in ${X0BPF_KERNELS-5.10.0-+([0-9])-amd64:bullseye 6.1.0-+([0-9])-amd64 6.12.+([0-9])+deb12-amd64}; do
+  suite=""
+  [[ $k == *:* ]] && suite=${k#*:}
+  scripts/kernel-matrix.sh "${k%%:*}" ${suite:+"$suite"} 2>&1 \
+    | tee -a "$log" ${X0BPF_KMATRIX_LOG:+"$X0BPF_KMATRIX_LOG"} \
+    | grep -E '^(KMATRIX (PASS|FAIL)|kernel-matrix:)'
 done
 # One closing line for the whole suite: every cargo test binary plus every kernel check.
 awk '/^test result:/ { p += $4; f += $6 }

@@ -48,8 +48,37 @@ fn finish(
 }
 
 fn perf_link(h: &ProgHandle, pfd: &OwnedFd, what: &str) -> Result<OwnedFd, X0Error> {
-    attach::link_create(h.fd.as_fd(), pfd.as_raw_fd(), libbpf_sys::BPF_PERF_EVENT, 0)
-        .map_err(|e| X0Error::os(format!("linking {} to {what}", h.name), &e))
+    attach::link_create(h.fd.as_fd(), pfd.as_raw_fd(), libbpf_sys::BPF_PERF_EVENT, 0).map_err(|e| {
+        if e.raw_os_error() == Some(libc::EINVAL) && !perf_links_supported(h.fd.as_fd()) {
+            return X0Error::new(
+                ErrorKind::Unsupported,
+                format!("cannot keep {what} attached: this kernel has no bpf_link for perf events (Linux 5.15+), and x0bpf holds every attachment by a pinned link"),
+            )
+            .errno(libc::EINVAL)
+            .hint("raw tracepoints have links from Linux 5.8: `x0bpf attach raw_tracepoint NAME --prog OBJ:PROG` with a raw_tracepoint program");
+        }
+        X0Error::os(format!("linking {} to {what}", h.name), &e)
+    })
+}
+
+/// Perf-event links (Linux 5.15): link_create for BPF_PERF_EVENT with this program and no perf
+/// event answers EBADF when the kernel knows the attach type and EINVAL when it does not.
+/// Nothing is created.
+fn perf_links_supported(prog: std::os::fd::BorrowedFd<'_>) -> bool {
+    let opts = libbpf_sys::bpf_link_create_opts {
+        sz: std::mem::size_of::<libbpf_sys::bpf_link_create_opts>() as _,
+        ..Default::default()
+    };
+    // SAFETY: a valid program fd, target fd -1 and a sized opts struct.
+    let rc = unsafe {
+        libbpf_sys::bpf_link_create(prog.as_raw_fd(), -1, libbpf_sys::BPF_PERF_EVENT, &opts)
+    };
+    if rc >= 0 {
+        // SAFETY: an fd the kernel just gave us (never expected).
+        unsafe { libc::close(rc) };
+        return true;
+    }
+    -rc != libc::EINVAL
 }
 
 /// `CATEGORY:NAME` (or `CATEGORY/NAME`) → the tracepoint's id from tracefs.
