@@ -4,24 +4,16 @@
 //! a report), `output` (tables and JSON from the same report), `elf`/`btf`/`helpers` (reading
 //! objects), `objects` (files and embedded objects), kernel-facing layers beside them.
 pub mod attach;
-pub mod btf;
 pub mod cli;
 pub mod cmd;
-pub mod elf;
 pub mod error;
-pub mod features;
-pub mod helpers;
-pub mod kernel;
-pub mod libbpf_log;
-pub mod loader;
-pub mod netlink;
-pub mod objects;
+pub mod obj;
 pub mod output;
-pub mod probes;
+pub mod probe;
 pub mod skel;
-pub mod state;
-pub mod tc;
-pub mod xdp;
+pub mod store;
+pub mod sys;
+pub mod validate;
 
 pub use error::{ErrorKind, X0Error};
 

@@ -69,7 +69,7 @@ impl Env {
             foreign: None,
         };
         if foreign {
-            let obj = x0bpf::objects::embedded("xdp_counter").unwrap();
+            let obj = x0bpf::obj::source::embedded("xdp_counter").unwrap();
             let o = env.tmp.path().join("foreign.o");
             std::fs::write(&o, obj.bytes).unwrap();
             let pin = env.fs.dir.join(FOREIGN).to_str().unwrap().to_string();

@@ -284,7 +284,7 @@ fn bad_inputs_get_one_line_errors() {
 #[test]
 fn corrupted_objects_never_panic() {
     let dir = tempfile::tempdir().unwrap();
-    let mut inputs = vec![x0bpf::objects::embedded("xdp_counter")
+    let mut inputs = vec![x0bpf::obj::source::embedded("xdp_counter")
         .unwrap()
         .bytes
         .to_vec()];
@@ -311,7 +311,7 @@ fn corrupted_objects_never_panic() {
     let mut cases = 0u64;
     for good in &inputs {
         for len in 0..good.len() {
-            let _ = x0bpf::elf::parse(&good[..len], "t");
+            let _ = x0bpf::obj::elf::parse(&good[..len], "t");
             cases += 1;
         }
         // Deterministic pseudo-random flips (xorshift), several bytes at a time.
@@ -325,14 +325,14 @@ fn corrupted_objects_never_panic() {
                 let i = (s as usize) % bad.len();
                 bad[i] ^= (s >> 32) as u8 | 1;
             }
-            let _ = x0bpf::elf::parse(&bad, "t");
+            let _ = x0bpf::obj::elf::parse(&bad, "t");
             cases += 1;
         }
         // Every single byte set to 0xff in turn.
         for i in 0..good.len() {
             let mut bad = good.clone();
             bad[i] = 0xff;
-            let _ = x0bpf::elf::parse(&bad, "t");
+            let _ = x0bpf::obj::elf::parse(&bad, "t");
             cases += 1;
         }
     }

@@ -6,15 +6,15 @@ use std::os::fd::AsFd;
 
 use common::{compile, sh, Bpffs};
 use serde_json::Value;
-use x0bpf::kernel::{self, ObjKind};
+use x0bpf::sys::bpf::{self, ObjKind};
 
 /// Names of every program the kernel holds now.
 fn kernel_prog_names() -> BTreeSet<String> {
-    kernel::all_ids(ObjKind::Prog)
+    bpf::all_ids(ObjKind::Prog)
         .into_iter()
         .filter_map(|id| {
-            let fd = kernel::fd_by_id(ObjKind::Prog, id).ok()?;
-            kernel::prog_info(fd.as_fd()).ok().map(|i| i.name)
+            let fd = bpf::fd_by_id(ObjKind::Prog, id).ok()?;
+            bpf::prog_info(fd.as_fd()).ok().map(|i| i.name)
         })
         .collect()
 }
@@ -133,7 +133,7 @@ fn load_pins_everything_and_outlives_the_process() {
         .collect();
     assert_eq!(released, ids);
     for id in ids {
-        assert!(!kernel::id_exists(ObjKind::Prog, id as u32));
+        assert!(!bpf::id_exists(ObjKind::Prog, id as u32));
     }
     assert!(!fs.dir.join("x0bpf/core_sample").exists());
     fs.x0(&["unload", "xdp_counter"]).ok();
@@ -477,7 +477,7 @@ fn bpffs_is_mounted_when_missing() {
     r.ok();
     assert!(r.stderr.contains("mounted bpffs at"), "{}", r.stderr);
     assert!(
-        kernel::is_bpffs(&root),
+        x0bpf::sys::mounts::is_bpffs(&root),
         "x0bpf mounted bpffs at {}",
         root.display()
     );
@@ -587,7 +587,7 @@ fn invalid_name_from_file_name_suggests_name_option() {
     common::require_root();
     let fs = Bpffs::new();
     let dir = tempfile::tempdir().unwrap();
-    let src = x0bpf::objects::embedded("xdp_counter").unwrap().bytes;
+    let src = x0bpf::obj::source::embedded("xdp_counter").unwrap().bytes;
     let file = dir.path().join("_a.o");
     std::fs::write(&file, src).unwrap();
     let r = fs.x0(&["load", file.to_str().unwrap()]);

@@ -596,22 +596,22 @@ fn guarded_core_read_verifies() {
 
 fn kernel_prog_names() -> Vec<String> {
     use std::os::fd::AsFd;
-    use x0bpf::kernel::{self, ObjKind};
-    kernel::all_ids(ObjKind::Prog)
+    use x0bpf::sys::bpf::{self, ObjKind};
+    bpf::all_ids(ObjKind::Prog)
         .into_iter()
-        .filter_map(|id| kernel::fd_by_id(ObjKind::Prog, id).ok())
-        .filter_map(|fd| kernel::prog_info(fd.as_fd()).ok())
+        .filter_map(|id| bpf::fd_by_id(ObjKind::Prog, id).ok())
+        .filter_map(|fd| bpf::prog_info(fd.as_fd()).ok())
         .map(|i| i.name)
         .collect()
 }
 
 fn kernel_map_names() -> Vec<String> {
     use std::os::fd::AsFd;
-    use x0bpf::kernel::{self, ObjKind};
-    kernel::all_ids(ObjKind::Map)
+    use x0bpf::sys::bpf::{self, ObjKind};
+    bpf::all_ids(ObjKind::Map)
         .into_iter()
-        .filter_map(|id| kernel::fd_by_id(ObjKind::Map, id).ok())
-        .filter_map(|fd| kernel::map_info(fd.as_fd()).ok())
+        .filter_map(|id| bpf::fd_by_id(ObjKind::Map, id).ok())
+        .filter_map(|fd| bpf::map_info(fd.as_fd()).ok())
         .map(|i| i.name)
         .collect()
 }
@@ -643,7 +643,7 @@ fn gone(what: &str, names: fn() -> Vec<String>) -> bool {
 #[test]
 fn verify_leaves_nothing_loaded() {
     require_root();
-    x0bpf::libbpf_log::init(false);
+    x0bpf::sys::libbpf_log::init(false);
     let dir = tempfile::tempdir().unwrap();
     let good = prog_name("lvg");
     let bad = prog_name("lvb");

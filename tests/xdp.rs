@@ -254,7 +254,7 @@ fn detach_all_removes_foreign_programs_in_any_mode() {
     let fs = Bpffs::new();
     // Another tool (bpftool, pinning into the test's private bpffs) attaches in generic mode
     // through netlink. (`ip link … obj` would create iproute2's dirs in the host bpffs.)
-    let obj = x0bpf::objects::embedded("xdp_counter").unwrap();
+    let obj = x0bpf::obj::source::embedded("xdp_counter").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let o = dir.path().join("x.o");
     std::fs::write(&o, obj.bytes).unwrap();
@@ -665,14 +665,14 @@ fn a_private_mount_namespace_keeps_its_own_bpffs() {
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     // Nothing landed in this (the caller's) mount namespace.
-    assert!(!x0bpf::kernel::is_bpffs(&d));
+    assert!(!x0bpf::sys::mounts::is_bpffs(&d));
 }
 
 #[test]
 fn a_record_whose_program_was_replaced_by_another_tool_is_not_ownership() {
     let ns = NetNs::new();
     let fs = Bpffs::new();
-    let obj = x0bpf::objects::embedded("xdp_counter").unwrap();
+    let obj = x0bpf::obj::source::embedded("xdp_counter").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let o = dir.path().join("x.o");
     std::fs::write(&o, obj.bytes).unwrap();

@@ -3,7 +3,7 @@
 //! BTF on top of a fixture object's BTF (how module BTF extends vmlinux).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use x0bpf::btf::Btf;
+use x0bpf::obj::btf::Btf;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(b) = Btf::parse(data) {

@@ -3,7 +3,7 @@
 //! Every CO-RE relocation parsed is described as `inspect` does.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use x0bpf::btf;
+use x0bpf::obj::btf;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&sel, ext)) = data.split_first() else {

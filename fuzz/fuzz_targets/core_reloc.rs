@@ -10,7 +10,7 @@
 //!   BTF (itself included), so hostile access strings and type ids meet real type graphs.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use x0bpf::btf::{self, Btf, CoreRelo, CoreReloKind};
+use x0bpf::obj::btf::{self, Btf, CoreRelo, CoreReloKind};
 
 /// Enough to cover realistic programs without one input taking seconds.
 const MAX_RELOS: usize = 64;

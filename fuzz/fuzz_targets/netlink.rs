@@ -4,7 +4,7 @@
 //! the first message so that the fuzzer can reach the per-message handling.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use x0bpf::netlink;
+use x0bpf::sys::netlink;
 
 fuzz_target!(|data: &[u8]| {
     let word = |o: usize| {

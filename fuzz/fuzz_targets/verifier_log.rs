@@ -5,7 +5,7 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use x0bpf::cmd::validate;
-use x0bpf::loader;
+use x0bpf::store::load;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&sel, rest)) = data.split_first() else {
@@ -15,8 +15,8 @@ fuzz_target!(|data: &[u8]| {
     let _ = validate::stats(&log);
     let failure = validate::analyze(&log);
     let lines: Vec<String> = log.lines().map(str::to_string).collect();
-    let _ = loader::verifier_tail(&lines, 6);
-    let _ = loader::failing_prog(&lines);
+    let _ = load::verifier_tail(&lines, 6);
+    let _ = load::failing_prog(&lines);
     if let Some(insn) = failure.insn {
         let f = x0bpf_fuzz::fixture(sel);
         for p in &f.parsed.info.programs {

@@ -3,8 +3,8 @@
 //! fuzzed half of an input something valid to be checked against.
 use std::sync::OnceLock;
 
-use x0bpf::btf::{self, Btf, BtfExt, CoreRelo};
-use x0bpf::elf::{self, ParsedObject};
+use x0bpf::obj::btf::{self, Btf, BtfExt, CoreRelo};
+use x0bpf::obj::elf::{self, ParsedObject};
 
 /// Objects with BTF and BTF.ext, in a fixed order: a selector byte in an input picks one, so
 /// saved inputs keep their meaning.

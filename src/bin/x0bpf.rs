@@ -6,7 +6,8 @@ use clap::Parser;
 use x0bpf::cli::{Cli, Command};
 use x0bpf::error::{classify, ErrorKind, X0Error};
 use x0bpf::output::{emit, emit_error, Format};
-use x0bpf::{cmd, libbpf_log, Ctx};
+use x0bpf::sys::libbpf_log;
+use x0bpf::{cmd, Ctx};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {

@@ -6,13 +6,14 @@ use std::io::{self, Write};
 use clap::Subcommand;
 use serde::Serialize;
 
+use crate::attach::probes::{self, ProbeAttached};
+use crate::attach::tc::{self, Direction, TcAttached, TcMode};
+use crate::attach::xdp::{self, Mode, XdpAttached};
 use crate::attach::{self, ProgHandle};
 use crate::error::X0Error;
 use crate::output::{opt, Report};
-use crate::probes::{self, ProbeAttached};
-use crate::state::{Access, Store};
-use crate::tc::{self, Direction, TcAttached, TcMode};
-use crate::xdp::{self, Mode, XdpAttached};
+use crate::store::{Access, Store};
+use crate::sys::ns;
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -129,14 +130,14 @@ pub enum AttachReport {
 fn prepare(ctx: &Ctx, netns: Option<&NetnsArgs>) -> Result<(Store, Option<String>), X0Error> {
     if netns.is_some() {
         // Interface attachments change links and qdiscs: say so before loading anything.
-        crate::kernel::require_cap(
-            crate::kernel::CAP_NET_ADMIN,
+        crate::sys::caps::require_cap(
+            crate::sys::caps::CAP_NET_ADMIN,
             "CAP_NET_ADMIN",
             "attaching to an interface",
         )?;
     }
     if let Some(ns) = netns.and_then(|n| n.netns.as_deref()) {
-        attach::enter_netns(ns)?;
+        ns::enter_netns(ns)?;
     }
     let store = Store::open(ctx, Access::Write)?;
     let note = store.note.clone();

@@ -5,13 +5,14 @@ use std::io::{self, Write};
 use clap::Subcommand;
 use serde::Serialize;
 
+use crate::attach::tc::{self, Direction, TcDetached};
+use crate::attach::xdp::{self, XdpDetached};
 use crate::attach::{self, Detached, Record};
 use crate::cmd::attach::NetnsArgs;
 use crate::error::{ErrorKind, X0Error};
 use crate::output::Report;
-use crate::state::{Access, Store};
-use crate::tc::{self, Direction, TcDetached};
-use crate::xdp::{self, XdpDetached};
+use crate::store::{Access, Store};
+use crate::sys::ns;
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -64,7 +65,7 @@ pub enum DetachReport {
 
 fn open(ctx: &Ctx, netns: Option<&NetnsArgs>) -> Result<Store, X0Error> {
     if let Some(ns) = netns.and_then(|n| n.netns.as_deref()) {
-        attach::enter_netns(ns)?;
+        ns::enter_netns(ns)?;
     }
     Store::open(ctx, Access::Repair)
 }

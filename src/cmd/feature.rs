@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::features::{self, KernelVersion, Lockdown, Probe, Probes, Support};
-use crate::kernel;
 use crate::output::{table, Report};
+use crate::probe::{self, KernelVersion, Lockdown, Probe, Probes, Support};
+use crate::sys::mounts;
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -94,7 +94,7 @@ pub fn collect(probes: &Probes, bpffs: &Path) -> FeatureReport {
     };
     let btf = BtfFeature {
         vmlinux: types.is_some(),
-        path: features::VMLINUX_BTF,
+        path: probe::VMLINUX_BTF,
         types,
         error,
     };
@@ -137,15 +137,15 @@ pub fn collect(probes: &Probes, bpffs: &Path) -> FeatureReport {
         },
     };
 
-    let tracefs_dir = Path::new(kernel::TRACEFS_DIR);
+    let tracefs_dir = Path::new(mounts::TRACEFS_DIR);
     let tracefs = Mount {
         path: tracefs_dir.to_path_buf(),
-        mounted: kernel::is_tracefs(tracefs_dir)
+        mounted: mounts::is_tracefs(tracefs_dir)
             || Path::new("/sys/kernel/debug/tracing/events").is_dir(),
     };
     let bpffs = Mount {
         path: bpffs.to_path_buf(),
-        mounted: kernel::is_bpffs(bpffs),
+        mounted: mounts::is_bpffs(bpffs),
     };
 
     let xdp = probes.prog_type(libbpf_sys::BPF_PROG_TYPE_XDP);
@@ -212,11 +212,11 @@ pub fn collect(probes: &Probes, bpffs: &Path) -> FeatureReport {
         named("lsm", lsm),
     ];
 
-    let program_types = features::all_prog_types()
+    let program_types = probe::all_prog_types()
         .into_iter()
         .map(|(t, n)| named(n, probes.prog_type(t)))
         .collect();
-    let map_types = features::all_map_types()
+    let map_types = probe::all_map_types()
         .into_iter()
         .map(|(t, n)| named(n, probes.map_type(t)))
         .collect();

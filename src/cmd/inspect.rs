@@ -3,8 +3,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::elf::{self, ObjectInfo};
-use crate::objects;
+use crate::obj::elf::{self, ObjectInfo};
+use crate::obj::source;
 use crate::output::{opt, table, Report};
 
 #[derive(Debug, clap::Args)]
@@ -20,7 +20,7 @@ pub struct InspectReport {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<InspectReport> {
-    let src = objects::resolve(&args.object)?;
+    let src = source::resolve(&args.object)?;
     let parsed = elf::parse(&src.bytes, &src.origin)?;
     Ok(InspectReport {
         object: parsed.info,

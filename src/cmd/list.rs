@@ -10,9 +10,10 @@ use serde::Serialize;
 
 use crate::attach::{self, Attachment};
 use crate::error::{ErrorKind, X0Error};
-use crate::kernel::{self, MapInfo, ObjKind, ProgInfo};
 use crate::output::{opt, table, Report};
-use crate::state::{self, Access, Store};
+use crate::store::{self, Access, Store};
+use crate::sys::bpf::{MapInfo, ObjKind, ProgInfo};
+use crate::sys::{bpf, caps, mounts};
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -75,7 +76,7 @@ pub struct PinEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub map: Option<MapInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<kernel::LinkInfo>,
+    pub link: Option<bpf::LinkInfo>,
 }
 
 #[derive(Serialize)]
@@ -95,7 +96,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<ListReport> {
     if args.all {
         // Walking every id (BPF_*_GET_NEXT_ID) needs CAP_SYS_ADMIN: without it the kernel
         // answers with nothing, which must not read as "nothing loaded".
-        kernel::require_cap(kernel::CAP_SYS_ADMIN, "CAP_SYS_ADMIN", "x0bpf list --all")?;
+        caps::require_cap(caps::CAP_SYS_ADMIN, "CAP_SYS_ADMIN", "x0bpf list --all")?;
     }
     let store = Store::open(ctx, Access::Repair)?;
     let mut names = Vec::new();
@@ -105,7 +106,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<ListReport> {
         if t.contains('/') {
             collect_target(p, &mut pins)?;
         } else {
-            state::check_name("object name", t)?;
+            store::check_name("object name", t)?;
             if !store.is_loaded(t) {
                 return Err(X0Error::new(
                     ErrorKind::NotAttached,
@@ -142,22 +143,22 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<ListReport> {
             .flat_map(|o| o.maps.iter().map(|m| m.info.id))
             .collect();
         AllEntries {
-            programs: kernel::all_ids(ObjKind::Prog)
+            programs: bpf::all_ids(ObjKind::Prog)
                 .into_iter()
                 .filter_map(|id| {
-                    let fd = kernel::fd_by_id(ObjKind::Prog, id).ok()?;
-                    let info = kernel::prog_info(fd.as_fd()).ok()?;
+                    let fd = bpf::fd_by_id(ObjKind::Prog, id).ok()?;
+                    let info = bpf::prog_info(fd.as_fd()).ok()?;
                     Some(Owned {
                         owned_by_x0bpf: ours_p.contains(&id),
                         info,
                     })
                 })
                 .collect(),
-            maps: kernel::all_ids(ObjKind::Map)
+            maps: bpf::all_ids(ObjKind::Map)
                 .into_iter()
                 .filter_map(|id| {
-                    let fd = kernel::fd_by_id(ObjKind::Map, id).ok()?;
-                    let info = kernel::map_info(fd.as_fd()).ok()?;
+                    let fd = bpf::fd_by_id(ObjKind::Map, id).ok()?;
+                    let info = bpf::map_info(fd.as_fd()).ok()?;
                     Some(Owned {
                         owned_by_x0bpf: ours_m.contains(&id),
                         info,
@@ -203,8 +204,8 @@ fn object_entry(store: &Store, name: &str) -> Result<ObjectEntry, X0Error> {
         attachments: attach::object_attachments(&dir),
         errors: Vec::new(),
     };
-    for (_, pin) in state::entries(&dir.join("progs")) {
-        match kernel::obj_get(&pin).and_then(|fd| kernel::prog_info(fd.as_fd())) {
+    for (_, pin) in store::entries(&dir.join("progs")) {
+        match bpf::obj_get(&pin).and_then(|fd| bpf::prog_info(fd.as_fd())) {
             Ok(info) => e.programs.push(ProgEntry { pin, info }),
             Err(err) => {
                 denied(&pin, &err)?;
@@ -212,9 +213,9 @@ fn object_entry(store: &Store, name: &str) -> Result<ObjectEntry, X0Error> {
             }
         }
     }
-    for (_, pin) in state::entries(&dir.join("maps")) {
-        match kernel::obj_get(&pin) {
-            Ok(fd) => match kernel::map_info(fd.as_fd()) {
+    for (_, pin) in store::entries(&dir.join("maps")) {
+        match bpf::obj_get(&pin) {
+            Ok(fd) => match bpf::map_info(fd.as_fd()) {
                 Ok(info) => {
                     let entries = count_entries(&fd, &info);
                     e.maps.push(MapEntry { pin, info, entries })
@@ -283,7 +284,7 @@ fn collect_target(p: &Path, out: &mut Vec<PinEntry>) -> Result<(), X0Error> {
             &e,
         ));
     }
-    if !kernel::is_bpffs(p) {
+    if !mounts::is_bpffs(p) {
         return Err(X0Error::new(
             ErrorKind::Usage,
             format!("{} is not on a BPF filesystem (bpffs)", p.display()),
@@ -327,7 +328,7 @@ fn collect_pins(p: &Path, out: &mut Vec<PinEntry>) -> Result<(), X0Error> {
         }
         return Ok(());
     }
-    let fd = kernel::obj_get(p)
+    let fd = bpf::obj_get(p)
         .map_err(|e| X0Error::os(format!("{} is not a readable BPF pin", p.display()), &e))?;
     // A pin does not say what it is: ask as each kind in turn.
     let mut entry = PinEntry {
@@ -337,18 +338,18 @@ fn collect_pins(p: &Path, out: &mut Vec<PinEntry>) -> Result<(), X0Error> {
         map: None,
         link: None,
     };
-    match kernel::fd_kind(fd.as_fd()) {
+    match bpf::fd_kind(fd.as_fd()) {
         Some(ObjKind::Prog) => {
             entry.kind = "program";
-            entry.program = kernel::prog_info(fd.as_fd()).ok();
+            entry.program = bpf::prog_info(fd.as_fd()).ok();
         }
         Some(ObjKind::Map) => {
             entry.kind = "map";
-            entry.map = kernel::map_info(fd.as_fd()).ok();
+            entry.map = bpf::map_info(fd.as_fd()).ok();
         }
         Some(ObjKind::Link) => {
             entry.kind = "link";
-            entry.link = kernel::link_info(fd.as_fd()).ok();
+            entry.link = bpf::link_info(fd.as_fd()).ok();
         }
         None => {}
     }

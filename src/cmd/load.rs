@@ -4,10 +4,10 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::error::{ErrorKind, X0Error};
-use crate::loader::{self, LoadOptions, Loaded};
-use crate::objects;
+use crate::obj::source;
 use crate::output::{table, Report};
-use crate::state::{self, Access, Store};
+use crate::store::load::{self, LoadOptions, Loaded};
+use crate::store::{self, Access, Store};
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -48,10 +48,10 @@ pub fn parse_sets(sets: &[String]) -> Result<Vec<(String, String)>, X0Error> {
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<LoadReport> {
-    let src = objects::resolve(&args.object)?;
+    let src = source::resolve(&args.object)?;
     if args.name.is_none() {
         // The name comes from the file name, which the user did not choose as a name.
-        state::check_name("object name", &src.name).map_err(|e| {
+        store::check_name("object name", &src.name).map_err(|e| {
             e.hint(format!(
                 "the name is taken from the file name {}: pass --name NAME",
                 src.origin
@@ -60,7 +60,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<LoadReport> {
     }
     if let Some(n) = &args.name {
         // Before the store is opened: a bad name must not mount or create anything.
-        state::check_name("object name", n)?;
+        store::check_name("object name", n)?;
     }
     let store = Store::open(ctx, Access::Write)?;
     let opts = LoadOptions {
@@ -70,7 +70,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<LoadReport> {
         sets: parse_sets(&args.sets)?,
     };
     Ok(LoadReport {
-        loaded: loader::load_and_pin(&store, &src, &opts)?,
+        loaded: load::load_and_pin(&store, &src, &opts)?,
         warnings: store.note.clone().into_iter().collect(),
     })
 }

@@ -7,13 +7,14 @@ use std::os::fd::AsFd;
 
 use serde::Serialize;
 
+use crate::attach::tc::{self, Direction};
 use crate::attach::{self, nl_err};
 use crate::cmd::attach::NetnsArgs;
-use crate::kernel::{self, ObjKind};
-use crate::netlink;
 use crate::output::{table, Report};
-use crate::state::{Access, Store};
-use crate::tc::{self, Direction};
+use crate::store::{Access, Store};
+use crate::sys::bpf::ObjKind;
+use crate::sys::netlink;
+use crate::sys::{bpf, caps, ns};
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -75,11 +76,11 @@ fn owners(store: Option<&Store>, ns: u64) -> BTreeMap<u32, String> {
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
     if let Some(ns) = &args.netns.netns {
-        attach::enter_netns(ns)?;
+        ns::enter_netns(ns)?;
     }
-    let ns = kernel::netns_inode()?;
+    let ns = ns::netns_inode()?;
     // Without CAP_BPF program names and owners are unreadable: say so rather than show less.
-    kernel::require_bpf("x0bpf net")?;
+    caps::require_bpf("x0bpf net")?;
     // Reading never mounts anything: without bpffs there are no x0bpf attachments to own.
     let store = Some(Store::open(ctx, Access::Read)?);
     let own = owners(store.as_ref(), ns);
@@ -91,10 +92,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
     // Link info has only the ifindex (per namespace), so match the program id too, and say
     // nothing when that still matches several links (namespaces sharing one program).
     let mut xdp_links: BTreeMap<(u32, u32), Option<u32>> = BTreeMap::new();
-    for id in kernel::all_ids(ObjKind::Link) {
-        let Some(li) = kernel::fd_by_id(ObjKind::Link, id)
+    for id in bpf::all_ids(ObjKind::Link) {
+        let Some(li) = bpf::fd_by_id(ObjKind::Link, id)
             .ok()
-            .and_then(|fd| kernel::link_info(fd.as_fd()).ok())
+            .and_then(|fd| bpf::link_info(fd.as_fd()).ok())
         else {
             continue;
         };
@@ -116,7 +117,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
             if let Some(id) = id {
                 xdp.push(Prog {
                     prog_id: id,
-                    name: kernel::prog_name(id).unwrap_or_default(),
+                    name: bpf::prog_name(id).unwrap_or_default(),
                     mode: mode.into(),
                     direction: None,
                     link_id: xdp_links.get(&(l.ifindex, id)).copied().flatten(),
@@ -131,7 +132,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
             for (id, link_id) in tc::tcx_query(l.ifindex, d) {
                 tcv.push(Prog {
                     prog_id: id,
-                    name: kernel::prog_name(id).unwrap_or_default(),
+                    name: bpf::prog_name(id).unwrap_or_default(),
                     mode: "tcx".into(),
                     direction: Some(d.name()),
                     link_id,
@@ -148,7 +149,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
                 name: f
                     .prog_name
                     .clone()
-                    .or_else(|| kernel::prog_name(id))
+                    .or_else(|| bpf::prog_name(id))
                     .unwrap_or_default(),
                 mode: "clsact".into(),
                 direction: Some(if f.parent_ingress {

@@ -3,7 +3,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::objects::{EmbeddedRow, EMBEDDED};
+use crate::obj::source::{EmbeddedRow, EMBEDDED};
 use crate::output::{table, Report};
 
 #[derive(Debug, clap::Args)]

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::error::{ErrorKind, X0Error};
 use crate::output::{table, Report};
 use crate::skel::{syscall_latency, tc_classifier, xdp_counter};
-use crate::state::{self, Access, Store};
+use crate::store::{self, Access, Store};
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -106,7 +106,7 @@ fn decode<T: Copy + Default>(b: &[u8]) -> T {
 fn open_map(dir: &Path, name: &str) -> Result<MapHandle, X0Error> {
     let p = dir.join("maps").join(name);
     MapHandle::from_pinned_path(&p).map_err(|e| {
-        let kind = match crate::loader::libbpf_errno(&e) {
+        let kind = match crate::store::load::libbpf_errno(&e) {
             Some(libc::EPERM) | Some(libc::EACCES) => ErrorKind::Permission,
             _ => ErrorKind::NotFound,
         };
@@ -171,7 +171,7 @@ pub fn ip_proto_name(p: u8) -> String {
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
-    state::check_name("object name", &args.name)?;
+    store::check_name("object name", &args.name)?;
     let store = Store::open(ctx, Access::Read)?;
     let dir = store.dir(&args.name);
     if !store.is_loaded(&args.name) {

@@ -8,9 +8,10 @@ use serde::Serialize;
 
 use crate::attach;
 use crate::error::{ErrorKind, X0Error};
-use crate::kernel::{self, ObjKind};
 use crate::output::Report;
-use crate::state::{self, Access, Store};
+use crate::store::{self, Access, Store};
+use crate::sys::bpf;
+use crate::sys::bpf::ObjKind;
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -38,7 +39,7 @@ pub struct Held {
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
-    state::check_name("object name", &args.name)?;
+    store::check_name("object name", &args.name)?;
     let store = Store::open(ctx, Access::Repair)?;
     let dir = store.dir(&args.name);
     if !store.is_loaded(&args.name) {
@@ -69,11 +70,11 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
     // Remember what the pins refer to, then unpin.
     let mut ids = Vec::new();
     for (sub, kind) in [("progs", ObjKind::Prog), ("maps", ObjKind::Map)] {
-        for (name, pin) in state::entries(&dir.join(sub)) {
-            if let Ok(fd) = kernel::obj_get(&pin) {
+        for (name, pin) in store::entries(&dir.join(sub)) {
+            if let Ok(fd) = bpf::obj_get(&pin) {
                 let id = match kind {
-                    ObjKind::Prog => kernel::prog_info(fd.as_fd()).map(|i| i.id),
-                    _ => kernel::map_info(fd.as_fd()).map(|i| i.id),
+                    ObjKind::Prog => bpf::prog_info(fd.as_fd()).map(|i| i.id),
+                    _ => bpf::map_info(fd.as_fd()).map(|i| i.id),
                 };
                 if let Ok(id) = id {
                     ids.push((kind, id, name));
@@ -84,9 +85,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
     // Out of sight first, then unpin: killed half-way, the next command finishes the job
     // (Store::recover) and nobody sees a half-unloaded object meanwhile.
     let dead = format!("_dead-{}-{}", args.name, std::process::id());
-    state::rename_in(&store.base, args.name.as_ref(), dead.as_ref())
+    store::rename_in(&store.base, args.name.as_ref(), dead.as_ref())
         .map_err(|e| X0Error::os(format!("unpinning {}", dir.display()), &e))?;
-    state::remove_tree(&store.base.join(&dead))
+    store::remove_tree(&store.base.join(&dead))
         .map_err(|e| X0Error::os(format!("unpinning {}", dir.display()), &e))?;
     store.remove_base_if_empty();
 
@@ -95,7 +96,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
     loop {
         let alive: Vec<&(ObjKind, u32, String)> = ids
             .iter()
-            .filter(|(k, id, _)| kernel::id_exists(*k, *id))
+            .filter(|(k, id, _)| bpf::id_exists(*k, *id))
             .collect();
         if alive.is_empty() || Instant::now() > deadline {
             for (k, id, name) in &ids {

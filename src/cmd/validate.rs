@@ -11,16 +11,16 @@ use std::rc::Rc;
 use libbpf_rs::AsRawLibbpf;
 use serde::Serialize;
 
-use crate::btf::{self, Btf, CoreReloKind, CoreResolution};
-use crate::elf::{self, CoreRelocInfo, ObjectInfo, ParsedObject, ProgramInfo};
 use crate::error::{ErrorKind, X0Error};
-use crate::features::{self, AttachKind, Probe, Probes, Support};
-use crate::helpers;
-use crate::kernel;
-use crate::libbpf_log;
-use crate::loader;
-use crate::objects::{self, ObjectSource};
+use crate::obj::btf::{self, Btf, CoreReloKind, CoreResolution};
+use crate::obj::elf::{self, CoreRelocInfo, ObjectInfo, ParsedObject, ProgramInfo};
+use crate::obj::helpers;
+use crate::obj::source::{self, ObjectSource};
 use crate::output::{table, Report};
+use crate::probe::{self, AttachKind, Probe, Probes, Support};
+use crate::store::load;
+use crate::sys::libbpf_log;
+use crate::sys::{bpf, caps};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -229,7 +229,7 @@ fn usage(e: X0Error) -> X0Error {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ValidateReport> {
-    let src = objects::resolve(&args.object).map_err(|e| match e.kind {
+    let src = source::resolve(&args.object).map_err(|e| match e.kind {
         ErrorKind::Internal => e,
         _ => usage(e),
     })?;
@@ -249,7 +249,7 @@ fn load_target(path: Option<&PathBuf>, probes: &Probes) -> Result<Target, X0Erro
         return Ok(match probes.vmlinux() {
             Ok(b) => Target {
                 info: TargetBtf {
-                    source: features::VMLINUX_BTF.into(),
+                    source: probe::VMLINUX_BTF.into(),
                     format: "kernel",
                     types: Some(b.len().saturating_sub(1)),
                     error: None,
@@ -258,7 +258,7 @@ fn load_target(path: Option<&PathBuf>, probes: &Probes) -> Result<Target, X0Erro
             },
             Err(e) => Target {
                 info: TargetBtf {
-                    source: features::VMLINUX_BTF.into(),
+                    source: probe::VMLINUX_BTF.into(),
                     format: "kernel",
                     types: None,
                     error: Some(e),
@@ -895,9 +895,9 @@ fn require(d: &mut Vec<Detail>, prog: &str, what: String, subject: &str, p: &Pro
 
 /// Whether kernel BTF has something (a `btf_trace_*` typedef, a function), as a probe result.
 fn in_kernel_btf(
-    vmlinux: &Result<std::rc::Rc<crate::btf::Btf>, String>,
+    vmlinux: &Result<std::rc::Rc<crate::obj::btf::Btf>, String>,
     what: &str,
-    found: impl FnOnce(&crate::btf::Btf) -> bool,
+    found: impl FnOnce(&crate::obj::btf::Btf) -> bool,
 ) -> Probe {
     match vmlinux {
         Ok(b) if found(b) => Probe {
@@ -1011,7 +1011,7 @@ fn check_kernel(info: &ObjectInfo, probes: &Probes, other_target: bool) -> Check
                         f.to_string()
                     };
                     let p_ = in_kernel_btf(&vmlinux, &format!("function {func}"), |b| {
-                        features::btf_func(b, &func).is_some()
+                        probe::btf_func(b, &func).is_some()
                     });
                     require(
                         &mut d,
@@ -1191,7 +1191,7 @@ fn load_one(
         log: String::new(),
         libbpf: Vec::new(),
     };
-    let mut open = match loader::open(src, parsed, &src.name, &[]) {
+    let mut open = match load::open(src, parsed, &src.name, &[]) {
         Ok(o) => o,
         Err(e) => {
             out.errno = e.errno;
@@ -1199,7 +1199,7 @@ fn load_one(
             return out;
         }
     };
-    // loader::open has cleared every map's pin path: validate leaves no pins behind and
+    // load::open has cleared every map's pin path: validate leaves no pins behind and
     // touches no existing ones.
     let mut found = false;
     buf[0] = 0;
@@ -1236,12 +1236,12 @@ fn load_one(
             out.verified_insns = obj
                 .progs()
                 .find(|p| p.name() == OsStr::new(prog))
-                .and_then(|p| kernel::prog_info(p.as_fd()).ok())
+                .and_then(|p| bpf::prog_info(p.as_fd()).ok())
                 .map(|i| i.verified_insns);
             drop(obj);
         }
         Err(e) => {
-            out.errno = loader::libbpf_errno(&e);
+            out.errno = load::libbpf_errno(&e);
             out.error = Some(e.to_string());
         }
     }
@@ -1415,7 +1415,7 @@ fn verify_program(
             .find_map(|l| l.split_once(&about).map(|(_, r)| r.trim().to_string()))
             .or(first.error.clone())
             .unwrap_or_else(|| "load failed".into());
-        if first.errno == Some(libc::EPERM) && kernel::is_root() {
+        if first.errno == Some(libc::EPERM) && caps::is_root() {
             error.push_str(&format!(
                 "; refused although running as root: lockdown ({}) or an LSM forbids it",
                 probes.lockdown().mode.as_deref().unwrap_or("mode unknown")

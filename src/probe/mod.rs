@@ -14,9 +14,9 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
-use crate::btf::{Btf, BtfKind};
-use crate::elf;
-use crate::libbpf_log::Silence;
+use crate::obj::btf::{Btf, BtfKind};
+use crate::obj::elf;
+use crate::sys::libbpf_log::Silence;
 
 pub const VMLINUX_BTF: &str = "/sys/kernel/btf/vmlinux";
 const EVENT_SOURCES: &str = "/sys/bus/event_source/devices";

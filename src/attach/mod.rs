@@ -9,6 +9,10 @@
 //!
 //! Record names: `<kind>@<ifname>@<ifindex>@<netns inode>[@<prio>:<handle>]` for interfaces,
 //! `<kind>@<target>` otherwise.
+pub mod probes;
+pub mod tc;
+pub mod xdp;
+
 use std::ffi::CString;
 use std::fs;
 use std::io;
@@ -18,9 +22,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::{ErrorKind, X0Error};
-use crate::kernel;
-use crate::netlink;
-use crate::state;
+use crate::store;
+use crate::sys::bpf;
+use crate::sys::netlink;
+use crate::sys::ns;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Attachment {
@@ -98,7 +103,7 @@ impl Record {
     pub fn file_name(&self) -> String {
         match (&self.ifname, self.ifindex, self.netns) {
             (Some(n), Some(i), Some(ns)) => {
-                let mut s = format!("{}@{}@{i}@{ns}", self.kind, state::escape(n));
+                let mut s = format!("{}@{}@{i}@{ns}", self.kind, store::escape(n));
                 if let Some((p, h)) = self.prio_handle {
                     s.push_str(&format!("@{p}:{h}"));
                     if self.new_qdisc {
@@ -111,7 +116,7 @@ impl Record {
                 s
             }
             _ => {
-                let s = format!("{}@{}", self.kind, state::escape(&self.target));
+                let s = format!("{}@{}", self.kind, store::escape(&self.target));
                 if s.len() <= MAX_RECORD_NAME {
                     return s;
                 }
@@ -132,7 +137,7 @@ impl Record {
         let (kind, rest) = name.split_once('@')?;
         let is_iface = kind.starts_with("xdp") || kind.starts_with("tc");
         if !is_iface {
-            return Some(Record::other(kind, &state::unescape(rest)));
+            return Some(Record::other(kind, &store::unescape(rest)));
         }
         let parts: Vec<&str> = rest.split('@').collect();
         if parts.len() < 3 {
@@ -140,7 +145,7 @@ impl Record {
         }
         let mut r = Record::iface(
             kind,
-            &state::unescape(parts[0]),
+            &store::unescape(parts[0]),
             parts[1].parse().ok()?,
             parts[2].parse().ok()?,
         );
@@ -174,60 +179,6 @@ impl Record {
     }
 }
 
-/// Run `f` inside the network namespace with this inode (or here, if it is this one).
-/// Ok(None) when no such namespace exists any more.
-pub fn in_netns<T: Send>(
-    ino: u64,
-    f: impl FnOnce() -> Result<T, X0Error> + Send,
-) -> Result<Option<T>, X0Error> {
-    if kernel::netns_inode().ok() == Some(ino) {
-        return f().map(Some);
-    }
-    let Some(path) = find_netns(ino) else {
-        return Ok(None);
-    };
-    // setns on a scoped thread: this thread's namespace stays as it was.
-    std::thread::scope(|s| {
-        s.spawn(move || {
-            let file = fs::File::open(&path)
-                .map_err(|e| X0Error::os(format!("opening {}", path.display()), &e))?;
-            // SAFETY: valid fd; only this thread changes namespace.
-            if unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
-                return Err(X0Error::os(
-                    format!("entering network namespace {}", path.display()),
-                    &io::Error::last_os_error(),
-                ));
-            }
-            f().map(Some)
-        })
-        .join()
-        .unwrap_or_else(|_| Err(X0Error::new(ErrorKind::Internal, "netns worker panicked")))
-    })
-}
-
-/// A path to a network namespace by inode: named ones first, then any process's.
-fn find_netns(ino: u64) -> Option<PathBuf> {
-    use std::os::unix::fs::MetadataExt;
-    let named = fs::read_dir("/run/netns")
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok().map(|e| e.path()));
-    let procs = fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok())
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .bytes()
-                .all(|b| b.is_ascii_digit())
-        })
-        .map(|e| e.path().join("ns/net"));
-    named
-        .chain(procs)
-        .find(|p| fs::metadata(p).map(|m| m.ino() == ino).unwrap_or(false))
-}
-
 pub fn xdp_mode_name(m: Option<netlink::XdpMode>) -> Option<String> {
     m.and_then(|m| match m {
         netlink::XdpMode::None => None,
@@ -240,7 +191,7 @@ pub fn xdp_mode_name(m: Option<netlink::XdpMode>) -> Option<String> {
 
 /// The attachments recorded for one object, checked against the kernel.
 pub fn object_attachments(dir: &Path) -> Vec<Attachment> {
-    state::entries(&dir.join("links"))
+    store::entries(&dir.join("links"))
         .into_iter()
         .filter_map(|(name, path)| {
             let rec = Record::parse(&name)?;
@@ -262,11 +213,11 @@ pub struct RecordState {
 }
 
 pub fn record_state(rec: &Record, path: &Path) -> RecordState {
-    let Ok(fd) = kernel::obj_get(path) else {
+    let Ok(fd) = bpf::obj_get(path) else {
         return RecordState::default();
     };
     if rec.is_link() {
-        match kernel::link_info(fd.as_fd()) {
+        match bpf::link_info(fd.as_fd()) {
             Ok(li) => RecordState {
                 prog_id: (li.prog_id != 0).then_some(li.prog_id),
                 link_id: Some(li.id),
@@ -277,7 +228,7 @@ pub fn record_state(rec: &Record, path: &Path) -> RecordState {
             Err(_) => RecordState::default(),
         }
     } else {
-        let prog_id = kernel::prog_info(fd.as_fd()).ok().map(|p| p.id);
+        let prog_id = bpf::prog_info(fd.as_fd()).ok().map(|p| p.id);
         RecordState {
             prog_id,
             link_id: None,
@@ -311,7 +262,7 @@ fn record_liveness(
     let kind = rec.kind.clone();
     let prio = rec.prio_handle;
     let link_id = st.link_id;
-    let res = in_netns(ns, move || {
+    let res = ns::in_netns(ns, move || {
         let Some(l) = netlink::get_link_by_index(ifindex).map_err(nl_err)? else {
             return Ok(None);
         };
@@ -330,11 +281,11 @@ fn record_liveness(
             Some((live, None))
         } else if let Some(dir) = kind.strip_prefix("tcx-") {
             let d = if dir == "ingress" {
-                crate::tc::Direction::Ingress
+                crate::attach::tc::Direction::Ingress
             } else {
-                crate::tc::Direction::Egress
+                crate::attach::tc::Direction::Egress
             };
-            let live = crate::tc::tcx_query(ifindex, d)
+            let live = crate::attach::tc::tcx_query(ifindex, d)
                 .iter()
                 .any(|(p, l)| *p == want && *l == link_id);
             Some((live, None))
@@ -355,7 +306,7 @@ fn describe_record(rec: &Record, path: &Path) -> Attachment {
         how: if rec.is_link() { "bpf_link" } else { "netlink" },
         link_id: st.link_id,
         prog_id: st.prog_id,
-        program: st.prog_id.and_then(kernel::prog_name),
+        program: st.prog_id.and_then(bpf::prog_name),
         ifindex: rec.ifindex,
         netns_inode: rec.netns,
         mode,
@@ -367,7 +318,7 @@ fn describe_record(rec: &Record, path: &Path) -> Attachment {
 /// x0bpf's records for one interface (ifindex in this network namespace), with their owner,
 /// whose kind starts with one of `kinds` (e.g. "xdp", "tc-", "tcx-").
 pub fn records_on(
-    store: &state::Store,
+    store: &store::Store,
     ifindex: u32,
     ns: u64,
     kinds: &[&str],
@@ -387,7 +338,7 @@ pub fn records_on(
 /// replaced by another tool): release them, so the next command starts from the truth.
 /// Returns what was repaired.
 pub fn repair_stale(
-    store: &state::Store,
+    store: &store::Store,
     ifindex: u32,
     ns: u64,
     kinds: &[&str],
@@ -441,7 +392,7 @@ pub fn nl_err(e: netlink::NlError) -> X0Error {
 /// Undo one recorded attachment and remove its record. Returns how it was undone.
 pub fn release(rec: &Record, path: &Path) -> Result<String, X0Error> {
     let how = if rec.is_link() {
-        match kernel::obj_get(path) {
+        match bpf::obj_get(path) {
             Ok(fd) => {
                 // Detach explicitly: another holder of the link fd must not keep it running.
                 let was_intact = record_state(rec, path).intact;
@@ -476,15 +427,15 @@ fn release_netlink(rec: &Record, path: &Path) -> Result<String, X0Error> {
     let (Some(ifindex), Some(ns)) = (rec.ifindex, rec.netns) else {
         return Ok("malformed record removed".into());
     };
-    let Ok(prog) = kernel::obj_get(path) else {
+    let Ok(prog) = bpf::obj_get(path) else {
         return Ok("stale record removed".into());
     };
-    let prog_id = kernel::prog_info(prog.as_fd()).map(|i| i.id).ok();
+    let prog_id = bpf::prog_info(prog.as_fd()).map(|i| i.id).ok();
     let kind = rec.kind.clone();
     let prio = rec.prio_handle;
     let new_qdisc = rec.new_qdisc;
     let raw = prog.as_raw_fd();
-    let res = in_netns(ns, move || -> Result<String, X0Error> {
+    let res = ns::in_netns(ns, move || -> Result<String, X0Error> {
         if kind == "xdp-netlink" {
             let Some(l) = netlink::get_link_by_index(ifindex).map_err(nl_err)? else {
                 return Ok("interface gone".into());
@@ -533,7 +484,7 @@ fn release_netlink(rec: &Record, path: &Path) -> Result<String, X0Error> {
 /// Undo every attachment recorded for an object (unload).
 pub fn release_all(dir: &Path) -> Result<Vec<Detached>, X0Error> {
     let mut out = Vec::new();
-    for (name, path) in state::entries(&dir.join("links")) {
+    for (name, path) in store::entries(&dir.join("links")) {
         let Some(rec) = Record::parse(&name) else {
             let _ = fs::remove_file(&path);
             continue;
@@ -643,8 +594,8 @@ pub struct ProgHandle {
 impl ProgHandle {
     /// Undo the load this command did (after a failed attach).
     pub fn rollback(&self) {
-        if self.loaded_now && state::entries(&self.object_dir.join("links")).is_empty() {
-            let _ = state::remove_tree(&self.object_dir);
+        if self.loaded_now && store::entries(&self.object_dir.join("links")).is_empty() {
+            let _ = store::remove_tree(&self.object_dir);
         }
     }
 }
@@ -652,7 +603,7 @@ impl ProgHandle {
 /// `--prog OBJECT[:PROGRAM]`: a loaded x0bpf object, a file, or an embedded object. Files and
 /// embedded objects are loaded (and pinned) first unless already loaded under that name.
 pub fn resolve_prog(
-    store: &state::Store,
+    store: &store::Store,
     spec: &str,
     name: Option<&str>,
     want: &[&str],
@@ -669,18 +620,18 @@ pub fn resolve_prog(
     let object = if is_loaded(loaded_name) && (name.is_none() || loaded_name == obj) {
         loaded_name.to_string()
     } else {
-        let src = crate::objects::resolve(obj)?;
+        let src = crate::obj::source::resolve(obj)?;
         let oname = name.map(str::to_string).unwrap_or_else(|| src.name.clone());
-        state::check_name("object name", &oname)?;
+        store::check_name("object name", &oname)?;
         if is_loaded(&oname) {
             // Reusing a loaded object for a file is only right if it is that object.
             same_programs(store, &oname, &src)?;
         } else {
-            let opts = crate::loader::LoadOptions {
+            let opts = crate::store::load::LoadOptions {
                 name: Some(oname.clone()),
                 ..Default::default()
             };
-            match crate::loader::load_and_pin(store, &src, &opts) {
+            match crate::store::load::load_and_pin(store, &src, &opts) {
                 Ok(_) => loaded_now = true,
                 // Another x0bpf loaded it at the same moment: use theirs.
                 Err(e) if e.kind == ErrorKind::Conflict && store.is_loaded(&oname) => {}
@@ -692,14 +643,14 @@ pub fn resolve_prog(
     let dir = store.dir(&object);
     let fail = |e: X0Error| -> Result<ProgHandle, X0Error> {
         if loaded_now {
-            let _ = state::remove_tree(&dir);
+            let _ = store::remove_tree(&dir);
         }
         Err(e)
     };
     let mut candidates = Vec::new();
     let mut others = Vec::new();
-    for (pname, pin) in state::entries(&dir.join("progs")) {
-        let info = kernel::obj_get(&pin).and_then(|fd| Ok((kernel::prog_info(fd.as_fd())?, fd)));
+    for (pname, pin) in store::entries(&dir.join("progs")) {
+        let info = bpf::obj_get(&pin).and_then(|fd| Ok((bpf::prog_info(fd.as_fd())?, fd)));
         let (info, fd) = match info {
             Ok(x) => x,
             Err(e) => {
@@ -777,18 +728,18 @@ pub fn resolve_prog(
 /// `--name N` for a file when N is already loaded: fine if N holds the same programs,
 /// otherwise a conflict (attaching N's programs would not be what was asked for).
 fn same_programs(
-    store: &state::Store,
+    store: &store::Store,
     name: &str,
-    src: &crate::objects::ObjectSource,
+    src: &crate::obj::source::ObjectSource,
 ) -> Result<(), X0Error> {
-    let parsed = crate::elf::parse(&src.bytes, &src.origin)?;
+    let parsed = crate::obj::elf::parse(&src.bytes, &src.origin)?;
     let mut want: Vec<String> = parsed
         .info
         .programs
         .iter()
         .map(|p| p.name.clone())
         .collect();
-    let mut have: Vec<String> = state::entries(&store.dir(name).join("progs"))
+    let mut have: Vec<String> = store::entries(&store.dir(name).join("progs"))
         .into_iter()
         .map(|(n, _)| n)
         .collect();
@@ -812,10 +763,10 @@ fn same_programs(
 }
 
 /// Every attachment record in the store, with the object that owns it.
-pub fn all_records(store: &state::Store) -> Vec<(String, Record, PathBuf)> {
+pub fn all_records(store: &store::Store) -> Vec<(String, Record, PathBuf)> {
     let mut v = Vec::new();
     for obj in store.names() {
-        for (name, path) in state::entries(&store.dir(&obj).join("links")) {
+        for (name, path) in store::entries(&store.dir(&obj).join("links")) {
             if let Some(r) = Record::parse(&name) {
                 v.push((obj.clone(), r, path));
             }
@@ -834,7 +785,7 @@ pub fn pin_record(h: &ProgHandle, rec: &Record, fd: BorrowedFd<'_>) -> Result<Pa
         _ => {}
     }
     let path = links.join(rec.file_name());
-    kernel::obj_pin(fd, &path).map_err(|e| {
+    bpf::obj_pin(fd, &path).map_err(|e| {
         if e.raw_os_error() == Some(libc::EEXIST) {
             X0Error::new(
                 ErrorKind::Conflict,
@@ -891,170 +842,4 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
-}
-
-/// `--netns PATH|NAME`: switch only the network namespace of this (single-threaded) process.
-/// Set once `--netns` switched the network namespace: then a named network namespace is the
-/// user's choice, not the sign of `ip netns exec`.
-static ENTERED_NETNS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-pub fn enter_netns(spec: &str) -> Result<(), X0Error> {
-    use std::os::unix::fs::OpenOptionsExt;
-    const HINT: &str = "give a name from `ip netns list` or a path such as /proc/PID/ns/net";
-    if spec.is_empty() {
-        return Err(X0Error::new(ErrorKind::Usage, "--netns needs a name or a path").hint(HINT));
-    }
-    let path = if spec.contains('/') {
-        PathBuf::from(spec)
-    } else {
-        PathBuf::from("/run/netns").join(spec)
-    };
-    // Without blocking: a FIFO given as a namespace must not wait for a writer.
-    let f = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC)
-        .open(&path)
-        .map_err(|e| {
-            let kind = match e.raw_os_error() {
-                Some(libc::ENOENT) | Some(libc::ENOTDIR) => ErrorKind::NotFound,
-                Some(libc::EACCES) | Some(libc::EPERM) => ErrorKind::Permission,
-                _ => ErrorKind::Usage,
-            };
-            let err = X0Error::new(
-                kind,
-                format!(
-                    "network namespace {spec}: cannot open {}: {e}",
-                    path.display()
-                ),
-            );
-            let err = match e.raw_os_error() {
-                Some(n) => err.errno(n),
-                None => err,
-            };
-            err.hint(HINT)
-        })?;
-    // NS_GET_NSTYPE (_IO(0xb7, 0x3)): the namespace type of an nsfs file; ENOTTY elsewhere.
-    const NS_GET_NSTYPE: libc::c_ulong = 0xb703;
-    // SAFETY: valid fd; this ioctl takes no argument.
-    let nstype = unsafe { libc::ioctl(f.as_raw_fd(), NS_GET_NSTYPE as _) };
-    if nstype != libc::CLONE_NEWNET {
-        let what = match nstype {
-            libc::CLONE_NEWNS => "a mount namespace".to_string(),
-            libc::CLONE_NEWUTS => "a UTS namespace".to_string(),
-            libc::CLONE_NEWIPC => "an IPC namespace".to_string(),
-            libc::CLONE_NEWUSER => "a user namespace".to_string(),
-            libc::CLONE_NEWPID => "a PID namespace".to_string(),
-            libc::CLONE_NEWCGROUP => "a cgroup namespace".to_string(),
-            0x80 => "a time namespace".to_string(),
-            -1 => "not a namespace file".to_string(),
-            t => format!("a namespace of type {t:#x}"),
-        };
-        return Err(X0Error::new(
-            ErrorKind::Usage,
-            format!(
-                "network namespace {spec}: {} is {what}, not a network namespace",
-                path.display()
-            ),
-        )
-        .hint(HINT));
-    }
-    // SAFETY: valid fd; x0bpf has no other threads at this point.
-    if unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
-        return Err(X0Error::os(
-            format!("entering network namespace {}", path.display()),
-            &io::Error::last_os_error(),
-        ));
-    }
-    ENTERED_NETNS.store(true, std::sync::atomic::Ordering::Relaxed);
-    Ok(())
-}
-
-/// The mount namespace x0bpf was started from when it runs in a private one: the nearest
-/// ancestor process in another mount namespace (for `ip netns exec`, the shell that ran ip).
-/// PID 1's may be unreadable in containers and sandboxes; an ancestor's is ours to read.
-fn outer_mount_ns() -> Option<PathBuf> {
-    use std::os::unix::fs::MetadataExt;
-    let ino = |p: &Path| fs::metadata(p.join("ns/mnt")).map(|m| m.ino()).ok();
-    let mine = ino(Path::new("/proc/self"))?;
-    let mut pid = std::process::id();
-    for _ in 0..64 {
-        let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-        pid = status
-            .lines()
-            .find_map(|l| l.strip_prefix("PPid:"))?
-            .trim()
-            .parse()
-            .ok()?;
-        if pid == 0 {
-            return None;
-        }
-        let p = PathBuf::from(format!("/proc/{pid}"));
-        match ino(&p) {
-            Some(i) if i != mine => return Some(p),
-            Some(_) => continue,
-            None => return None,
-        }
-    }
-    None
-}
-
-/// `ip netns exec` gives x0bpf a private mount namespace with /sys remounted: a bpffs mounted
-/// there dies with the process, and with it every pinned link — the program would silently
-/// detach. Detect it and pin in the host's mount namespace instead (network namespace kept).
-/// Returns a note for the report when it did so.
-pub fn escape_private_mount_ns(bpffs: &Path) -> Result<Option<String>, X0Error> {
-    use std::os::unix::fs::MetadataExt;
-    if ENTERED_NETNS.load(std::sync::atomic::Ordering::Relaxed) {
-        return Ok(None);
-    }
-    let Some(outer) = outer_mount_ns() else {
-        return Ok(None);
-    };
-    // Only `ip netns exec`'s signature counts: we run in a named network namespace (one in
-    // /run/netns) that differs from the caller's. Containers, `unshare -m` and sandboxed
-    // services also have private mount namespaces, and there the bpffs in front of x0bpf is
-    // the one the user means.
-    let net_ino = |p: &Path| fs::metadata(p).map(|m| m.ino()).ok();
-    let mine = net_ino(Path::new("/proc/thread-self/ns/net"));
-    if mine.is_none() || mine == net_ino(&outer.join("ns/net")) {
-        return Ok(None);
-    }
-    let named = fs::read_dir("/run/netns")
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok())
-        .any(|e| net_ino(&e.path()) == mine);
-    if !named {
-        return Ok(None);
-    }
-    // Same bpffs instance as the outer one (e.g. a mount inherited into this namespace): fine.
-    // A bpffs private to this namespace (or none) is the trap.
-    let host = outer
-        .join("root")
-        .join(bpffs.strip_prefix("/").unwrap_or(bpffs));
-    let dev = |p: &Path| fs::metadata(p).map(|m| m.dev()).ok();
-    if kernel::is_bpffs(bpffs) && kernel::is_bpffs(&host) && dev(bpffs) == dev(&host) {
-        return Ok(None);
-    }
-    if !host.is_dir() {
-        return Ok(None);
-    }
-    let f = fs::File::open(outer.join("ns/mnt"))
-        .map_err(|e| X0Error::os("opening the outer mount namespace", &e))?;
-    // SAFETY: valid fd; single-threaded, so changing the mount namespace is allowed.
-    if unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNS) } != 0 {
-        let e = io::Error::last_os_error();
-        return Err(X0Error::new(
-            ErrorKind::Unsupported,
-            format!(
-                "{} here is private to this mount namespace (`ip netns exec`?) and entering the host's failed: {e}",
-                bpffs.display()
-            ),
-        )
-        .hint("pins made here would vanish with this process, detaching the program: run `x0bpf --netns NAME …` or `nsenter --net=/run/netns/NAME x0bpf …` instead"));
-    }
-    Ok(Some(format!(
-        "running in a private mount namespace (ip netns exec): pinned in the host's bpffs at {} so the attachment persists",
-        bpffs.display()
-    )))
 }

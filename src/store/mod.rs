@@ -12,6 +12,8 @@
 //! symlink (every walk and removal works on directory fds with `O_NOFOLLOW`), trusts a pin
 //! directory only when root (or the caller) owns it and nobody else can write to it, and
 //! serialises every state change with `flock` on the bpffs root.
+pub mod load;
+
 use std::ffi::{CStr, CString, OsStr};
 use std::fs;
 use std::io;
@@ -23,7 +25,7 @@ use std::time::{Duration, Instant};
 use rustix::fs::{self as rfs, AtFlags, FileType, FlockOperation, Mode, OFlags};
 
 use crate::error::{ErrorKind, X0Error};
-use crate::kernel;
+use crate::sys::{caps, mounts};
 use crate::Ctx;
 
 pub const DEFAULT_BASE: &str = "x0bpf";
@@ -41,7 +43,7 @@ pub enum Access {
     /// Reads or undoes what exists (`list`, `detach`, `unload`), and finishes what a killed
     /// x0bpf left half-done: never mounts or creates; exclusive lock.
     Repair,
-    /// Changes state (`load`, `attach`, …): may mount bpffs (see `kernel::ensure_bpffs`) and
+    /// Changes state (`load`, `attach`, …): may mount bpffs (see `mounts::ensure_bpffs`) and
     /// create the pin directory; exclusive lock; repairs.
     Write,
 }
@@ -86,15 +88,15 @@ impl Store {
         let rel = pin_dir_rel(ctx)?;
         // Say what is missing before touching anything (a failed unprivileged run must not
         // leave a directory behind that it then owns).
-        kernel::require_bpf("x0bpf")?;
-        let note = crate::attach::escape_private_mount_ns(&ctx.bpffs)?;
+        caps::require_bpf("x0bpf")?;
+        let note = crate::sys::ns::escape_private_mount_ns(&ctx.bpffs)?;
         let root = ctx.bpffs.clone();
         let default_root = root == Path::new(DEFAULT_BPFFS);
         let mounted = if access == Access::Write {
-            kernel::ensure_bpffs(&root, ctx.nomount, default_root)?;
+            mounts::ensure_bpffs(&root, ctx.nomount, default_root)?;
             true
         } else {
-            kernel::is_bpffs(&root)
+            mounts::is_bpffs(&root)
         };
         let base = root.join(&rel);
         let mut store = Store {

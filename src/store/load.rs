@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 use libbpf_rs::{AsRawLibbpf, MapCore, ObjectBuilder, OpenObject};
 use serde::Serialize;
 
-use crate::elf::{self, ParsedObject};
 use crate::error::{ErrorKind, X0Error};
-use crate::kernel;
-use crate::libbpf_log;
-use crate::objects::ObjectSource;
-use crate::state::{self, Store};
+use crate::obj::elf::{self, ParsedObject};
+use crate::obj::source::ObjectSource;
+use crate::store::{self, Store};
+use crate::sys::libbpf_log;
+use crate::sys::{bpf, caps};
 
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -107,7 +107,7 @@ pub fn failing_prog(log: &[String]) -> Option<String> {
 /// with EPERM as root: lockdown (integrity mode forbids them) or no trampoline support. Say
 /// so, and point at what works instead.
 fn refine_tracing_refusal(mut err: X0Error, parsed: &ParsedObject, log: &[String]) -> X0Error {
-    if err.errno != Some(libc::EPERM) || !kernel::is_root() {
+    if err.errno != Some(libc::EPERM) || !caps::is_root() {
         return err;
     }
     let Some(name) = failing_prog(log) else {
@@ -158,7 +158,7 @@ pub fn load_error(what: &str, e: &libbpf_rs::Error, log: &[String]) -> X0Error {
     }
     let mut err = X0Error::new(
         match errno {
-            Some(libc::EPERM) | Some(libc::EACCES) if !kernel::is_root() => ErrorKind::Permission,
+            Some(libc::EPERM) | Some(libc::EACCES) if !caps::is_root() => ErrorKind::Permission,
             _ => ErrorKind::Kernel,
         },
         msg,
@@ -320,7 +320,7 @@ fn encode_value(
     let is_char_array = resolved.is_some_and(|t| {
         t.array.is_some_and(|(elem, _, _)| {
             btf.and_then(|b| b.get(b.skip_mods_and_typedefs(elem)))
-                .is_some_and(|e| e.kind == crate::btf::BtfKind::Int && e.size == 1)
+                .is_some_and(|e| e.kind == crate::obj::btf::BtfKind::Int && e.size == 1)
         })
     });
     if is_char_array {
@@ -332,12 +332,14 @@ fn encode_value(
         return Ok(v);
     }
     let signed = match resolved {
-        Some(t) if t.kind == crate::btf::BtfKind::Int => t.is_signed_int(),
+        Some(t) if t.kind == crate::obj::btf::BtfKind::Int => t.is_signed_int(),
         Some(t) if t.is_any_enum() => t.kflag,
-        Some(t) if t.kind == crate::btf::BtfKind::Float => {
+        Some(t) if t.kind == crate::obj::btf::BtfKind::Float => {
             return Err(bad("floating-point variables cannot be set"))
         }
-        Some(t) if t.is_composite() || t.array.is_some() || t.kind == crate::btf::BtfKind::Ptr => {
+        Some(t)
+            if t.is_composite() || t.array.is_some() || t.kind == crate::obj::btf::BtfKind::Ptr =>
+        {
             return Err(bad(
                 "only integers, booleans, enums and char arrays can be set",
             ))
@@ -381,7 +383,7 @@ pub fn load_and_pin(
     opts: &LoadOptions,
 ) -> Result<Loaded, X0Error> {
     let name = opts.name.clone().unwrap_or_else(|| src.name.clone());
-    state::check_name("object name", &name)?;
+    store::check_name("object name", &name)?;
     let parsed = elf::parse(&src.bytes, &src.origin)?;
     precheck(&parsed)?;
     let dir = store.dir(&name);
@@ -395,7 +397,7 @@ pub fn load_and_pin(
             "pass --replace to swap it, --reuse-maps to reload it keeping its maps, or `x0bpf unload {name}`"
         )));
     }
-    if exists && !state::entries(&dir.join("links")).is_empty() {
+    if exists && !store::entries(&dir.join("links")).is_empty() {
         return Err(X0Error::new(
             ErrorKind::Conflict,
             format!("{name} is attached; it cannot be replaced while attached"),
@@ -411,15 +413,15 @@ pub fn load_and_pin(
     if opts.reuse_maps && exists {
         for mut m in open.maps_mut() {
             let mname = m.name().to_string_lossy().into_owned();
-            let pin = dir.join("maps").join(state::pin_name(&mname));
+            let pin = dir.join("maps").join(store::pin_name(&mname));
             if std::fs::symlink_metadata(&pin).is_err() {
                 continue;
             }
-            let fd = kernel::obj_get(&pin)
+            let fd = bpf::obj_get(&pin)
                 .map_err(|e| X0Error::os(format!("opening pinned map {}", pin.display()), &e))?;
-            let have = kernel::map_info(fd.as_fd())
+            let have = bpf::map_info(fd.as_fd())
                 .map_err(|e| X0Error::os(format!("querying pinned map {}", pin.display()), &e))?;
-            let want_type = crate::elf::map_type_name(m.map_type() as u32);
+            let want_type = crate::obj::elf::map_type_name(m.map_type() as u32);
             let mismatch = [
                 ("type", have.map_type.clone(), want_type),
                 (
@@ -480,9 +482,9 @@ pub fn load_and_pin(
         for p in obj.progs() {
             let pname = p.name().to_string_lossy().into_owned();
             let pin = staging.join("progs").join(&pname);
-            kernel::obj_pin(p.as_fd(), &pin)
+            bpf::obj_pin(p.as_fd(), &pin)
                 .map_err(|e| X0Error::os(format!("pinning program {pname}"), &e))?;
-            let info = kernel::prog_info(p.as_fd())
+            let info = bpf::prog_info(p.as_fd())
                 .map_err(|e| X0Error::os(format!("querying program {pname}"), &e))?;
             programs.push(LoadedProg {
                 name: pname.clone(),
@@ -495,17 +497,17 @@ pub fn load_and_pin(
         let mut maps = Vec::new();
         for m in obj.maps() {
             let mname = m.name().to_string_lossy().into_owned();
-            let pin = staging.join("maps").join(state::pin_name(&mname));
-            kernel::obj_pin(m.as_fd(), &pin)
+            let pin = staging.join("maps").join(store::pin_name(&mname));
+            bpf::obj_pin(m.as_fd(), &pin)
                 .map_err(|e| X0Error::os(format!("pinning map {mname}"), &e))?;
-            let info = kernel::map_info(m.as_fd())
+            let info = bpf::map_info(m.as_fd())
                 .map_err(|e| X0Error::os(format!("querying map {mname}"), &e))?;
             maps.push(LoadedMap {
                 reused: reused.contains(&mname),
                 name: mname.clone(),
                 id: info.id,
                 map_type: info.map_type,
-                pin: dir.join("maps").join(state::pin_name(&mname)),
+                pin: dir.join("maps").join(store::pin_name(&mname)),
             });
         }
         let mut replaced = false;
@@ -514,18 +516,18 @@ pub fn load_and_pin(
             // on where --reuse-maps took them over. Killed between the two renames, the next
             // command puts `_old-…` back (Store::recover): the object is never lost.
             let old = format!("_old-{name}-{}", std::process::id());
-            state::rename_in(&store.base, name.as_ref(), old.as_ref())
+            store::rename_in(&store.base, name.as_ref(), old.as_ref())
                 .map_err(|e| X0Error::os(format!("moving {} aside", dir.display()), &e))?;
-            if let Err(e) = state::rename_in(&store.base, staging_name.as_ref(), name.as_ref()) {
-                let _ = state::rename_in(&store.base, old.as_ref(), name.as_ref());
+            if let Err(e) = store::rename_in(&store.base, staging_name.as_ref(), name.as_ref()) {
+                let _ = store::rename_in(&store.base, old.as_ref(), name.as_ref());
                 return Err(X0Error::os(
                     format!("moving new pins to {}", dir.display()),
                     &e,
                 ));
             }
-            let _ = state::remove_tree(&store.base.join(&old));
+            let _ = store::remove_tree(&store.base.join(&old));
             replaced = true;
-        } else if let Err(e) = state::rename_in(&store.base, staging_name.as_ref(), name.as_ref()) {
+        } else if let Err(e) = store::rename_in(&store.base, staging_name.as_ref(), name.as_ref()) {
             let err = if e.raw_os_error() == Some(libc::ENOTEMPTY)
                 || e.raw_os_error() == Some(libc::EEXIST)
             {
@@ -548,7 +550,7 @@ pub fn load_and_pin(
         })
     })();
     if result.is_err() {
-        let _ = state::remove_tree(&staging);
+        let _ = store::remove_tree(&staging);
     }
     result
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::attach::{self, ProgHandle, Record};
 use crate::error::{ErrorKind, X0Error};
-use crate::kernel;
+use crate::sys::{bpf, mounts};
 
 const PERF_TYPE_TRACEPOINT: u32 = 2;
 const EVENT_SOURCES: &str = "/sys/bus/event_source/devices";
@@ -41,7 +41,7 @@ fn finish(
         program: h.name.clone(),
         prog_id: h.id,
         how: "bpf_link",
-        link_id: kernel::link_info(link.as_fd()).ok().map(|i| i.id),
+        link_id: bpf::link_info(link.as_fd()).ok().map(|i| i.id),
         record,
         loaded: h.loaded_now,
     })
@@ -94,7 +94,7 @@ pub fn tracepoint(h: &ProgHandle, spec: &str, nomount: bool) -> Result<ProbeAtta
             )
             .hint("e.g. syscalls:sys_enter_openat (see /sys/kernel/tracing/events)")
         })?;
-    kernel::ensure_tracefs(nomount)?;
+    mounts::ensure_tracefs(nomount)?;
     let events = [
         "/sys/kernel/tracing/events",
         "/sys/kernel/debug/tracing/events",

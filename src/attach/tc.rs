@@ -6,9 +6,9 @@ use serde::Serialize;
 
 use crate::attach::{self, nl_err, ProgHandle, Record};
 use crate::error::{ErrorKind, X0Error};
-use crate::kernel;
-use crate::netlink;
-use crate::state::Store;
+use crate::store::Store;
+use crate::sys::netlink;
+use crate::sys::{bpf, ns};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -79,7 +79,7 @@ pub fn attach(
     h: &ProgHandle,
     o: &TcOptions,
 ) -> Result<TcAttached, X0Error> {
-    let ns = kernel::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
+    let ns = ns::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
     let dir = o.direction;
     let mut out = TcAttached {
         kind: "tc",
@@ -129,11 +129,11 @@ pub fn attach(
         }
         out.replaced = true;
         if rec.kind.starts_with("tcx-") {
-            let link = kernel::obj_get(path)
+            let link = bpf::obj_get(path)
                 .map_err(|e| X0Error::os(format!("opening {}", path.display()), &e))?;
             attach::link_update(link.as_fd(), h.fd.as_fd(), None)
                 .map_err(|e| X0Error::os("replacing the program in the tcx link", &e))?;
-            out.link_id = kernel::link_info(link.as_fd()).ok().map(|i| i.id);
+            out.link_id = bpf::link_info(link.as_fd()).ok().map(|i| i.id);
             out.record = path.clone();
             return Ok(out);
         }
@@ -170,7 +170,7 @@ pub fn attach(
                     ns,
                 );
                 out.record = attach::pin_link_record(h, &rec, &link)?;
-                out.link_id = kernel::link_info(link.as_fd()).ok().map(|i| i.id);
+                out.link_id = bpf::link_info(link.as_fd()).ok().map(|i| i.id);
                 return Ok(out);
             }
             Err(e) => {
@@ -326,7 +326,7 @@ pub fn detach(
     iface: &netlink::Link,
     direction: Option<Direction>,
 ) -> Result<TcDetached, X0Error> {
-    let ns = kernel::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
+    let ns = ns::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
     let kinds: Vec<String> = match direction {
         Some(d) => vec![format!("tcx-{}", d.name()), format!("tc-{}", d.name())],
         None => vec!["tcx-".into(), "tc-".into()],

@@ -7,9 +7,10 @@ use serde::Serialize;
 
 use crate::attach::{self, nl_err, ProgHandle, Record};
 use crate::error::{ErrorKind, X0Error};
-use crate::kernel::{self, ObjKind};
-use crate::netlink;
-use crate::state::Store;
+use crate::store::Store;
+use crate::sys::bpf::ObjKind;
+use crate::sys::netlink;
+use crate::sys::{bpf, ns};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -91,7 +92,7 @@ fn current(ifindex: u32, store: &Store, ns: u64) -> Result<Option<Current>, X0Er
     else {
         return Ok(None);
     };
-    let name = kernel::prog_name(id).unwrap_or_default();
+    let name = bpf::prog_name(id).unwrap_or_default();
     let owner = our_record(store, ifindex, ns, id).map(|(o, _, _)| o);
     Ok(Some(Current {
         prog_id: id,
@@ -154,7 +155,7 @@ pub fn attach(
     h: &ProgHandle,
     opts: &AttachOptions,
 ) -> Result<XdpAttached, X0Error> {
-    let ns = kernel::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
+    let ns = ns::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
     let mut warnings = Vec::new();
     if !iface.up {
         warnings.push(format!(
@@ -267,7 +268,7 @@ pub fn attach(
                 });
                 let rec = Record::iface("xdp", &iface.name, iface.ifindex, ns);
                 let path = attach::pin_link_record(h, &rec, &link)?;
-                out.link_id = kernel::link_info(link.as_fd()).ok().map(|i| i.id);
+                out.link_id = bpf::link_info(link.as_fd()).ok().map(|i| i.id);
                 out.mode = m.name().into();
                 out.record = path;
                 return Ok(out);
@@ -381,7 +382,7 @@ fn replace(
         .errno(errno)
         .hint("look with `x0bpf net` and retry")
     };
-    let old_fd = kernel::fd_by_id(ObjKind::Prog, cur.prog_id).map_err(|e| {
+    let old_fd = bpf::fd_by_id(ObjKind::Prog, cur.prog_id).map_err(|e| {
         if e.raw_os_error() == Some(libc::ENOENT) {
             changed(libc::ENOENT)
         } else {
@@ -393,7 +394,7 @@ fn replace(
         our_record(store, iface.ifindex, ns, cur.prog_id).filter(|(_, r, _)| r.kind == "xdp")
     {
         // Our link: swap the program inside it, atomically.
-        let link = kernel::obj_get(&path)
+        let link = bpf::obj_get(&path)
             .map_err(|e| X0Error::os(format!("opening link {}", path.display()), &e))?;
         attach::link_update(link.as_fd(), h.fd.as_fd(), Some(old_fd.as_fd())).map_err(|e| {
             let n = e.raw_os_error().unwrap_or(0);
@@ -413,7 +414,7 @@ fn replace(
             std::fs::rename(&path, &new_path)
                 .map_err(|e| X0Error::os(format!("moving {}", path.display()), &e))?;
         }
-        out.link_id = kernel::link_info(link.as_fd()).ok().map(|i| i.id);
+        out.link_id = bpf::link_info(link.as_fd()).ok().map(|i| i.id);
         out.record = new_path;
     } else {
         // Netlink attachment (ours or another tool's): replace with the kernel comparing the
@@ -482,7 +483,7 @@ pub struct XdpDetached {
 }
 
 pub fn detach(store: &Store, iface: &netlink::Link, all: bool) -> Result<XdpDetached, X0Error> {
-    let ns = kernel::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
+    let ns = ns::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
     let mut out = XdpDetached {
         interface: iface.name.clone(),
         ifindex: iface.ifindex,
@@ -582,11 +583,11 @@ pub fn detach(store: &Store, iface: &netlink::Link, all: bool) -> Result<XdpDeta
 /// only the ifindex, which repeats across network namespaces: with several candidates, refuse
 /// rather than detach a program in some other namespace.
 fn detach_link_of(ifindex: u32, prog_id: u32) -> Result<u32, X0Error> {
-    let matches: Vec<(u32, std::os::fd::OwnedFd)> = kernel::all_ids(ObjKind::Link)
+    let matches: Vec<(u32, std::os::fd::OwnedFd)> = bpf::all_ids(ObjKind::Link)
         .into_iter()
         .filter_map(|id| {
-            let fd = kernel::fd_by_id(ObjKind::Link, id).ok()?;
-            let info = kernel::link_info(fd.as_fd()).ok()?;
+            let fd = bpf::fd_by_id(ObjKind::Link, id).ok()?;
+            let info = bpf::link_info(fd.as_fd()).ok()?;
             (info.link_type == "xdp" && info.prog_id == prog_id && info.ifindex == Some(ifindex))
                 .then_some((id, fd))
         })

@@ -15,9 +15,9 @@ use object::{
 };
 use serde::Serialize;
 
-use crate::btf::{self, Btf, BtfKind};
 use crate::error::{ErrorKind, X0Error};
-use crate::helpers;
+use crate::obj::btf::{self, Btf, BtfKind};
+use crate::obj::helpers;
 
 pub const EM_BPF: u16 = 247;
 const INSN_SIZE: usize = 8;
@@ -909,7 +909,7 @@ pub fn prog_type_numbers(section: &str) -> Option<(u32, u32)> {
     let c = CString::new(section).ok()?;
     let (mut pt, mut at) = (0u32, 0u32);
     // libbpf logs a warning for unknown names; the caller reports that itself.
-    let _quiet = crate::libbpf_log::Silence::new();
+    let _quiet = crate::sys::libbpf_log::Silence::new();
     // SAFETY: valid C string and out pointers.
     let rc = unsafe { libbpf_sys::libbpf_prog_type_by_name(c.as_ptr(), &mut pt, &mut at) };
     (rc == 0).then_some((pt, at))

@@ -1,0 +1,160 @@
+//! bpffs and tracefs: what is mounted where, and mounting them only where it is safe.
+use std::ffi::CString;
+use std::io;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use crate::error::{ErrorKind, X0Error};
+
+pub const BPF_FS_MAGIC: i64 = 0xcafe4a11;
+pub const TRACEFS_MAGIC: i64 = 0x74726163;
+pub const TRACEFS_DIR: &str = "/sys/kernel/tracing";
+
+fn cpath(p: &Path) -> io::Result<CString> {
+    CString::new(p.as_os_str().as_bytes()).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))
+}
+
+fn fs_magic(dir: &Path) -> io::Result<i64> {
+    let c = cpath(dir)?;
+    // SAFETY: zeroed statfs is a valid out buffer.
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: valid C string and out pointer.
+    if unsafe { libc::statfs(c.as_ptr(), &mut st) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(st.f_type as i64)
+}
+
+pub fn is_bpffs(dir: &Path) -> bool {
+    fs_magic(dir).map(|m| m == BPF_FS_MAGIC).unwrap_or(false)
+}
+
+pub fn is_tracefs(dir: &Path) -> bool {
+    fs_magic(dir).map(|m| m == TRACEFS_MAGIC).unwrap_or(false)
+}
+
+fn mount(fstype: &str, dir: &Path) -> io::Result<()> {
+    let src = CString::new(fstype).expect("no NUL");
+    let d = cpath(dir)?;
+    // Pins must outlive this process, as with bpftool: mode 0700 keeps them root's.
+    let data = CString::new("mode=0700").expect("no NUL");
+    // SAFETY: valid C strings.
+    let rc = unsafe {
+        libc::mount(
+            src.as_ptr(),
+            d.as_ptr(),
+            src.as_ptr(),
+            0,
+            data.as_ptr() as *const libc::c_void,
+        )
+    };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// Make sure `root` is a BPF filesystem, mounting one there when allowed (as bpftool does):
+/// only when `root` is not one yet, and only on the default root or on an existing empty
+/// directory — never over a directory that holds anything. Says so on stderr. Returns true
+/// when x0bpf mounted it now.
+pub fn ensure_bpffs(root: &Path, nomount: bool, default_root: bool) -> Result<bool, X0Error> {
+    if is_bpffs(root) {
+        return Ok(false);
+    }
+    let what = format!("{} is not a BPF filesystem (bpffs)", root.display());
+    if nomount {
+        return Err(X0Error::new(ErrorKind::NotFound, what).hint(format!(
+            "mount it with `mount -t bpf bpf {}`, or drop --nomount to let x0bpf mount it",
+            root.display()
+        )));
+    }
+    match std::fs::symlink_metadata(root) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound && default_root => {
+            std::fs::create_dir_all(root)
+                .map_err(|e| X0Error::os(format!("{what}; creating it failed"), &e))?;
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(X0Error::new(
+                ErrorKind::NotFound,
+                format!("--bpffs {}: no such directory", root.display()),
+            )
+            .hint(
+                "create an empty directory for x0bpf to mount bpffs on, or give a mounted bpffs",
+            ))
+        }
+        Err(e) => return Err(X0Error::os(format!("reading {}", root.display()), &e)),
+        Ok(m) if m.file_type().is_symlink() => {
+            return Err(X0Error::new(
+                ErrorKind::Usage,
+                format!("{what}: it is a symbolic link, and x0bpf mounts only on a real directory"),
+            )
+            .hint("give the directory the link points to with --bpffs"))
+        }
+        Ok(m) if !m.is_dir() => {
+            return Err(
+                X0Error::new(ErrorKind::Usage, format!("{what} and not a directory"))
+                    .hint("give a bpffs mount point with --bpffs"),
+            )
+        }
+        Ok(_) => {
+            let empty = std::fs::read_dir(root)
+                .map_err(|e| X0Error::os(format!("reading {}", root.display()), &e))?
+                .next()
+                .is_none();
+            if !empty {
+                return Err(X0Error::new(
+                    ErrorKind::Usage,
+                    format!("{what} and holds files: x0bpf never mounts over a directory that holds anything"),
+                )
+                .hint(format!(
+                    "give a mounted bpffs or an empty directory with --bpffs, or mount one yourself (`mount -t bpf bpf {}`)",
+                    root.display()
+                )));
+            }
+        }
+    }
+    mount("bpf", root).map_err(|e| {
+        X0Error::os(format!("{what}; mounting bpffs there failed"), &e).hint(format!(
+            "mount it yourself (`mount -t bpf bpf {}`) or pass --bpffs DIR on a bpffs",
+            root.display()
+        ))
+    })?;
+    eprintln!("x0bpf: mounted bpffs at {} (mode 0700)", root.display());
+    Ok(true)
+}
+
+/// Tracepoints are resolved through tracefs; mount it where the kernel expects it, only on an
+/// empty directory.
+pub fn ensure_tracefs(nomount: bool) -> Result<(), X0Error> {
+    let dir = Path::new(TRACEFS_DIR);
+    if is_tracefs(dir) || Path::new("/sys/kernel/tracing/events").is_dir() {
+        return Ok(());
+    }
+    if Path::new("/sys/kernel/debug/tracing/events").is_dir() {
+        return Ok(());
+    }
+    if nomount {
+        return Err(X0Error::new(
+            ErrorKind::NotFound,
+            format!("tracefs is not mounted at {TRACEFS_DIR}"),
+        )
+        .hint("mount it with `mount -t tracefs tracefs /sys/kernel/tracing`, or drop --nomount"));
+    }
+    let empty = std::fs::read_dir(dir)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false);
+    if !empty {
+        return Err(X0Error::new(
+            ErrorKind::NotFound,
+            format!("tracefs is not mounted and {TRACEFS_DIR} is missing or not empty"),
+        )
+        .hint("mount it with `mount -t tracefs tracefs /sys/kernel/tracing`"));
+    }
+    mount("tracefs", dir).map_err(|e| {
+        X0Error::os(format!("mounting tracefs at {TRACEFS_DIR} failed"), &e)
+            .hint("is CONFIG_TRACING enabled? mount it with `mount -t tracefs tracefs /sys/kernel/tracing`")
+    })?;
+    eprintln!("x0bpf: mounted tracefs at {TRACEFS_DIR}");
+    Ok(())
+}

@@ -1,0 +1,245 @@
+//! Namespaces: which network namespace this thread is in, entering one, and leaving the
+//! private mount namespace of `ip netns exec`.
+use std::ffi::CString;
+use std::fs;
+use std::io;
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+
+use crate::error::{ErrorKind, X0Error};
+use crate::sys::mounts;
+
+/// The network namespace this thread is in, as the inode of /proc/self/ns/net.
+pub fn netns_inode() -> io::Result<u64> {
+    use std::os::unix::fs::MetadataExt;
+    Ok(std::fs::metadata("/proc/thread-self/ns/net")?.ino())
+}
+
+/// Interface name to index through the kernel (never sysfs: under `nsenter --net` sysfs still
+/// shows the root namespace's interfaces).
+pub fn ifindex(name: &str) -> Option<u32> {
+    let c = CString::new(name).ok()?;
+    // SAFETY: valid C string.
+    let i = unsafe { libc::if_nametoindex(c.as_ptr()) };
+    (i != 0).then_some(i)
+}
+
+/// Run `f` inside the network namespace with this inode (or here, if it is this one).
+/// Ok(None) when no such namespace exists any more.
+pub fn in_netns<T: Send>(
+    ino: u64,
+    f: impl FnOnce() -> Result<T, X0Error> + Send,
+) -> Result<Option<T>, X0Error> {
+    if netns_inode().ok() == Some(ino) {
+        return f().map(Some);
+    }
+    let Some(path) = find_netns(ino) else {
+        return Ok(None);
+    };
+    // setns on a scoped thread: this thread's namespace stays as it was.
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let file = fs::File::open(&path)
+                .map_err(|e| X0Error::os(format!("opening {}", path.display()), &e))?;
+            // SAFETY: valid fd; only this thread changes namespace.
+            if unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
+                return Err(X0Error::os(
+                    format!("entering network namespace {}", path.display()),
+                    &io::Error::last_os_error(),
+                ));
+            }
+            f().map(Some)
+        })
+        .join()
+        .unwrap_or_else(|_| Err(X0Error::new(ErrorKind::Internal, "netns worker panicked")))
+    })
+}
+
+/// A path to a network namespace by inode: named ones first, then any process's.
+fn find_netns(ino: u64) -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let named = fs::read_dir("/run/netns")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()));
+    let procs = fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .bytes()
+                .all(|b| b.is_ascii_digit())
+        })
+        .map(|e| e.path().join("ns/net"));
+    named
+        .chain(procs)
+        .find(|p| fs::metadata(p).map(|m| m.ino() == ino).unwrap_or(false))
+}
+
+/// `--netns PATH|NAME`: switch only the network namespace of this (single-threaded) process.
+/// Set once `--netns` switched the network namespace: then a named network namespace is the
+/// user's choice, not the sign of `ip netns exec`.
+static ENTERED_NETNS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub fn enter_netns(spec: &str) -> Result<(), X0Error> {
+    use std::os::unix::fs::OpenOptionsExt;
+    const HINT: &str = "give a name from `ip netns list` or a path such as /proc/PID/ns/net";
+    if spec.is_empty() {
+        return Err(X0Error::new(ErrorKind::Usage, "--netns needs a name or a path").hint(HINT));
+    }
+    let path = if spec.contains('/') {
+        PathBuf::from(spec)
+    } else {
+        PathBuf::from("/run/netns").join(spec)
+    };
+    // Without blocking: a FIFO given as a namespace must not wait for a writer.
+    let f = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC)
+        .open(&path)
+        .map_err(|e| {
+            let kind = match e.raw_os_error() {
+                Some(libc::ENOENT) | Some(libc::ENOTDIR) => ErrorKind::NotFound,
+                Some(libc::EACCES) | Some(libc::EPERM) => ErrorKind::Permission,
+                _ => ErrorKind::Usage,
+            };
+            let err = X0Error::new(
+                kind,
+                format!(
+                    "network namespace {spec}: cannot open {}: {e}",
+                    path.display()
+                ),
+            );
+            let err = match e.raw_os_error() {
+                Some(n) => err.errno(n),
+                None => err,
+            };
+            err.hint(HINT)
+        })?;
+    // NS_GET_NSTYPE (_IO(0xb7, 0x3)): the namespace type of an nsfs file; ENOTTY elsewhere.
+    const NS_GET_NSTYPE: libc::c_ulong = 0xb703;
+    // SAFETY: valid fd; this ioctl takes no argument.
+    let nstype = unsafe { libc::ioctl(f.as_raw_fd(), NS_GET_NSTYPE as _) };
+    if nstype != libc::CLONE_NEWNET {
+        let what = match nstype {
+            libc::CLONE_NEWNS => "a mount namespace".to_string(),
+            libc::CLONE_NEWUTS => "a UTS namespace".to_string(),
+            libc::CLONE_NEWIPC => "an IPC namespace".to_string(),
+            libc::CLONE_NEWUSER => "a user namespace".to_string(),
+            libc::CLONE_NEWPID => "a PID namespace".to_string(),
+            libc::CLONE_NEWCGROUP => "a cgroup namespace".to_string(),
+            0x80 => "a time namespace".to_string(),
+            -1 => "not a namespace file".to_string(),
+            t => format!("a namespace of type {t:#x}"),
+        };
+        return Err(X0Error::new(
+            ErrorKind::Usage,
+            format!(
+                "network namespace {spec}: {} is {what}, not a network namespace",
+                path.display()
+            ),
+        )
+        .hint(HINT));
+    }
+    // SAFETY: valid fd; x0bpf has no other threads at this point.
+    if unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
+        return Err(X0Error::os(
+            format!("entering network namespace {}", path.display()),
+            &io::Error::last_os_error(),
+        ));
+    }
+    ENTERED_NETNS.store(true, std::sync::atomic::Ordering::Relaxed);
+    Ok(())
+}
+
+/// The mount namespace x0bpf was started from when it runs in a private one: the nearest
+/// ancestor process in another mount namespace (for `ip netns exec`, the shell that ran ip).
+/// PID 1's may be unreadable in containers and sandboxes; an ancestor's is ours to read.
+fn outer_mount_ns() -> Option<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let ino = |p: &Path| fs::metadata(p.join("ns/mnt")).map(|m| m.ino()).ok();
+    let mine = ino(Path::new("/proc/self"))?;
+    let mut pid = std::process::id();
+    for _ in 0..64 {
+        let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        pid = status
+            .lines()
+            .find_map(|l| l.strip_prefix("PPid:"))?
+            .trim()
+            .parse()
+            .ok()?;
+        if pid == 0 {
+            return None;
+        }
+        let p = PathBuf::from(format!("/proc/{pid}"));
+        match ino(&p) {
+            Some(i) if i != mine => return Some(p),
+            Some(_) => continue,
+            None => return None,
+        }
+    }
+    None
+}
+
+/// `ip netns exec` gives x0bpf a private mount namespace with /sys remounted: a bpffs mounted
+/// there dies with the process, and with it every pinned link — the program would silently
+/// detach. Detect it and pin in the host's mount namespace instead (network namespace kept).
+/// Returns a note for the report when it did so.
+pub fn escape_private_mount_ns(bpffs: &Path) -> Result<Option<String>, X0Error> {
+    use std::os::unix::fs::MetadataExt;
+    if ENTERED_NETNS.load(std::sync::atomic::Ordering::Relaxed) {
+        return Ok(None);
+    }
+    let Some(outer) = outer_mount_ns() else {
+        return Ok(None);
+    };
+    // Only `ip netns exec`'s signature counts: we run in a named network namespace (one in
+    // /run/netns) that differs from the caller's. Containers, `unshare -m` and sandboxed
+    // services also have private mount namespaces, and there the bpffs in front of x0bpf is
+    // the one the user means.
+    let net_ino = |p: &Path| fs::metadata(p).map(|m| m.ino()).ok();
+    let mine = net_ino(Path::new("/proc/thread-self/ns/net"));
+    if mine.is_none() || mine == net_ino(&outer.join("ns/net")) {
+        return Ok(None);
+    }
+    let named = fs::read_dir("/run/netns")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .any(|e| net_ino(&e.path()) == mine);
+    if !named {
+        return Ok(None);
+    }
+    // Same bpffs instance as the outer one (e.g. a mount inherited into this namespace): fine.
+    // A bpffs private to this namespace (or none) is the trap.
+    let host = outer
+        .join("root")
+        .join(bpffs.strip_prefix("/").unwrap_or(bpffs));
+    let dev = |p: &Path| fs::metadata(p).map(|m| m.dev()).ok();
+    if mounts::is_bpffs(bpffs) && mounts::is_bpffs(&host) && dev(bpffs) == dev(&host) {
+        return Ok(None);
+    }
+    if !host.is_dir() {
+        return Ok(None);
+    }
+    let f = fs::File::open(outer.join("ns/mnt"))
+        .map_err(|e| X0Error::os("opening the outer mount namespace", &e))?;
+    // SAFETY: valid fd; single-threaded, so changing the mount namespace is allowed.
+    if unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNS) } != 0 {
+        let e = io::Error::last_os_error();
+        return Err(X0Error::new(
+            ErrorKind::Unsupported,
+            format!(
+                "{} here is private to this mount namespace (`ip netns exec`?) and entering the host's failed: {e}",
+                bpffs.display()
+            ),
+        )
+        .hint("pins made here would vanish with this process, detaching the program: run `x0bpf --netns NAME …` or `nsenter --net=/run/netns/NAME x0bpf …` instead"));
+    }
+    Ok(Some(format!(
+        "running in a private mount namespace (ip netns exec): pinned in the host's bpffs at {} so the attachment persists",
+        bpffs.display()
+    )))
+}

@@ -1,0 +1,1 @@
+//! Will an object load here: one file per check family.
