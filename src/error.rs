@@ -121,8 +121,10 @@ impl X0Error {
     pub fn os(what: impl Into<String>, err: &std::io::Error) -> Self {
         let errno = err.raw_os_error().unwrap_or(0);
         // "Permission denied", not "Permission denied (os error 13)": the errno has its field.
-        let text = err.to_string();
-        let text = text.split(" (os error").next().unwrap_or(&text);
+        let text = match err.raw_os_error() {
+            Some(n) => errno_text(n),
+            None => err.to_string(),
+        };
         let e = X0Error::new(
             ErrorKind::from_errno(errno),
             format!("{}: {text}", what.into()),
@@ -133,6 +135,12 @@ impl X0Error {
             _ => e,
         }
     }
+}
+
+/// strerror text without Rust's " (os error N)" suffix: the one place errno becomes words.
+pub fn errno_text(errno: i32) -> String {
+    let s = std::io::Error::from_raw_os_error(errno).to_string();
+    s.split(" (os error").next().unwrap_or(&s).to_string()
 }
 
 pub const PERMISSION_HINT: &str =

@@ -13,10 +13,9 @@ pub mod probes;
 pub mod tc;
 pub mod xdp;
 
-use std::ffi::CString;
 use std::fs;
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -285,7 +284,7 @@ fn record_liveness(
             } else {
                 crate::attach::tc::Direction::Egress
             };
-            let live = crate::attach::tc::tcx_query(ifindex, d)
+            let live = bpf::tcx_query(ifindex, d.tcx_attach_type())
                 .iter()
                 .any(|(p, l)| *p == want && *l == link_id);
             Some((live, None))
@@ -375,14 +374,8 @@ pub fn xdp_flag(mode: Option<&str>) -> u32 {
     }
 }
 
-/// strerror text without Rust's " (os error N)" suffix.
-pub fn errno_text(errno: i32) -> String {
-    let s = io::Error::from_raw_os_error(errno).to_string();
-    s.split(" (os error").next().unwrap_or(&s).to_string()
-}
-
 pub fn nl_err(e: netlink::NlError) -> X0Error {
-    let mut msg = errno_text(e.errno);
+    let mut msg = crate::error::errno_text(e.errno);
     if let Some(x) = &e.extack {
         msg = format!("{msg}: {x}");
     }
@@ -496,88 +489,6 @@ pub fn release_all(dir: &Path) -> Result<Vec<Detached>, X0Error> {
         });
     }
     Ok(out)
-}
-
-/// bpf_link_create with flags, as an owned fd.
-pub fn link_create(
-    prog: BorrowedFd<'_>,
-    target: i32,
-    attach_type: u32,
-    flags: u32,
-) -> io::Result<OwnedFd> {
-    let opts = libbpf_sys::bpf_link_create_opts {
-        sz: std::mem::size_of::<libbpf_sys::bpf_link_create_opts>() as _,
-        flags,
-        ..Default::default()
-    };
-    // SAFETY: valid fds and a sized opts struct.
-    let rc = unsafe { libbpf_sys::bpf_link_create(prog.as_raw_fd(), target, attach_type, &opts) };
-    if rc < 0 {
-        Err(io::Error::from_raw_os_error(-rc))
-    } else {
-        // SAFETY: fresh fd from the kernel.
-        Ok(unsafe { OwnedFd::from_raw_fd(rc) })
-    }
-}
-
-/// Atomically swap the program behind a link; with `old`, only if `old` is still attached.
-pub fn link_update(
-    link: BorrowedFd<'_>,
-    new: BorrowedFd<'_>,
-    old: Option<BorrowedFd<'_>>,
-) -> io::Result<()> {
-    let opts = libbpf_sys::bpf_link_update_opts {
-        sz: std::mem::size_of::<libbpf_sys::bpf_link_update_opts>() as _,
-        flags: if old.is_some() {
-            libbpf_sys::BPF_F_REPLACE
-        } else {
-            0
-        },
-        old_prog_fd: old.map(|f| f.as_raw_fd() as u32).unwrap_or(0),
-        ..Default::default()
-    };
-    // SAFETY: valid fds and opts.
-    let rc = unsafe { libbpf_sys::bpf_link_update(link.as_raw_fd(), new.as_raw_fd(), &opts) };
-    if rc < 0 {
-        Err(io::Error::from_raw_os_error(-rc))
-    } else {
-        Ok(())
-    }
-}
-
-/// perf_event_open for a tracepoint id or a k/uprobe PMU event.
-pub fn perf_event_open(attr: &mut libbpf_sys::perf_event_attr) -> io::Result<OwnedFd> {
-    attr.size = std::mem::size_of::<libbpf_sys::perf_event_attr>() as u32;
-    // SAFETY: attr is a valid, sized perf_event_attr; pid -1 / cpu 0 = all tasks on CPU 0,
-    // which for tracepoints and probes means every CPU (they are not per-CPU events).
-    let rc = unsafe {
-        libc::syscall(
-            libc::SYS_perf_event_open,
-            attr as *mut libbpf_sys::perf_event_attr,
-            -1i32,
-            0i32,
-            -1i32,
-            8u64, // PERF_FLAG_FD_CLOEXEC
-        )
-    };
-    if rc < 0 {
-        Err(io::Error::last_os_error())
-    } else {
-        // SAFETY: fresh fd.
-        Ok(unsafe { OwnedFd::from_raw_fd(rc as i32) })
-    }
-}
-
-pub fn raw_tracepoint_open(name: &str, prog: BorrowedFd<'_>) -> io::Result<OwnedFd> {
-    let c = CString::new(name).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
-    // SAFETY: valid C string and fd.
-    let rc = unsafe { libbpf_sys::bpf_raw_tracepoint_open(c.as_ptr(), prog.as_raw_fd()) };
-    if rc < 0 {
-        Err(io::Error::from_raw_os_error(-rc))
-    } else {
-        // SAFETY: fresh fd.
-        Ok(unsafe { OwnedFd::from_raw_fd(rc) })
-    }
 }
 
 /// A program ready to attach: its fd, and which loaded object owns it.

@@ -48,7 +48,7 @@ fn finish(
 }
 
 fn perf_link(h: &ProgHandle, pfd: &OwnedFd, what: &str) -> Result<OwnedFd, X0Error> {
-    attach::link_create(h.fd.as_fd(), pfd.as_raw_fd(), libbpf_sys::BPF_PERF_EVENT, 0).map_err(|e| {
+    bpf::link_create(h.fd.as_fd(), pfd.as_raw_fd(), libbpf_sys::BPF_PERF_EVENT, 0).map_err(|e| {
         if e.raw_os_error() == Some(libc::EINVAL) && !perf_links_supported(h.fd.as_fd()) {
             return X0Error::new(
                 ErrorKind::Unsupported,
@@ -129,14 +129,14 @@ pub fn tracepoint(h: &ProgHandle, spec: &str, nomount: bool) -> Result<ProbeAtta
         ..Default::default()
     };
     attr.__bindgen_anon_1.sample_period = 1;
-    let pfd = attach::perf_event_open(&mut attr)
+    let pfd = bpf::perf_event_open(&mut attr)
         .map_err(|e| X0Error::os(format!("perf_event_open for tracepoint {cat}:{name}"), &e))?;
     let link = perf_link(h, &pfd, &format!("tracepoint {cat}:{name}"))?;
     finish(h, "tracepoint", &format!("{cat}:{name}"), link)
 }
 
 pub fn raw_tracepoint(h: &ProgHandle, name: &str) -> Result<ProbeAttached, X0Error> {
-    let link = attach::raw_tracepoint_open(name, h.fd.as_fd()).map_err(|e| {
+    let link = bpf::raw_tracepoint_open(name, h.fd.as_fd()).map_err(|e| {
         let err = X0Error::os(format!("attaching raw tracepoint {name}"), &e);
         if e.raw_os_error() == Some(libc::ENOENT) {
             err.hint("no such raw tracepoint: names are tracepoint names without the category, e.g. sys_enter")
@@ -198,7 +198,7 @@ pub fn kprobe(h: &ProgHandle, func: &str, ret: bool) -> Result<ProbeAttached, X0
     };
     attr.__bindgen_anon_3.kprobe_func = c.as_ptr() as u64;
     let kind = if ret { "kretprobe" } else { "kprobe" };
-    let pfd = attach::perf_event_open(&mut attr).map_err(|e| {
+    let pfd = bpf::perf_event_open(&mut attr).map_err(|e| {
         X0Error::os(format!("creating {kind} on {func}"), &e)
             .hint("is the function in /proc/kallsyms and not blacklisted? under lockdown, kprobes may be refused")
     })?;
@@ -237,7 +237,7 @@ pub fn uprobe(h: &ProgHandle, spec: &str, ret: bool) -> Result<ProbeAttached, X0
     attr.__bindgen_anon_3.uprobe_path = c.as_ptr() as u64;
     attr.__bindgen_anon_4.probe_offset = offset;
     let kind = if ret { "uretprobe" } else { "uprobe" };
-    let pfd = attach::perf_event_open(&mut attr)
+    let pfd = bpf::perf_event_open(&mut attr)
         .map_err(|e| X0Error::os(format!("creating {kind} on {spec}"), &e))?;
     let link = perf_link(h, &pfd, &format!("{kind} {spec}"))?;
     finish(h, kind, &format!("{}:{sym}", path.display()), link)

@@ -25,7 +25,7 @@ impl Direction {
         }
     }
 
-    fn tcx_attach_type(self) -> u32 {
+    pub fn tcx_attach_type(self) -> u32 {
         match self {
             Direction::Ingress => libbpf_sys::BPF_TCX_INGRESS,
             Direction::Egress => libbpf_sys::BPF_TCX_EGRESS,
@@ -131,7 +131,7 @@ pub fn attach(
         if rec.kind.starts_with("tcx-") {
             let link = bpf::obj_get(path)
                 .map_err(|e| X0Error::os(format!("opening {}", path.display()), &e))?;
-            attach::link_update(link.as_fd(), h.fd.as_fd(), None)
+            bpf::link_update(link.as_fd(), h.fd.as_fd(), None)
                 .map_err(|e| X0Error::os("replacing the program in the tcx link", &e))?;
             out.link_id = bpf::link_info(link.as_fd()).ok().map(|i| i.id);
             out.record = path.clone();
@@ -161,7 +161,7 @@ pub fn attach(
     }
 
     if o.mode != TcMode::Clsact {
-        match attach::link_create(h.fd.as_fd(), iface.ifindex as i32, dir.tcx_attach_type(), 0) {
+        match bpf::link_create(h.fd.as_fd(), iface.ifindex as i32, dir.tcx_attach_type(), 0) {
             Ok(link) => {
                 let rec = Record::iface(
                     &format!("tcx-{}", dir.name()),
@@ -187,7 +187,7 @@ pub fn attach(
                             "cannot attach tcx {} on {}: {}",
                             dir.name(),
                             iface.name,
-                            attach::errno_text(n)
+                            crate::error::errno_text(n)
                         ),
                     )
                     .errno(n)
@@ -195,7 +195,7 @@ pub fn attach(
                 }
                 out.tcx_refused = Some(format!(
                     "{}: this kernel has no tcx (Linux 6.6+)",
-                    attach::errno_text(n)
+                    crate::error::errno_text(n)
                 ));
             }
         }
@@ -375,29 +375,4 @@ pub fn detach(
         ));
     }
     Ok(out)
-}
-
-/// Program ids of tcx programs attached in one direction (BPF_PROG_QUERY).
-pub fn tcx_query(ifindex: u32, dir: Direction) -> Vec<(u32, Option<u32>)> {
-    let mut progs = [0u32; 64];
-    let mut links = [0u32; 64];
-    let mut opts = libbpf_sys::bpf_prog_query_opts {
-        sz: std::mem::size_of::<libbpf_sys::bpf_prog_query_opts>() as _,
-        prog_ids: progs.as_mut_ptr(),
-        link_ids: links.as_mut_ptr(),
-        ..Default::default()
-    };
-    opts.__bindgen_anon_1.count = progs.len() as u32;
-    // SAFETY: arrays outlive the call and hold `count` entries.
-    let rc = unsafe {
-        libbpf_sys::bpf_prog_query_opts(ifindex as i32, dir.tcx_attach_type(), &mut opts)
-    };
-    if rc < 0 {
-        return Vec::new();
-    }
-    // SAFETY: union member written by the kernel.
-    let n = unsafe { opts.__bindgen_anon_1.count } as usize;
-    (0..n.min(progs.len()))
-        .map(|i| (progs[i], (links[i] != 0).then_some(links[i])))
-        .collect()
 }

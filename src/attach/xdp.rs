@@ -135,7 +135,7 @@ fn describe(c: &Current) -> String {
 }
 
 fn reason(e: &netlink::NlError) -> String {
-    let mut s = attach::errno_text(e.errno);
+    let mut s = crate::error::errno_text(e.errno);
     if let Some(x) = &e.extack {
         s.push_str(": ");
         s.push_str(x);
@@ -253,7 +253,7 @@ pub fn attach(
         Mode::Skb => &[Mode::Skb],
     };
     for &m in modes {
-        match attach::link_create(
+        match bpf::link_create(
             h.fd.as_fd(),
             iface.ifindex as i32,
             libbpf_sys::BPF_XDP,
@@ -396,7 +396,7 @@ fn replace(
         // Our link: swap the program inside it, atomically.
         let link = bpf::obj_get(&path)
             .map_err(|e| X0Error::os(format!("opening link {}", path.display()), &e))?;
-        attach::link_update(link.as_fd(), h.fd.as_fd(), Some(old_fd.as_fd())).map_err(|e| {
+        bpf::link_update(link.as_fd(), h.fd.as_fd(), Some(old_fd.as_fd())).map_err(|e| {
             let n = e.raw_os_error().unwrap_or(0);
             if n == libc::EPERM {
                 changed(n)

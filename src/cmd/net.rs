@@ -7,7 +7,7 @@ use std::os::fd::AsFd;
 
 use serde::Serialize;
 
-use crate::attach::tc::{self, Direction};
+use crate::attach::tc::Direction;
 use crate::attach::{self, nl_err};
 use crate::cmd::attach::NetnsArgs;
 use crate::output::{table, Report};
@@ -129,7 +129,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
         }
         let mut tcv = Vec::new();
         for d in [Direction::Ingress, Direction::Egress] {
-            for (id, link_id) in tc::tcx_query(l.ifindex, d) {
+            for (id, link_id) in bpf::tcx_query(l.ifindex, d.tcx_attach_type()) {
                 tcv.push(Prog {
                     prog_id: id,
                     name: bpf::prog_name(id).unwrap_or_default(),

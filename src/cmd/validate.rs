@@ -920,7 +920,7 @@ fn check_kernel(info: &ObjectInfo, probes: &Probes, other_target: bool) -> Check
     let vmlinux = probes.vmlinux();
     let mut helper_count = 0usize;
     for p in loadable(info) {
-        let Some((pt, _at)) = elf::prog_type_numbers(&p.section) else {
+        let Some((pt, _at)) = crate::obj::names::prog_type_numbers(&p.section) else {
             d.push(
                 Detail::new(
                     Status::Fail,
@@ -934,7 +934,7 @@ fn check_kernel(info: &ObjectInfo, probes: &Probes, other_target: bool) -> Check
             );
             continue;
         };
-        let tname = elf::prog_type_name(pt);
+        let tname = crate::obj::names::prog_type_name(pt);
         require(
             &mut d,
             &p.name,

@@ -3,4 +3,5 @@
 pub mod btf;
 pub mod elf;
 pub mod helpers;
+pub mod names;
 pub mod source;

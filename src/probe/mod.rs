@@ -15,7 +15,6 @@ use std::rc::Rc;
 use serde::Serialize;
 
 use crate::obj::btf::{Btf, BtfKind};
-use crate::obj::elf;
 use crate::sys::libbpf_log::Silence;
 
 pub const VMLINUX_BTF: &str = "/sys/kernel/btf/vmlinux";
@@ -667,9 +666,7 @@ fn bracketed(s: &str) -> Option<String> {
 
 /// "Operation not permitted (errno 1)".
 pub fn errno_str(errno: i32) -> String {
-    let e = io::Error::from_raw_os_error(errno).to_string();
-    let text = e.split(" (os error").next().unwrap_or(&e);
-    format!("{text} (errno {errno})")
+    format!("{} (errno {errno})", crate::error::errno_text(errno))
 }
 
 fn io_errno(e: &io::Error) -> String {
@@ -826,14 +823,14 @@ fn read_gzip(path: &Path) -> Option<String> {
 /// them).
 pub fn all_prog_types() -> Vec<(u32, String)> {
     (1..libbpf_sys::__MAX_BPF_PROG_TYPE)
-        .map(|t| (t, elf::prog_type_name(t)))
+        .map(|t| (t, crate::obj::names::prog_type_name(t)))
         .filter(|(_, n)| !n.starts_with("type#"))
         .collect()
 }
 
 pub fn all_map_types() -> Vec<(u32, String)> {
     (1..libbpf_sys::__MAX_BPF_MAP_TYPE)
-        .map(|t| (t, elf::map_type_name(t)))
+        .map(|t| (t, crate::obj::names::map_type_name(t)))
         .filter(|(_, n)| !n.starts_with("type#"))
         .collect()
 }

@@ -137,7 +137,7 @@ pub fn load_error(what: &str, e: &libbpf_rs::Error, log: &[String]) -> X0Error {
     let tail = verifier_tail(log, 6);
     let prog = failing_prog(log);
     let cause = match errno {
-        Some(n) => crate::attach::errno_text(n),
+        Some(n) => crate::error::errno_text(n),
         None => {
             let t = e.to_string();
             t.find(" (os error")
@@ -421,7 +421,7 @@ pub fn load_and_pin(
                 .map_err(|e| X0Error::os(format!("opening pinned map {}", pin.display()), &e))?;
             let have = bpf::map_info(fd.as_fd())
                 .map_err(|e| X0Error::os(format!("querying pinned map {}", pin.display()), &e))?;
-            let want_type = crate::obj::elf::map_type_name(m.map_type() as u32);
+            let want_type = crate::obj::names::map_type_name(m.map_type() as u32);
             let mismatch = [
                 ("type", have.map_type.clone(), want_type),
                 (

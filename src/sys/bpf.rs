@@ -173,7 +173,7 @@ pub fn prog_info(fd: BorrowedFd<'_>) -> io::Result<ProgInfo> {
     let stats = info.run_cnt > 0 || info.run_time_ns > 0 || stats_enabled();
     Ok(ProgInfo {
         id: info.id,
-        prog_type: crate::obj::elf::prog_type_name(info.type_),
+        prog_type: crate::obj::names::prog_type_name(info.type_),
         name: cname(&info.name),
         tag: info.tag.iter().map(|b| format!("{b:02x}")).collect(),
         loaded_at: boot_ns_to_epoch(info.load_time),
@@ -220,7 +220,7 @@ pub fn map_info(fd: BorrowedFd<'_>) -> io::Result<MapInfo> {
     rc_or_err(unsafe { libbpf_sys::bpf_map_get_info_by_fd(fd.as_raw_fd(), &mut info, &mut len) })?;
     Ok(MapInfo {
         id: info.id,
-        map_type: crate::obj::elf::map_type_name(info.type_),
+        map_type: crate::obj::names::map_type_name(info.type_),
         name: cname(&info.name),
         key_size: info.key_size,
         value_size: info.value_size,
@@ -262,7 +262,7 @@ pub fn link_info(fd: BorrowedFd<'_>) -> io::Result<LinkInfo> {
             libbpf_sys::BPF_LINK_TYPE_XDP => ifindex = Some(info.__bindgen_anon_1.xdp.ifindex),
             libbpf_sys::BPF_LINK_TYPE_TCX => {
                 ifindex = Some(info.__bindgen_anon_1.tcx.ifindex);
-                attach_type = Some(crate::obj::elf::attach_type_name(
+                attach_type = Some(crate::obj::names::attach_type_name(
                     info.__bindgen_anon_1.tcx.attach_type,
                 ));
             }
@@ -277,4 +277,110 @@ pub fn link_info(fd: BorrowedFd<'_>) -> io::Result<LinkInfo> {
         attach_type,
         target: None,
     })
+}
+
+/// bpf_link_create with flags, as an owned fd.
+pub fn link_create(
+    prog: BorrowedFd<'_>,
+    target: i32,
+    attach_type: u32,
+    flags: u32,
+) -> io::Result<OwnedFd> {
+    let opts = libbpf_sys::bpf_link_create_opts {
+        sz: std::mem::size_of::<libbpf_sys::bpf_link_create_opts>() as _,
+        flags,
+        ..Default::default()
+    };
+    // SAFETY: valid fds and a sized opts struct.
+    let rc = unsafe { libbpf_sys::bpf_link_create(prog.as_raw_fd(), target, attach_type, &opts) };
+    if rc < 0 {
+        Err(io::Error::from_raw_os_error(-rc))
+    } else {
+        // SAFETY: fresh fd from the kernel.
+        Ok(unsafe { OwnedFd::from_raw_fd(rc) })
+    }
+}
+
+/// Atomically swap the program behind a link; with `old`, only if `old` is still attached.
+pub fn link_update(
+    link: BorrowedFd<'_>,
+    new: BorrowedFd<'_>,
+    old: Option<BorrowedFd<'_>>,
+) -> io::Result<()> {
+    let opts = libbpf_sys::bpf_link_update_opts {
+        sz: std::mem::size_of::<libbpf_sys::bpf_link_update_opts>() as _,
+        flags: if old.is_some() {
+            libbpf_sys::BPF_F_REPLACE
+        } else {
+            0
+        },
+        old_prog_fd: old.map(|f| f.as_raw_fd() as u32).unwrap_or(0),
+        ..Default::default()
+    };
+    // SAFETY: valid fds and opts.
+    let rc = unsafe { libbpf_sys::bpf_link_update(link.as_raw_fd(), new.as_raw_fd(), &opts) };
+    if rc < 0 {
+        Err(io::Error::from_raw_os_error(-rc))
+    } else {
+        Ok(())
+    }
+}
+
+/// perf_event_open for a tracepoint id or a k/uprobe PMU event.
+pub fn perf_event_open(attr: &mut libbpf_sys::perf_event_attr) -> io::Result<OwnedFd> {
+    attr.size = std::mem::size_of::<libbpf_sys::perf_event_attr>() as u32;
+    // SAFETY: attr is a valid, sized perf_event_attr; pid -1 / cpu 0 = all tasks on CPU 0,
+    // which for tracepoints and probes means every CPU (they are not per-CPU events).
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_perf_event_open,
+            attr as *mut libbpf_sys::perf_event_attr,
+            -1i32,
+            0i32,
+            -1i32,
+            8u64, // PERF_FLAG_FD_CLOEXEC
+        )
+    };
+    if rc < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        // SAFETY: fresh fd.
+        Ok(unsafe { OwnedFd::from_raw_fd(rc as i32) })
+    }
+}
+
+pub fn raw_tracepoint_open(name: &str, prog: BorrowedFd<'_>) -> io::Result<OwnedFd> {
+    let c = CString::new(name).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: valid C string and fd.
+    let rc = unsafe { libbpf_sys::bpf_raw_tracepoint_open(c.as_ptr(), prog.as_raw_fd()) };
+    if rc < 0 {
+        Err(io::Error::from_raw_os_error(-rc))
+    } else {
+        // SAFETY: fresh fd.
+        Ok(unsafe { OwnedFd::from_raw_fd(rc) })
+    }
+}
+
+/// Program ids of tcx programs attached in one direction (BPF_PROG_QUERY).
+/// `attach_type` is BPF_TCX_INGRESS or BPF_TCX_EGRESS.
+pub fn tcx_query(ifindex: u32, attach_type: u32) -> Vec<(u32, Option<u32>)> {
+    let mut progs = [0u32; 64];
+    let mut links = [0u32; 64];
+    let mut opts = libbpf_sys::bpf_prog_query_opts {
+        sz: std::mem::size_of::<libbpf_sys::bpf_prog_query_opts>() as _,
+        prog_ids: progs.as_mut_ptr(),
+        link_ids: links.as_mut_ptr(),
+        ..Default::default()
+    };
+    opts.__bindgen_anon_1.count = progs.len() as u32;
+    // SAFETY: arrays outlive the call and hold `count` entries.
+    let rc = unsafe { libbpf_sys::bpf_prog_query_opts(ifindex as i32, attach_type, &mut opts) };
+    if rc < 0 {
+        return Vec::new();
+    }
+    // SAFETY: union member written by the kernel.
+    let n = unsafe { opts.__bindgen_anon_1.count } as usize;
+    (0..n.min(progs.len()))
+        .map(|i| (progs[i], (links[i] != 0).then_some(links[i])))
+        .collect()
 }

@@ -233,21 +233,9 @@ impl NlError {
     }
 }
 
-fn strerror(errno: i32) -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer is valid for its full length; the POSIX strerror_r
-    // NUL-terminates within it on success.
-    let rc = unsafe { libc::strerror_r(errno, buf.as_mut_ptr().cast(), buf.len()) };
-    if rc != 0 {
-        return format!("Unknown error {errno}");
-    }
-    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    String::from_utf8_lossy(&buf[..end]).into_owned()
-}
-
 impl fmt::Display for NlError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&strerror(self.errno))?;
+        f.write_str(&crate::error::errno_text(self.errno))?;
         if let Some(msg) = &self.extack {
             write!(f, ": {msg}")?;
         }
@@ -268,7 +256,7 @@ impl From<NlError> for io::Error {
         match e.extack {
             Some(msg) => io::Error::new(
                 io::Error::from_raw_os_error(e.errno).kind(),
-                format!("{}: {msg}", strerror(e.errno)),
+                format!("{}: {msg}", crate::error::errno_text(e.errno)),
             ),
             None => io::Error::from_raw_os_error(e.errno),
         }
