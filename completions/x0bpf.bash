@@ -263,7 +263,7 @@ _x0bpf() {
 
     case "${cmd}" in
         x0bpf)
-            opts="-j -p -n -v -h -V --json --pretty --bpffs --pin-dir --nomount --verbose --help --version objects inspect validate feature load unload list attach detach net stats completions man help"
+            opts="-j -p -n -v -h -V --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help --version objects inspect validate feature load unload list attach detach net stats completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -277,6 +277,10 @@ _x0bpf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -285,7 +289,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -296,6 +300,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -447,7 +455,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach__subcmd__kprobe)
-            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -466,6 +474,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -477,7 +489,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach__subcmd__kretprobe)
-            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -496,6 +508,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -507,7 +523,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach__subcmd__raw_tracepoint)
-            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -529,6 +545,10 @@ _x0bpf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -537,7 +557,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach__subcmd__tc)
-            opts="-j -p -n -v -h --direction --mode --priority --handle --replace --prog --name --netns --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --direction --mode --priority --handle --replace --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -567,15 +587,15 @@ _x0bpf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --netns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --bpffs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -587,7 +607,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach__subcmd__tracepoint)
-            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -606,6 +626,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -617,7 +641,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach__subcmd__uprobe)
-            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -636,6 +660,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -647,7 +675,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach__subcmd__uretprobe)
-            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -669,6 +697,10 @@ _x0bpf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -677,7 +709,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach__subcmd__xdp)
-            opts="-j -p -n -v -h --mode --replace --expect-id --prog --name --netns --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --mode --replace --expect-id --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -699,15 +731,15 @@ _x0bpf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --netns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --bpffs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -719,7 +751,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__completions)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help bash elvish fish powershell zsh"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -730,6 +762,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -741,7 +777,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -752,6 +788,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -903,7 +943,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__kprobe)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -914,6 +954,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -925,7 +969,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__kretprobe)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -936,6 +980,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -947,7 +995,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__raw_tracepoint)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -958,6 +1006,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -969,7 +1021,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__tc)
-            opts="-j -p -n -v -h --direction --netns --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --direction --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -979,15 +1031,15 @@ _x0bpf() {
                     COMPREPLY=($(compgen -W "ingress egress" -- "${cur}"))
                     return 0
                     ;;
-                --netns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --bpffs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -999,7 +1051,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__tracepoint)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1010,6 +1062,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1021,7 +1077,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__uprobe)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1032,6 +1088,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1043,7 +1103,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__uretprobe)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1054,6 +1114,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1065,21 +1129,21 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__xdp)
-            opts="-j -p -n -v -h --all --netns --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --all --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --netns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --bpffs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1091,7 +1155,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__feature)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1102,6 +1166,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1547,7 +1615,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__inspect)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1558,6 +1626,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1569,7 +1641,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__list)
-            opts="-a -j -p -n -v -h --all --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-a -j -p -n -v -h --all --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1583,6 +1655,10 @@ _x0bpf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1591,7 +1667,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__load)
-            opts="-j -p -n -v -h --name --reuse-maps --replace --set --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --name --reuse-maps --replace --set --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1613,6 +1689,10 @@ _x0bpf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1621,7 +1701,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__man)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1632,6 +1712,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1643,7 +1727,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__net)
-            opts="-j -p -n -v -h --dev --netns --json --pretty --bpffs --pin-dir --nomount --verbose --help show list"
+            opts="-j -p -n -v -h --dev --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help show list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1653,15 +1737,15 @@ _x0bpf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --netns)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --bpffs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1673,7 +1757,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__objects)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1684,6 +1768,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1695,7 +1783,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__stats)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1706,6 +1794,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1717,7 +1809,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__unload)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1731,6 +1823,10 @@ _x0bpf() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1739,7 +1835,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__validate)
-            opts="-j -p -n -v -h --btf --verify --strict --json --pretty --bpffs --pin-dir --nomount --verbose --help"
+            opts="-j -p -n -v -h --btf --verify --strict --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1754,6 +1850,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_x0bpf_global_optspecs
-    string join \n j/json p/pretty bpffs= pin-dir= n/nomount v/verbose h/help V/version
+    string join \n j/json p/pretty bpffs= pin-dir= n/nomount netns= v/verbose h/help V/version
 end
 
 function __fish_x0bpf_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_needs_command" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -48,6 +49,7 @@ complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "man" -d 'Write man page
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -55,6 +57,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -s v -l verbose -d 
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand inspect" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand inspect" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand inspect" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand inspect" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand inspect" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand inspect" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -63,6 +66,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand inspect" -s h -l help -d 'Pr
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -l btf -d 'Target kernel BTF for the CO-RE check: raw BTF (a copy of /sys/kernel/btf/vmlinux) or an ELF file with a .BTF section [default: /sys/kernel/btf/vmlinux]' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -l verify -d 'Also load each program into the running kernel (nothing is attached or pinned) and report the verifier\'s verdict'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -l strict -d 'Count warnings as failures (exit 1)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
@@ -72,6 +76,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -s v -l verbose -d
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand feature" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand feature" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand feature" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand feature" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand feature" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand feature" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -81,6 +86,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -l name -d 'Name to lo
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -l set -d 'Set a `.rodata` (const volatile) variable before load, typed from BTF: VAR=VALUE' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -l reuse-maps -d 'Reuse maps already pinned under this name, so a reload keeps their contents'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -l replace -d 'Replace an object already loaded under this name'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
@@ -90,6 +96,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -s v -l verbose -d 'Sh
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand unload" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand unload" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand unload" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand unload" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand unload" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand unload" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -97,6 +104,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand unload" -s v -l verbose -d '
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand unload" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand list" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand list" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand list" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand list" -s a -l all -d 'Every BPF program and map in the kernel, with x0bpf\'s marked'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand list" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand list" -s p -l pretty -d 'Print pretty JSON (implies --json)'
@@ -105,6 +113,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand list" -s v -l verbose -d 'Sh
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand list" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -126,9 +135,9 @@ skb\t''"
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -l expect-id -d 'With --replace: only if the current program has this id (compare-and-swap)' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -l prog -d 'OBJECT[:PROGRAM]: a loaded x0bpf object, a BPF object file, or an embedded object' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -l name -d 'Name to load the object under when --prog is a file or embedded object' -r
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net)' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -l replace -d 'Replace the XDP program already there, atomically'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -s p -l pretty -d 'Print pretty JSON (implies --json)'
@@ -144,9 +153,9 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l handle -d 'clsact filter handle (1 or more)' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l prog -d 'OBJECT[:PROGRAM]: a loaded x0bpf object, a BPF object file, or an embedded object' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l name -d 'Name to load the object under when --prog is a file or embedded object' -r
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net)' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l replace
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -s p -l pretty -d 'Print pretty JSON (implies --json)'
@@ -157,6 +166,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tracepoint" -l name -d 'Name to load the object under when --prog is a file or embedded object' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tracepoint" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tracepoint" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tracepoint" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tracepoint" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tracepoint" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tracepoint" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -166,6 +176,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from raw_tracepoint" -l name -d 'Name to load the object under when --prog is a file or embedded object' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from raw_tracepoint" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from raw_tracepoint" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from raw_tracepoint" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from raw_tracepoint" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from raw_tracepoint" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from raw_tracepoint" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -175,6 +186,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kprobe" -l name -d 'Name to load the object under when --prog is a file or embedded object' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kprobe" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kprobe" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kprobe" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -184,6 +196,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kretprobe" -l name -d 'Name to load the object under when --prog is a file or embedded object' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kretprobe" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kretprobe" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kretprobe" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kretprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kretprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kretprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -193,6 +206,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uprobe" -l name -d 'Name to load the object under when --prog is a file or embedded object' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uprobe" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uprobe" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uprobe" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -202,6 +216,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uretprobe" -l name -d 'Name to load the object under when --prog is a file or embedded object' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uretprobe" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uretprobe" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uretprobe" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uretprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uretprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uretprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -218,6 +233,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -232,9 +248,9 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -f -a "uprobe" -d 'A uprobe attachment, BINARY:SYMBOL'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -f -a "uretprobe" -d 'A uretprobe attachment, BINARY:SYMBOL'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net)' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -l all -d 'Remove any XDP program in every mode, ours or not (like `ip link set dev X xdp off`)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -s p -l pretty -d 'Print pretty JSON (implies --json)'
@@ -243,9 +259,9 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -l direction -r -f -a "ingress\t''
 egress\t''"
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net)' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -253,6 +269,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -260,6 +277,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -267,6 +285,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -274,6 +293,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -281,6 +301,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -288,6 +309,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -303,9 +325,9 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from help" -f -a "uretprobe" -d 'A uretprobe attachment, BINARY:SYMBOL'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -l dev -d 'Only this interface' -r
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net)' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -313,6 +335,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -s v -l verbose -d 'Sho
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -320,6 +343,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s v -l verbose -d 'S
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
@@ -327,6 +351,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -s v -l verbose
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'

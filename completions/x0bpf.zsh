@@ -17,6 +17,7 @@ _x0bpf() {
     _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -42,6 +43,7 @@ _x0bpf() {
 _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -58,6 +60,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -76,6 +79,7 @@ _arguments "${_arguments_options[@]}" : \
 '--btf=[Target kernel BTF for the CO-RE check\: raw BTF (a copy of /sys/kernel/btf/vmlinux) or an ELF file with a .BTF section \[default\: /sys/kernel/btf/vmlinux\]]:FILE:_files' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '--verify[Also load each program into the running kernel (nothing is attached or pinned) and report the verifier'\''s verdict]' \
 '--strict[Count warnings as failures (exit 1)]' \
 '-j[Print JSON (one document on stdout; errors too)]' \
@@ -95,6 +99,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -113,6 +118,7 @@ _arguments "${_arguments_options[@]}" : \
 '*--set=[Set a \`.rodata\` (const volatile) variable before load, typed from BTF\: VAR=VALUE]:VAR=VALUE:_default' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '--reuse-maps[Reuse maps already pinned under this name, so a reload keeps their contents]' \
 '--replace[Replace an object already loaded under this name]' \
 '-j[Print JSON (one document on stdout; errors too)]' \
@@ -132,6 +138,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -149,6 +156,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-a[Every BPF program and map in the kernel, with x0bpf'\''s marked]' \
 '--all[Every BPF program and map in the kernel, with x0bpf'\''s marked]' \
 '-j[Print JSON (one document on stdout; errors too)]' \
@@ -168,6 +176,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -194,9 +203,9 @@ _arguments "${_arguments_options[@]}" : \
 '--expect-id=[With --replace\: only if the current program has this id (compare-and-swap)]:ID:_default' \
 '--prog=[OBJECT\[\:PROGRAM\]\: a loaded x0bpf object, a BPF object file, or an embedded object]:OBJECT[:PROGRAM]:_default' \
 '--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
-'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net)]:NAME|PATH:_default' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '--replace[Replace the XDP program already there, atomically]' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
@@ -221,9 +230,9 @@ clsact\:""))' \
 '--handle=[clsact filter handle (1 or more)]:HANDLE:_default' \
 '--prog=[OBJECT\[\:PROGRAM\]\: a loaded x0bpf object, a BPF object file, or an embedded object]:OBJECT[:PROGRAM]:_default' \
 '--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
-'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net)]:NAME|PATH:_default' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '--replace[]' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
@@ -244,6 +253,7 @@ _arguments "${_arguments_options[@]}" : \
 '--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -263,6 +273,7 @@ _arguments "${_arguments_options[@]}" : \
 '--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -282,6 +293,7 @@ _arguments "${_arguments_options[@]}" : \
 '--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -301,6 +313,7 @@ _arguments "${_arguments_options[@]}" : \
 '--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -320,6 +333,7 @@ _arguments "${_arguments_options[@]}" : \
 '--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -339,6 +353,7 @@ _arguments "${_arguments_options[@]}" : \
 '--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -412,6 +427,7 @@ esac
 _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -434,9 +450,9 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (xdp)
 _arguments "${_arguments_options[@]}" : \
-'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net)]:NAME|PATH:_default' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '--all[Remove any XDP program in every mode, ours or not (like \`ip link set dev X xdp off\`)]' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
@@ -454,9 +470,9 @@ _arguments "${_arguments_options[@]}" : \
 (tc)
 _arguments "${_arguments_options[@]}" : \
 '--direction=[]:DIRECTION:(ingress egress)' \
-'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net)]:NAME|PATH:_default' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -474,6 +490,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -491,6 +508,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -508,6 +526,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -525,6 +544,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -542,6 +562,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -559,6 +580,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -631,9 +653,9 @@ esac
 (net)
 _arguments "${_arguments_options[@]}" : \
 '--dev=[Only this interface]:DEV:_default' \
-'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net)]:NAME|PATH:_default' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -651,6 +673,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -668,6 +691,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
@@ -685,6 +709,7 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \

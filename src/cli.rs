@@ -42,6 +42,10 @@ pub struct GlobalArgs {
     /// Never mount bpffs or tracefs; fail saying what is missing instead
     #[arg(short = 'n', long, global = true)]
     pub nomount: bool,
+    /// Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net);
+    /// only the network namespace changes, pins stay where they are
+    #[arg(long, global = true, value_name = "NAME|PATH")]
+    pub netns: Option<String>,
     /// Show libbpf's and the verifier's log on stderr
     #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

@@ -28,4 +28,6 @@ pub struct Ctx {
     pub verbose: bool,
     /// `--pin-dir`: where objects live inside bpffs (default `<bpffs>/x0bpf`).
     pub pin_dir: Option<PathBuf>,
+    /// `--netns`: entered by `main` before any command runs.
+    pub netns: Option<String>,
 }

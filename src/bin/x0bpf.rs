@@ -24,24 +24,41 @@ fn main() -> ExitCode {
         nomount: g.nomount,
         verbose: g.verbose > 0,
         pin_dir: g.pin_dir.clone(),
+        netns: g.netns.clone(),
     };
     libbpf_log::init(ctx.verbose);
+    // Before anything else (still one thread): every command then works in that namespace.
+    let entered = match &ctx.netns {
+        Some(ns) => x0bpf::sys::ns::enter_netns(ns),
+        None => Ok(()),
+    };
 
-    let res: anyhow::Result<i32> = match &cli.command {
-        Command::Objects(a) => cmd::objects::run(a).and_then(|r| show("objects", &r, &ctx)),
-        Command::Inspect(a) => cmd::inspect::run(a).and_then(|r| show("inspect", &r, &ctx)),
-        Command::Validate(a) => cmd::validate::run(a).and_then(|r| show("validate", &r, &ctx)),
-        Command::Feature(a) => cmd::feature::run(a, &ctx).and_then(|r| show("feature", &r, &ctx)),
-        Command::Load(a) => cmd::load::run(a, &ctx).and_then(|r| show("load", &r, &ctx)),
-        Command::Unload(a) => cmd::unload::run(a, &ctx).and_then(|r| show("unload", &r, &ctx)),
-        Command::List(a) => cmd::list::run(a, &ctx).and_then(|r| show("list", &r, &ctx)),
-        Command::Attach(a) => cmd::attach::run(a, &ctx).and_then(|r| show("attach", &r, &ctx)),
-        Command::Detach(a) => cmd::detach::run(a, &ctx).and_then(|r| show("detach", &r, &ctx)),
-        Command::Net(a) => cmd::net::run(a, &ctx).and_then(|r| show("net", &r, &ctx)),
-        Command::Stats(a) => cmd::stats::run(a, &ctx).and_then(|r| show("stats", &r, &ctx)),
+    let res: anyhow::Result<i32> = match (&cli.command, entered) {
+        (_, Err(e)) => Err(e.into()),
+        (c, Ok(())) => dispatch(c, &ctx),
+    };
+    finish(res, &ctx)
+}
+
+fn dispatch(command: &Command, ctx: &Ctx) -> anyhow::Result<i32> {
+    match command {
+        Command::Objects(a) => cmd::objects::run(a).and_then(|r| show("objects", &r, ctx)),
+        Command::Inspect(a) => cmd::inspect::run(a).and_then(|r| show("inspect", &r, ctx)),
+        Command::Validate(a) => cmd::validate::run(a).and_then(|r| show("validate", &r, ctx)),
+        Command::Feature(a) => cmd::feature::run(a, ctx).and_then(|r| show("feature", &r, ctx)),
+        Command::Load(a) => cmd::load::run(a, ctx).and_then(|r| show("load", &r, ctx)),
+        Command::Unload(a) => cmd::unload::run(a, ctx).and_then(|r| show("unload", &r, ctx)),
+        Command::List(a) => cmd::list::run(a, ctx).and_then(|r| show("list", &r, ctx)),
+        Command::Attach(a) => cmd::attach::run(a, ctx).and_then(|r| show("attach", &r, ctx)),
+        Command::Detach(a) => cmd::detach::run(a, ctx).and_then(|r| show("detach", &r, ctx)),
+        Command::Net(a) => cmd::net::run(a, ctx).and_then(|r| show("net", &r, ctx)),
+        Command::Stats(a) => cmd::stats::run(a, ctx).and_then(|r| show("stats", &r, ctx)),
         Command::Completions(a) => cmd::completions::run(a).map(|_| 0),
         Command::Man(a) => cmd::man::run(a).map(|_| 0),
-    };
+    }
+}
+
+fn finish(res: anyhow::Result<i32>, ctx: &Ctx) -> ExitCode {
     match res {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {

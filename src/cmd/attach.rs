@@ -13,7 +13,6 @@ use crate::attach::{self, ProgHandle};
 use crate::error::X0Error;
 use crate::output::{opt, Report};
 use crate::store::{Access, Store};
-use crate::sys::ns;
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -30,13 +29,6 @@ pub struct ProgArgs {
     /// Name to load the object under when --prog is a file or embedded object
     #[arg(long)]
     pub name: Option<String>,
-}
-
-#[derive(Debug, clap::Args, Clone)]
-pub struct NetnsArgs {
-    /// Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net)
-    #[arg(long, value_name = "NAME|PATH")]
-    pub netns: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -56,8 +48,6 @@ pub enum Kind {
         expect_id: Option<u32>,
         #[command(flatten)]
         prog: ProgArgs,
-        #[command(flatten)]
-        netns: NetnsArgs,
     },
     /// tc ingress or egress (tcx on 6.6+, clsact otherwise; default: embedded tc_classifier)
     Tc {
@@ -76,8 +66,6 @@ pub enum Kind {
         replace: bool,
         #[command(flatten)]
         prog: ProgArgs,
-        #[command(flatten)]
-        netns: NetnsArgs,
     },
     /// A tracepoint, CATEGORY:NAME (mounts tracefs when needed)
     Tracepoint {
@@ -127,17 +115,14 @@ pub enum AttachReport {
     Probe(ProbeAttached),
 }
 
-fn prepare(ctx: &Ctx, netns: Option<&NetnsArgs>) -> Result<(Store, Option<String>), X0Error> {
-    if netns.is_some() {
+fn prepare(ctx: &Ctx, iface: bool) -> Result<(Store, Option<String>), X0Error> {
+    if iface {
         // Interface attachments change links and qdiscs: say so before loading anything.
         crate::sys::caps::require_cap(
             crate::sys::caps::CAP_NET_ADMIN,
             "CAP_NET_ADMIN",
             "attaching to an interface",
         )?;
-    }
-    if let Some(ns) = netns.and_then(|n| n.netns.as_deref()) {
-        ns::enter_netns(ns)?;
     }
     let store = Store::open(ctx, Access::Write)?;
     let note = store.note.clone();
@@ -184,9 +169,8 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<AttachReport> {
             replace,
             expect_id,
             prog: p,
-            netns,
         } => {
-            let (store, note) = prepare(ctx, Some(netns))?;
+            let (store, note) = prepare(ctx, true)?;
             let link = attach::resolve_iface(iface)?;
             let h = prog(&store, p, Some("xdp_counter"), &["xdp"], "xdp")?;
             let opts = xdp::AttachOptions {
@@ -206,9 +190,8 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<AttachReport> {
             handle,
             replace,
             prog: p,
-            netns,
         } => {
-            let (store, note) = prepare(ctx, Some(netns))?;
+            let (store, note) = prepare(ctx, true)?;
             let link = attach::resolve_iface(iface)?;
             let h = prog(
                 &store,
@@ -229,14 +212,14 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<AttachReport> {
             AttachReport::Tc(r)
         }
         Kind::Tracepoint { target, prog: p } => {
-            let (store, _) = prepare(ctx, None)?;
+            let (store, _) = prepare(ctx, false)?;
             let h = prog(&store, p, None, &["tracepoint"], "tracepoint")?;
             AttachReport::Probe(with_rollback(h, |h| {
                 probes::tracepoint(h, target, ctx.nomount)
             })?)
         }
         Kind::RawTracepoint { target, prog: p } => {
-            let (store, _) = prepare(ctx, None)?;
+            let (store, _) = prepare(ctx, false)?;
             let h = prog(
                 &store,
                 p,
@@ -252,13 +235,13 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<AttachReport> {
             if let Some(e) = probes::kprobes_missing() {
                 return Err(e.into());
             }
-            let (store, _) = prepare(ctx, None)?;
+            let (store, _) = prepare(ctx, false)?;
             let h = prog(&store, p, None, &["kprobe"], "kprobe")?;
             AttachReport::Probe(with_rollback(h, |h| probes::kprobe(h, function, ret))?)
         }
         Kind::Uprobe { target, prog: p } | Kind::Uretprobe { target, prog: p } => {
             let ret = matches!(args.kind, Kind::Uretprobe { .. });
-            let (store, _) = prepare(ctx, None)?;
+            let (store, _) = prepare(ctx, false)?;
             let h = prog(&store, p, None, &["kprobe"], "uprobe")?;
             AttachReport::Probe(with_rollback(h, |h| probes::uprobe(h, target, ret))?)
         }

@@ -8,11 +8,9 @@ use serde::Serialize;
 use crate::attach::tc::{self, Direction, TcDetached};
 use crate::attach::xdp::{self, XdpDetached};
 use crate::attach::{self, Detached, Record};
-use crate::cmd::attach::NetnsArgs;
 use crate::error::{ErrorKind, X0Error};
 use crate::output::Report;
 use crate::store::{Access, Store};
-use crate::sys::ns;
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
@@ -29,16 +27,12 @@ pub enum Kind {
         /// Remove any XDP program in every mode, ours or not (like `ip link set dev X xdp off`)
         #[arg(long)]
         all: bool,
-        #[command(flatten)]
-        netns: NetnsArgs,
     },
     /// tc programs x0bpf attached (both directions unless --direction)
     Tc {
         iface: String,
         #[arg(long, value_enum)]
         direction: Option<Direction>,
-        #[command(flatten)]
-        netns: NetnsArgs,
     },
     /// A tracepoint attachment, CATEGORY:NAME
     Tracepoint { target: String },
@@ -63,26 +57,19 @@ pub enum DetachReport {
     Probe { detached: Vec<Detached> },
 }
 
-fn open(ctx: &Ctx, netns: Option<&NetnsArgs>) -> Result<Store, X0Error> {
-    if let Some(ns) = netns.and_then(|n| n.netns.as_deref()) {
-        ns::enter_netns(ns)?;
-    }
+fn open(ctx: &Ctx) -> Result<Store, X0Error> {
     Store::open(ctx, Access::Repair)
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<DetachReport> {
     Ok(match &args.kind {
-        Kind::Xdp { iface, all, netns } => {
-            let store = open(ctx, Some(netns))?;
+        Kind::Xdp { iface, all } => {
+            let store = open(ctx)?;
             let link = attach::resolve_iface(iface)?;
             DetachReport::Xdp(xdp::detach(&store, &link, *all)?)
         }
-        Kind::Tc {
-            iface,
-            direction,
-            netns,
-        } => {
-            let store = open(ctx, Some(netns))?;
+        Kind::Tc { iface, direction } => {
+            let store = open(ctx)?;
             let link = attach::resolve_iface(iface)?;
             DetachReport::Tc(tc::detach(&store, &link, *direction)?)
         }
@@ -92,7 +79,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<DetachReport> {
         | Kind::Kretprobe { target }
         | Kind::Uprobe { target }
         | Kind::Uretprobe { target } => {
-            let store = open(ctx, None)?;
+            let store = open(ctx)?;
             let kind = probe_kind(&args.kind);
             // The record name made at attach time, from the same canonical target.
             let want = Record::other(kind, &canonical_target(kind, target)?).file_name();

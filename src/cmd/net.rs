@@ -9,7 +9,6 @@ use serde::Serialize;
 
 use crate::attach::tc::Direction;
 use crate::attach::{self, nl_err};
-use crate::cmd::attach::NetnsArgs;
 use crate::output::{table, Report};
 use crate::store::{Access, Store};
 use crate::sys::bpf::ObjKind;
@@ -25,8 +24,6 @@ pub struct Args {
     /// Only this interface
     #[arg(long)]
     pub dev: Option<String>,
-    #[command(flatten)]
-    pub netns: NetnsArgs,
 }
 
 #[derive(Serialize)]
@@ -75,9 +72,6 @@ fn owners(store: Option<&Store>, ns: u64) -> BTreeMap<u32, String> {
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
-    if let Some(ns) = &args.netns.netns {
-        ns::enter_netns(ns)?;
-    }
     let ns = ns::netns_inode()?;
     // Without CAP_BPF program names and owners are unreadable: say so rather than show less.
     caps::require_bpf("x0bpf net")?;
