@@ -668,13 +668,13 @@ fn verify_leaves_nothing_loaded() {
     ];
     let fds_before = own_bpf_fds();
     for (o, name, want) in [(&objs[0], &good, "pass"), (&objs[1], &bad, "fail")] {
-        let args = x0bpf::validate::Args {
+        let args = x0bpf::cmd::validate::Args {
             object: s(o).to_string(),
             btf: None,
             verify: true,
             strict: false,
         };
-        let report = x0bpf::validate::run(&args).unwrap();
+        let report = x0bpf::cmd::validate::run(&args).unwrap();
         let p = report.programs.iter().find(|p| &p.name == name).unwrap();
         let verdict = serde_json::to_value(p.verifier.as_ref().unwrap()).unwrap();
         assert_eq!(verdict["status"], want, "{verdict:#}");

@@ -1,10 +1,10 @@
 //! The verifier-log analysis `validate --verify` and `load` run on the kernel's and libbpf's
-//! logs: the failing instruction, error and stats (`cmd::validate`), the load-log tail and the
+//! logs: the failing instruction, error and stats (`validate`), the load-log tail and the
 //! failing program (`loader`), and the source line the failing instruction maps to, looked up
 //! in a fixture object's line info for each of its programs.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use x0bpf::cmd::validate;
+use x0bpf::validate;
 use x0bpf::store::load;
 
 fuzz_target!(|data: &[u8]| {
