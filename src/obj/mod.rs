@@ -5,3 +5,4 @@ pub mod elf;
 pub mod helpers;
 pub mod names;
 pub mod source;
+pub mod rules;

@@ -178,40 +178,14 @@ pub fn load_error(what: &str, e: &libbpf_rs::Error, log: &[String]) -> X0Error {
 
 /// Refuse what can never load here, with a precise reason, before libbpf says something vaguer.
 pub fn precheck(parsed: &ParsedObject) -> Result<(), X0Error> {
-    let info = &parsed.info;
-    if !info.elf.native_endian {
-        return Err(X0Error::new(
+    match crate::obj::rules::elf_problems(&parsed.info).into_iter().next() {
+        Some(p) => Err(X0Error::new(
             ErrorKind::InvalidObject,
-            format!(
-                "{} is a {}-endian BPF object; this machine runs {}-endian BPF",
-                info.source,
-                info.elf.endianness,
-                if cfg!(target_endian = "big") {
-                    "big"
-                } else {
-                    "little"
-                }
-            ),
+            format!("{}: {}", parsed.info.source, p.message),
         )
-        .hint("rebuild with `clang -target bpf` (host byte order) instead of bpfeb/bpfel"));
+        .hint(p.fix)),
+        None => Ok(()),
     }
-    if info.programs.is_empty() {
-        return Err(X0Error::new(
-            ErrorKind::InvalidObject,
-            format!("{} contains no BPF programs", info.source),
-        ));
-    }
-    if info.maps.iter().any(|m| m.definition == "legacy") {
-        return Err(X0Error::new(
-            ErrorKind::InvalidObject,
-            format!(
-                "{} defines maps in the legacy `maps` section, which libbpf 1.x no longer loads",
-                info.source
-            ),
-        )
-        .hint("declare maps BTF-style: `struct { __uint(type, …); … } m SEC(\".maps\");` and compile with -g"));
-    }
-    Ok(())
 }
 
 /// Open an object with libbpf, apply `--set` values. The caller loads it.

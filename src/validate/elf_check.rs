@@ -1,62 +1,20 @@
-//! ELF sanity: machine, byte order, programs present, maps BTF-defined.
+//! ELF sanity: machine, byte order, programs present, maps defined the way libbpf 1.x reads
+//! them. The rules themselves are `obj::rules`, shared with `load`.
 use super::*;
+use crate::obj::rules;
 
 pub(crate) fn check_elf(info: &ObjectInfo) -> Check {
-    let mut d = Vec::new();
-    if !info.elf.native_endian {
-        d.push(Detail::new(
-            Status::Fail,
-            format!(
-                "{}-endian object: this machine loads only {}-endian BPF (rebuild with `clang -target bpf`)",
-                info.elf.endianness,
-                if cfg!(target_endian = "big") { "big" } else { "little" }
-            ),
-        ));
-    }
-    if info.elf.elf_type != "relocatable" {
-        d.push(Detail::new(
-            Status::Fail,
-            format!(
-                "{} ELF file: libbpf loads only relocatable objects (`clang -c`)",
-                info.elf.elf_type
-            ),
-        ));
-    }
-    let n = loadable(info).count();
-    if n == 0 {
-        d.push(Detail::new(
-            Status::Fail,
-            "no programs: no global function in a program section (SEC(\"...\"))",
-        ));
-    }
-    for m in info.maps.iter().filter(|m| m.definition == "legacy") {
-        d.push(
-            Detail::new(
-                Status::Fail,
-                format!(
-                    "map {} is defined in the legacy `maps` section, which libbpf 1.x refuses; declare it in SEC(\".maps\") and compile with -g",
-                    m.name
-                ),
-            )
-            .subject(m.name.clone()),
-        );
-    }
-    for m in info
-        .maps
-        .iter()
-        .filter(|m| m.definition == "btf" && m.map_type == "unknown" && info.btf.present)
-    {
-        d.push(
-            Detail::new(
-                Status::Fail,
-                format!(
-                    "map {} in .maps has no BTF definition in .BTF: libbpf cannot create it",
-                    m.name
-                ),
-            )
-            .subject(m.name.clone()),
-        );
-    }
+    let d = rules::elf_problems(info)
+        .into_iter()
+        .map(|p| {
+            let detail = Detail::new(Status::Fail, format!("{} ({})", p.message, p.fix));
+            match p.subject {
+                Some(s) => detail.subject(s),
+                None => detail,
+            }
+        })
+        .collect();
+    let n = rules::loadable_programs(info);
     Check::from_details(
         "elf",
         format!(
