@@ -4,5 +4,6 @@ pub mod btf;
 pub mod elf;
 pub mod helpers;
 pub mod names;
-pub mod source;
+pub mod quiet;
 pub mod rules;
+pub mod source;

@@ -55,7 +55,7 @@ pub fn prog_type_numbers(section: &str) -> Option<(u32, u32)> {
     let c = CString::new(section).ok()?;
     let (mut pt, mut at) = (0u32, 0u32);
     // libbpf logs a warning for unknown names; the caller reports that itself.
-    let _quiet = crate::sys::libbpf_log::Silence::new();
+    let _quiet = crate::obj::quiet::Silence::new();
     // SAFETY: valid C string and out pointers.
     let rc = unsafe { libbpf_sys::libbpf_prog_type_by_name(c.as_ptr(), &mut pt, &mut at) };
     (rc == 0).then_some((pt, at))

@@ -33,7 +33,11 @@ pub fn elf_problems(info: &ObjectInfo) -> Vec<Problem> {
             format!(
                 "{}-endian object: this machine loads only {}-endian BPF",
                 info.elf.endianness,
-                if cfg!(target_endian = "big") { "big" } else { "little" }
+                if cfg!(target_endian = "big") {
+                    "big"
+                } else {
+                    "little"
+                }
             ),
             "rebuild with `clang -target bpf` (host byte order) instead of bpfeb/bpfel",
         ));

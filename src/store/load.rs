@@ -178,7 +178,10 @@ pub fn load_error(what: &str, e: &libbpf_rs::Error, log: &[String]) -> X0Error {
 
 /// Refuse what can never load here, with a precise reason, before libbpf says something vaguer.
 pub fn precheck(parsed: &ParsedObject) -> Result<(), X0Error> {
-    match crate::obj::rules::elf_problems(&parsed.info).into_iter().next() {
+    match crate::obj::rules::elf_problems(&parsed.info)
+        .into_iter()
+        .next()
+    {
         Some(p) => Err(X0Error::new(
             ErrorKind::InvalidObject,
             format!("{}: {}", parsed.info.source, p.message),

@@ -9,13 +9,14 @@
 use std::collections::VecDeque;
 use std::ffi::{c_char, c_int};
 use std::io::Write;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+pub use crate::obj::quiet::Silence;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use libbpf_sys::{__va_list_tag, libbpf_print_level, LIBBPF_DEBUG};
 
 static VERBOSE: AtomicBool = AtomicBool::new(false);
-static SILENCED: AtomicUsize = AtomicUsize::new(0);
 static LINES: Mutex<VecDeque<String>> = Mutex::new(VecDeque::new());
 const KEEP: usize = 4096;
 
@@ -70,7 +71,7 @@ unsafe extern "C" fn print_cb(
     fmt: *const c_char,
     ap: *mut __va_list_tag,
 ) -> c_int {
-    if SILENCED.load(Ordering::Relaxed) > 0 {
+    if crate::obj::quiet::silenced() {
         return 0;
     }
     // Nothing may unwind into C: a panic here would abort the whole process.
@@ -91,7 +92,7 @@ pub fn verbose() -> bool {
 }
 
 fn on_print(debug: bool, msg: &str) {
-    if SILENCED.load(Ordering::Relaxed) > 0 {
+    if crate::obj::quiet::silenced() {
         return;
     }
     if verbose() {
@@ -121,21 +122,4 @@ pub fn take() -> Vec<String> {
         .unwrap_or_else(|p| p.into_inner())
         .drain(..)
         .collect()
-}
-
-/// Mutes libbpf while alive, for probes whose failure is an expected answer.
-pub struct Silence;
-
-impl Silence {
-    #[allow(clippy::new_without_default)]
-    pub fn new() -> Self {
-        SILENCED.fetch_add(1, Ordering::Relaxed);
-        Silence
-    }
-}
-
-impl Drop for Silence {
-    fn drop(&mut self) {
-        SILENCED.fetch_sub(1, Ordering::Relaxed);
-    }
 }
