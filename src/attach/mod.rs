@@ -9,9 +9,16 @@
 //!
 //! Record names: `<kind>@<ifname>@<ifindex>@<netns inode>[@<prio>:<handle>]` for interfaces,
 //! `<kind>@<target>` otherwise.
+mod iface;
 pub mod probes;
+mod prog;
 pub mod tc;
 pub mod xdp;
+
+pub use crate::store::record::{all_records, records_on, Record};
+pub use crate::sys::netlink::nl_err;
+pub use iface::resolve_iface;
+pub use prog::{resolve_prog, ProgHandle};
 
 use std::fs;
 use std::io;
@@ -50,132 +57,6 @@ pub struct Attachment {
 pub struct Detached {
     pub attachment: String,
     pub how: String,
-}
-
-/// What a record name says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Record {
-    pub kind: String,
-    pub ifname: Option<String>,
-    pub ifindex: Option<u32>,
-    pub netns: Option<u64>,
-    pub prio_handle: Option<(u16, u32)>,
-    pub target: String,
-    /// clsact records: x0bpf created the clsact qdisc, so the last detach may remove it.
-    pub new_qdisc: bool,
-    /// Netlink records written ahead of a replace carry the new program's id, so the record
-    /// of the old program and of the new one can exist side by side: whichever matches what
-    /// the kernel runs is live, the other is stale and repaired away.
-    pub tag: Option<u32>,
-}
-
-/// bpffs names are at most 255 bytes; escaping can triple a long uprobe path.
-const MAX_RECORD_NAME: usize = 240;
-
-impl Record {
-    pub fn iface(kind: &str, ifname: &str, ifindex: u32, netns: u64) -> Record {
-        Record {
-            kind: kind.into(),
-            ifname: Some(ifname.into()),
-            ifindex: Some(ifindex),
-            netns: Some(netns),
-            prio_handle: None,
-            target: ifname.into(),
-            new_qdisc: false,
-            tag: None,
-        }
-    }
-
-    pub fn other(kind: &str, target: &str) -> Record {
-        Record {
-            kind: kind.into(),
-            ifname: None,
-            ifindex: None,
-            netns: None,
-            prio_handle: None,
-            target: target.into(),
-            new_qdisc: false,
-            tag: None,
-        }
-    }
-
-    pub fn file_name(&self) -> String {
-        match (&self.ifname, self.ifindex, self.netns) {
-            (Some(n), Some(i), Some(ns)) => {
-                let mut s = format!("{}@{}@{i}@{ns}", self.kind, store::escape(n));
-                if let Some((p, h)) = self.prio_handle {
-                    s.push_str(&format!("@{p}:{h}"));
-                    if self.new_qdisc {
-                        s.push_str("@new");
-                    }
-                }
-                if let Some(t) = self.tag {
-                    s.push_str(&format!("@p{t}"));
-                }
-                s
-            }
-            _ => {
-                let s = format!("{}@{}", self.kind, store::escape(&self.target));
-                if s.len() <= MAX_RECORD_NAME {
-                    return s;
-                }
-                // Keep a readable head and make the rest unique with a hash of the whole.
-                use std::hash::{Hash, Hasher};
-                let mut h = std::collections::hash_map::DefaultHasher::new();
-                s.hash(&mut h);
-                let mut cut = MAX_RECORD_NAME - 18;
-                while !s.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                format!("{}~{:016x}", &s[..cut], h.finish())
-            }
-        }
-    }
-
-    pub fn parse(name: &str) -> Option<Record> {
-        let (kind, rest) = name.split_once('@')?;
-        let is_iface = kind.starts_with("xdp") || kind.starts_with("tc");
-        if !is_iface {
-            return Some(Record::other(kind, &store::unescape(rest)));
-        }
-        let parts: Vec<&str> = rest.split('@').collect();
-        if parts.len() < 3 {
-            return None;
-        }
-        let mut r = Record::iface(
-            kind,
-            &store::unescape(parts[0]),
-            parts[1].parse().ok()?,
-            parts[2].parse().ok()?,
-        );
-        for part in &parts[3..] {
-            if let Some((p, h)) = part.split_once(':') {
-                r.prio_handle = Some((p.parse().ok()?, h.parse().ok()?));
-            } else if *part == "new" {
-                r.new_qdisc = true;
-            } else if let Some(t) = part.strip_prefix('p') {
-                r.tag = Some(t.parse().ok()?);
-            } else {
-                return None;
-            }
-        }
-        Some(r)
-    }
-
-    pub fn is_link(&self) -> bool {
-        !(self.kind == "xdp-netlink" || self.kind.starts_with("tc-"))
-    }
-
-    pub fn describe(&self) -> String {
-        match self.kind.as_str() {
-            "xdp" | "xdp-netlink" => format!("xdp on {}", self.target),
-            k if k.starts_with("tcx-") || k.starts_with("tc-") => {
-                let dir = k.rsplit('-').next().unwrap_or("");
-                format!("tc {dir} on {}", self.target)
-            }
-            k => format!("{k} {}", self.target),
-        }
-    }
 }
 
 pub fn xdp_mode_name(m: Option<netlink::XdpMode>) -> Option<String> {
@@ -314,24 +195,6 @@ fn describe_record(rec: &Record, path: &Path) -> Attachment {
     }
 }
 
-/// x0bpf's records for one interface (ifindex in this network namespace), with their owner,
-/// whose kind starts with one of `kinds` (e.g. "xdp", "tc-", "tcx-").
-pub fn records_on(
-    store: &store::Store,
-    ifindex: u32,
-    ns: u64,
-    kinds: &[&str],
-) -> Vec<(String, Record, PathBuf)> {
-    all_records(store)
-        .into_iter()
-        .filter(|(_, r, _)| {
-            r.ifindex == Some(ifindex)
-                && r.netns == Some(ns)
-                && kinds.iter().any(|k| r.kind.starts_with(k))
-        })
-        .collect()
-}
-
 /// Records on this interface whose attachment the kernel no longer has (an interrupted
 /// detach, a kill between an intent record and the kernel change, an interface or program
 /// replaced by another tool): release them, so the next command starts from the truth.
@@ -372,14 +235,6 @@ pub fn xdp_flag(mode: Option<&str>) -> u32 {
         Some("hw") => netlink::XDP_FLAGS_HW_MODE,
         _ => netlink::XDP_FLAGS_DRV_MODE,
     }
-}
-
-pub fn nl_err(e: netlink::NlError) -> X0Error {
-    let mut msg = crate::error::errno_text(e.errno);
-    if let Some(x) = &e.extack {
-        msg = format!("{msg}: {x}");
-    }
-    X0Error::new(ErrorKind::from_errno(e.errno), msg).errno(e.errno)
 }
 
 /// Undo one recorded attachment and remove its record. Returns how it was undone.
@@ -491,201 +346,6 @@ pub fn release_all(dir: &Path) -> Result<Vec<Detached>, X0Error> {
     Ok(out)
 }
 
-/// A program ready to attach: its fd, and which loaded object owns it.
-pub struct ProgHandle {
-    pub fd: OwnedFd,
-    pub id: u32,
-    pub name: String,
-    pub object: String,
-    pub object_dir: PathBuf,
-    /// Loaded by this command: unloaded again if the attach fails, so nothing is half-done.
-    pub loaded_now: bool,
-}
-
-impl ProgHandle {
-    /// Undo the load this command did (after a failed attach).
-    pub fn rollback(&self) {
-        if self.loaded_now && store::entries(&self.object_dir.join("links")).is_empty() {
-            let _ = store::remove_tree(&self.object_dir);
-        }
-    }
-}
-
-/// `--prog OBJECT[:PROGRAM]`: a loaded x0bpf object, a file, or an embedded object. Files and
-/// embedded objects are loaded (and pinned) first unless already loaded under that name.
-pub fn resolve_prog(
-    store: &store::Store,
-    spec: &str,
-    name: Option<&str>,
-    want: &[&str],
-    what: &str,
-) -> Result<ProgHandle, X0Error> {
-    let (obj, prog) = match spec.rsplit_once(':') {
-        Some((o, p)) if !o.is_empty() && !p.contains('/') && !p.is_empty() => (o, Some(p)),
-        _ => (spec, None),
-    };
-    let mut loaded_now = false;
-    // An object already loaded under the requested name (or under OBJECT itself) is used as is.
-    let loaded_name = name.unwrap_or(obj);
-    let is_loaded = |n: &str| store.is_loaded(n);
-    let object = if is_loaded(loaded_name) && (name.is_none() || loaded_name == obj) {
-        loaded_name.to_string()
-    } else {
-        let src = crate::obj::source::resolve(obj)?;
-        let oname = name.map(str::to_string).unwrap_or_else(|| src.name.clone());
-        store::check_name("object name", &oname)?;
-        if is_loaded(&oname) {
-            // Reusing a loaded object for a file is only right if it is that object.
-            same_programs(store, &oname, &src)?;
-        } else {
-            let opts = crate::store::load::LoadOptions {
-                name: Some(oname.clone()),
-                ..Default::default()
-            };
-            match crate::store::load::load_and_pin(store, &src, &opts) {
-                Ok(_) => loaded_now = true,
-                // Another x0bpf loaded it at the same moment: use theirs.
-                Err(e) if e.kind == ErrorKind::Conflict && store.is_loaded(&oname) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        oname
-    };
-    let dir = store.dir(&object);
-    let fail = |e: X0Error| -> Result<ProgHandle, X0Error> {
-        if loaded_now {
-            let _ = store::remove_tree(&dir);
-        }
-        Err(e)
-    };
-    let mut candidates = Vec::new();
-    let mut others = Vec::new();
-    for (pname, pin) in store::entries(&dir.join("progs")) {
-        let info = bpf::obj_get(&pin).and_then(|fd| Ok((bpf::prog_info(fd.as_fd())?, fd)));
-        let (info, fd) = match info {
-            Ok(x) => x,
-            Err(e) => {
-                return fail(X0Error::os(
-                    format!("opening pinned program {}", pin.display()),
-                    &e,
-                ))
-            }
-        };
-        if prog.is_some_and(|p| p != pname) {
-            continue;
-        }
-        if want.contains(&info.prog_type.as_str()) {
-            candidates.push((pname, fd, info.id));
-        } else {
-            others.push(format!("{pname} ({})", info.prog_type));
-        }
-    }
-    match candidates.len() {
-        1 => {
-            let (pname, fd, id) = candidates.pop().expect("one candidate");
-            Ok(ProgHandle {
-                fd,
-                id,
-                name: pname,
-                object,
-                object_dir: dir,
-                loaded_now,
-            })
-        }
-        0 if prog.is_some() && others.is_empty() => fail(
-            X0Error::new(
-                ErrorKind::NotFound,
-                format!(
-                    "object {object} has no program named {}",
-                    prog.unwrap_or_default()
-                ),
-            )
-            .hint(format!("see its programs with `x0bpf list {object}`")),
-        ),
-        0 => fail(
-            X0Error::new(
-                ErrorKind::Usage,
-                format!(
-                    "object {object} has no {what} program{}",
-                    if others.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (it has {})", others.join(", "))
-                    }
-                ),
-            )
-            .hint(format!(
-                "attach {what} needs a program of type {}",
-                want.join(" or ")
-            )),
-        ),
-        _ => fail(
-            X0Error::new(
-                ErrorKind::Usage,
-                format!(
-                    "object {object} has several {what} programs: {}",
-                    candidates
-                        .iter()
-                        .map(|c| c.0.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            )
-            .hint(format!("pick one with --prog {object}:PROGRAM")),
-        ),
-    }
-}
-
-/// `--name N` for a file when N is already loaded: fine if N holds the same programs,
-/// otherwise a conflict (attaching N's programs would not be what was asked for).
-fn same_programs(
-    store: &store::Store,
-    name: &str,
-    src: &crate::obj::source::ObjectSource,
-) -> Result<(), X0Error> {
-    let parsed = crate::obj::elf::parse(&src.bytes, &src.origin)?;
-    let mut want: Vec<String> = parsed
-        .info
-        .programs
-        .iter()
-        .map(|p| p.name.clone())
-        .collect();
-    let mut have: Vec<String> = store::entries(&store.dir(name).join("progs"))
-        .into_iter()
-        .map(|(n, _)| n)
-        .collect();
-    want.sort();
-    have.sort();
-    if want == have {
-        return Ok(());
-    }
-    Err(X0Error::new(
-        ErrorKind::Conflict,
-        format!(
-            "an object named {name} is already loaded with other programs ({}) than {} ({})",
-            have.join(", "),
-            src.origin,
-            want.join(", ")
-        ),
-    )
-    .hint(format!(
-        "use another --name, or `x0bpf unload {name}` first"
-    )))
-}
-
-/// Every attachment record in the store, with the object that owns it.
-pub fn all_records(store: &store::Store) -> Vec<(String, Record, PathBuf)> {
-    let mut v = Vec::new();
-    for obj in store.names() {
-        for (name, path) in store::entries(&store.dir(&obj).join("links")) {
-            if let Some(r) = Record::parse(&name) {
-                v.push((obj.clone(), r, path));
-            }
-        }
-    }
-    v
-}
-
 /// Pin an attachment record in the owning object's links/ directory.
 pub fn pin_record(h: &ProgHandle, rec: &Record, fd: BorrowedFd<'_>) -> Result<PathBuf, X0Error> {
     let links = h.object_dir.join("links");
@@ -711,46 +371,4 @@ pub fn pin_record(h: &ProgHandle, rec: &Record, fd: BorrowedFd<'_>) -> Result<Pa
         }
     })?;
     Ok(path)
-}
-
-/// An interface by name, through the kernel. Unknown names get the nearest existing ones.
-pub fn resolve_iface(name: &str) -> Result<netlink::Link, X0Error> {
-    if let Some(l) = netlink::get_link(name).map_err(nl_err)? {
-        return Ok(l);
-    }
-    let links = netlink::list_links().map_err(nl_err)?;
-    let mut names: Vec<(usize, String)> = links
-        .iter()
-        .map(|l| (edit_distance(name, &l.name), l.name.clone()))
-        .collect();
-    names.sort();
-    let near: Vec<String> = names.iter().take(4).map(|(_, n)| n.clone()).collect();
-    Err(X0Error::new(
-        ErrorKind::NotFound,
-        format!("no interface named {name} in this network namespace"),
-    )
-    .errno(libc::ENODEV)
-    .hint(format!(
-        "interfaces here: {}{}",
-        near.join(", "),
-        if links.len() > near.len() {
-            ", …"
-        } else {
-            ""
-        }
-    )))
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }

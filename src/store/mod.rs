@@ -13,6 +13,7 @@
 //! directory only when root (or the caller) owns it and nobody else can write to it, and
 //! serialises every state change with `flock` on the bpffs root.
 pub mod load;
+pub mod record;
 
 use std::ffi::{CStr, CString, OsStr};
 use std::fs;

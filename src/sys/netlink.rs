@@ -1806,3 +1806,12 @@ mod tests {
         });
     }
 }
+
+/// A netlink failure as x0bpf's error: the errno's words, then the kernel's extended ack.
+pub fn nl_err(e: NlError) -> crate::error::X0Error {
+    let mut msg = crate::error::errno_text(e.errno);
+    if let Some(x) = &e.extack {
+        msg = format!("{msg}: {x}");
+    }
+    crate::error::X0Error::new(crate::error::ErrorKind::from_errno(e.errno), msg).errno(e.errno)
+}
