@@ -14,12 +14,17 @@ pub mod helpers;
 pub mod kernel;
 pub mod libbpf_log;
 pub mod loader;
+pub mod mapref;
+pub mod maptypes;
 pub mod netlink;
+pub mod obj;
 pub mod objects;
 pub mod output;
 pub mod probes;
 pub mod skel;
 pub mod state;
+pub mod stream;
+pub mod sys;
 pub mod tc;
 pub mod xdp;
 
