@@ -253,18 +253,18 @@ fn stream_records(
             "max_entries": m.info.max_entries,
             "pin": m.pin.as_ref().map(|p| p.display().to_string()),
         });
-        let header = serde_json::json!({
-            "schema_version": SCHEMA_VERSION,
-            "command": "tail",
-            "header": {
-                "map": map,
-                "record_type": layout.map(|l| l.type_name.clone()),
-                "record_size": layout.map(|l| l.size),
-                "records": if layout.is_some() { "value" } else { "hex" },
-                "lost": "counted by the producer (ring buffers report no loss to readers)",
-            }
+        let rest = serde_json::json!({
+            "map": map,
+            "record_type": layout.map(|l| l.type_name.clone()),
+            "record_size": layout.map(|l| l.size),
+            "records": if layout.is_some() { "value" } else { "hex" },
+            "lost": "counted by the producer (ring buffers report no loss to readers)",
         });
-        let mut s = serde_json::to_vec(&header)?;
+        // schema_version and command first, as in every document.
+        let header = format!(
+            "{{\"schema_version\":{SCHEMA_VERSION},\"command\":\"tail\",\"header\":{rest}}}"
+        );
+        let mut s = header.into_bytes();
         s.push(b'\n');
         out.write_all(&s)?;
         out.flush()?;

@@ -145,6 +145,18 @@ struct xdp_md {
 	__u32 data, data_end, data_meta, ingress_ifindex, rx_queue_index, egress_ifindex;
 };
 
+/* A subprogram taking struct event puts the type into BTF (local variables alone do not). */
+static __attribute__((noinline)) int fill(struct event *e, __u64 seq)
+{
+	e->seq = seq;
+	e->x = seq * 3;
+	e->pid = 42;
+	e->kind = 7;
+	e->tag[0] = 'e';
+	e->tag[1] = 'v';
+	return 0;
+}
+
 static long one(__u32 i, void *ctx)
 {
 	__u32 k = 0;
@@ -153,13 +165,8 @@ static long one(__u32 i, void *ctx)
 
 	if (!s)
 		return 1;
-	e.seq = *s;
+	fill(&e, *s);
 	*s += 1;
-	e.x = e.seq * 3;
-	e.pid = 42;
-	e.kind = 7;
-	e.tag[0] = 'e';
-	e.tag[1] = 'v';
 	bpf_ringbuf_output(&events, &e, sizeof(e), 0);
 	return 0;
 }
