@@ -26,9 +26,9 @@ char __license[] SEC("license") = "GPL";
 "#;
 
 fn x0bpf() -> PathBuf {
-    std::env::var_os("X0BPF").map(PathBuf::from).unwrap_or_else(|| {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/x0bpf")
-    })
+    std::env::var_os("X0BPF")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/x0bpf"))
 }
 
 fn sh(cmd: &str, args: &[&str]) {
@@ -50,7 +50,10 @@ fn run(cmd: &Path, args: &[&str]) -> (Duration, i64) {
     // SAFETY: waiting for our own child.
     unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut ru) };
     let d = t.elapsed();
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "{cmd:?} {args:?} failed");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{cmd:?} {args:?} failed"
+    );
     (d, ru.ru_maxrss)
 }
 
@@ -94,7 +97,11 @@ fn floor(fd: i32, n: u32) -> usize {
         let rc = unsafe {
             libbpf_sys::bpf_map_lookup_batch(
                 fd,
-                if first { std::ptr::null_mut() } else { &mut inb as *mut u64 as *mut _ },
+                if first {
+                    std::ptr::null_mut()
+                } else {
+                    &mut inb as *mut u64 as *mut _
+                },
                 &mut outb as *mut u64 as *mut _,
                 keys.as_mut_ptr() as *mut _,
                 vals.as_mut_ptr() as *mut _,
@@ -150,7 +157,10 @@ fn main() {
     // SAFETY: no preconditions.
     assert_eq!(unsafe { libc::geteuid() }, 0, "this benchmark needs root");
     let x0 = x0bpf();
-    assert!(x0.exists(), "build the release binary first: cargo build --release");
+    assert!(
+        x0.exists(),
+        "build the release binary first: cargo build --release"
+    );
     let dir = std::env::temp_dir().join(format!("x0bpf-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let fs = Mount(dir.join("fs"));
@@ -161,8 +171,24 @@ fn main() {
     let src = dir.join("dump.c");
     std::fs::write(&src, DUMP_SRC).unwrap();
     let obj_path = dir.join("dump.o");
-    sh("clang", &["-O2", "-g", "-target", "bpf", "-c", src.to_str().unwrap(), "-o", obj_path.to_str().unwrap()]);
-    let mut obj = ObjectBuilder::default().open_file(&obj_path).unwrap().load().unwrap();
+    sh(
+        "clang",
+        &[
+            "-O2",
+            "-g",
+            "-target",
+            "bpf",
+            "-c",
+            src.to_str().unwrap(),
+            "-o",
+            obj_path.to_str().unwrap(),
+        ],
+    );
+    let mut obj = ObjectBuilder::default()
+        .open_file(&obj_path)
+        .unwrap()
+        .load()
+        .unwrap();
     let mut pins = Vec::new();
     for mut m in obj.maps_mut() {
         let name = m.name().to_string_lossy().into_owned();
@@ -214,21 +240,69 @@ fn main() {
     // ---- tail
     let tsrc = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bpf/map_types.c");
     let tobj = dir.join("tail.o");
-    sh("clang", &["-O2", "-g", "-target", "bpf", "-DRB_SIZE=(1<<27)", "-c", tsrc.to_str().unwrap(), "-o", tobj.to_str().unwrap()]);
+    sh(
+        "clang",
+        &[
+            "-O2",
+            "-g",
+            "-target",
+            "bpf",
+            "-DRB_SIZE=(1<<27)",
+            "-c",
+            tsrc.to_str().unwrap(),
+            "-o",
+            tobj.to_str().unwrap(),
+        ],
+    );
     println!("\n## tail: 2,000,000 pre-filled 32-byte records (median of 3)\n");
     println!("| output | time | records/s |");
     println!("| --- | ---: | ---: |");
     let pkt = dir.join("pkt");
     std::fs::write(&pkt, [0u8; 64]).unwrap();
-    for (label, extra) in [("--json", &["--json"][..]), ("--raw", &["--raw"][..]), ("text (hex)", &[][..])] {
+    for (label, extra) in [
+        ("--json", &["--json"][..]),
+        ("--raw", &["--raw"][..]),
+        ("text (hex)", &[][..]),
+    ] {
         let t = median(3, || {
             let d = fs.0.join(format!("t{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&d);
-            sh("bpftool", &["prog", "loadall", tobj.to_str().unwrap(), d.join("p").to_str().unwrap(), "pinmaps", d.join("m").to_str().unwrap()]);
-            sh("bpftool", &["prog", "run", "pinned", d.join("p/emit").to_str().unwrap(), "data_in", pkt.to_str().unwrap(), "repeat", "2000"]);
+            std::fs::create_dir_all(&d).unwrap();
+            sh(
+                "bpftool",
+                &[
+                    "prog",
+                    "loadall",
+                    tobj.to_str().unwrap(),
+                    d.join("p").to_str().unwrap(),
+                    "pinmaps",
+                    d.join("m").to_str().unwrap(),
+                ],
+            );
+            sh(
+                "bpftool",
+                &[
+                    "prog",
+                    "run",
+                    "pinned",
+                    d.join("p/emit").to_str().unwrap(),
+                    "data_in",
+                    pkt.to_str().unwrap(),
+                    "repeat",
+                    "2000",
+                ],
+            );
             let ev = d.join("m/events");
-            let mut args: Vec<&str> = extra.to_vec();
+            // --json is global, --raw belongs to tail.
+            let mut args: Vec<&str> = if label == "--json" {
+                extra.to_vec()
+            } else {
+                Vec::new()
+            };
             args.extend_from_slice(&["tail", ev.to_str().unwrap(), "--count", "2000000"]);
+            if label == "--raw" {
+                args.extend_from_slice(extra);
+            }
             if label == "--json" {
                 args.extend_from_slice(&["--type", "struct event"]);
             }
@@ -236,6 +310,10 @@ fn main() {
             let _ = std::fs::remove_dir_all(&d);
             dur
         });
-        println!("| {label} | {:.0} ms | {:.2} M/s |", t.as_secs_f64() * 1e3, 2.0 / t.as_secs_f64());
+        println!(
+            "| {label} | {:.0} ms | {:.2} M/s |",
+            t.as_secs_f64() * 1e3,
+            2.0 / t.as_secs_f64()
+        );
     }
 }

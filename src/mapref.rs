@@ -20,9 +20,15 @@ pub enum ObjRef {
     Pinned(PathBuf),
     Name(String),
     /// `OBJECT/MAP`
-    LoadedMap { object: String, map: String },
+    LoadedMap {
+        object: String,
+        map: String,
+    },
     /// `OBJECT:PROG`
-    LoadedProg { object: String, prog: String },
+    LoadedProg {
+        object: String,
+        prog: String,
+    },
 }
 
 const GRAMMAR: &str = "name it with `id N`, `pinned PATH` (or a path starting with / or .), `name NAME`, or OBJECT/MAP for a map x0bpf loaded";
@@ -81,7 +87,10 @@ impl ObjRef {
                 Err(usage(format!("`{one}` does not name an object")))
             }
             [] => Err(usage("which object?")),
-            _ => Err(usage(format!("`{}` does not name one object", words.join(" ")))),
+            _ => Err(usage(format!(
+                "`{}` does not name one object",
+                words.join(" ")
+            ))),
         }
     }
 }
@@ -187,7 +196,11 @@ fn by_name(name: &str) -> Result<OwnedFd, X0Error> {
             let ids: Vec<String> = found.iter().map(|(i, _)| format!("id {i}")).collect();
             Err(X0Error::new(
                 ErrorKind::Usage,
-                format!("{} maps are named {name:?}: {}", found.len(), ids.join(", ")),
+                format!(
+                    "{} maps are named {name:?}: {}",
+                    found.len(),
+                    ids.join(", ")
+                ),
             )
             .hint("name one with `id N`"))
         }
@@ -213,7 +226,10 @@ mod tests {
         );
         assert_eq!(p(&["./m"]).unwrap(), ObjRef::Pinned("./m".into()));
         assert_eq!(p(&["pinned", "m"]).unwrap(), ObjRef::Pinned("m".into()));
-        assert_eq!(p(&["name", "counts"]).unwrap(), ObjRef::Name("counts".into()));
+        assert_eq!(
+            p(&["name", "counts"]).unwrap(),
+            ObjRef::Name("counts".into())
+        );
         assert!(p(&["name", "a_name_longer_than_15"]).is_err());
         assert_eq!(
             p(&["xdp_counter/counts"]).unwrap(),

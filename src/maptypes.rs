@@ -16,7 +16,8 @@ const VMLINUX: &str = "/sys/kernel/btf/vmlinux";
 
 /// Parse BTF read from the kernel: standalone first, else split over vmlinux (module BTF).
 pub fn kernel_btf(btf_id: u32) -> Result<Btf, X0Error> {
-    let raw = sysmap::btf_raw(btf_id).map_err(|e| X0Error::os(format!("reading BTF id {btf_id}"), &e))?;
+    let raw =
+        sysmap::btf_raw(btf_id).map_err(|e| X0Error::os(format!("reading BTF id {btf_id}"), &e))?;
     match Btf::parse(&raw) {
         Ok(b) => Ok(b),
         Err(first) => {
@@ -24,7 +25,10 @@ pub fn kernel_btf(btf_id: u32) -> Result<Btf, X0Error> {
                 .ok()
                 .and_then(|d| Btf::parse(&d).ok())
                 .ok_or_else(|| {
-                    X0Error::new(ErrorKind::InvalidObject, format!("BTF id {btf_id}: {first}"))
+                    X0Error::new(
+                        ErrorKind::InvalidObject,
+                        format!("BTF id {btf_id}: {first}"),
+                    )
                 })?;
             Btf::parse_split(&raw, &base).map_err(|e| {
                 X0Error::new(ErrorKind::InvalidObject, format!("BTF id {btf_id}: {e}"))
@@ -58,7 +62,9 @@ pub fn file_btf(path: &Path) -> Result<Btf, X0Error> {
     let s = f
         .section_by_name(".BTF")
         .ok_or_else(|| bad("ELF file without a .BTF section".into()))?;
-    let sec = s.data().map_err(|e| bad(format!("unreadable .BTF section: {e}")))?;
+    let sec = s
+        .data()
+        .map_err(|e| bad(format!("unreadable .BTF section: {e}")))?;
     Btf::parse(sec).map_err(|e| bad(format!("its .BTF section is not valid: {e}")))
 }
 
@@ -80,16 +86,17 @@ pub fn find_type(btf: &Btf, name: &str, size: Option<u32>) -> Result<u32, X0Erro
                     t.kind,
                     BtfKind::Func | BtfKind::FuncProto | BtfKind::Var | BtfKind::Datasec
                 ) && t.kind != BtfKind::Fwd
-                    && kind.is_none_or(|k| t.kind == k || (k == BtfKind::Enum && t.kind == BtfKind::Enum64))
+                    && kind.is_none_or(|k| {
+                        t.kind == k || (k == BtfKind::Enum && t.kind == BtfKind::Enum64)
+                    })
             })
         })
         .collect();
     if cands.is_empty() {
-        return Err(X0Error::new(
-            ErrorKind::NotFound,
-            format!("no type {name:?} in the BTF"),
-        )
-        .hint("give the C name: `struct event`, `__u64`, or a typedef"));
+        return Err(
+            X0Error::new(ErrorKind::NotFound, format!("no type {name:?} in the BTF"))
+                .hint("give the C name: `struct event`, `__u64`, or a typedef"),
+        );
     }
     if let Some(sz) = size {
         if let Some(&id) = cands.iter().find(|&&id| btf.resolve_size(id) == Some(sz)) {
@@ -117,9 +124,8 @@ pub struct Types {
 }
 
 fn layout_for(btf: &Btf, id: u32, want: u32, what: &str) -> Result<Layout, X0Error> {
-    let l = Layout::new(btf, id).map_err(|e| {
-        X0Error::new(ErrorKind::InvalidObject, format!("{what} type: {e}"))
-    })?;
+    let l = Layout::new(btf, id)
+        .map_err(|e| X0Error::new(ErrorKind::InvalidObject, format!("{what} type: {e}")))?;
     if l.size != want {
         return Err(X0Error::new(
             ErrorKind::Usage,
@@ -167,7 +173,11 @@ pub fn map_types(
             },
         });
     };
-    let pick = |name: Option<&str>, map_id: u32, size: u32, what: &str| -> Result<Option<Layout>, X0Error> {
+    let pick = |name: Option<&str>,
+                map_id: u32,
+                size: u32,
+                what: &str|
+     -> Result<Option<Layout>, X0Error> {
         if size == 0 {
             return Ok(None);
         }
@@ -182,7 +192,11 @@ pub fn map_types(
     let value = pick(value_type, info.btf_value_type_id, info.value_size, "value")?;
     let typing = Typing {
         btf: key.is_some() || value.is_some(),
-        source: if key.is_some() || value.is_some() { source } else { "none" },
+        source: if key.is_some() || value.is_some() {
+            source
+        } else {
+            "none"
+        },
         key_type: key.as_ref().map(|l| l.type_name.clone()),
         value_type: value.as_ref().map(|l| l.type_name.clone()),
     };
@@ -231,9 +245,13 @@ fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
         ));
     }
     let mut v = Vec::new();
-    (&f).take(crate::objects::MAX_OBJECT_FILE + 1).read_to_end(&mut v)?;
+    (&f).take(crate::objects::MAX_OBJECT_FILE + 1)
+        .read_to_end(&mut v)?;
     if v.len() as u64 > crate::objects::MAX_OBJECT_FILE {
-        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "larger than 256 MiB"));
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "larger than 256 MiB",
+        ));
     }
     Ok(v)
 }

@@ -17,7 +17,13 @@ impl Maps {
         require_root();
         let fs = Bpffs::new();
         let tmp = tempfile::tempdir().unwrap();
-        let obj = compile("map_types.c", "clang", &["-target", "bpf", "-g"], tmp.path(), "mt.o");
+        let obj = compile(
+            "map_types.c",
+            "clang",
+            &["-target", "bpf", "-g"],
+            tmp.path(),
+            "mt.o",
+        );
         let r = sh(
             "bpftool",
             &[
@@ -131,8 +137,16 @@ fn dump_equals_bpftool_formatted_for_every_keyed_kind() {
         let mut v: Value = serde_json::from_str(STATS).unwrap();
         v["proto"] = json!(proto);
         v["packets"] = json!(i);
-        m.x0(&["map", "update", &m.pin("flows"), "--key", &key, "--value", &v.to_string()])
-            .ok();
+        m.x0(&[
+            "map",
+            "update",
+            &m.pin("flows"),
+            "--key",
+            &key,
+            "--value",
+            &v.to_string(),
+        ])
+        .ok();
     }
     let mut args = vec!["map", "update", "pinned"];
     let pin = m.pin("flows");
@@ -144,14 +158,47 @@ fn dump_equals_bpftool_formatted_for_every_keyed_kind() {
     args.extend(val.iter().map(String::as_str));
     let r = sh("bpftool", &args);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    m.x0(&["map", "update", &m.pin("arr"), "--key", "2", "--value", STATS]).ok();
+    m.x0(&[
+        "map",
+        "update",
+        &m.pin("arr"),
+        "--key",
+        "2",
+        "--value",
+        STATS,
+    ])
+    .ok();
     for k in 0..3u32 {
-        m.x0(&["map", "update", &m.pin("lru"), "--key", &k.to_string(), "--value", &(k * 1000).to_string()])
-            .ok();
-        m.x0(&["map", "update", &m.pin("pcpu_hash"), "--key", &k.to_string(), "--value", r#"{"packets":3,"bytes":1500}"#])
-            .ok();
-        m.x0(&["map", "update", &m.pin("pcpu_arr"), "--key", &k.to_string(), "--value", "7"])
-            .ok();
+        m.x0(&[
+            "map",
+            "update",
+            &m.pin("lru"),
+            "--key",
+            &k.to_string(),
+            "--value",
+            &(k * 1000).to_string(),
+        ])
+        .ok();
+        m.x0(&[
+            "map",
+            "update",
+            &m.pin("pcpu_hash"),
+            "--key",
+            &k.to_string(),
+            "--value",
+            r#"{"packets":3,"bytes":1500}"#,
+        ])
+        .ok();
+        m.x0(&[
+            "map",
+            "update",
+            &m.pin("pcpu_arr"),
+            "--key",
+            &k.to_string(),
+            "--value",
+            "7",
+        ])
+        .ok();
     }
     for map in ["flows", "arr", "lru"] {
         let ours: Vec<Value> = entries(&m.dump(map, &[]))
@@ -192,7 +239,10 @@ fn dump_equals_bpftool_formatted_for_every_keyed_kind() {
         same_entries(ours, theirs);
     }
     let summed = entries(&m.dump("pcpu_hash", &[]));
-    assert_eq!(summed[0]["value"], json!({"packets": 3 * ncpu, "bytes": 1500 * ncpu}));
+    assert_eq!(
+        summed[0]["value"],
+        json!({"packets": 3 * ncpu, "bytes": 1500 * ncpu})
+    );
 }
 
 #[test]
@@ -200,22 +250,39 @@ fn typed_update_and_delete_witnessed_by_bpftool() {
     let m = Maps::new();
     let pin = m.pin("flows");
     let key = r#"{"saddr":167772161,"sport":443,"proto":6,"pad":0}"#;
-    m.x0(&["map", "update", &pin, "--key", key, "--value", STATS, "--flags", "noexist"])
-        .ok();
+    m.x0(&[
+        "map", "update", &pin, "--key", key, "--value", STATS, "--flags", "noexist",
+    ])
+    .ok();
     let r = sh(
         "bpftool",
-        &["map", "lookup", "pinned", &pin, "key", "1", "0", "0", "10", "187", "1", "6", "0", "-j"],
+        &[
+            "map", "lookup", "pinned", &pin, "key", "1", "0", "0", "10", "187", "1", "6", "0", "-j",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let b: Value = serde_json::from_str(&r.stdout).unwrap();
     let want = raw_bits(serde_json::from_str(STATS).unwrap());
     assert_eq!(normalize(&b["formatted"]["value"]), want);
     // noexist on an existing key: conflict, map unchanged.
-    let r = m.x0(&["map", "update", &pin, "--key", key, "--value", STATS, "--flags", "noexist"]);
+    let r = m.x0(&[
+        "map", "update", &pin, "--key", key, "--value", STATS, "--flags", "noexist",
+    ]);
     assert_eq!(r.code, 8, "{}", r.stderr);
     // --merge changes one field and keeps the others.
-    m.x0(&["map", "update", &pin, "--key", key, "--value", r#"{"b":2,"comm":"wget"}"#, "--merge", "--flags", "exist"])
-        .ok();
+    m.x0(&[
+        "map",
+        "update",
+        &pin,
+        "--key",
+        key,
+        "--value",
+        r#"{"b":2,"comm":"wget"}"#,
+        "--merge",
+        "--flags",
+        "exist",
+    ])
+    .ok();
     let l = m.x0(&["--json", "map", "lookup", &pin, "--key", key]);
     let v = l.ok().json();
     assert_eq!(v["command"], "map lookup");
@@ -223,12 +290,21 @@ fn typed_update_and_delete_witnessed_by_bpftool() {
     assert_eq!(v["value"]["comm"], "wget");
     assert_eq!(v["value"]["packets"], 5);
     // Hex forms address the same entry.
-    let l = m.x0(&["--json", "map", "lookup", &pin, "--key-hex", "01 00 00 0a bb 01 06 00"]);
+    let l = m.x0(&[
+        "--json",
+        "map",
+        "lookup",
+        &pin,
+        "--key-hex",
+        "01 00 00 0a bb 01 06 00",
+    ]);
     assert_eq!(l.ok().json()["value"]["comm"], "wget");
     m.x0(&["map", "delete", &pin, "--key", key]).ok();
     let r = sh(
         "bpftool",
-        &["map", "lookup", "pinned", &pin, "key", "1", "0", "0", "10", "187", "1", "6", "0"],
+        &[
+            "map", "lookup", "pinned", &pin, "key", "1", "0", "0", "10", "187", "1", "6", "0",
+        ],
     );
     assert_ne!(r.code, 0, "bpftool still sees the deleted key");
     let r = m.x0(&["map", "delete", &pin, "--key", key]);
@@ -242,19 +318,53 @@ fn bad_input_is_refused_and_the_map_is_unchanged() {
     let m = Maps::new();
     let pin = m.pin("flows");
     let key = r#"{"saddr":1,"sport":80,"proto":6,"pad":0}"#;
-    m.x0(&["map", "update", &pin, "--key", key, "--value", STATS]).ok();
+    m.x0(&["map", "update", &pin, "--key", key, "--value", STATS])
+        .ok();
     let before = m.bpftool_dump("flows");
     let bad: &[(&[&str], &str)] = &[
         (&["--key", key, "--value", r#"{"packets":1}"#], "partial"),
-        (&["--key", key, "--value", r#"{"zz":1}"#, "--merge"], "unknown field"),
-        (&["--key", key, "--value", r#"{"b":"x"}"#, "--merge"], "integer"),
-        (&["--key", key, "--value", r#"{"b":8}"#, "--merge"], "out of range"),
-        (&["--key", key, "--value", r#"{"packets":-1}"#, "--merge"], "out of range"),
-        (&["--key", key, "--value", r#"{"point":{"x":256}}"#, "--merge"], "out of range"),
-        (&["--key", key, "--value", r#"{"comm":"0123456789abcdef"}"#, "--merge"], "too long"),
-        (&["--key", key, "--value", r#"{"proto":"P_SCTP"}"#, "--merge"], "unknown enum"),
-        (&["--key", key, "--value", r#"{"arr":[1,2]}"#, "--merge"], "3 elements"),
-        (&["--key", key, "--value", r#"{"ok":"yes"}"#, "--merge"], "true or false"),
+        (
+            &["--key", key, "--value", r#"{"zz":1}"#, "--merge"],
+            "unknown field",
+        ),
+        (
+            &["--key", key, "--value", r#"{"b":"x"}"#, "--merge"],
+            "integer",
+        ),
+        (
+            &["--key", key, "--value", r#"{"b":8}"#, "--merge"],
+            "out of range",
+        ),
+        (
+            &["--key", key, "--value", r#"{"packets":-1}"#, "--merge"],
+            "out of range",
+        ),
+        (
+            &["--key", key, "--value", r#"{"point":{"x":256}}"#, "--merge"],
+            "out of range",
+        ),
+        (
+            &[
+                "--key",
+                key,
+                "--value",
+                r#"{"comm":"0123456789abcdef"}"#,
+                "--merge",
+            ],
+            "too long",
+        ),
+        (
+            &["--key", key, "--value", r#"{"proto":"P_SCTP"}"#, "--merge"],
+            "unknown enum",
+        ),
+        (
+            &["--key", key, "--value", r#"{"arr":[1,2]}"#, "--merge"],
+            "3 elements",
+        ),
+        (
+            &["--key", key, "--value", r#"{"ok":"yes"}"#, "--merge"],
+            "true or false",
+        ),
         (&["--key-hex", "01 02", "--value", STATS], "bytes"),
         (&["--key", r#"{"saddr":1}"#, "--value", STATS], "partial"),
         (&["--key", key, "--value-hex", "00"], "bytes"),
@@ -270,7 +380,17 @@ fn bad_input_is_refused_and_the_map_is_unchanged() {
         assert_eq!(m.bpftool_dump("flows"), before, "{args:?} changed the map");
     }
     // --json: the error is one JSON document on stdout.
-    let r = m.x0(&["--json", "map", "update", &pin, "--key", key, "--value", r#"{"b":99}"#, "--merge"]);
+    let r = m.x0(&[
+        "--json",
+        "map",
+        "update",
+        &pin,
+        "--key",
+        key,
+        "--value",
+        r#"{"b":99}"#,
+        "--merge",
+    ]);
     assert_eq!(r.code, 2);
     assert_eq!(r.json()["error"]["kind"], "usage");
     // A missing map: 7.
@@ -287,45 +407,119 @@ fn map_without_btf_is_hex_and_types_come_from_a_file() {
     let name = format!("nb{}", unique());
     let r = sh(
         "bpftool",
-        &["map", "create", &pin, "type", "hash", "key", "4", "value", "8", "entries", "16", "name", &name],
+        &[
+            "map", "create", &pin, "type", "hash", "key", "4", "value", "8", "entries", "16",
+            "name", &name,
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let r = sh(
         "bpftool",
-        &["map", "update", "pinned", &pin, "key", "1", "0", "0", "0", "value", "2", "0", "0", "0", "0", "0", "0", "0"],
+        &[
+            "map", "update", "pinned", &pin, "key", "1", "0", "0", "0", "value", "2", "0", "0",
+            "0", "0", "0", "0", "0",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let d = m.fs.x0(&["--json", "map", "dump", &pin]);
     let d = d.ok().json();
     assert_eq!(d["btf"], false);
-    assert_eq!(d["entries"][0], json!({"key": "01000000", "value": "0200000000000000"}));
+    assert_eq!(
+        d["entries"][0],
+        json!({"key": "01000000", "value": "0200000000000000"})
+    );
     let r = m.fs.x0(&["map", "dump", &pin]);
     assert!(r.ok().stdout.contains("no BTF"), "{}", r.stdout);
     // Types from the object file.
     let obj = m.obj.to_str().unwrap();
-    let d = m.fs.x0(&["--json", "map", "dump", &pin, "--btf", obj, "--key-type", "__u32", "--value-type", "__u64"]);
+    let d = m.fs.x0(&[
+        "--json",
+        "map",
+        "dump",
+        &pin,
+        "--btf",
+        obj,
+        "--key-type",
+        "__u32",
+        "--value-type",
+        "__u64",
+    ]);
     let d = d.ok().json();
     assert_eq!(d["btf"], true);
     assert_eq!(d["entries"][0], json!({"key": 1, "value": 2}));
     // A type of the wrong size is refused.
-    let r = m.fs.x0(&["map", "dump", &pin, "--btf", obj, "--key-type", "__u64", "--value-type", "__u64"]);
+    let r = m.fs.x0(&[
+        "map",
+        "dump",
+        &pin,
+        "--btf",
+        obj,
+        "--key-type",
+        "__u64",
+        "--value-type",
+        "__u64",
+    ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     // Hex update without BTF, typed update with --btf.
-    m.fs.x0(&["map", "update", &pin, "--key-hex", "03000000", "--value-hex", "0400000000000000"]).ok();
-    m.fs.x0(&["map", "update", &pin, "--btf", obj, "--key-type", "__u32", "--value-type", "__u64", "--key", "5", "--value", "6"]).ok();
-    let r = sh("bpftool", &["map", "lookup", "pinned", &pin, "key", "5", "0", "0", "0", "-j"]);
+    m.fs.x0(&[
+        "map",
+        "update",
+        &pin,
+        "--key-hex",
+        "03000000",
+        "--value-hex",
+        "0400000000000000",
+    ])
+    .ok();
+    m.fs.x0(&[
+        "map",
+        "update",
+        &pin,
+        "--btf",
+        obj,
+        "--key-type",
+        "__u32",
+        "--value-type",
+        "__u64",
+        "--key",
+        "5",
+        "--value",
+        "6",
+    ])
+    .ok();
+    let r = sh(
+        "bpftool",
+        &[
+            "map", "lookup", "pinned", &pin, "key", "5", "0", "0", "0", "-j",
+        ],
+    );
     assert_eq!(r.code, 0);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["value"], json!(["0x06", "0x00", "0x00", "0x00", "0x00", "0x00", "0x00", "0x00"]));
+    assert_eq!(
+        v["value"],
+        json!(["0x06", "0x00", "0x00", "0x00", "0x00", "0x00", "0x00", "0x00"])
+    );
     // By kernel name and by id.
-    let by_name = m.fs.x0(&["--json", "map", "show", "name", &name]).ok().json();
+    let by_name =
+        m.fs.x0(&["--json", "map", "show", "name", &name])
+            .ok()
+            .json();
     let id = by_name["maps"][0]["id"].as_u64().unwrap();
     assert_eq!(by_name["btf"], false);
-    let by_id = m.fs.x0(&["--json", "map", "dump", "id", &id.to_string()]).ok().json();
+    let by_id =
+        m.fs.x0(&["--json", "map", "dump", "id", &id.to_string()])
+            .ok()
+            .json();
     assert_eq!(by_id["entries"].as_array().unwrap().len(), 3);
     // Two maps of one name: refused, with both ids.
     let pin2 = format!("{}/nobtf2", m.fs.arg());
-    sh("bpftool", &["map", "create", &pin2, "type", "hash", "key", "4", "value", "8", "entries", "16", "name", &name]);
+    sh(
+        "bpftool",
+        &[
+            "map", "create", &pin2, "type", "hash", "key", "4", "value", "8", "entries", "16",
+            "name", &name,
+        ],
+    );
     let r = m.fs.x0(&["map", "show", "name", &name]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains(&format!("id {id}")), "{}", r.stderr);
@@ -353,16 +547,27 @@ fn keyless_kinds() {
     let s = m.pin("stk");
     m.x0(&["map", "push", &s, "--value-hex", "01000000"]).ok();
     m.x0(&["map", "push", &s, "--value-hex", "02000000"]).ok();
-    assert_eq!(m.x0(&["--json", "map", "pop", &s]).ok().json()["value"], "02000000");
+    assert_eq!(
+        m.x0(&["--json", "map", "pop", &s]).ok().json()["value"],
+        "02000000"
+    );
     let r = m.x0(&["map", "dump", &q]);
     assert_eq!(r.code, 5);
     assert!(r.stderr.contains("peek"), "{}", r.stderr);
     // Bloom filter: present/absent; dump refused with the hint.
     let b = m.pin("bloom");
     m.x0(&["map", "push", &b, "--value", "42"]).code; // not a queue: refused
-    let r = sh("bpftool", &["map", "update", "pinned", &b, "value", "42", "0", "0", "0"]);
+    let r = sh(
+        "bpftool",
+        &["map", "update", "pinned", &b, "value", "42", "0", "0", "0"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(m.x0(&["--json", "map", "lookup", &b, "--value", "42"]).ok().json()["present"], true);
+    assert_eq!(
+        m.x0(&["--json", "map", "lookup", &b, "--value", "42"])
+            .ok()
+            .json()["present"],
+        true
+    );
     let r = m.x0(&["map", "dump", &b]);
     assert_eq!(r.code, 5);
     assert!(r.stderr.contains("lookup"), "{}", r.stderr);
@@ -371,11 +576,21 @@ fn keyless_kinds() {
     assert_eq!(r.code, 5);
     assert!(r.stderr.contains("tail"), "{}", r.stderr);
     // Map-in-map: inner map ids; --follow dumps the inner map.
-    let inner = m.x0(&["--json", "map", "show", &m.pin("inner1")]).ok().json()["maps"][0]["id"].clone();
+    let inner = m
+        .x0(&["--json", "map", "show", &m.pin("inner1")])
+        .ok()
+        .json()["maps"][0]["id"]
+        .clone();
     let d = m.dump("outer", &[]);
     assert_eq!(d["entries"][0]["value"], inner);
     let d = m.dump("outer", &["--follow"]);
-    assert_eq!(d["entries"][0]["inner"]["entries"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        d["entries"][0]["inner"]["entries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[test]
@@ -386,10 +601,24 @@ fn lines_limit_and_objects_loaded_by_x0bpf() {
     m.x0(&["load", obj, "--name", &name]).ok();
     let target = format!("{name}/lru");
     for k in 0..10 {
-        m.x0(&["map", "update", &target, "--key", &k.to_string(), "--value", "1"]).ok();
+        m.x0(&[
+            "map",
+            "update",
+            &target,
+            "--key",
+            &k.to_string(),
+            "--value",
+            "1",
+        ])
+        .ok();
     }
     let r = m.x0(&["map", "dump", &target, "--lines", "--limit", "4"]);
-    let lines: Vec<Value> = r.ok().stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = r
+        .ok()
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 6);
     assert_eq!(lines[0]["schema_version"], 1);
     assert_eq!(lines[0]["command"], "map dump");

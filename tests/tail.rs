@@ -19,10 +19,23 @@ impl Ring {
         require_root();
         let fs = Bpffs::new();
         let tmp = tempfile::tempdir().unwrap();
-        let obj = compile("map_types.c", "clang", &["-target", "bpf", "-g"], tmp.path(), "mt.o");
+        let obj = compile(
+            "map_types.c",
+            "clang",
+            &["-target", "bpf", "-g"],
+            tmp.path(),
+            "mt.o",
+        );
         let r = sh(
             "bpftool",
-            &["prog", "loadall", obj.to_str().unwrap(), &format!("{}/p", fs.arg()), "pinmaps", &format!("{}/m", fs.arg())],
+            &[
+                "prog",
+                "loadall",
+                obj.to_str().unwrap(),
+                &format!("{}/p", fs.arg()),
+                "pinmaps",
+                &format!("{}/m", fs.arg()),
+            ],
         );
         assert_eq!(r.code, 0, "bpftool loadall: {}", r.stderr);
         std::fs::write(tmp.path().join("pkt"), [0u8; 64]).unwrap();
@@ -53,7 +66,9 @@ impl Ring {
 }
 
 fn lines(out: &str) -> Vec<Value> {
-    out.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
 }
 
 fn check_sequence(recs: &[Value], first: u64) {
@@ -73,7 +88,15 @@ fn check_sequence(recs: &[Value], first: u64) {
 fn prefilled_records_decode_exactly_and_count_stops_exactly() {
     let r = Ring::new();
     r.emit(3);
-    let out = r.fs.x0(&["--json", "tail", &r.events(), "--type", "struct event", "--count", "1000"]);
+    let out = r.fs.x0(&[
+        "--json",
+        "tail",
+        &r.events(),
+        "--type",
+        "struct event",
+        "--count",
+        "1000",
+    ]);
     let l = lines(&out.ok().stdout);
     assert_eq!(l.len(), 1002);
     assert_eq!(l[0]["schema_version"], 1);
@@ -84,11 +107,22 @@ fn prefilled_records_decode_exactly_and_count_stops_exactly() {
     assert_eq!(l[1001]["summary"]["complete"], true);
     // What --count left is still there, in order; the type from a file gives the same.
     let mt = r.tmp.path().join("mt.o");
-    let out = r.fs.x0(&["--json", "tail", &r.events(), "--type", "event", "--btf", mt.to_str().unwrap(), "--count", "2000"]);
+    let out = r.fs.x0(&[
+        "--json",
+        "tail",
+        &r.events(),
+        "--type",
+        "event",
+        "--btf",
+        mt.to_str().unwrap(),
+        "--count",
+        "2000",
+    ]);
     let l = lines(&out.ok().stdout);
     check_sequence(&l[1..2001], 1000);
     // Empty now: --duration ends an idle tail with zero records.
-    let out = r.fs.x0(&["--json", "tail", &r.events(), "--duration", "100ms"]);
+    let out =
+        r.fs.x0(&["--json", "tail", &r.events(), "--duration", "100ms"]);
     let l = lines(&out.ok().stdout);
     assert_eq!(l.last().unwrap()["summary"]["records"], 0);
 }
@@ -98,9 +132,20 @@ fn hex_raw_and_size_mismatch() {
     let r = Ring::new();
     r.emit(1);
     let out = r.fs.x0(&["tail", &r.events(), "--count", "1"]);
-    assert_eq!(out.ok().stdout.trim(), "000000000000000000000000000000002a000000070000006576000000000000");
+    assert_eq!(
+        out.ok().stdout.trim(),
+        "000000000000000000000000000000002a000000070000006576000000000000"
+    );
     let o = Command::new(bin())
-        .args(["--bpffs", r.fs.arg(), "tail", &r.events(), "--raw", "--count", "2"])
+        .args([
+            "--bpffs",
+            r.fs.arg(),
+            "tail",
+            &r.events(),
+            "--raw",
+            "--count",
+            "2",
+        ])
         .output()
         .unwrap();
     assert!(o.status.success());
@@ -108,9 +153,21 @@ fn hex_raw_and_size_mismatch() {
     assert_eq!(&o.stdout[..4], &32u32.to_le_bytes());
     assert_eq!(&o.stdout[4..12], &1u64.to_le_bytes());
     // A type of another size: shown as what it is, not misdecoded.
-    let out = r.fs.x0(&["--json", "tail", &r.events(), "--type", "struct counters", "--count", "1"]);
+    let out = r.fs.x0(&[
+        "--json",
+        "tail",
+        &r.events(),
+        "--type",
+        "struct counters",
+        "--count",
+        "1",
+    ]);
     let l = lines(&out.ok().stdout);
-    assert!(l[1]["mismatch"].as_str().unwrap().contains("longer"), "{}", l[1]);
+    assert!(
+        l[1]["mismatch"].as_str().unwrap().contains("longer"),
+        "{}",
+        l[1]
+    );
     assert!(l[1]["value"].is_null());
 }
 
@@ -118,7 +175,17 @@ fn hex_raw_and_size_mismatch() {
 fn live_records_and_another_reader() {
     let r = Ring::new();
     let mut child = Command::new(bin())
-        .args(["--bpffs", r.fs.arg(), "--json", "tail", &r.events(), "--type", "struct event", "--count", "1500"])
+        .args([
+            "--bpffs",
+            r.fs.arg(),
+            "--json",
+            "tail",
+            &r.events(),
+            "--type",
+            "struct event",
+            "--count",
+            "1500",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -130,7 +197,11 @@ fn live_records_and_another_reader() {
     // The running tail holds the buffer: a second one is refused, naming it.
     let second = r.fs.x0(&["tail", &r.events(), "--count", "1"]);
     assert_eq!(second.code, 8, "{}", second.stderr);
-    assert!(second.stderr.contains("x0bpf") && second.stderr.contains("pid"), "{}", second.stderr);
+    assert!(
+        second.stderr.contains("x0bpf") && second.stderr.contains("pid"),
+        "{}",
+        second.stderr
+    );
     r.emit(1);
     r.emit(1);
     let mut rest = String::new();
@@ -160,7 +231,10 @@ fn closed_pipe_exits_zero_at_once_and_idle_tail_uses_no_cpu() {
         if let Some(s) = child.try_wait().unwrap() {
             break s;
         }
-        assert!(t.elapsed() < Duration::from_secs(5), "tail did not notice the closed pipe");
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "tail did not notice the closed pipe"
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success(), "{status:?}");
@@ -168,14 +242,27 @@ fn closed_pipe_exits_zero_at_once_and_idle_tail_uses_no_cpu() {
     r.emit(5);
     let o = Command::new("sh")
         .arg("-c")
-        .arg(format!("{} --bpffs {} --json tail {} | head -n 3", bin(), r.fs.arg(), r.events()))
+        .arg(format!(
+            "{} --bpffs {} --json tail {} | head -n 3",
+            bin(),
+            r.fs.arg(),
+            r.events()
+        ))
         .output()
         .unwrap();
     assert!(o.status.success());
     assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 3);
     // An idle tail sleeps in epoll: near-zero CPU over a second.
     let child = Command::new(bin())
-        .args(["--bpffs", r.fs.arg(), "tail", &r.events(), "--duration", "1s", "--force"])
+        .args([
+            "--bpffs",
+            r.fs.arg(),
+            "tail",
+            &r.events(),
+            "--duration",
+            "1s",
+            "--force",
+        ])
         .stdout(Stdio::null())
         .spawn()
         .unwrap();
@@ -184,9 +271,15 @@ fn closed_pipe_exits_zero_at_once_and_idle_tail_uses_no_cpu() {
     let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
     unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut ru) };
     let cpu = Duration::from_micros(
-        (ru.ru_utime.tv_sec * 1_000_000 + ru.ru_utime.tv_usec + ru.ru_stime.tv_sec * 1_000_000 + ru.ru_stime.tv_usec) as u64,
+        (ru.ru_utime.tv_sec * 1_000_000
+            + ru.ru_utime.tv_usec
+            + ru.ru_stime.tv_sec * 1_000_000
+            + ru.ru_stime.tv_usec) as u64,
     );
-    assert!(cpu < Duration::from_millis(150), "idle tail used {cpu:?} of CPU");
+    assert!(
+        cpu < Duration::from_millis(150),
+        "idle tail used {cpu:?} of CPU"
+    );
 }
 
 #[test]

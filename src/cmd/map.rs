@@ -305,15 +305,21 @@ impl Report for ShowReport {
                 m.id.to_string(),
                 m.name.clone(),
                 m.map_type.clone(),
-                m.key_type
-                    .clone()
-                    .map_or(format!("{} B", m.key_size), |k| format!("{k} ({} B)", m.key_size)),
-                m.value_type.clone().map_or(format!("{} B", m.value_size), |k| {
-                    format!("{k} ({} B)", m.value_size)
+                m.key_type.clone().map_or(format!("{} B", m.key_size), |k| {
+                    format!("{k} ({} B)", m.key_size)
                 }),
+                m.value_type
+                    .clone()
+                    .map_or(format!("{} B", m.value_size), |k| {
+                        format!("{k} ({} B)", m.value_size)
+                    }),
                 m.max_entries.to_string(),
                 format!("{:#x}", m.flags),
-                if m.btf_id == 0 { "-".into() } else { m.btf_id.to_string() },
+                if m.btf_id == 0 {
+                    "-".into()
+                } else {
+                    m.btf_id.to_string()
+                },
                 m.pin.clone().unwrap_or_else(|| "-".into()),
             ]);
         }
@@ -471,7 +477,12 @@ fn dump(a: &DumpArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         return Err(e.into());
     }
     let types = types_for(&m, &a.types)?;
-    if a.follow && !matches!(m.info.map_type, sysmap::ARRAY_OF_MAPS | sysmap::HASH_OF_MAPS) {
+    if a.follow
+        && !matches!(
+            m.info.map_type,
+            sysmap::ARRAY_OF_MAPS | sysmap::HASH_OF_MAPS
+        )
+    {
         return Err(usage("--follow is for maps of maps (array_of_maps, hash_of_maps)").into());
     }
     let mode = if a.lines {
@@ -586,7 +597,8 @@ fn write_footer(d: &mut Dumper, inc: Option<&Incomplete>) -> io::Result<()> {
         Mode::Lines => format!(
             "{{\"summary\":{{\"records\":{},\"lost\":0,\"complete\":{complete},\"reason\":{}}}}}\n",
             d.count,
-            reason.map_or("null".into(), |r| serde_json::to_string(r).unwrap_or_default())
+            reason.map_or("null".into(), |r| serde_json::to_string(r)
+                .unwrap_or_default())
         ),
         Mode::Table => format!(
             "{} entries{}\n",
@@ -603,7 +615,12 @@ fn walk(m: &OpenMap, d: &mut Dumper) -> io::Result<Option<Incomplete>> {
     if m.info.supports_batch() {
         match walk_batch(m, d)? {
             // Batch ops missing (old kernel) before anything was written: walk the keys.
-            Err(e) if d.count == 0 && matches!(e.raw_os_error(), Some(libc::EINVAL) | Some(524) | Some(libc::EOPNOTSUPP)) => {}
+            Err(e)
+                if d.count == 0
+                    && matches!(
+                        e.raw_os_error(),
+                        Some(libc::EINVAL) | Some(524) | Some(libc::EOPNOTSUPP)
+                    ) => {}
             Err(e) => return Ok(Some(kernel_failure(m, "BPF_MAP_LOOKUP_BATCH", &e))),
             Ok(inc) => return Ok(inc),
         }
@@ -840,7 +857,12 @@ fn from_hex(s: &str, want: usize, what: &str) -> Result<Vec<u8>, X0Error> {
     Ok(b)
 }
 
-fn encode_key(types: &Types, info: &Info, json: Option<&str>, hexs: Option<&str>) -> Result<Vec<u8>, X0Error> {
+fn encode_key(
+    types: &Types,
+    info: &Info,
+    json: Option<&str>,
+    hexs: Option<&str>,
+) -> Result<Vec<u8>, X0Error> {
     match (json, hexs) {
         (_, Some(h)) => from_hex(h, info.key_size as usize, "key"),
         (Some(j), None) => {
@@ -871,8 +893,16 @@ fn encode_value(
         Some(b) => b.to_vec(),
         None => vec![0u8; total],
     };
-    let ncpu = if info.is_percpu() { sysmap::possible_cpus() } else { 1 };
-    let stride = if info.is_percpu() { sysmap::round8(vs) } else { vs };
+    let ncpu = if info.is_percpu() {
+        sysmap::possible_cpus()
+    } else {
+        1
+    };
+    let stride = if info.is_percpu() {
+        sysmap::round8(vs)
+    } else {
+        vs
+    };
     let one = |v: &Value, dst: &mut [u8]| -> Result<(), X0Error> {
         types
             .value
@@ -952,7 +982,15 @@ impl Report for EntryReport {
             writeln!(out, "{a} in map {} ({})", self.map.id, self.map.name)?;
         }
         if let Some(p) = self.present {
-            writeln!(out, "{}", if p { "present (bloom filters can be wrong about presence, never about absence)" } else { "absent" })?;
+            writeln!(
+                out,
+                "{}",
+                if p {
+                    "present (bloom filters can be wrong about presence, never about absence)"
+                } else {
+                    "absent"
+                }
+            )?;
         }
         if let Some(k) = &self.key {
             writeln!(out, "key:   {k}")?;
@@ -976,7 +1014,14 @@ fn lookup(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     let d = desc(&m, Some(&types.typing));
     match m.info.map_type {
         sysmap::BLOOM_FILTER => {
-            let v = encode_value(&types, &m.info, a.value.as_deref(), a.value_hex.as_deref().or(a.key_hex.as_deref()), false, None)?;
+            let v = encode_value(
+                &types,
+                &m.info,
+                a.value.as_deref(),
+                a.value_hex.as_deref().or(a.key_hex.as_deref()),
+                false,
+                None,
+            )?;
             let mut buf = v.clone();
             let present = sysmap::lookup(m.fd.as_fd(), None, &mut buf)
                 .map_err(|e| kernel_err(&m, "bloom filter lookup", &e))?;
@@ -993,20 +1038,29 @@ fn lookup(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
             return emit("map lookup", &r, ctx);
         }
         sysmap::QUEUE | sysmap::STACK => {
-            return Err(usage("a queue or stack has no keys").hint("use `x0bpf map peek`").into())
+            return Err(usage("a queue or stack has no keys")
+                .hint("use `x0bpf map peek`")
+                .into())
         }
         sysmap::RINGBUF | sysmap::PERF_EVENT_ARRAY | sysmap::USER_RINGBUF => {
-            return Err(refuse_dump(&m.info).unwrap_or_else(|| usage("no entries")).into())
+            return Err(refuse_dump(&m.info)
+                .unwrap_or_else(|| usage("no entries"))
+                .into())
         }
         _ => {}
     }
     let key = encode_key(&types, &m.info, a.key.as_deref(), a.key_hex.as_deref())?;
     let mut val = vec![0u8; m.info.value_buf_size()];
-    let found = sysmap::lookup(m.fd.as_fd(), Some(&key), &mut val).map_err(|e| kernel_err(&m, "lookup", &e))?;
+    let found = sysmap::lookup(m.fd.as_fd(), Some(&key), &mut val)
+        .map_err(|e| kernel_err(&m, "lookup", &e))?;
     if !found {
         return Err(X0Error::new(
             ErrorKind::NotFound,
-            format!("map {}: no entry for key {}", m.info.id, types.key.decode(&key)),
+            format!(
+                "map {}: no entry for key {}",
+                m.info.id,
+                types.key.decode(&key)
+            ),
         )
         .errno(libc::ENOENT)
         .into());
@@ -1027,8 +1081,13 @@ fn lookup(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
 fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     let m = open(ctx, &a.target.map)?;
     let types = types_for(&m, &a.types)?;
-    if matches!(m.info.map_type, sysmap::QUEUE | sysmap::STACK | sysmap::BLOOM_FILTER) {
-        return Err(usage("this map kind has no keys").hint("use `x0bpf map push`").into());
+    if matches!(
+        m.info.map_type,
+        sysmap::QUEUE | sysmap::STACK | sysmap::BLOOM_FILTER
+    ) {
+        return Err(usage("this map kind has no keys")
+            .hint("use `x0bpf map push`")
+            .into());
     }
     if let Some(e) = refuse_dump(&m.info) {
         return Err(e.into());
@@ -1037,7 +1096,8 @@ fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     let key = encode_key(&types, &m.info, a.key.as_deref(), a.key_hex.as_deref())?;
     let base = if a.merge {
         let mut cur = vec![0u8; m.info.value_buf_size()];
-        let found = sysmap::lookup(m.fd.as_fd(), Some(&key), &mut cur).map_err(|e| kernel_err(&m, "lookup", &e))?;
+        let found = sysmap::lookup(m.fd.as_fd(), Some(&key), &mut cur)
+            .map_err(|e| kernel_err(&m, "lookup", &e))?;
         // A new key merges into zeros.
         if !found {
             cur.iter_mut().for_each(|b| *b = 0);
@@ -1046,7 +1106,14 @@ fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     } else {
         None
     };
-    let val = encode_value(&types, &m.info, a.value.as_deref(), a.value_hex.as_deref(), a.per_cpu, base.as_deref())?;
+    let val = encode_value(
+        &types,
+        &m.info,
+        a.value.as_deref(),
+        a.value_hex.as_deref(),
+        a.per_cpu,
+        base.as_deref(),
+    )?;
     let flags = match a.flags {
         UpdateFlags::Any => sysmap::BPF_ANY,
         UpdateFlags::Noexist => sysmap::BPF_NOEXIST,
@@ -1060,7 +1127,9 @@ fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
                 x.kind = ErrorKind::NotFound;
                 x = x.hint("the key does not exist and --flags exist was given")
             }
-            Some(libc::E2BIG) => x = x.hint("the map is full (max_entries) or the index is out of range"),
+            Some(libc::E2BIG) => {
+                x = x.hint("the map is full (max_entries) or the index is out of range")
+            }
             _ => {}
         }
         x
@@ -1087,7 +1156,9 @@ fn delete(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     let key = encode_key(&types, &m.info, a.key.as_deref(), a.key_hex.as_deref())?;
     let deleted = sysmap::delete(m.fd.as_fd(), &key).map_err(|e| {
         let x = kernel_err(&m, "delete", &e);
-        if e.raw_os_error() == Some(libc::EINVAL) && matches!(m.info.map_type, sysmap::ARRAY | sysmap::PERCPU_ARRAY) {
+        if e.raw_os_error() == Some(libc::EINVAL)
+            && matches!(m.info.map_type, sysmap::ARRAY | sysmap::PERCPU_ARRAY)
+        {
             x.hint("array elements cannot be deleted; update them to zero instead")
         } else {
             x
@@ -1096,7 +1167,11 @@ fn delete(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     if !deleted {
         return Err(X0Error::new(
             ErrorKind::NotFound,
-            format!("map {}: no entry for key {}", m.info.id, types.key.decode(&key)),
+            format!(
+                "map {}: no entry for key {}",
+                m.info.id,
+                types.key.decode(&key)
+            ),
         )
         .errno(libc::ENOENT)
         .into());
@@ -1142,9 +1217,11 @@ fn peek_pop(a: &ValueOnlyArgs, ctx: &Ctx, pop: bool) -> anyhow::Result<i32> {
     }
     .map_err(|e| kernel_err(&m, what, &e))?;
     if !got {
-        return Err(X0Error::new(ErrorKind::NotFound, format!("map {}: empty", m.info.id))
-            .errno(libc::ENOENT)
-            .into());
+        return Err(
+            X0Error::new(ErrorKind::NotFound, format!("map {}: empty", m.info.id))
+                .errno(libc::ENOENT)
+                .into(),
+        );
     }
     let r = EntryReport {
         map: desc(&m, Some(&types.typing)),
@@ -1163,8 +1240,19 @@ fn push(a: &PushArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     let m = open(ctx, &a.target.map)?;
     need_queue(&m, "push")?;
     let types = types_for(&m, &a.types)?;
-    let val = encode_value(&types, &m.info, a.value.as_deref(), a.value_hex.as_deref(), false, None)?;
-    let flags = if a.overwrite { sysmap::BPF_EXIST } else { sysmap::BPF_ANY };
+    let val = encode_value(
+        &types,
+        &m.info,
+        a.value.as_deref(),
+        a.value_hex.as_deref(),
+        false,
+        None,
+    )?;
+    let flags = if a.overwrite {
+        sysmap::BPF_EXIST
+    } else {
+        sysmap::BPF_ANY
+    };
     sysmap::update(m.fd.as_fd(), None, &val, flags).map_err(|e| {
         let x = kernel_err(&m, "push", &e);
         if e.raw_os_error() == Some(libc::E2BIG) {

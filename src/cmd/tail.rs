@@ -88,9 +88,7 @@ pub fn holders(id: u32) -> Vec<(u32, String)> {
         let mut holds = false;
         for fd in fds.flatten() {
             // Only bpf-map fds have their fdinfo read.
-            if !std::fs::read_link(fd.path())
-                .is_ok_and(|t| t.as_os_str() == "anon_inode:bpf-map")
-            {
+            if !std::fs::read_link(fd.path()).is_ok_and(|t| t.as_os_str() == "anon_inode:bpf-map") {
                 continue;
             }
             let info = p.path().join("fdinfo").join(fd.file_name());
@@ -127,7 +125,10 @@ fn resolve_type(m: &OpenMap, a: &Args) -> Result<Option<Layout>, X0Error> {
     if btfs.is_empty() {
         return Err(X0Error::new(
             ErrorKind::NotFound,
-            format!("no BTF to find type {name:?} in: no loaded program with BTF uses map {}", m.info.id),
+            format!(
+                "no BTF to find type {name:?} in: no loaded program with BTF uses map {}",
+                m.info.id
+            ),
         )
         .hint("give the object that declares it with --btf FILE"));
     }
@@ -135,9 +136,9 @@ fn resolve_type(m: &OpenMap, a: &Args) -> Result<Option<Layout>, X0Error> {
     for b in &btfs {
         match maptypes::find_type(b, name, None) {
             Ok(id) => {
-                return Layout::new(b, id)
-                    .map(Some)
-                    .map_err(|e| X0Error::new(ErrorKind::InvalidObject, format!("type {name:?}: {e}")))
+                return Layout::new(b, id).map(Some).map_err(|e| {
+                    X0Error::new(ErrorKind::InvalidObject, format!("type {name:?}: {e}"))
+                })
             }
             Err(e) => last = Some(e),
         }
@@ -158,7 +159,10 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
         sysmap::PERF_EVENT_ARRAY => {
             return Err(X0Error::new(
                 ErrorKind::Unsupported,
-                format!("map {}: tail of perf event arrays is not implemented yet", m.info.id),
+                format!(
+                    "map {}: tail of perf event arrays is not implemented yet",
+                    m.info.id
+                ),
             )
             .hint("ring buffers (BPF_MAP_TYPE_RINGBUF) are supported")
             .into())
@@ -276,10 +280,16 @@ fn stream_records(
     let want = layout.map(|l| l.size as usize);
     loop {
         if seq >= limit {
-            return Ok(Summary { records: seq, reason: "count" });
+            return Ok(Summary {
+                records: seq,
+                reason: "count",
+            });
         }
         if stream::stopped() {
-            return Ok(Summary { records: seq, reason: "interrupted" });
+            return Ok(Summary {
+                records: seq,
+                reason: "interrupted",
+            });
         }
         let got = rb.consume(limit - seq, |rec| -> io::Result<()> {
             line.clear();
@@ -300,7 +310,11 @@ fn stream_records(
                             let _ = write!(
                                 line,
                                 "\"mismatch\":\"{}\",\"hex\":\"{}\"",
-                                if rec.len() < w { "shorter than the type" } else { "longer than the type" },
+                                if rec.len() < w {
+                                    "shorter than the type"
+                                } else {
+                                    "longer than the type"
+                                },
                                 hex(rec)
                             );
                         }
@@ -315,12 +329,7 @@ fn stream_records(
                     match (layout, want) {
                         (Some(l), Some(w)) if rec.len() == w => l.write_json(rec, &mut line),
                         (Some(_), Some(w)) => {
-                            let _ = write!(
-                                line,
-                                "[{} bytes, type is {w}] {}",
-                                rec.len(),
-                                hex(rec)
-                            );
+                            let _ = write!(line, "[{} bytes, type is {w}] {}", rec.len(), hex(rec));
                         }
                         _ => line.extend_from_slice(hex(rec).as_bytes()),
                     }
@@ -339,7 +348,10 @@ fn stream_records(
             Some(d) => {
                 let now = Instant::now();
                 if now >= d {
-                    return Ok(Summary { records: seq, reason: "duration" });
+                    return Ok(Summary {
+                        records: seq,
+                        reason: "duration",
+                    });
                 }
                 (d - now).as_millis().min(i32::MAX as u128) as i32 + 1
             }

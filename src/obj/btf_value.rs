@@ -19,14 +19,38 @@ const MAX_DEPTH: usize = 64;
 
 #[derive(Debug, Clone)]
 pub enum Node {
-    Int { size: u32, signed: bool, boolean: bool },
-    Float { size: u32 },
-    Enum { size: u32, signed: bool, values: Vec<(u64, String)> },
-    Ptr { size: u32 },
-    Struct { size: u32, fields: Vec<Field>, union: bool, name: String },
-    Array { elem: Box<Node>, n: u32, elem_size: u32, chars: bool },
+    Int {
+        size: u32,
+        signed: bool,
+        boolean: bool,
+    },
+    Float {
+        size: u32,
+    },
+    Enum {
+        size: u32,
+        signed: bool,
+        values: Vec<(u64, String)>,
+    },
+    Ptr {
+        size: u32,
+    },
+    Struct {
+        size: u32,
+        fields: Vec<Field>,
+        union: bool,
+        name: String,
+    },
+    Array {
+        elem: Box<Node>,
+        n: u32,
+        elem_size: u32,
+        chars: bool,
+    },
     /// No usable type (void, forward declaration, …): hex bytes.
-    Bytes { size: u32 },
+    Bytes {
+        size: u32,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -95,7 +119,11 @@ impl Layout {
     /// and struct objects may name only some fields; without it every field must be given.
     pub fn encode(&self, v: &Value, out: &mut [u8], merge: bool) -> Result<(), String> {
         if out.len() < self.size as usize {
-            return Err(format!("buffer of {} bytes for a {}-byte type", out.len(), self.size));
+            return Err(format!(
+                "buffer of {} bytes for a {}-byte type",
+                out.len(),
+                self.size
+            ));
         }
         if !merge {
             out.iter_mut().for_each(|b| *b = 0);
@@ -311,10 +339,15 @@ fn decode(node: &Node, cpus: &[&[u8]], off: usize) -> Value {
             if cpus.len() <= 1 {
                 return int_value(leaf_int(b, off, *size, *signed));
             }
-            sum_ints(cpus.iter().map(|c| leaf_int(c, off, *size, *signed)), *signed)
+            sum_ints(
+                cpus.iter().map(|c| leaf_int(c, off, *size, *signed)),
+                *signed,
+            )
         }
         Node::Float { size } => float_value(b, off, *size),
-        Node::Enum { size, values, .. } => enum_value(read_uint(b, off, *size as usize) as u64, *size, values),
+        Node::Enum { size, values, .. } => {
+            enum_value(read_uint(b, off, *size as usize) as u64, *size, values)
+        }
         Node::Ptr { size } => int_value(read_uint(b, off, *size as usize) as i128),
         Node::Bytes { size } => Value::String(hex(b.get(off..off + *size as usize).unwrap_or(&[]))),
         Node::Array {
@@ -363,7 +396,10 @@ fn sum_ints(vals: impl Iterator<Item = i128>, signed: bool) -> Value {
 
 fn bitfield_read(f: &Field, b: &[u8], off: usize) -> (u128, bool) {
     let raw = read_bits(b, (off as u32) * 8 + f.bit_off, f.bits);
-    let signed = matches!(f.node, Node::Int { signed: true, .. } | Node::Enum { signed: true, .. });
+    let signed = matches!(
+        f.node,
+        Node::Int { signed: true, .. } | Node::Enum { signed: true, .. }
+    );
     (raw, signed)
 }
 
@@ -592,7 +628,11 @@ fn json_int(v: &Value, path: &str) -> Result<i128, String> {
                 .ok_or_else(|| format!("expected an integer{}, got {s:?}", at(path)))?;
             Ok(if neg { -u } else { u })
         }
-        other => Err(format!("expected an integer{}, got {}", at(path), json_kind(other))),
+        other => Err(format!(
+            "expected an integer{}, got {}",
+            at(path),
+            json_kind(other)
+        )),
     }
 }
 
@@ -664,9 +704,17 @@ fn enum_encode(
     // Enums accept any value of their width: unknown values print as numbers too.
     let bits = size * 8;
     if check_range(n, bits, signed, path).is_err() && check_range(n, bits, !signed, path).is_err() {
-        return Err(format!("enum value {n} does not fit {size} bytes{}", at(path)));
+        return Err(format!(
+            "enum value {n} does not fit {size} bytes{}",
+            at(path)
+        ));
     }
-    Ok((n as u128) & if bits >= 128 { u128::MAX } else { (1u128 << bits) - 1 })
+    Ok((n as u128)
+        & if bits >= 128 {
+            u128::MAX
+        } else {
+            (1u128 << bits) - 1
+        })
 }
 
 fn join(path: &str, name: &str) -> String {
@@ -740,7 +788,11 @@ fn encode(
         }
         Node::Bytes { size } => {
             let s = v.as_str().ok_or_else(|| {
-                format!("expected hex bytes as a string{}, got {}", at(path), json_kind(v))
+                format!(
+                    "expected hex bytes as a string{}, got {}",
+                    at(path),
+                    json_kind(v)
+                )
             })?;
             let bytes = parse_hex(s)?;
             if bytes.len() != *size as usize {
@@ -775,7 +827,9 @@ fn encode(
                 if b.contains(&0) {
                     return Err(format!("string contains a NUL byte{}", at(path)));
                 }
-                let dst = out.get_mut(off..off + n).ok_or("value does not fit the buffer")?;
+                let dst = out
+                    .get_mut(off..off + n)
+                    .ok_or("value does not fit the buffer")?;
                 dst.iter_mut().for_each(|x| *x = 0);
                 dst[..b.len()].copy_from_slice(b);
                 return Ok(());
@@ -815,7 +869,11 @@ fn encode(
             ..
         } => {
             let obj = v.as_object().ok_or_else(|| {
-                format!("expected an object for {name}{}, got {}", at(path), json_kind(v))
+                format!(
+                    "expected an object for {name}{}, got {}",
+                    at(path),
+                    json_kind(v)
+                )
             })?;
             for k in obj.keys() {
                 if !fields.iter().any(|f| &f.name == k) {
@@ -858,7 +916,9 @@ fn encode(
                             Value::Bool(b) => *b as u128,
                             _ => check_range(json_int(fv, &p)?, 1, false, &p)?,
                         },
-                        Node::Int { signed, .. } => check_range(json_int(fv, &p)?, f.bits, *signed, &p)?,
+                        Node::Int { signed, .. } => {
+                            check_range(json_int(fv, &p)?, f.bits, *signed, &p)?
+                        }
                         _ => check_range(json_int(fv, &p)?, f.bits, false, &p)?,
                     };
                     let masked = u & ((1u128 << f.bits.min(127)) - 1);

@@ -164,7 +164,9 @@ pub fn update(fd: BorrowedFd<'_>, key: Option<&[u8]>, val: &[u8], flags: u64) ->
 /// `BPF_MAP_DELETE_ELEM`: `Ok(false)` when the key was absent.
 pub fn delete(fd: BorrowedFd<'_>, key: &[u8]) -> io::Result<bool> {
     // SAFETY: key sized from the map's info.
-    match rc(unsafe { libbpf_sys::bpf_map_delete_elem(fd.as_raw_fd(), key.as_ptr() as *const c_void) }) {
+    match rc(unsafe {
+        libbpf_sys::bpf_map_delete_elem(fd.as_raw_fd(), key.as_ptr() as *const c_void)
+    }) {
         Ok(()) => Ok(true),
         Err(e) if errno_is(&e, libc::ENOENT) => Ok(false),
         Err(e) => Err(e),

@@ -101,7 +101,8 @@ impl RingBuf {
     pub fn watch(&self, fd: i32, events: u32, token: u64) -> io::Result<()> {
         let mut ev = libc::epoll_event { events, u64: token };
         // SAFETY: valid epoll fd and event struct.
-        if unsafe { libc::epoll_ctl(self.epoll.as_raw_fd(), libc::EPOLL_CTL_ADD, fd, &mut ev) } != 0 {
+        if unsafe { libc::epoll_ctl(self.epoll.as_raw_fd(), libc::EPOLL_CTL_ADD, fd, &mut ev) } != 0
+        {
             return Err(io::Error::last_os_error());
         }
         Ok(())
@@ -142,7 +143,8 @@ impl RingBuf {
             while cons < prod && n < max {
                 let off = (cons & self.mask) as usize;
                 // SAFETY: off < data_size; the header is inside the data area.
-                let hdr_ptr = unsafe { self.prod.add(self.page + off) } as *const std::sync::atomic::AtomicU32;
+                let hdr_ptr = unsafe { self.prod.add(self.page + off) }
+                    as *const std::sync::atomic::AtomicU32;
                 // SAFETY: 8-byte aligned header inside the mapping.
                 let len_word = unsafe { &*hdr_ptr }.load(Ordering::Acquire);
                 if len_word & BUSY != 0 {
@@ -156,7 +158,10 @@ impl RingBuf {
                     // SAFETY: the data area is mapped twice, so [off+8, off+8+len) is
                     // contiguous and inside the mapping (len ≤ data_size).
                     let rec = unsafe {
-                        std::slice::from_raw_parts(self.prod.add(self.page + off + HDR as usize), len)
+                        std::slice::from_raw_parts(
+                            self.prod.add(self.page + off + HDR as usize),
+                            len,
+                        )
                     };
                     if let Err(e) = f(rec) {
                         self.cons_pos().store(cons, Ordering::Release);
@@ -178,7 +183,8 @@ impl RingBuf {
     pub fn wait(&self, timeout_ms: i32) -> io::Result<Vec<u64>> {
         let mut evs = [libc::epoll_event { events: 0, u64: 0 }; 4];
         // SAFETY: valid epoll fd and buffer.
-        let r = unsafe { libc::epoll_wait(self.epoll.as_raw_fd(), evs.as_mut_ptr(), 4, timeout_ms) };
+        let r =
+            unsafe { libc::epoll_wait(self.epoll.as_raw_fd(), evs.as_mut_ptr(), 4, timeout_ms) };
         if r < 0 {
             let e = io::Error::last_os_error();
             if e.raw_os_error() == Some(libc::EINTR) {
@@ -195,7 +201,10 @@ impl Drop for RingBuf {
         // SAFETY: unmapping exactly what new() mapped.
         unsafe {
             libc::munmap(self.cons as *mut libc::c_void, self.page);
-            libc::munmap(self.prod as *mut libc::c_void, self.page + 2 * self.data_size);
+            libc::munmap(
+                self.prod as *mut libc::c_void,
+                self.page + 2 * self.data_size,
+            );
         }
     }
 }
