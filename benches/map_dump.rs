@@ -39,6 +39,8 @@ fn sh(cmd: &str, args: &[&str]) {
 /// Wall time and peak RSS (KiB) of one run, stdout to /dev/null.
 fn run(cmd: &Path, args: &[&str]) -> (Duration, i64) {
     let t = Instant::now();
+    // Reaped by wait4 below, which also gives the peak RSS.
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(cmd)
         .args(args)
         .stdout(Stdio::null())

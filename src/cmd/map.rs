@@ -514,12 +514,12 @@ fn dump(a: &DumpArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         );
         dumper.bar = Some(bar);
     }
-    let res = write_header(&mut dumper, &d, &types.typing).and_then(|_| {
-        Ok(if a.follow {
+    let res = write_header(&mut dumper, &d, &types.typing).map(|_| {
+        if a.follow {
             walk_follow(&m, &mut dumper, ctx, a)
         } else {
             walk(&m, &mut dumper)
-        })
+        }
     });
     let incomplete = match res {
         Ok(Ok(inc)) => inc,
