@@ -44,6 +44,8 @@ complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "attach" -d 'Attach a pr
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "detach" -d 'Remove x0bpf\'s attachment (the mode is found, never asked for)'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "net" -d 'XDP and tc programs per interface, with owners'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "stats" -d 'Counters of x0bpf\'s own programs (xdp_counter, tc_classifier, syscall_latency)'
+complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "map" -d 'Read and change any map, typed by BTF: show, dump, lookup, update, delete, peek, pop, push'
+complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "tail" -d 'Stream the records of a ring buffer as text, JSON lines or raw binary'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -341,6 +343,157 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s p -l pretty -d 'Pr
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -f -a "show" -d 'What the kernel says about a map (every map without an argument)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -f -a "dump" -d 'Every entry, streamed; typed by BTF'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -f -a "lookup" -d 'One entry by key (bloom filter: is the value present?)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -f -a "update" -d 'Create or change an entry'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -f -a "delete" -d 'Remove an entry'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -f -a "peek" -d 'Queue/stack: the next value, left in place'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -f -a "pop" -d 'Queue/stack: take the next value'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -f -a "push" -d 'Queue/stack: add a value'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from show" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from show" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from show" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from show" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from show" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from show" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -l btf -d 'Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map\'s BTF' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -l key-type -d 'Key type name (e.g. `struct flow_key`, `__u32`)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -l value-type -d 'Value type name' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -l limit -d 'Stop after N entries' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -l per-cpu -d 'Every CPU\'s value of per-CPU maps (default: integer fields summed over CPUs)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -l lines -d 'One JSON object per line (header, entries, summary) instead of one document'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -l follow -d 'Map-in-map: dump each inner map too'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -l btf -d 'Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map\'s BTF' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -l key-type -d 'Key type name (e.g. `struct flow_key`, `__u32`)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -l value-type -d 'Value type name' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -l key -d 'The key as JSON, in the shape `dump` prints' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -l key-hex -d 'The key as hex bytes ("01 00 00 00")' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -l value -d 'Bloom filter lookup: the value to test, as JSON' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -l value-hex -d 'Bloom filter lookup: the value to test, as hex bytes' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -l per-cpu -d 'Every CPU\'s value of per-CPU maps'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l btf -d 'Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map\'s BTF' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l key-type -d 'Key type name (e.g. `struct flow_key`, `__u32`)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l value-type -d 'Value type name' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l key -d 'The key as JSON' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l key-hex -d 'The key as hex bytes' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l value -d 'The value as JSON (per-CPU maps: the same value on every CPU, or with --per-cpu an array of one value per CPU)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l value-hex -d 'The value as hex bytes' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l flags -r -f -a "any\t'Create or replace'
+noexist\t'Only create (fails if the key exists)'
+exist\t'Only replace (fails if the key does not exist)'"
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l merge -d 'A partial struct value keeps the current values of the fields it leaves out'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l per-cpu -d '--value is an array with one value per possible CPU'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -l btf -d 'Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map\'s BTF' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -l key-type -d 'Key type name (e.g. `struct flow_key`, `__u32`)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -l value-type -d 'Value type name' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -l key -d 'The key as JSON, in the shape `dump` prints' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -l key-hex -d 'The key as hex bytes ("01 00 00 00")' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -l value -d 'Bloom filter lookup: the value to test, as JSON' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -l value-hex -d 'Bloom filter lookup: the value to test, as hex bytes' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -l per-cpu -d 'Every CPU\'s value of per-CPU maps'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -l btf -d 'Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map\'s BTF' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -l key-type -d 'Key type name (e.g. `struct flow_key`, `__u32`)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -l value-type -d 'Value type name' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -l btf -d 'Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map\'s BTF' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -l key-type -d 'Key type name (e.g. `struct flow_key`, `__u32`)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -l value-type -d 'Value type name' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -l btf -d 'Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map\'s BTF' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -l key-type -d 'Key type name (e.g. `struct flow_key`, `__u32`)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -l value-type -d 'Value type name' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -l value -d 'The value as JSON' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -l value-hex -d 'The value as hex bytes' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -l overwrite -d 'A full queue/stack drops its oldest value instead of refusing (BPF_EXIST)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from help" -f -a "show" -d 'What the kernel says about a map (every map without an argument)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from help" -f -a "dump" -d 'Every entry, streamed; typed by BTF'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from help" -f -a "lookup" -d 'One entry by key (bloom filter: is the value present?)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from help" -f -a "update" -d 'Create or change an entry'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Remove an entry'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from help" -f -a "peek" -d 'Queue/stack: the next value, left in place'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from help" -f -a "pop" -d 'Queue/stack: take the next value'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from help" -f -a "push" -d 'Queue/stack: add a value'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l type -d 'Decode records as this type (e.g. `struct event`), from --btf or else from the BTF of the loaded programs that use the map' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l btf -d 'Where to find --type: raw BTF or an ELF object with .BTF' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l count -d 'Stop after exactly N records' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l duration -d 'Stop after this long (`10s`, `500ms`, `2m`; a bare number is seconds)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l raw -d 'Length-prefixed binary records (u32 little-endian length, then the bytes): the fastest path'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l force -d 'Read even when another process holds the buffer open (records it would have read are taken from it)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
@@ -357,20 +510,22 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -s p -l pretty -d 'Prin
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -s h -l help -d 'Print help'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats completions man help" -f -a "objects" -d 'List the BPF objects embedded in this binary'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats completions man help" -f -a "inspect" -d 'Read a BPF ELF object without loading it: sections, programs, maps, BTF, CO-RE'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats completions man help" -f -a "validate" -d 'Check whether an object will load on this kernel (or on the kernel of --btf), and why not'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats completions man help" -f -a "feature" -d 'What this kernel offers BPF: BTF, JIT, lockdown, program, map and attach kinds'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats completions man help" -f -a "load" -d 'Load every program and map of an object and pin them in bpffs'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats completions man help" -f -a "unload" -d 'Detach, unpin and release an object loaded by x0bpf'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats completions man help" -f -a "list" -d 'What x0bpf has loaded and attached (--all: everything in the kernel)'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats completions man help" -f -a "attach" -d 'Attach a program: XDP (mode auto: hw, drv, skb), tc (tcx/clsact), tracepoints, probes'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats completions man help" -f -a "detach" -d 'Remove x0bpf\'s attachment (the mode is found, never asked for)'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats completions man help" -f -a "net" -d 'XDP and tc programs per interface, with owners'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats completions man help" -f -a "stats" -d 'Counters of x0bpf\'s own programs (xdp_counter, tc_classifier, syscall_latency)'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats completions man help" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "objects" -d 'List the BPF objects embedded in this binary'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "inspect" -d 'Read a BPF ELF object without loading it: sections, programs, maps, BTF, CO-RE'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "validate" -d 'Check whether an object will load on this kernel (or on the kernel of --btf), and why not'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "feature" -d 'What this kernel offers BPF: BTF, JIT, lockdown, program, map and attach kinds'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "load" -d 'Load every program and map of an object and pin them in bpffs'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "unload" -d 'Detach, unpin and release an object loaded by x0bpf'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "list" -d 'What x0bpf has loaded and attached (--all: everything in the kernel)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "attach" -d 'Attach a program: XDP (mode auto: hw, drv, skb), tc (tcx/clsact), tracepoints, probes'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "detach" -d 'Remove x0bpf\'s attachment (the mode is found, never asked for)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "net" -d 'XDP and tc programs per interface, with owners'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "stats" -d 'Counters of x0bpf\'s own programs (xdp_counter, tc_classifier, syscall_latency)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "map" -d 'Read and change any map, typed by BTF: show, dump, lookup, update, delete, peek, pop, push'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "tail" -d 'Stream the records of a ring buffer as text, JSON lines or raw binary'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from attach" -f -a "xdp" -d 'XDP on an interface (default program: the embedded xdp_counter)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from attach" -f -a "tc" -d 'tc ingress or egress (tcx on 6.6+, clsact otherwise; default: embedded tc_classifier)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from attach" -f -a "tracepoint" -d 'A tracepoint, CATEGORY:NAME (mounts tracefs when needed)'
@@ -387,3 +542,11 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcom
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from detach" -f -a "kretprobe" -d 'A kretprobe attachment, by function'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from detach" -f -a "uprobe" -d 'A uprobe attachment, BINARY:SYMBOL'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from detach" -f -a "uretprobe" -d 'A uretprobe attachment, BINARY:SYMBOL'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from map" -f -a "show" -d 'What the kernel says about a map (every map without an argument)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from map" -f -a "dump" -d 'Every entry, streamed; typed by BTF'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from map" -f -a "lookup" -d 'One entry by key (bloom filter: is the value present?)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from map" -f -a "update" -d 'Create or change an entry'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from map" -f -a "delete" -d 'Remove an entry'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from map" -f -a "peek" -d 'Queue/stack: the next value, left in place'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from map" -f -a "pop" -d 'Queue/stack: take the next value'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from map" -f -a "push" -d 'Queue/stack: add a value'

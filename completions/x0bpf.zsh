@@ -687,6 +687,302 @@ _arguments "${_arguments_options[@]}" : \
 '::name -- Loaded object name \[default\: xdp_counter\]:_default' \
 && ret=0
 ;;
+(map)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+":: :_x0bpf__subcmd__map_commands" \
+"*::: :->map" \
+&& ret=0
+
+    case $state in
+    (map)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:x0bpf-map-command-$line[1]:"
+        case $line[1] in
+            (show)
+_arguments "${_arguments_options[@]}" : \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'*::map -- The map (every map when left out):_default' \
+&& ret=0
+;;
+(dump)
+_arguments "${_arguments_options[@]}" : \
+'--btf=[Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map'\''s BTF]:FILE:_files' \
+'--key-type=[Key type name (e.g. \`struct flow_key\`, \`__u32\`)]:NAME:_default' \
+'--value-type=[Value type name]:NAME:_default' \
+'--limit=[Stop after N entries]:N:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
+'--per-cpu[Every CPU'\''s value of per-CPU maps (default\: integer fields summed over CPUs)]' \
+'--lines[One JSON object per line (header, entries, summary) instead of one document]' \
+'--follow[Map-in-map\: dump each inner map too]' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'*::map -- The map\: `id N`, `pinned PATH`, `/path/on/bpffs`, `name NAME`, or OBJECT/MAP:_default' \
+&& ret=0
+;;
+(lookup)
+_arguments "${_arguments_options[@]}" : \
+'--btf=[Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map'\''s BTF]:FILE:_files' \
+'--key-type=[Key type name (e.g. \`struct flow_key\`, \`__u32\`)]:NAME:_default' \
+'--value-type=[Value type name]:NAME:_default' \
+'(--key-hex)--key=[The key as JSON, in the shape \`dump\` prints]:JSON:_default' \
+'--key-hex=[The key as hex bytes ("01 00 00 00")]:HEX:_default' \
+'(--value-hex)--value=[Bloom filter lookup\: the value to test, as JSON]:JSON:_default' \
+'--value-hex=[Bloom filter lookup\: the value to test, as hex bytes]:HEX:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
+'--per-cpu[Every CPU'\''s value of per-CPU maps]' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'*::map -- The map\: `id N`, `pinned PATH`, `/path/on/bpffs`, `name NAME`, or OBJECT/MAP:_default' \
+&& ret=0
+;;
+(update)
+_arguments "${_arguments_options[@]}" : \
+'--btf=[Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map'\''s BTF]:FILE:_files' \
+'--key-type=[Key type name (e.g. \`struct flow_key\`, \`__u32\`)]:NAME:_default' \
+'--value-type=[Value type name]:NAME:_default' \
+'(--key-hex)--key=[The key as JSON]:JSON:_default' \
+'--key-hex=[The key as hex bytes]:HEX:_default' \
+'(--value-hex)--value=[The value as JSON (per-CPU maps\: the same value on every CPU, or with --per-cpu an array of one value per CPU)]:JSON:_default' \
+'--value-hex=[The value as hex bytes]:HEX:_default' \
+'--flags=[]:FLAGS:((any\:"Create or replace"
+noexist\:"Only create (fails if the key exists)"
+exist\:"Only replace (fails if the key does not exist)"))' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
+'--merge[A partial struct value keeps the current values of the fields it leaves out]' \
+'--per-cpu[--value is an array with one value per possible CPU]' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'*::map -- The map\: `id N`, `pinned PATH`, `/path/on/bpffs`, `name NAME`, or OBJECT/MAP:_default' \
+&& ret=0
+;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+'--btf=[Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map'\''s BTF]:FILE:_files' \
+'--key-type=[Key type name (e.g. \`struct flow_key\`, \`__u32\`)]:NAME:_default' \
+'--value-type=[Value type name]:NAME:_default' \
+'(--key-hex)--key=[The key as JSON, in the shape \`dump\` prints]:JSON:_default' \
+'--key-hex=[The key as hex bytes ("01 00 00 00")]:HEX:_default' \
+'(--value-hex)--value=[Bloom filter lookup\: the value to test, as JSON]:JSON:_default' \
+'--value-hex=[Bloom filter lookup\: the value to test, as hex bytes]:HEX:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
+'--per-cpu[Every CPU'\''s value of per-CPU maps]' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'*::map -- The map\: `id N`, `pinned PATH`, `/path/on/bpffs`, `name NAME`, or OBJECT/MAP:_default' \
+&& ret=0
+;;
+(peek)
+_arguments "${_arguments_options[@]}" : \
+'--btf=[Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map'\''s BTF]:FILE:_files' \
+'--key-type=[Key type name (e.g. \`struct flow_key\`, \`__u32\`)]:NAME:_default' \
+'--value-type=[Value type name]:NAME:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'*::map -- The map\: `id N`, `pinned PATH`, `/path/on/bpffs`, `name NAME`, or OBJECT/MAP:_default' \
+&& ret=0
+;;
+(pop)
+_arguments "${_arguments_options[@]}" : \
+'--btf=[Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map'\''s BTF]:FILE:_files' \
+'--key-type=[Key type name (e.g. \`struct flow_key\`, \`__u32\`)]:NAME:_default' \
+'--value-type=[Value type name]:NAME:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'*::map -- The map\: `id N`, `pinned PATH`, `/path/on/bpffs`, `name NAME`, or OBJECT/MAP:_default' \
+&& ret=0
+;;
+(push)
+_arguments "${_arguments_options[@]}" : \
+'--btf=[Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map'\''s BTF]:FILE:_files' \
+'--key-type=[Key type name (e.g. \`struct flow_key\`, \`__u32\`)]:NAME:_default' \
+'--value-type=[Value type name]:NAME:_default' \
+'(--value-hex)--value=[The value as JSON]:JSON:_default' \
+'--value-hex=[The value as hex bytes]:HEX:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
+'--overwrite[A full queue/stack drops its oldest value instead of refusing (BPF_EXIST)]' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'*::map -- The map\: `id N`, `pinned PATH`, `/path/on/bpffs`, `name NAME`, or OBJECT/MAP:_default' \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+":: :_x0bpf__subcmd__map__subcmd__help_commands" \
+"*::: :->help" \
+&& ret=0
+
+    case $state in
+    (help)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:x0bpf-map-help-command-$line[1]:"
+        case $line[1] in
+            (show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(dump)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(lookup)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(update)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(peek)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(pop)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(push)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(help)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+        esac
+    ;;
+esac
+;;
+(tail)
+_arguments "${_arguments_options[@]}" : \
+'--type=[Decode records as this type (e.g. \`struct event\`), from --btf or else from the BTF of the loaded programs that use the map]:NAME:_default' \
+'--btf=[Where to find --type\: raw BTF or an ELF object with .BTF]:FILE:_files' \
+'--count=[Stop after exactly N records]:N:_default' \
+'--duration=[Stop after this long (\`10s\`, \`500ms\`, \`2m\`; a bare number is seconds)]:D:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
+'(--type)--raw[Length-prefixed binary records (u32 little-endian length, then the bytes)\: the fastest path]' \
+'--force[Read even when another process holds the buffer open (records it would have read are taken from it)]' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'*::map -- The ring buffer\: `id N`, `pinned PATH`, `/path/on/bpffs`, `name NAME`, or OBJECT/MAP:_default' \
+&& ret=0
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
@@ -867,6 +1163,58 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(map)
+_arguments "${_arguments_options[@]}" : \
+":: :_x0bpf__subcmd__help__subcmd__map_commands" \
+"*::: :->map" \
+&& ret=0
+
+    case $state in
+    (map)
+        words=($line[1] "${words[@]}")
+        (( CURRENT += 1 ))
+        curcontext="${curcontext%:*:*}:x0bpf-help-map-command-$line[1]:"
+        case $line[1] in
+            (show)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(dump)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(lookup)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(update)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(delete)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(peek)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(pop)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(push)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+        esac
+    ;;
+esac
+;;
+(tail)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (completions)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -902,6 +1250,8 @@ _x0bpf_commands() {
 'detach:Remove x0bpf'\''s attachment (the mode is found, never asked for)' \
 'net:XDP and tc programs per interface, with owners' \
 'stats:Counters of x0bpf'\''s own programs (xdp_counter, tc_classifier, syscall_latency)' \
+'map:Read and change any map, typed by BTF\: show, dump, lookup, update, delete, peek, pop, push' \
+'tail:Stream the records of a ring buffer as text, JSON lines or raw binary' \
 'completions:Print a shell completion script' \
 'man:Write man pages (one per subcommand) into a directory' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -1162,6 +1512,8 @@ _x0bpf__subcmd__help_commands() {
 'detach:Remove x0bpf'\''s attachment (the mode is found, never asked for)' \
 'net:XDP and tc programs per interface, with owners' \
 'stats:Counters of x0bpf'\''s own programs (xdp_counter, tc_classifier, syscall_latency)' \
+'map:Read and change any map, typed by BTF\: show, dump, lookup, update, delete, peek, pop, push' \
+'tail:Stream the records of a ring buffer as text, JSON lines or raw binary' \
 'completions:Print a shell completion script' \
 'man:Write man pages (one per subcommand) into a directory' \
 'help:Print this message or the help of the given subcommand(s)' \
@@ -1311,6 +1663,60 @@ _x0bpf__subcmd__help__subcmd__man_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf help man commands' commands "$@"
 }
+(( $+functions[_x0bpf__subcmd__help__subcmd__map_commands] )) ||
+_x0bpf__subcmd__help__subcmd__map_commands() {
+    local commands; commands=(
+'show:What the kernel says about a map (every map without an argument)' \
+'dump:Every entry, streamed; typed by BTF' \
+'lookup:One entry by key (bloom filter\: is the value present?)' \
+'update:Create or change an entry' \
+'delete:Remove an entry' \
+'peek:Queue/stack\: the next value, left in place' \
+'pop:Queue/stack\: take the next value' \
+'push:Queue/stack\: add a value' \
+    )
+    _describe -t commands 'x0bpf help map commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__map__subcmd__delete_commands] )) ||
+_x0bpf__subcmd__help__subcmd__map__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help map delete commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__map__subcmd__dump_commands] )) ||
+_x0bpf__subcmd__help__subcmd__map__subcmd__dump_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help map dump commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__map__subcmd__lookup_commands] )) ||
+_x0bpf__subcmd__help__subcmd__map__subcmd__lookup_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help map lookup commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__map__subcmd__peek_commands] )) ||
+_x0bpf__subcmd__help__subcmd__map__subcmd__peek_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help map peek commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__map__subcmd__pop_commands] )) ||
+_x0bpf__subcmd__help__subcmd__map__subcmd__pop_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help map pop commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__map__subcmd__push_commands] )) ||
+_x0bpf__subcmd__help__subcmd__map__subcmd__push_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help map push commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__map__subcmd__show_commands] )) ||
+_x0bpf__subcmd__help__subcmd__map__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help map show commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__map__subcmd__update_commands] )) ||
+_x0bpf__subcmd__help__subcmd__map__subcmd__update_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help map update commands' commands "$@"
+}
 (( $+functions[_x0bpf__subcmd__help__subcmd__net_commands] )) ||
 _x0bpf__subcmd__help__subcmd__net_commands() {
     local commands; commands=()
@@ -1325,6 +1731,11 @@ _x0bpf__subcmd__help__subcmd__objects_commands() {
 _x0bpf__subcmd__help__subcmd__stats_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf help stats commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__tail_commands] )) ||
+_x0bpf__subcmd__help__subcmd__tail_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help tail commands' commands "$@"
 }
 (( $+functions[_x0bpf__subcmd__help__subcmd__unload_commands] )) ||
 _x0bpf__subcmd__help__subcmd__unload_commands() {
@@ -1356,6 +1767,121 @@ _x0bpf__subcmd__man_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf man commands' commands "$@"
 }
+(( $+functions[_x0bpf__subcmd__map_commands] )) ||
+_x0bpf__subcmd__map_commands() {
+    local commands; commands=(
+'show:What the kernel says about a map (every map without an argument)' \
+'dump:Every entry, streamed; typed by BTF' \
+'lookup:One entry by key (bloom filter\: is the value present?)' \
+'update:Create or change an entry' \
+'delete:Remove an entry' \
+'peek:Queue/stack\: the next value, left in place' \
+'pop:Queue/stack\: take the next value' \
+'push:Queue/stack\: add a value' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'x0bpf map commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__delete_commands] )) ||
+_x0bpf__subcmd__map__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf map delete commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__dump_commands] )) ||
+_x0bpf__subcmd__map__subcmd__dump_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf map dump commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__help_commands] )) ||
+_x0bpf__subcmd__map__subcmd__help_commands() {
+    local commands; commands=(
+'show:What the kernel says about a map (every map without an argument)' \
+'dump:Every entry, streamed; typed by BTF' \
+'lookup:One entry by key (bloom filter\: is the value present?)' \
+'update:Create or change an entry' \
+'delete:Remove an entry' \
+'peek:Queue/stack\: the next value, left in place' \
+'pop:Queue/stack\: take the next value' \
+'push:Queue/stack\: add a value' \
+'help:Print this message or the help of the given subcommand(s)' \
+    )
+    _describe -t commands 'x0bpf map help commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__help__subcmd__delete_commands] )) ||
+_x0bpf__subcmd__map__subcmd__help__subcmd__delete_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf map help delete commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__help__subcmd__dump_commands] )) ||
+_x0bpf__subcmd__map__subcmd__help__subcmd__dump_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf map help dump commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__help__subcmd__help_commands] )) ||
+_x0bpf__subcmd__map__subcmd__help__subcmd__help_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf map help help commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__help__subcmd__lookup_commands] )) ||
+_x0bpf__subcmd__map__subcmd__help__subcmd__lookup_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf map help lookup commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__help__subcmd__peek_commands] )) ||
+_x0bpf__subcmd__map__subcmd__help__subcmd__peek_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf map help peek commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__help__subcmd__pop_commands] )) ||
+_x0bpf__subcmd__map__subcmd__help__subcmd__pop_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf map help pop commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__help__subcmd__push_commands] )) ||
+_x0bpf__subcmd__map__subcmd__help__subcmd__push_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf map help push commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__help__subcmd__show_commands] )) ||
+_x0bpf__subcmd__map__subcmd__help__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf map help show commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__help__subcmd__update_commands] )) ||
+_x0bpf__subcmd__map__subcmd__help__subcmd__update_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf map help update commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__lookup_commands] )) ||
+_x0bpf__subcmd__map__subcmd__lookup_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf map lookup commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__peek_commands] )) ||
+_x0bpf__subcmd__map__subcmd__peek_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf map peek commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__pop_commands] )) ||
+_x0bpf__subcmd__map__subcmd__pop_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf map pop commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__push_commands] )) ||
+_x0bpf__subcmd__map__subcmd__push_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf map push commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__show_commands] )) ||
+_x0bpf__subcmd__map__subcmd__show_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf map show commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__map__subcmd__update_commands] )) ||
+_x0bpf__subcmd__map__subcmd__update_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf map update commands' commands "$@"
+}
 (( $+functions[_x0bpf__subcmd__net_commands] )) ||
 _x0bpf__subcmd__net_commands() {
     local commands; commands=()
@@ -1370,6 +1896,11 @@ _x0bpf__subcmd__objects_commands() {
 _x0bpf__subcmd__stats_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf stats commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__tail_commands] )) ||
+_x0bpf__subcmd__tail_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf tail commands' commands "$@"
 }
 (( $+functions[_x0bpf__subcmd__unload_commands] )) ||
 _x0bpf__subcmd__unload_commands() {

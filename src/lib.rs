@@ -7,11 +7,13 @@ pub mod attach;
 pub mod cli;
 pub mod cmd;
 pub mod error;
+pub mod maps;
 pub mod obj;
 pub mod output;
 pub mod probe;
 pub mod skel;
 pub mod store;
+pub mod stream;
 pub mod sys;
 pub mod validate;
 

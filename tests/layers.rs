@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 /// Rank of each top-level module; a module may use modules of lower rank, and its own.
 fn rank(module: &str) -> Option<u32> {
     Some(match module {
-        "error" | "output" | "" => 0,
+        "error" | "output" | "stream" | "" => 0,
         "obj" => 1,
         "sys" => 2,
         "probe" | "store" => 3,
-        "attach" | "validate" => 4,
+        "attach" | "validate" | "maps" => 4,
         "skel" | "cli" | "cmd" => 5,
         _ => return None,
     })

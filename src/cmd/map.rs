@@ -1,0 +1,1275 @@
+//! `x0bpf map show|dump|lookup|update|delete|peek|pop|push`: read and change any map, typed by
+//! BTF. Addressing: `crate::maps::addr`. Typing: `crate::maps::types`. Decoding/encoding:
+//! `crate::obj::btf_value`. Syscalls: `crate::sys::map`. `dump` streams (docs/JSON.md).
+use std::io::{self, Write};
+use std::os::fd::AsFd;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{ErrorKind, X0Error};
+use crate::maps::addr::{self, ObjRef, OpenMap};
+use crate::maps::types::{self, Types, Typing};
+use crate::obj::btf_value::{hex, parse_hex, Layout};
+use crate::output::{Report, SCHEMA_VERSION};
+use crate::stream::{self, Out};
+use crate::sys::map::{self as sysmap, Info};
+use crate::Ctx;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub cmd: MapCmd,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum MapCmd {
+    /// What the kernel says about a map (every map without an argument)
+    Show(ShowArgs),
+    /// Every entry, streamed; typed by BTF
+    Dump(DumpArgs),
+    /// One entry by key (bloom filter: is the value present?)
+    Lookup(KeyArgs),
+    /// Create or change an entry
+    Update(UpdateArgs),
+    /// Remove an entry
+    Delete(KeyArgs),
+    /// Queue/stack: the next value, left in place
+    Peek(ValueOnlyArgs),
+    /// Queue/stack: take the next value
+    Pop(ValueOnlyArgs),
+    /// Queue/stack: add a value
+    Push(PushArgs),
+}
+
+/// `id N`, `pinned PATH` (or a path starting with / or .), `name NAME`, or OBJECT/MAP.
+#[derive(Debug, clap::Args)]
+pub struct Target {
+    /// The map: `id N`, `pinned PATH`, `/path/on/bpffs`, `name NAME`, or OBJECT/MAP
+    #[arg(value_name = "MAP", required = true, num_args = 1..=2)]
+    pub map: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TypeArgs {
+    /// Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map's BTF
+    #[arg(long, value_name = "FILE")]
+    pub btf: Option<PathBuf>,
+    /// Key type name (e.g. `struct flow_key`, `__u32`)
+    #[arg(long, value_name = "NAME")]
+    pub key_type: Option<String>,
+    /// Value type name
+    #[arg(long, value_name = "NAME")]
+    pub value_type: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    /// The map (every map when left out)
+    #[arg(value_name = "MAP", num_args = 0..=2)]
+    pub map: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DumpArgs {
+    #[command(flatten)]
+    pub target: Target,
+    #[command(flatten)]
+    pub types: TypeArgs,
+    /// Every CPU's value of per-CPU maps (default: integer fields summed over CPUs)
+    #[arg(long)]
+    pub per_cpu: bool,
+    /// Stop after N entries
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+    /// One JSON object per line (header, entries, summary) instead of one document
+    #[arg(long)]
+    pub lines: bool,
+    /// Map-in-map: dump each inner map too
+    #[arg(long)]
+    pub follow: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct KeyArgs {
+    #[command(flatten)]
+    pub target: Target,
+    #[command(flatten)]
+    pub types: TypeArgs,
+    /// The key as JSON, in the shape `dump` prints
+    #[arg(long, value_name = "JSON", conflicts_with = "key_hex")]
+    pub key: Option<String>,
+    /// The key as hex bytes ("01 00 00 00")
+    #[arg(long, value_name = "HEX")]
+    pub key_hex: Option<String>,
+    /// Bloom filter lookup: the value to test, as JSON
+    #[arg(long, value_name = "JSON", conflicts_with = "value_hex")]
+    pub value: Option<String>,
+    /// Bloom filter lookup: the value to test, as hex bytes
+    #[arg(long, value_name = "HEX")]
+    pub value_hex: Option<String>,
+    /// Every CPU's value of per-CPU maps
+    #[arg(long)]
+    pub per_cpu: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum UpdateFlags {
+    /// Create or replace
+    Any,
+    /// Only create (fails if the key exists)
+    Noexist,
+    /// Only replace (fails if the key does not exist)
+    Exist,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct UpdateArgs {
+    #[command(flatten)]
+    pub target: Target,
+    #[command(flatten)]
+    pub types: TypeArgs,
+    /// The key as JSON
+    #[arg(long, value_name = "JSON", conflicts_with = "key_hex")]
+    pub key: Option<String>,
+    /// The key as hex bytes
+    #[arg(long, value_name = "HEX")]
+    pub key_hex: Option<String>,
+    /// The value as JSON (per-CPU maps: the same value on every CPU, or with --per-cpu an
+    /// array of one value per CPU)
+    #[arg(long, value_name = "JSON", conflicts_with = "value_hex")]
+    pub value: Option<String>,
+    /// The value as hex bytes
+    #[arg(long, value_name = "HEX")]
+    pub value_hex: Option<String>,
+    #[arg(long, value_enum, default_value = "any")]
+    pub flags: UpdateFlags,
+    /// A partial struct value keeps the current values of the fields it leaves out
+    #[arg(long)]
+    pub merge: bool,
+    /// --value is an array with one value per possible CPU
+    #[arg(long)]
+    pub per_cpu: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValueOnlyArgs {
+    #[command(flatten)]
+    pub target: Target,
+    #[command(flatten)]
+    pub types: TypeArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PushArgs {
+    #[command(flatten)]
+    pub target: Target,
+    #[command(flatten)]
+    pub types: TypeArgs,
+    /// The value as JSON
+    #[arg(long, value_name = "JSON", conflicts_with = "value_hex")]
+    pub value: Option<String>,
+    /// The value as hex bytes
+    #[arg(long, value_name = "HEX")]
+    pub value_hex: Option<String>,
+    /// A full queue/stack drops its oldest value instead of refusing (BPF_EXIST)
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+/// Run a `map` subcommand; returns the exit code (dump writes its own stream).
+pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
+    match &args.cmd {
+        MapCmd::Show(a) => show(a, ctx),
+        MapCmd::Dump(a) => dump(a, ctx),
+        MapCmd::Lookup(a) => lookup(a, ctx),
+        MapCmd::Update(a) => update(a, ctx),
+        MapCmd::Delete(a) => delete(a, ctx),
+        MapCmd::Peek(a) => peek_pop(a, ctx, false),
+        MapCmd::Pop(a) => peek_pop(a, ctx, true),
+        MapCmd::Push(a) => push(a, ctx),
+    }
+}
+
+fn emit<T: Report>(name: &str, r: &T, ctx: &Ctx) -> anyhow::Result<i32> {
+    crate::output::emit(name, r, ctx.fmt)?;
+    Ok(r.exit_code())
+}
+
+/// What every map report says about the map.
+#[derive(Debug, Clone, Serialize)]
+pub struct MapDesc {
+    pub id: u32,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub map_type: String,
+    pub key_size: u32,
+    pub value_size: u32,
+    pub max_entries: u32,
+    pub flags: u32,
+    pub btf_id: u32,
+    pub pin: Option<String>,
+    pub per_cpu: bool,
+    /// Possible CPUs (the number of values of a per-CPU map).
+    pub cpus: Option<usize>,
+    pub key_type: Option<String>,
+    pub value_type: Option<String>,
+    /// Where the types came from: `map` (its BTF), `file` (--btf), `none` (hex bytes).
+    pub types_from: &'static str,
+}
+
+fn desc(m: &OpenMap, t: Option<&Typing>) -> MapDesc {
+    let i = &m.info;
+    MapDesc {
+        id: i.id,
+        name: i.name.clone(),
+        map_type: crate::obj::names::map_type_name(i.map_type),
+        key_size: i.key_size,
+        value_size: i.value_size,
+        max_entries: i.max_entries,
+        flags: i.flags,
+        btf_id: i.btf_id,
+        pin: m.pin.as_ref().map(|p| p.display().to_string()),
+        per_cpu: i.is_percpu(),
+        cpus: i.is_percpu().then(sysmap::possible_cpus),
+        key_type: t.and_then(|t| t.key_type.clone()),
+        value_type: t.and_then(|t| t.value_type.clone()),
+        types_from: t.map_or("none", |t| t.source),
+    }
+}
+
+fn usage(msg: impl Into<String>) -> X0Error {
+    X0Error::new(ErrorKind::Usage, msg)
+}
+
+fn open(ctx: &Ctx, words: &[String]) -> Result<OpenMap, X0Error> {
+    let r = ObjRef::parse(words)?;
+    addr::open_map(ctx, &r)
+}
+
+fn types_for(m: &OpenMap, t: &TypeArgs) -> Result<Types, X0Error> {
+    let mut types = types::map_types(
+        &m.info,
+        t.btf.as_deref(),
+        t.key_type.as_deref(),
+        t.value_type.as_deref(),
+    )?;
+    // Reads of program arrays and maps-of-maps return ids, whatever the value type says.
+    if matches!(
+        m.info.map_type,
+        sysmap::PROG_ARRAY | sysmap::ARRAY_OF_MAPS | sysmap::HASH_OF_MAPS
+    ) && m.info.value_size == 4
+    {
+        types.value = u32_layout();
+        types.typing.value_type = Some(
+            if m.info.map_type == sysmap::PROG_ARRAY {
+                "program id"
+            } else {
+                "inner map id"
+            }
+            .into(),
+        );
+    }
+    Ok(types)
+}
+
+fn u32_layout() -> Layout {
+    Layout {
+        node: crate::obj::btf_value::Node::Int {
+            size: 4,
+            signed: false,
+            boolean: false,
+        },
+        size: 4,
+        type_name: "__u32".into(),
+    }
+}
+
+// ---------------------------------------------------------------- show
+
+#[derive(Serialize)]
+pub struct ShowReport {
+    pub maps: Vec<MapDesc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub btf: Option<bool>,
+}
+
+impl Report for ShowReport {
+    fn render(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut t = crate::output::table([
+            "id", "name", "type", "key", "value", "max", "flags", "btf", "pin",
+        ]);
+        for m in &self.maps {
+            t.add_row(vec![
+                m.id.to_string(),
+                m.name.clone(),
+                m.map_type.clone(),
+                m.key_type.clone().map_or(format!("{} B", m.key_size), |k| {
+                    format!("{k} ({} B)", m.key_size)
+                }),
+                m.value_type
+                    .clone()
+                    .map_or(format!("{} B", m.value_size), |k| {
+                        format!("{k} ({} B)", m.value_size)
+                    }),
+                m.max_entries.to_string(),
+                format!("{:#x}", m.flags),
+                if m.btf_id == 0 {
+                    "-".into()
+                } else {
+                    m.btf_id.to_string()
+                },
+                m.pin.clone().unwrap_or_else(|| "-".into()),
+            ]);
+        }
+        writeln!(out, "{t}")
+    }
+}
+
+fn show(a: &ShowArgs, ctx: &Ctx) -> anyhow::Result<i32> {
+    if a.map.is_empty() {
+        crate::sys::caps::require_bpf("map show")?;
+        let mut maps = Vec::new();
+        for id in crate::sys::bpf::all_ids(crate::sys::bpf::ObjKind::Map) {
+            if let Ok(m) = addr::open_map(ctx, &ObjRef::Id(id)) {
+                let t = types::map_types(&m.info, None, None, None).ok();
+                maps.push(desc(&m, t.as_ref().map(|t| &t.typing)));
+            }
+        }
+        return emit("map show", &ShowReport { maps, btf: None }, ctx);
+    }
+    let m = open(ctx, &a.map)?;
+    // A map whose BTF cannot be read is still shown.
+    let t = types::map_types(&m.info, None, None, None).ok();
+    let btf = t.as_ref().map(|t| t.typing.btf);
+    let r = ShowReport {
+        maps: vec![desc(&m, t.as_ref().map(|t| &t.typing))],
+        btf: Some(btf.unwrap_or(false)),
+    };
+    emit("map show", &r, ctx)
+}
+
+// ---------------------------------------------------------------- kinds without keys
+
+/// Map kinds `dump` cannot walk, with what to use instead.
+fn refuse_dump(info: &Info) -> Option<X0Error> {
+    let (what, hint) = match info.map_type {
+        sysmap::RINGBUF | sysmap::USER_RINGBUF => (
+            "a ring buffer has no entries to dump",
+            "stream its records with `x0bpf tail`",
+        ),
+        sysmap::PERF_EVENT_ARRAY => (
+            "a perf event array holds perf buffers, not entries",
+            "stream its records with `x0bpf tail`",
+        ),
+        sysmap::BLOOM_FILTER => (
+            "a bloom filter cannot list its elements",
+            "test one value with `x0bpf map lookup MAP --value JSON`",
+        ),
+        sysmap::QUEUE | sysmap::STACK => (
+            "a queue or stack has no keys to iterate",
+            "use `x0bpf map peek` or `x0bpf map pop`",
+        ),
+        _ => return None,
+    };
+    Some(
+        X0Error::new(ErrorKind::Unsupported, format!("map {}: {what}", info.id))
+            .errno(libc::EOPNOTSUPP)
+            .hint(hint),
+    )
+}
+
+// ---------------------------------------------------------------- dump
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Doc,
+    Lines,
+    Table,
+}
+
+/// Why a dump ended before the last entry.
+struct Incomplete {
+    reason: String,
+    /// A kernel error (exit 6) rather than an interruption or inconsistency (exit 0).
+    error: Option<X0Error>,
+}
+
+struct Dumper<'a> {
+    out: Out,
+    mode: Mode,
+    types: &'a Types,
+    per_cpu_values: bool,
+    percpu: bool,
+    ncpu: usize,
+    stride: usize,
+    count: u64,
+    limit: Option<u64>,
+    scratch: Vec<u8>,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Dumper<'_> {
+    /// Write one entry. `Err` only for a write error (a closed stdout).
+    fn entry(&mut self, key: &[u8], val: &[u8]) -> io::Result<()> {
+        let s = &mut self.scratch;
+        s.clear();
+        if self.mode == Mode::Doc && self.count > 0 {
+            s.push(b',');
+        }
+        let t = self.types;
+        let mut key_json = Vec::new();
+        let kbuf: &mut Vec<u8> = if self.mode == Mode::Table {
+            &mut key_json
+        } else {
+            s.extend_from_slice(b"{\"key\":");
+            &mut *s
+        };
+        t.key.write_json(key, kbuf);
+        if self.mode == Mode::Table {
+            s.extend_from_slice(&key_json);
+            s.push(b'\t');
+        } else {
+            s.extend_from_slice(if self.per_cpu_values {
+                b",\"values\":"
+            } else {
+                b",\"value\":"
+            });
+        }
+        if self.percpu {
+            let cpus: Vec<&[u8]> = (0..self.ncpu)
+                .map(|c| val.get(c * self.stride..).unwrap_or(&[]))
+                .collect();
+            if self.per_cpu_values {
+                s.push(b'[');
+                for (i, c) in cpus.iter().enumerate() {
+                    if i > 0 {
+                        s.push(b',');
+                    }
+                    t.value.write_json(c, s);
+                }
+                s.push(b']');
+            } else {
+                let v = t.value.decode_sum(&cpus);
+                let _ = serde_json::to_writer(&mut *s, &v);
+            }
+        } else {
+            t.value.write_json(val, s);
+        }
+        match self.mode {
+            Mode::Doc => s.push(b'}'),
+            Mode::Lines => s.extend_from_slice(b"}\n"),
+            Mode::Table => s.push(b'\n'),
+        }
+        self.count += 1;
+        self.out.write_all(s)
+    }
+
+    fn full(&self) -> bool {
+        self.limit.is_some_and(|l| self.count >= l)
+    }
+}
+
+fn dump(a: &DumpArgs, ctx: &Ctx) -> anyhow::Result<i32> {
+    let m = open(ctx, &a.target.map)?;
+    if let Some(e) = refuse_dump(&m.info) {
+        return Err(e.into());
+    }
+    let types = types_for(&m, &a.types)?;
+    if a.follow
+        && !matches!(
+            m.info.map_type,
+            sysmap::ARRAY_OF_MAPS | sysmap::HASH_OF_MAPS
+        )
+    {
+        return Err(usage("--follow is for maps of maps (array_of_maps, hash_of_maps)").into());
+    }
+    let mode = if a.lines {
+        Mode::Lines
+    } else if ctx.fmt.json {
+        Mode::Doc
+    } else {
+        Mode::Table
+    };
+    stream::install_stop_signals();
+    let d = desc(&m, Some(&types.typing));
+    let mut dumper = Dumper {
+        out: Out::stdout(),
+        mode,
+        types: &types,
+        per_cpu_values: a.per_cpu && m.info.is_percpu(),
+        percpu: m.info.is_percpu(),
+        ncpu: sysmap::possible_cpus(),
+        stride: sysmap::round8(m.info.value_size as usize),
+        count: 0,
+        limit: a.limit,
+        scratch: Vec::with_capacity(256),
+        bar: None,
+    };
+    if stream::stderr_is_terminal() && m.info.max_entries > 4096 {
+        let bar = indicatif::ProgressBar::with_draw_target(
+            Some(m.info.max_entries as u64),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        dumper.bar = Some(bar);
+    }
+    let res = write_header(&mut dumper, &d, &types.typing).map(|_| {
+        if a.follow {
+            walk_follow(&m, &mut dumper, ctx, a)
+        } else {
+            walk(&m, &mut dumper)
+        }
+    });
+    let incomplete = match res {
+        Ok(Ok(inc)) => inc,
+        Ok(Err(e)) | Err(e) if stream::is_broken_pipe(&e) => return Ok(0),
+        Ok(Err(e)) | Err(e) => return Err(e.into()),
+    };
+    if let Some(b) = &dumper.bar {
+        b.finish_and_clear();
+    }
+    if let Some(inc) = &incomplete {
+        crate::output::warn(&format!(
+            "map {}: dump incomplete after {} entries: {}",
+            m.info.id, dumper.count, inc.reason
+        ));
+    }
+    match write_footer(&mut dumper, incomplete.as_ref()) {
+        Err(e) if stream::is_broken_pipe(&e) => return Ok(0),
+        Err(e) => return Err(e.into()),
+        Ok(()) => {}
+    }
+    match incomplete.and_then(|i| i.error) {
+        Some(e) => Ok(e.kind.exit_code()),
+        None => Ok(0),
+    }
+}
+
+fn write_header(d: &mut Dumper, desc: &MapDesc, typing: &Typing) -> io::Result<()> {
+    let map = serde_json::to_string(desc)?;
+    match d.mode {
+        Mode::Doc => d.out.write_all(
+            format!(
+                "{{\"schema_version\":{SCHEMA_VERSION},\"command\":\"map dump\",\"map\":{map},\"btf\":{},\"entries\":[",
+                typing.btf
+            )
+            .as_bytes(),
+        ),
+        Mode::Lines => d.out.write_all(
+            format!(
+                "{{\"schema_version\":{SCHEMA_VERSION},\"command\":\"map dump\",\"header\":{{\"map\":{map},\"btf\":{},\"records\":\"entries\"}}}}\n",
+                typing.btf
+            )
+            .as_bytes(),
+        ),
+        Mode::Table => {
+            let mut line = format!(
+                "map {} {:?} {} — key {}, value {}",
+                desc.id,
+                desc.name,
+                desc.map_type,
+                desc.key_type.clone().unwrap_or_else(|| format!("{} bytes", desc.key_size)),
+                desc.value_type.clone().unwrap_or_else(|| format!("{} bytes", desc.value_size)),
+            );
+            if !typing.btf {
+                line.push_str(" (no BTF: hex bytes)");
+            } else if desc.per_cpu {
+                line.push_str(" (per-CPU: integers summed over CPUs; --per-cpu for each)");
+            }
+            d.out.write_all(format!("{line}\nKEY\tVALUE\n").as_bytes())
+        }
+    }
+}
+
+fn write_footer(d: &mut Dumper, inc: Option<&Incomplete>) -> io::Result<()> {
+    let reason = inc.map(|i| i.reason.as_str());
+    let complete = inc.is_none();
+    let tail = match d.mode {
+        Mode::Doc => format!(
+            "],\"count\":{},\"complete\":{complete}{}}}\n",
+            d.count,
+            reason.map_or(String::new(), |r| format!(
+                ",\"reason\":{}",
+                serde_json::to_string(r).unwrap_or_default()
+            ))
+        ),
+        Mode::Lines => format!(
+            "{{\"summary\":{{\"records\":{},\"lost\":0,\"complete\":{complete},\"reason\":{}}}}}\n",
+            d.count,
+            reason.map_or("null".into(), |r| serde_json::to_string(r)
+                .unwrap_or_default())
+        ),
+        Mode::Table => format!(
+            "{} entries{}\n",
+            d.count,
+            reason.map_or(String::new(), |r| format!(" (incomplete: {r})"))
+        ),
+    };
+    d.out.write_all(tail.as_bytes())?;
+    d.out.flush()
+}
+
+/// Walk every entry: batched where the kernel can, else key by key.
+fn walk(m: &OpenMap, d: &mut Dumper) -> io::Result<Option<Incomplete>> {
+    if m.info.supports_batch() {
+        match walk_batch(m, d)? {
+            // Batch ops missing (old kernel) before anything was written: walk the keys.
+            Err(e)
+                if d.count == 0
+                    && matches!(
+                        e.raw_os_error(),
+                        Some(libc::EINVAL) | Some(524) | Some(libc::EOPNOTSUPP)
+                    ) => {}
+            Err(e) => return Ok(Some(kernel_failure(m, "BPF_MAP_LOOKUP_BATCH", &e))),
+            Ok(inc) => return Ok(inc),
+        }
+    }
+    walk_keys(m, d)
+}
+
+fn kernel_failure(m: &OpenMap, what: &str, e: &io::Error) -> Incomplete {
+    let x = X0Error::os(format!("map {}: {what}", m.info.id), e);
+    Incomplete {
+        reason: x.message.clone(),
+        error: Some(x),
+    }
+}
+
+const BATCH: u32 = 4096;
+
+/// BPF_MAP_LOOKUP_BATCH until ENOENT. Returns the kernel's error separately from write errors.
+fn walk_batch(m: &OpenMap, d: &mut Dumper) -> io::Result<Result<Option<Incomplete>, io::Error>> {
+    let ks = m.info.key_size as usize;
+    let vs = m.info.value_buf_size();
+    // A batch never needs to be larger than the map.
+    let mut max = BATCH.min(m.info.max_entries.max(1));
+    let mut keys = vec![0u8; ks * max as usize];
+    let mut vals = vec![0u8; vs * max as usize];
+    let mut token = [0u8; 8];
+    let mut next = [0u8; 8];
+    let mut first = true;
+    loop {
+        if stream::stopped() {
+            return Ok(Ok(Some(Incomplete {
+                reason: "interrupted".into(),
+                error: None,
+            })));
+        }
+        let r = sysmap::lookup_batch(
+            m.fd.as_fd(),
+            (!first).then_some(&token),
+            &mut next,
+            &mut keys,
+            &mut vals,
+            max,
+        );
+        let b = match r {
+            Ok(b) => b,
+            // One bucket holds more elements than the buffers: grow them and ask again.
+            Err(e) if e.raw_os_error() == Some(libc::ENOSPC) && max < (1 << 24) => {
+                max *= 2;
+                keys.resize(ks * max as usize, 0);
+                vals.resize(vs * max as usize, 0);
+                continue;
+            }
+            Err(e) => return Ok(Err(e)),
+        };
+        for i in 0..b.count as usize {
+            if d.full() {
+                return Ok(Ok(None));
+            }
+            d.entry(&keys[i * ks..(i + 1) * ks], &vals[i * vs..(i + 1) * vs])?;
+        }
+        if let Some(bar) = &d.bar {
+            bar.set_position(d.count);
+        }
+        if b.done || d.full() {
+            return Ok(Ok(None));
+        }
+        token = next;
+        first = false;
+    }
+}
+
+/// GET_NEXT_KEY + LOOKUP per element. Bounded by max_entries: a hash map whose current key is
+/// deleted meanwhile restarts from its first key, so more keys than slots means the walk is
+/// no longer consistent.
+fn walk_keys(m: &OpenMap, d: &mut Dumper) -> io::Result<Option<Incomplete>> {
+    let ks = m.info.key_size as usize;
+    let mut key = vec![0u8; ks];
+    let mut next = vec![0u8; ks];
+    let mut val = vec![0u8; m.info.value_buf_size()];
+    let mut first = true;
+    let mut seen: u64 = 0;
+    let bound = m.info.max_entries as u64;
+    loop {
+        if stream::stopped() {
+            return Ok(Some(Incomplete {
+                reason: "interrupted".into(),
+                error: None,
+            }));
+        }
+        if d.full() {
+            return Ok(None);
+        }
+        match sysmap::next_key(m.fd.as_fd(), (!first).then_some(&key[..]), &mut next) {
+            Ok(true) => {}
+            Ok(false) => return Ok(None),
+            Err(e) => return Ok(Some(kernel_failure(m, "BPF_MAP_GET_NEXT_KEY", &e))),
+        }
+        first = false;
+        std::mem::swap(&mut key, &mut next);
+        seen += 1;
+        if seen > bound {
+            return Ok(Some(Incomplete {
+                reason: format!(
+                    "the map changed during the dump: more than max_entries ({bound}) keys were returned, so the key walk restarted"
+                ),
+                error: None,
+            }));
+        }
+        match sysmap::lookup(m.fd.as_fd(), Some(&key), &mut val) {
+            Ok(true) => d.entry(&key, &val)?,
+            // Deleted between the two calls: it is no longer in the map.
+            Ok(false) => {}
+            Err(e) => return Ok(Some(kernel_failure(m, "BPF_MAP_LOOKUP_ELEM", &e))),
+        }
+        if seen % 4096 == 0 {
+            if let Some(bar) = &d.bar {
+                bar.set_position(d.count);
+            }
+        }
+    }
+}
+
+/// `--follow`: each entry of a map-in-map, then the inner map's entries under `"inner"`.
+fn walk_follow(
+    m: &OpenMap,
+    d: &mut Dumper,
+    ctx: &Ctx,
+    a: &DumpArgs,
+) -> io::Result<Option<Incomplete>> {
+    // Collect the outer entries first (bounded by max_entries), then dump each inner map
+    // as a nested stream of entries.
+    let ks = m.info.key_size as usize;
+    let mut key = vec![0u8; ks];
+    let mut next = vec![0u8; ks];
+    let mut first = true;
+    let mut pairs: Vec<(Vec<u8>, u32)> = Vec::new();
+    loop {
+        match sysmap::next_key(m.fd.as_fd(), (!first).then_some(&key[..]), &mut next) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Ok(Some(kernel_failure(m, "BPF_MAP_GET_NEXT_KEY", &e))),
+        }
+        first = false;
+        std::mem::swap(&mut key, &mut next);
+        if pairs.len() as u64 >= m.info.max_entries as u64 {
+            break;
+        }
+        let mut v = [0u8; 4];
+        if let Ok(true) = sysmap::lookup(m.fd.as_fd(), Some(&key), &mut v) {
+            pairs.push((key.clone(), u32::from_ne_bytes(v)));
+        }
+    }
+    for (k, inner_id) in pairs {
+        if d.full() {
+            break;
+        }
+        let inner = match addr::open_map(ctx, &ObjRef::Id(inner_id)) {
+            Ok(i) => i,
+            Err(_) => continue,
+        };
+        let it = match types_for(&inner, &a.types) {
+            Ok(t) => t,
+            Err(e) => {
+                return Ok(Some(Incomplete {
+                    reason: e.message.clone(),
+                    error: Some(e),
+                }))
+            }
+        };
+        // One entry for the outer key, whose value is the inner map's entries.
+        let mut kj = Vec::new();
+        d.types.key.write_json(&k, &mut kj);
+        let mut entries = Vec::new();
+        let iks = inner.info.key_size as usize;
+        let mut ik = vec![0u8; iks];
+        let mut inext = vec![0u8; iks];
+        let mut iv = vec![0u8; inner.info.value_buf_size()];
+        let mut ifirst = true;
+        let mut n = 0u64;
+        while let Ok(true) =
+            sysmap::next_key(inner.fd.as_fd(), (!ifirst).then_some(&ik[..]), &mut inext)
+        {
+            ifirst = false;
+            std::mem::swap(&mut ik, &mut inext);
+            n += 1;
+            if n > inner.info.max_entries as u64 {
+                break;
+            }
+            if let Ok(true) = sysmap::lookup(inner.fd.as_fd(), Some(&ik), &mut iv) {
+                let v = if inner.info.is_percpu() {
+                    let stride = sysmap::round8(inner.info.value_size as usize);
+                    let cpus: Vec<&[u8]> = (0..sysmap::possible_cpus())
+                        .map(|c| iv.get(c * stride..).unwrap_or(&[]))
+                        .collect();
+                    it.value.decode_sum(&cpus)
+                } else {
+                    it.value.decode(&iv)
+                };
+                entries.push(serde_json::json!({"key": it.key.decode(&ik), "value": v}));
+            }
+        }
+        let key_v: Value = serde_json::from_slice(&kj).unwrap_or(Value::Null);
+        let rec = serde_json::json!({"key": key_v, "value": inner_id, "inner": {"id": inner_id, "name": inner.info.name, "entries": entries}});
+        let mut s = Vec::new();
+        if d.mode == Mode::Doc && d.count > 0 {
+            s.push(b',');
+        }
+        serde_json::to_writer(&mut s, &rec)?;
+        if d.mode != Mode::Doc {
+            s.push(b'\n');
+        }
+        d.count += 1;
+        d.out.write_all(&s)?;
+    }
+    Ok(None)
+}
+
+// ---------------------------------------------------------------- input
+
+/// JSON text, or — when it is not JSON — the text itself as a string (so `--key eth0` works
+/// for a `char[]` key and `--value TCP` for an enum).
+fn parse_json_arg(s: &str) -> Value {
+    serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.to_string()))
+}
+
+fn from_hex(s: &str, want: usize, what: &str) -> Result<Vec<u8>, X0Error> {
+    let b = parse_hex(s).map_err(|e| usage(format!("--{what}-hex: {e}")))?;
+    if b.len() != want {
+        return Err(usage(format!(
+            "--{what}-hex: {} bytes given, the map's {what}s are {want} bytes",
+            b.len()
+        )));
+    }
+    Ok(b)
+}
+
+fn encode_key(
+    types: &Types,
+    info: &Info,
+    json: Option<&str>,
+    hexs: Option<&str>,
+) -> Result<Vec<u8>, X0Error> {
+    match (json, hexs) {
+        (_, Some(h)) => from_hex(h, info.key_size as usize, "key"),
+        (Some(j), None) => {
+            let mut b = vec![0u8; info.key_size as usize];
+            types
+                .key
+                .encode(&parse_json_arg(j), &mut b, false)
+                .map_err(|e| usage(format!("--key: {e}")))?;
+            Ok(b)
+        }
+        (None, None) => Err(usage("give the key with --key JSON or --key-hex HEX")),
+    }
+}
+
+/// The bytes the kernel expects for a value: one copy, or one per CPU (8-byte aligned) for
+/// per-CPU maps. `base` (the current value, for --merge) has the same layout.
+fn encode_value(
+    types: &Types,
+    info: &Info,
+    json: Option<&str>,
+    hexs: Option<&str>,
+    per_cpu: bool,
+    base: Option<&[u8]>,
+) -> Result<Vec<u8>, X0Error> {
+    let vs = info.value_size as usize;
+    let total = info.value_buf_size();
+    let mut out = match base {
+        Some(b) => b.to_vec(),
+        None => vec![0u8; total],
+    };
+    let ncpu = if info.is_percpu() {
+        sysmap::possible_cpus()
+    } else {
+        1
+    };
+    let stride = if info.is_percpu() {
+        sysmap::round8(vs)
+    } else {
+        vs
+    };
+    let one = |v: &Value, dst: &mut [u8]| -> Result<(), X0Error> {
+        types
+            .value
+            .encode(v, dst, base.is_some())
+            .map_err(|e| usage(format!("--value: {e}")))
+    };
+    match (json, hexs) {
+        (_, Some(h)) => {
+            let b = from_hex(h, vs, "value")?;
+            for c in 0..ncpu {
+                out[c * stride..c * stride + vs].copy_from_slice(&b);
+            }
+        }
+        (Some(j), None) => {
+            let v = parse_json_arg(j);
+            if per_cpu && info.is_percpu() {
+                let arr = v.as_array().filter(|a| a.len() == ncpu).ok_or_else(|| {
+                    usage(format!("--per-cpu: --value must be an array of {ncpu} values, one per possible CPU"))
+                })?;
+                for (c, e) in arr.iter().enumerate() {
+                    one(e, &mut out[c * stride..c * stride + vs])?;
+                }
+            } else {
+                for c in 0..ncpu {
+                    one(&v, &mut out[c * stride..c * stride + vs])?;
+                }
+            }
+        }
+        (None, None) => return Err(usage("give the value with --value JSON or --value-hex HEX")),
+    }
+    Ok(out)
+}
+
+fn decode_value(types: &Types, info: &Info, b: &[u8], per_cpu: bool) -> Value {
+    if !info.is_percpu() {
+        return types.value.decode(b);
+    }
+    let stride = sysmap::round8(info.value_size as usize);
+    let cpus: Vec<&[u8]> = (0..sysmap::possible_cpus())
+        .map(|c| b.get(c * stride..).unwrap_or(&[]))
+        .collect();
+    if per_cpu {
+        Value::Array(cpus.iter().map(|c| types.value.decode(c)).collect())
+    } else {
+        types.value.decode_sum(&cpus)
+    }
+}
+
+fn kernel_err(m: &OpenMap, what: &str, e: &io::Error) -> X0Error {
+    X0Error::os(format!("map {}: {what}", m.info.id), e)
+}
+
+// ---------------------------------------------------------------- lookup / update / delete
+
+#[derive(Serialize)]
+pub struct EntryReport {
+    pub map: MapDesc,
+    pub btf: bool,
+    pub key: Option<Value>,
+    /// lookup/peek/pop: the value; update: the value now in the map.
+    pub value: Option<Value>,
+    /// Bloom filter lookup: whether the value may be present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub present: Option<bool>,
+    /// update/delete/push: what was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<&'static str>,
+    #[serde(skip)]
+    pub key_hex: Option<String>,
+    #[serde(skip)]
+    pub value_hex: Option<String>,
+}
+
+impl Report for EntryReport {
+    fn render(&self, out: &mut dyn Write) -> io::Result<()> {
+        if let Some(a) = self.action {
+            writeln!(out, "{a} in map {} ({})", self.map.id, self.map.name)?;
+        }
+        if let Some(p) = self.present {
+            writeln!(
+                out,
+                "{}",
+                if p {
+                    "present (bloom filters can be wrong about presence, never about absence)"
+                } else {
+                    "absent"
+                }
+            )?;
+        }
+        if let Some(k) = &self.key {
+            writeln!(out, "key:   {k}")?;
+        }
+        if let Some(v) = &self.value {
+            writeln!(out, "value: {v}")?;
+        }
+        if !self.btf {
+            if let Some(h) = &self.value_hex {
+                writeln!(out, "(no BTF: hex bytes {h})")?;
+            }
+        }
+        let _ = &self.key_hex;
+        Ok(())
+    }
+}
+
+fn lookup(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
+    let m = open(ctx, &a.target.map)?;
+    let types = types_for(&m, &a.types)?;
+    let d = desc(&m, Some(&types.typing));
+    match m.info.map_type {
+        sysmap::BLOOM_FILTER => {
+            let v = encode_value(
+                &types,
+                &m.info,
+                a.value.as_deref(),
+                a.value_hex.as_deref().or(a.key_hex.as_deref()),
+                false,
+                None,
+            )?;
+            let mut buf = v.clone();
+            let present = sysmap::lookup(m.fd.as_fd(), None, &mut buf)
+                .map_err(|e| kernel_err(&m, "bloom filter lookup", &e))?;
+            let r = EntryReport {
+                map: d,
+                btf: types.typing.btf,
+                key: None,
+                value: Some(types.value.decode(&v)),
+                present: Some(present),
+                action: None,
+                key_hex: None,
+                value_hex: Some(hex(&v)),
+            };
+            return emit("map lookup", &r, ctx);
+        }
+        sysmap::QUEUE | sysmap::STACK => {
+            return Err(usage("a queue or stack has no keys")
+                .hint("use `x0bpf map peek`")
+                .into())
+        }
+        sysmap::RINGBUF | sysmap::PERF_EVENT_ARRAY | sysmap::USER_RINGBUF => {
+            return Err(refuse_dump(&m.info)
+                .unwrap_or_else(|| usage("no entries"))
+                .into())
+        }
+        _ => {}
+    }
+    let key = encode_key(&types, &m.info, a.key.as_deref(), a.key_hex.as_deref())?;
+    let mut val = vec![0u8; m.info.value_buf_size()];
+    let found = sysmap::lookup(m.fd.as_fd(), Some(&key), &mut val)
+        .map_err(|e| kernel_err(&m, "lookup", &e))?;
+    if !found {
+        return Err(X0Error::new(
+            ErrorKind::NotFound,
+            format!(
+                "map {}: no entry for key {}",
+                m.info.id,
+                types.key.decode(&key)
+            ),
+        )
+        .errno(libc::ENOENT)
+        .into());
+    }
+    let r = EntryReport {
+        map: d,
+        btf: types.typing.btf,
+        key: Some(types.key.decode(&key)),
+        value: Some(decode_value(&types, &m.info, &val, a.per_cpu)),
+        present: None,
+        action: None,
+        key_hex: Some(hex(&key)),
+        value_hex: Some(hex(&val[..m.info.value_size as usize])),
+    };
+    emit("map lookup", &r, ctx)
+}
+
+fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
+    let m = open(ctx, &a.target.map)?;
+    let types = types_for(&m, &a.types)?;
+    if matches!(
+        m.info.map_type,
+        sysmap::QUEUE | sysmap::STACK | sysmap::BLOOM_FILTER
+    ) {
+        return Err(usage("this map kind has no keys")
+            .hint("use `x0bpf map push`")
+            .into());
+    }
+    if let Some(e) = refuse_dump(&m.info) {
+        return Err(e.into());
+    }
+    // Everything is parsed and checked before the map is touched.
+    let key = encode_key(&types, &m.info, a.key.as_deref(), a.key_hex.as_deref())?;
+    let base = if a.merge {
+        let mut cur = vec![0u8; m.info.value_buf_size()];
+        let found = sysmap::lookup(m.fd.as_fd(), Some(&key), &mut cur)
+            .map_err(|e| kernel_err(&m, "lookup", &e))?;
+        // A new key merges into zeros.
+        if !found {
+            cur.iter_mut().for_each(|b| *b = 0);
+        }
+        Some(cur)
+    } else {
+        None
+    };
+    let val = encode_value(
+        &types,
+        &m.info,
+        a.value.as_deref(),
+        a.value_hex.as_deref(),
+        a.per_cpu,
+        base.as_deref(),
+    )?;
+    let flags = match a.flags {
+        UpdateFlags::Any => sysmap::BPF_ANY,
+        UpdateFlags::Noexist => sysmap::BPF_NOEXIST,
+        UpdateFlags::Exist => sysmap::BPF_EXIST,
+    };
+    sysmap::update(m.fd.as_fd(), Some(&key), &val, flags).map_err(|e| {
+        let mut x = kernel_err(&m, "update", &e);
+        match e.raw_os_error() {
+            Some(libc::EEXIST) => x = x.hint("the key exists and --flags noexist was given"),
+            Some(libc::ENOENT) => {
+                x.kind = ErrorKind::NotFound;
+                x = x.hint("the key does not exist and --flags exist was given")
+            }
+            Some(libc::E2BIG) => {
+                x = x.hint("the map is full (max_entries) or the index is out of range")
+            }
+            _ => {}
+        }
+        x
+    })?;
+    let r = EntryReport {
+        map: desc(&m, Some(&types.typing)),
+        btf: types.typing.btf,
+        key: Some(types.key.decode(&key)),
+        value: Some(decode_value(&types, &m.info, &val, a.per_cpu)),
+        present: None,
+        action: Some("updated"),
+        key_hex: None,
+        value_hex: None,
+    };
+    emit("map update", &r, ctx)
+}
+
+fn delete(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
+    let m = open(ctx, &a.target.map)?;
+    let types = types_for(&m, &a.types)?;
+    if let Some(e) = refuse_dump(&m.info) {
+        return Err(e.into());
+    }
+    let key = encode_key(&types, &m.info, a.key.as_deref(), a.key_hex.as_deref())?;
+    let deleted = sysmap::delete(m.fd.as_fd(), &key).map_err(|e| {
+        let x = kernel_err(&m, "delete", &e);
+        if e.raw_os_error() == Some(libc::EINVAL)
+            && matches!(m.info.map_type, sysmap::ARRAY | sysmap::PERCPU_ARRAY)
+        {
+            x.hint("array elements cannot be deleted; update them to zero instead")
+        } else {
+            x
+        }
+    })?;
+    if !deleted {
+        return Err(X0Error::new(
+            ErrorKind::NotFound,
+            format!(
+                "map {}: no entry for key {}",
+                m.info.id,
+                types.key.decode(&key)
+            ),
+        )
+        .errno(libc::ENOENT)
+        .into());
+    }
+    let r = EntryReport {
+        map: desc(&m, Some(&types.typing)),
+        btf: types.typing.btf,
+        key: Some(types.key.decode(&key)),
+        value: None,
+        present: None,
+        action: Some("deleted"),
+        key_hex: None,
+        value_hex: None,
+    };
+    emit("map delete", &r, ctx)
+}
+
+// ---------------------------------------------------------------- queue / stack
+
+fn need_queue(m: &OpenMap, what: &str) -> Result<(), X0Error> {
+    if matches!(m.info.map_type, sysmap::QUEUE | sysmap::STACK) {
+        Ok(())
+    } else {
+        Err(usage(format!(
+            "map {} is a {}: `map {what}` is for queues and stacks",
+            m.info.id,
+            crate::obj::names::map_type_name(m.info.map_type)
+        ))
+        .hint("use `map lookup` or `map dump`"))
+    }
+}
+
+fn peek_pop(a: &ValueOnlyArgs, ctx: &Ctx, pop: bool) -> anyhow::Result<i32> {
+    let m = open(ctx, &a.target.map)?;
+    let what = if pop { "pop" } else { "peek" };
+    need_queue(&m, what)?;
+    let types = types_for(&m, &a.types)?;
+    let mut val = vec![0u8; m.info.value_buf_size()];
+    let got = if pop {
+        sysmap::pop(m.fd.as_fd(), &mut val)
+    } else {
+        sysmap::lookup(m.fd.as_fd(), None, &mut val)
+    }
+    .map_err(|e| kernel_err(&m, what, &e))?;
+    if !got {
+        return Err(
+            X0Error::new(ErrorKind::NotFound, format!("map {}: empty", m.info.id))
+                .errno(libc::ENOENT)
+                .into(),
+        );
+    }
+    let r = EntryReport {
+        map: desc(&m, Some(&types.typing)),
+        btf: types.typing.btf,
+        key: None,
+        value: Some(types.value.decode(&val)),
+        present: None,
+        action: pop.then_some("popped"),
+        key_hex: None,
+        value_hex: Some(hex(&val)),
+    };
+    emit(if pop { "map pop" } else { "map peek" }, &r, ctx)
+}
+
+fn push(a: &PushArgs, ctx: &Ctx) -> anyhow::Result<i32> {
+    let m = open(ctx, &a.target.map)?;
+    need_queue(&m, "push")?;
+    let types = types_for(&m, &a.types)?;
+    let val = encode_value(
+        &types,
+        &m.info,
+        a.value.as_deref(),
+        a.value_hex.as_deref(),
+        false,
+        None,
+    )?;
+    let flags = if a.overwrite {
+        sysmap::BPF_EXIST
+    } else {
+        sysmap::BPF_ANY
+    };
+    sysmap::update(m.fd.as_fd(), None, &val, flags).map_err(|e| {
+        let x = kernel_err(&m, "push", &e);
+        if e.raw_os_error() == Some(libc::E2BIG) {
+            x.hint("the queue is full: pop first, or --overwrite")
+        } else {
+            x
+        }
+    })?;
+    let r = EntryReport {
+        map: desc(&m, Some(&types.typing)),
+        btf: types.typing.btf,
+        key: None,
+        value: Some(types.value.decode(&val)),
+        present: None,
+        action: Some("pushed"),
+        key_hex: None,
+        value_hex: None,
+    };
+    emit("map push", &r, ctx)
+}

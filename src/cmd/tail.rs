@@ -1,0 +1,366 @@
+//! `x0bpf tail MAP`: stream the records of a ring buffer — text lines, JSON lines (a stream,
+//! docs/JSON.md) or length-prefixed binary (`--raw`). Wakes on data (epoll), drains what is
+//! already buffered first, stops after exactly `--count` records, after `--duration`, on
+//! Ctrl-C/SIGTERM, or when stdout closes — always with a summary and exit 0.
+use std::io;
+use std::os::fd::AsFd;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::error::{ErrorKind, X0Error};
+use crate::maps::addr::{self, ObjRef, OpenMap};
+use crate::maps::types;
+use crate::obj::btf_value::{hex, Layout};
+use crate::output::SCHEMA_VERSION;
+use crate::stream::{self, Out};
+use crate::sys::map as sysmap;
+use crate::sys::ringbuf::RingBuf;
+use crate::Ctx;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The ring buffer: `id N`, `pinned PATH`, `/path/on/bpffs`, `name NAME`, or OBJECT/MAP
+    #[arg(value_name = "MAP", required = true, num_args = 1..=2)]
+    pub map: Vec<String>,
+    /// Decode records as this type (e.g. `struct event`), from --btf or else from the BTF of
+    /// the loaded programs that use the map
+    #[arg(long = "type", value_name = "NAME")]
+    pub type_name: Option<String>,
+    /// Where to find --type: raw BTF or an ELF object with .BTF
+    #[arg(long, value_name = "FILE")]
+    pub btf: Option<PathBuf>,
+    /// Stop after exactly N records
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop after this long (`10s`, `500ms`, `2m`; a bare number is seconds)
+    #[arg(long, value_name = "D", value_parser = parse_duration)]
+    pub duration: Option<Duration>,
+    /// Length-prefixed binary records (u32 little-endian length, then the bytes): the fastest
+    /// path
+    #[arg(long, conflicts_with = "type_name")]
+    pub raw: bool,
+    /// Read even when another process holds the buffer open (records it would have read are
+    /// taken from it)
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !(c.is_ascii_digit() || c == '.')) {
+        Some(i) => (&s[..i], &s[i..]),
+        None => (s, "s"),
+    };
+    let v: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration (e.g. 10s, 500ms, 2m)"))?;
+    let secs = match unit {
+        "ms" => v / 1000.0,
+        "s" => v,
+        "m" | "min" => v * 60.0,
+        "h" => v * 3600.0,
+        _ => return Err(format!("{s:?}: unknown unit {unit:?} (ms, s, m, h)")),
+    };
+    if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
+        return Err(format!("{s:?} is out of range"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// Processes (other than this one) holding an fd to map `id`, from `/proc/*/fdinfo`.
+pub fn holders(id: u32) -> Vec<(u32, String)> {
+    let me = std::process::id();
+    let mut out = Vec::new();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    let want = format!("map_id:\t{id}\n");
+    for p in procs.flatten() {
+        let Some(pid) = p.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == me {
+            continue;
+        }
+        let Ok(fds) = std::fs::read_dir(p.path().join("fd")) else {
+            continue;
+        };
+        let mut holds = false;
+        for fd in fds.flatten() {
+            // Only bpf-map fds have their fdinfo read.
+            if !std::fs::read_link(fd.path()).is_ok_and(|t| t.as_os_str() == "anon_inode:bpf-map") {
+                continue;
+            }
+            let info = p.path().join("fdinfo").join(fd.file_name());
+            if std::fs::read_to_string(info).is_ok_and(|s| s.contains(&want)) {
+                holds = true;
+                break;
+            }
+        }
+        if holds {
+            let comm = std::fs::read_to_string(p.path().join("comm"))
+                .map(|s| s.trim().to_string())
+                .unwrap_or_default();
+            out.push((pid, comm));
+        }
+    }
+    out
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Text,
+    Json,
+    Raw,
+}
+
+fn resolve_type(m: &OpenMap, a: &Args) -> Result<Option<Layout>, X0Error> {
+    let Some(name) = &a.type_name else {
+        return Ok(None);
+    };
+    let btfs = match &a.btf {
+        Some(p) => vec![types::file_btf(p)?],
+        None => types::prog_btfs_using(m.info.id),
+    };
+    if btfs.is_empty() {
+        return Err(X0Error::new(
+            ErrorKind::NotFound,
+            format!(
+                "no BTF to find type {name:?} in: no loaded program with BTF uses map {}",
+                m.info.id
+            ),
+        )
+        .hint("give the object that declares it with --btf FILE"));
+    }
+    let mut last = None;
+    for b in &btfs {
+        match types::find_type(b, name, None) {
+            Ok(id) => {
+                return Layout::new(b, id).map(Some).map_err(|e| {
+                    X0Error::new(ErrorKind::InvalidObject, format!("type {name:?}: {e}"))
+                })
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| X0Error::new(ErrorKind::NotFound, format!("no type {name:?}"))))
+}
+
+struct Summary {
+    records: u64,
+    reason: &'static str,
+}
+
+pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
+    let r = ObjRef::parse(&a.map)?;
+    let m = addr::open_map(ctx, &r)?;
+    match m.info.map_type {
+        sysmap::RINGBUF => {}
+        sysmap::PERF_EVENT_ARRAY => {
+            return Err(X0Error::new(
+                ErrorKind::Unsupported,
+                format!(
+                    "map {}: tail of perf event arrays is not implemented yet",
+                    m.info.id
+                ),
+            )
+            .hint("ring buffers (BPF_MAP_TYPE_RINGBUF) are supported")
+            .into())
+        }
+        t => {
+            return Err(X0Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "map {} is a {}, not a ring buffer",
+                    m.info.id,
+                    crate::obj::names::map_type_name(t)
+                ),
+            )
+            .hint("`x0bpf map dump` reads maps with entries")
+            .into())
+        }
+    }
+    if !a.force {
+        let h = holders(m.info.id);
+        if !h.is_empty() {
+            let who: Vec<String> = h.iter().map(|(p, c)| format!("{c} (pid {p})")).collect();
+            return Err(X0Error::new(
+                ErrorKind::Conflict,
+                format!(
+                    "map {}: {} holds this ring buffer; records read here are taken from it",
+                    m.info.id,
+                    who.join(", ")
+                ),
+            )
+            .hint("--force reads anyway")
+            .into());
+        }
+    }
+    let layout = resolve_type(&m, a)?;
+    let mode = if a.raw {
+        Mode::Raw
+    } else if ctx.fmt.json {
+        Mode::Json
+    } else {
+        Mode::Text
+    };
+    stream::install_stop_signals();
+    let mut rb = RingBuf::new(m.fd.as_fd(), m.info.max_entries)
+        .map_err(|e| X0Error::os(format!("map {}: mapping the ring buffer", m.info.id), &e))?;
+    // A pipe's write end reports EPOLLERR once the reader is gone: exit at once even when idle.
+    let _ = rb.watch(1, 0, 1);
+    let mut out = Out::stdout();
+    let res = stream_records(&mut rb, &mut out, a, mode, layout.as_ref(), &m);
+    match res {
+        Ok(s) => {
+            if let Err(e) = finish(&mut out, mode, &s) {
+                if !stream::is_broken_pipe(&e) {
+                    return Err(e.into());
+                }
+            }
+            if mode == Mode::Text && stream::stderr_is_terminal() {
+                eprintln!("x0bpf: {} records ({})", s.records, s.reason);
+            }
+            Ok(0)
+        }
+        Err(e) if stream::is_broken_pipe(&e) => Ok(0),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn finish(out: &mut Out, mode: Mode, s: &Summary) -> io::Result<()> {
+    if mode == Mode::Json {
+        out.write_all(
+            format!(
+                "{{\"summary\":{{\"records\":{},\"lost\":null,\"complete\":true,\"reason\":\"{}\"}}}}\n",
+                s.records, s.reason
+            )
+            .as_bytes(),
+        )?;
+    }
+    out.flush()
+}
+
+fn stream_records(
+    rb: &mut RingBuf,
+    out: &mut Out,
+    a: &Args,
+    mode: Mode,
+    layout: Option<&Layout>,
+    m: &OpenMap,
+) -> io::Result<Summary> {
+    if mode == Mode::Json {
+        let map = serde_json::json!({
+            "id": m.info.id,
+            "name": m.info.name,
+            "type": crate::obj::names::map_type_name(m.info.map_type),
+            "max_entries": m.info.max_entries,
+            "pin": m.pin.as_ref().map(|p| p.display().to_string()),
+        });
+        let rest = serde_json::json!({
+            "map": map,
+            "record_type": layout.map(|l| l.type_name.clone()),
+            "record_size": layout.map(|l| l.size),
+            "records": if layout.is_some() { "value" } else { "hex" },
+            "lost": "counted by the producer (ring buffers report no loss to readers)",
+        });
+        // schema_version and command first, as in every document.
+        let header = format!(
+            "{{\"schema_version\":{SCHEMA_VERSION},\"command\":\"tail\",\"header\":{rest}}}"
+        );
+        let mut s = header.into_bytes();
+        s.push(b'\n');
+        out.write_all(&s)?;
+        out.flush()?;
+    }
+    let deadline = a.duration.map(|d| Instant::now() + d);
+    let limit = a.count.unwrap_or(u64::MAX);
+    let mut seq: u64 = 0;
+    let mut line: Vec<u8> = Vec::with_capacity(512);
+    let want = layout.map(|l| l.size as usize);
+    loop {
+        if seq >= limit {
+            return Ok(Summary {
+                records: seq,
+                reason: "count",
+            });
+        }
+        if stream::stopped() {
+            return Ok(Summary {
+                records: seq,
+                reason: "interrupted",
+            });
+        }
+        let got = rb.consume(limit - seq, |rec| -> io::Result<()> {
+            line.clear();
+            match mode {
+                Mode::Raw => {
+                    line.extend_from_slice(&(rec.len() as u32).to_le_bytes());
+                    line.extend_from_slice(rec);
+                }
+                Mode::Json => {
+                    use std::io::Write;
+                    let _ = write!(line, "{{\"seq\":{},\"size\":{},", seq, rec.len());
+                    match (layout, want) {
+                        (Some(l), Some(w)) if rec.len() == w => {
+                            line.extend_from_slice(b"\"value\":");
+                            l.write_json(rec, &mut line);
+                        }
+                        (Some(_), Some(w)) => {
+                            let _ = write!(
+                                line,
+                                "\"mismatch\":\"{}\",\"hex\":\"{}\"",
+                                if rec.len() < w {
+                                    "shorter than the type"
+                                } else {
+                                    "longer than the type"
+                                },
+                                hex(rec)
+                            );
+                        }
+                        _ => {
+                            let _ = write!(line, "\"hex\":\"{}\"", hex(rec));
+                        }
+                    }
+                    line.extend_from_slice(b"}\n");
+                }
+                Mode::Text => {
+                    use std::io::Write;
+                    match (layout, want) {
+                        (Some(l), Some(w)) if rec.len() == w => l.write_json(rec, &mut line),
+                        (Some(_), Some(w)) => {
+                            let _ = write!(line, "[{} bytes, type is {w}] {}", rec.len(), hex(rec));
+                        }
+                        _ => line.extend_from_slice(hex(rec).as_bytes()),
+                    }
+                    line.push(b'\n');
+                }
+            }
+            seq += 1;
+            out.write_all(&line)
+        })?;
+        if got > 0 {
+            continue;
+        }
+        // Nothing pending: flush what is buffered, then sleep until data, signal or deadline.
+        out.flush()?;
+        let timeout = match deadline {
+            Some(d) => {
+                let now = Instant::now();
+                if now >= d {
+                    return Ok(Summary {
+                        records: seq,
+                        reason: "duration",
+                    });
+                }
+                (d - now).as_millis().min(i32::MAX as u128) as i32 + 1
+            }
+            None => -1,
+        };
+        let fired = rb.wait(timeout)?;
+        if fired.contains(&1) {
+            // stdout's reader is gone.
+            return Err(io::Error::from(io::ErrorKind::BrokenPipe));
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Maps as a user names and reads them: the object addressing grammar and where key and value
+//! types come from.
+pub mod addr;
+pub mod types;

@@ -1,0 +1,673 @@
+//! `x0bpf map …` against real kernels, with bpftool as the witness: maps created by bpftool
+//! (an object with BTF, and a map with no BTF) and by x0bpf (`load`).
+mod common;
+
+use common::{compile, require_root, sh, unique, Bpffs, Run};
+use serde_json::{json, Value};
+
+/// An object of every map kind, loaded and pinned by bpftool into a private bpffs.
+struct Maps {
+    fs: Bpffs,
+    _tmp: tempfile::TempDir,
+    obj: std::path::PathBuf,
+}
+
+impl Maps {
+    fn new() -> Maps {
+        require_root();
+        let fs = Bpffs::new();
+        let tmp = tempfile::tempdir().unwrap();
+        let obj = compile(
+            "map_types.c",
+            "clang",
+            &["-target", "bpf", "-g"],
+            tmp.path(),
+            "mt.o",
+        );
+        let r = sh(
+            "bpftool",
+            &[
+                "prog",
+                "loadall",
+                obj.to_str().unwrap(),
+                &format!("{}/p", fs.arg()),
+                "pinmaps",
+                &format!("{}/m", fs.arg()),
+            ],
+        );
+        assert_eq!(r.code, 0, "bpftool loadall: {}", r.stderr);
+        Maps { fs, _tmp: tmp, obj }
+    }
+
+    fn pin(&self, map: &str) -> String {
+        format!("{}/m/{map}", self.fs.arg())
+    }
+
+    fn x0(&self, args: &[&str]) -> Run {
+        self.fs.x0(args)
+    }
+
+    fn bpftool_dump(&self, map: &str) -> Vec<Value> {
+        let r = sh("bpftool", &["map", "dump", "pinned", &self.pin(map), "-j"]);
+        assert_eq!(r.code, 0, "bpftool dump: {}", r.stderr);
+        serde_json::from_str::<Vec<Value>>(&r.stdout).unwrap()
+    }
+
+    fn dump(&self, map: &str, extra: &[&str]) -> Value {
+        let pin = self.pin(map);
+        let mut a = vec!["--json", "map", "dump", pin.as_str()];
+        a.extend_from_slice(extra);
+        let r = self.x0(&a);
+        r.ok();
+        r.json()
+    }
+}
+
+/// bpftool's `formatted` view in x0bpf's shapes: anonymous members (key "") flattened,
+/// bitfields (hex strings there) as numbers.
+fn normalize(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut out = serde_json::Map::new();
+            for (k, x) in m {
+                if k.is_empty() {
+                    if let Value::Object(inner) = normalize(x) {
+                        out.extend(inner);
+                    }
+                } else if k == "proto" && x.as_i64().is_some_and(|n| n < 0) {
+                    // bpftool 7.1 prints unknown values of a 4-byte enum as signed; the BTF
+                    // says unsigned (kflag 0), and x0bpf follows the BTF.
+                    out.insert(k.clone(), json!(x.as_i64().unwrap() as u32));
+                } else {
+                    out.insert(k.clone(), normalize(x));
+                }
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(normalize).collect()),
+        Value::String(s) if s.starts_with("0x") => {
+            json!(u64::from_str_radix(&s[2..], 16).unwrap())
+        }
+        other => other.clone(),
+    }
+}
+
+/// x0bpf prints signed bitfields as signed numbers; bpftool as raw bits. `s` is `int s:5`.
+fn raw_bits(mut v: Value) -> Value {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                if let Some(s) = m.get_mut("s") {
+                    if let Some(i) = s.as_i64() {
+                        *s = json!((i as u64) & 0x1f);
+                    }
+                }
+                m.values_mut().for_each(walk);
+            }
+            Value::Array(a) => a.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut v);
+    v
+}
+
+fn entries(doc: &Value) -> Vec<Value> {
+    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["command"], "map dump");
+    assert_eq!(doc["complete"], true, "{doc}");
+    doc["entries"].as_array().unwrap().clone()
+}
+
+fn same_entries(mut a: Vec<Value>, mut b: Vec<Value>) {
+    let key = |v: &Value| v["key"].to_string();
+    a.sort_by_key(key);
+    b.sort_by_key(key);
+    assert_eq!(a, b);
+}
+
+const STATS: &str = r#"{"packets":5,"delta":-3,"proto":"P_TCP","comm":"curl","a":1,"b":5,"c":4095,"s":-7,"u32v":65537,"u16v":1,"point":{"x":1,"y":2},"arr":[1,2,3],"ok":true,"ptr_like":18446744073709551615}"#;
+
+#[test]
+fn dump_equals_bpftool_formatted_for_every_keyed_kind() {
+    let m = Maps::new();
+    // Written by x0bpf (typed) and by bpftool (raw bytes).
+    for (i, proto) in [(1, "P_TCP"), (2, "P_UDP")] {
+        let key = format!(r#"{{"saddr":{i},"sport":80,"proto":6,"pad":0}}"#);
+        let mut v: Value = serde_json::from_str(STATS).unwrap();
+        v["proto"] = json!(proto);
+        v["packets"] = json!(i);
+        m.x0(&[
+            "map",
+            "update",
+            &m.pin("flows"),
+            "--key",
+            &key,
+            "--value",
+            &v.to_string(),
+        ])
+        .ok();
+    }
+    let mut args = vec!["map", "update", "pinned"];
+    let pin = m.pin("flows");
+    args.push(&pin);
+    let key = ["key", "9", "0", "0", "0", "1", "0", "17", "0"];
+    args.extend_from_slice(&key);
+    args.push("value");
+    let val: Vec<String> = (0..64).map(|i| format!("{}", (i * 37 + 1) % 256)).collect();
+    args.extend(val.iter().map(String::as_str));
+    let r = sh("bpftool", &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    m.x0(&[
+        "map",
+        "update",
+        &m.pin("arr"),
+        "--key",
+        "2",
+        "--value",
+        STATS,
+    ])
+    .ok();
+    for k in 0..3u32 {
+        m.x0(&[
+            "map",
+            "update",
+            &m.pin("lru"),
+            "--key",
+            &k.to_string(),
+            "--value",
+            &(k * 1000).to_string(),
+        ])
+        .ok();
+        m.x0(&[
+            "map",
+            "update",
+            &m.pin("pcpu_hash"),
+            "--key",
+            &k.to_string(),
+            "--value",
+            r#"{"packets":3,"bytes":1500}"#,
+        ])
+        .ok();
+        m.x0(&[
+            "map",
+            "update",
+            &m.pin("pcpu_arr"),
+            "--key",
+            &k.to_string(),
+            "--value",
+            "7",
+        ])
+        .ok();
+    }
+    for map in ["flows", "arr", "lru"] {
+        let ours: Vec<Value> = entries(&m.dump(map, &[]))
+            .into_iter()
+            .map(|e| raw_bits(json!({"key": e["key"], "value": e["value"]})))
+            .collect();
+        let theirs: Vec<Value> = m
+            .bpftool_dump(map)
+            .iter()
+            .map(|e| normalize(&e["formatted"]))
+            .collect();
+        same_entries(ours, theirs);
+    }
+    // Per-CPU: --per-cpu gives bpftool's per-CPU values; the default sums integers.
+    let ncpu = m.bpftool_dump("pcpu_hash")[0]["formatted"]["values"]
+        .as_array()
+        .unwrap()
+        .len() as u64;
+    for map in ["pcpu_hash", "pcpu_arr"] {
+        let ours: Vec<Value> = entries(&m.dump(map, &["--per-cpu"]))
+            .into_iter()
+            .map(|e| json!({"key": e["key"], "values": e["values"]}))
+            .collect();
+        let theirs: Vec<Value> = m
+            .bpftool_dump(map)
+            .iter()
+            .map(|e| {
+                let f = &e["formatted"];
+                let vals: Vec<Value> = f["values"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["value"].clone())
+                    .collect();
+                json!({"key": f["key"], "values": vals})
+            })
+            .collect();
+        same_entries(ours, theirs);
+    }
+    let summed = entries(&m.dump("pcpu_hash", &[]));
+    assert_eq!(
+        summed[0]["value"],
+        json!({"packets": 3 * ncpu, "bytes": 1500 * ncpu})
+    );
+}
+
+#[test]
+fn typed_update_and_delete_witnessed_by_bpftool() {
+    let m = Maps::new();
+    let pin = m.pin("flows");
+    let key = r#"{"saddr":167772161,"sport":443,"proto":6,"pad":0}"#;
+    m.x0(&[
+        "map", "update", &pin, "--key", key, "--value", STATS, "--flags", "noexist",
+    ])
+    .ok();
+    let r = sh(
+        "bpftool",
+        &[
+            "map", "lookup", "pinned", &pin, "key", "1", "0", "0", "10", "187", "1", "6", "0", "-j",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let b: Value = serde_json::from_str(&r.stdout).unwrap();
+    let want = raw_bits(serde_json::from_str(STATS).unwrap());
+    assert_eq!(normalize(&b["formatted"]["value"]), want);
+    // noexist on an existing key: conflict, map unchanged.
+    let r = m.x0(&[
+        "map", "update", &pin, "--key", key, "--value", STATS, "--flags", "noexist",
+    ]);
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    // --merge changes one field and keeps the others.
+    m.x0(&[
+        "map",
+        "update",
+        &pin,
+        "--key",
+        key,
+        "--value",
+        r#"{"b":2,"comm":"wget"}"#,
+        "--merge",
+        "--flags",
+        "exist",
+    ])
+    .ok();
+    let l = m.x0(&["--json", "map", "lookup", &pin, "--key", key]);
+    let v = l.ok().json();
+    assert_eq!(v["command"], "map lookup");
+    assert_eq!(v["value"]["b"], 2);
+    assert_eq!(v["value"]["comm"], "wget");
+    assert_eq!(v["value"]["packets"], 5);
+    // Hex forms address the same entry.
+    let l = m.x0(&[
+        "--json",
+        "map",
+        "lookup",
+        &pin,
+        "--key-hex",
+        "01 00 00 0a bb 01 06 00",
+    ]);
+    assert_eq!(l.ok().json()["value"]["comm"], "wget");
+    m.x0(&["map", "delete", &pin, "--key", key]).ok();
+    let r = sh(
+        "bpftool",
+        &[
+            "map", "lookup", "pinned", &pin, "key", "1", "0", "0", "10", "187", "1", "6", "0",
+        ],
+    );
+    assert_ne!(r.code, 0, "bpftool still sees the deleted key");
+    let r = m.x0(&["map", "delete", &pin, "--key", key]);
+    assert_eq!(r.code, 7);
+    let r = m.x0(&["map", "lookup", &pin, "--key", key]);
+    assert_eq!(r.code, 7);
+}
+
+#[test]
+fn bad_input_is_refused_and_the_map_is_unchanged() {
+    let m = Maps::new();
+    let pin = m.pin("flows");
+    let key = r#"{"saddr":1,"sport":80,"proto":6,"pad":0}"#;
+    m.x0(&["map", "update", &pin, "--key", key, "--value", STATS])
+        .ok();
+    let before = m.bpftool_dump("flows");
+    let bad: &[(&[&str], &str)] = &[
+        (&["--key", key, "--value", r#"{"packets":1}"#], "partial"),
+        (
+            &["--key", key, "--value", r#"{"zz":1}"#, "--merge"],
+            "unknown field",
+        ),
+        (
+            &["--key", key, "--value", r#"{"b":"x"}"#, "--merge"],
+            "integer",
+        ),
+        (
+            &["--key", key, "--value", r#"{"b":8}"#, "--merge"],
+            "out of range",
+        ),
+        (
+            &["--key", key, "--value", r#"{"packets":-1}"#, "--merge"],
+            "out of range",
+        ),
+        (
+            &["--key", key, "--value", r#"{"point":{"x":256}}"#, "--merge"],
+            "out of range",
+        ),
+        (
+            &[
+                "--key",
+                key,
+                "--value",
+                r#"{"comm":"0123456789abcdef"}"#,
+                "--merge",
+            ],
+            "too long",
+        ),
+        (
+            &["--key", key, "--value", r#"{"proto":"P_SCTP"}"#, "--merge"],
+            "unknown enum",
+        ),
+        (
+            &["--key", key, "--value", r#"{"arr":[1,2]}"#, "--merge"],
+            "3 elements",
+        ),
+        (
+            &["--key", key, "--value", r#"{"ok":"yes"}"#, "--merge"],
+            "true or false",
+        ),
+        (&["--key-hex", "01 02", "--value", STATS], "bytes"),
+        (&["--key", r#"{"saddr":1}"#, "--value", STATS], "partial"),
+        (&["--key", key, "--value-hex", "00"], "bytes"),
+        (&["--key", key], "value"),
+    ];
+    for (args, what) in bad {
+        let mut a = vec!["map", "update", pin.as_str()];
+        a.extend_from_slice(args);
+        let r = m.x0(&a);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(what), "{args:?}: {}", r.stderr);
+        assert_eq!(r.stderr.trim().lines().count(), 1, "one line: {}", r.stderr);
+        assert_eq!(m.bpftool_dump("flows"), before, "{args:?} changed the map");
+    }
+    // --json: the error is one JSON document on stdout.
+    let r = m.x0(&[
+        "--json",
+        "map",
+        "update",
+        &pin,
+        "--key",
+        key,
+        "--value",
+        r#"{"b":99}"#,
+        "--merge",
+    ]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.json()["error"]["kind"], "usage");
+    // A missing map: 7.
+    let r = m.x0(&["map", "dump", "id", "4000000000"]);
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    let r = m.x0(&["map", "dump", &format!("{}/m/nope", m.fs.arg())]);
+    assert_eq!(r.code, 7, "{}", r.stderr);
+}
+
+#[test]
+fn map_without_btf_is_hex_and_types_come_from_a_file() {
+    let m = Maps::new();
+    let pin = format!("{}/nobtf", m.fs.arg());
+    let name = format!("nb{}", unique());
+    let r = sh(
+        "bpftool",
+        &[
+            "map", "create", &pin, "type", "hash", "key", "4", "value", "8", "entries", "16",
+            "name", &name,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = sh(
+        "bpftool",
+        &[
+            "map", "update", "pinned", &pin, "key", "1", "0", "0", "0", "value", "2", "0", "0",
+            "0", "0", "0", "0", "0",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let d = m.fs.x0(&["--json", "map", "dump", &pin]);
+    let d = d.ok().json();
+    assert_eq!(d["btf"], false);
+    assert_eq!(
+        d["entries"][0],
+        json!({"key": "01000000", "value": "0200000000000000"})
+    );
+    let r = m.fs.x0(&["map", "dump", &pin]);
+    assert!(r.ok().stdout.contains("no BTF"), "{}", r.stdout);
+    // Types from the object file.
+    let obj = m.obj.to_str().unwrap();
+    let d = m.fs.x0(&[
+        "--json",
+        "map",
+        "dump",
+        &pin,
+        "--btf",
+        obj,
+        "--key-type",
+        "__u32",
+        "--value-type",
+        "__u64",
+    ]);
+    let d = d.ok().json();
+    assert_eq!(d["btf"], true);
+    assert_eq!(d["entries"][0], json!({"key": 1, "value": 2}));
+    // A type of the wrong size is refused.
+    let r = m.fs.x0(&[
+        "map",
+        "dump",
+        &pin,
+        "--btf",
+        obj,
+        "--key-type",
+        "__u64",
+        "--value-type",
+        "__u64",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // Hex update without BTF, typed update with --btf.
+    m.fs.x0(&[
+        "map",
+        "update",
+        &pin,
+        "--key-hex",
+        "03000000",
+        "--value-hex",
+        "0400000000000000",
+    ])
+    .ok();
+    m.fs.x0(&[
+        "map",
+        "update",
+        &pin,
+        "--btf",
+        obj,
+        "--key-type",
+        "__u32",
+        "--value-type",
+        "__u64",
+        "--key",
+        "5",
+        "--value",
+        "6",
+    ])
+    .ok();
+    let r = sh(
+        "bpftool",
+        &[
+            "map", "lookup", "pinned", &pin, "key", "5", "0", "0", "0", "-j",
+        ],
+    );
+    assert_eq!(r.code, 0);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["value"],
+        json!(["0x06", "0x00", "0x00", "0x00", "0x00", "0x00", "0x00", "0x00"])
+    );
+    // By kernel name and by id.
+    let by_name =
+        m.fs.x0(&["--json", "map", "show", "name", &name])
+            .ok()
+            .json();
+    let id = by_name["maps"][0]["id"].as_u64().unwrap();
+    assert_eq!(by_name["btf"], false);
+    let by_id =
+        m.fs.x0(&["--json", "map", "dump", "id", &id.to_string()])
+            .ok()
+            .json();
+    assert_eq!(by_id["entries"].as_array().unwrap().len(), 3);
+    // Two maps of one name: refused, with both ids.
+    let pin2 = format!("{}/nobtf2", m.fs.arg());
+    sh(
+        "bpftool",
+        &[
+            "map", "create", &pin2, "type", "hash", "key", "4", "value", "8", "entries", "16",
+            "name", &name,
+        ],
+    );
+    let r = m.fs.x0(&["map", "show", "name", &name]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("id {id}")), "{}", r.stderr);
+}
+
+#[test]
+fn keyless_kinds() {
+    let m = Maps::new();
+    // libbpf creates queues and stacks without BTF: values are typed with --btf.
+    let q = m.pin("q");
+    let obj = m.obj.to_str().unwrap();
+    let typed = ["--btf", obj, "--value-type", "__u32"];
+    for v in ["1", "2", "3"] {
+        let mut a = vec!["map", "push", q.as_str(), "--value", v];
+        a.extend_from_slice(&typed);
+        m.x0(&a).ok();
+    }
+    let peek = m.x0(&["--json", "map", "peek", &q]).ok().json();
+    assert_eq!(peek["value"], "01000000");
+    assert_eq!(peek["btf"], false);
+    let mut a = vec!["--json", "map", "pop", q.as_str()];
+    a.extend_from_slice(&typed);
+    assert_eq!(m.x0(&a).ok().json()["value"], 1);
+    assert_eq!(m.x0(&a).ok().json()["value"], 2);
+    let s = m.pin("stk");
+    m.x0(&["map", "push", &s, "--value-hex", "01000000"]).ok();
+    m.x0(&["map", "push", &s, "--value-hex", "02000000"]).ok();
+    assert_eq!(
+        m.x0(&["--json", "map", "pop", &s]).ok().json()["value"],
+        "02000000"
+    );
+    let r = m.x0(&["map", "dump", &q]);
+    assert_eq!(r.code, 5);
+    assert!(r.stderr.contains("peek"), "{}", r.stderr);
+    // Bloom filter: present/absent; dump refused with the hint.
+    let b = m.pin("bloom");
+    // `push` is for queues and stacks.
+    assert_eq!(m.x0(&["map", "push", &b, "--value", "42"]).code, 2);
+    let r = sh(
+        "bpftool",
+        &["map", "update", "pinned", &b, "value", "42", "0", "0", "0"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        m.x0(&["--json", "map", "lookup", &b, "--value", "42"])
+            .ok()
+            .json()["present"],
+        true
+    );
+    let r = m.x0(&["map", "dump", &b]);
+    assert_eq!(r.code, 5);
+    assert!(r.stderr.contains("lookup"), "{}", r.stderr);
+    // Ring buffer: dump points to tail.
+    let r = m.x0(&["map", "dump", &m.pin("events")]);
+    assert_eq!(r.code, 5);
+    assert!(r.stderr.contains("tail"), "{}", r.stderr);
+    // Map-in-map: inner map ids; --follow dumps the inner map.
+    let inner = m
+        .x0(&["--json", "map", "show", &m.pin("inner1")])
+        .ok()
+        .json()["maps"][0]["id"]
+        .clone();
+    let d = m.dump("outer", &[]);
+    assert_eq!(d["entries"][0]["value"], inner);
+    let d = m.dump("outer", &["--follow"]);
+    assert_eq!(
+        d["entries"][0]["inner"]["entries"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn lines_limit_and_objects_loaded_by_x0bpf() {
+    let m = Maps::new();
+    let name = format!("mt{}", unique());
+    let obj = m.obj.to_str().unwrap();
+    m.x0(&["load", obj, "--name", &name]).ok();
+    let target = format!("{name}/lru");
+    for k in 0..10 {
+        m.x0(&[
+            "map",
+            "update",
+            &target,
+            "--key",
+            &k.to_string(),
+            "--value",
+            "1",
+        ])
+        .ok();
+    }
+    let r = m.x0(&["map", "dump", &target, "--lines", "--limit", "4"]);
+    let lines: Vec<Value> = r
+        .ok()
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 6);
+    assert_eq!(lines[0]["schema_version"], 1);
+    assert_eq!(lines[0]["command"], "map dump");
+    assert!(lines[0]["header"]["map"].is_object());
+    assert_eq!(lines[5]["summary"]["records"], 4);
+    assert_eq!(lines[5]["summary"]["complete"], true);
+    let r = m.x0(&["map", "dump", &format!("{name}/nope")]);
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    let r = m.x0(&["map", "dump", "nosuchobject/lru"]);
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    m.x0(&["unload", &name]).ok();
+}
+
+#[test]
+fn dump_during_inserts_and_deletes_ends_with_valid_json() {
+    use libbpf_rs::{MapCore, MapFlags, MapHandle};
+    let m = Maps::new();
+    let pin = m.pin("lru");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let s2 = stop.clone();
+    let p2 = pin.clone();
+    let writer = std::thread::spawn(move || {
+        let h = MapHandle::from_pinned_path(&p2).unwrap();
+        let mut i = 0u32;
+        while !s2.load(std::sync::atomic::Ordering::Relaxed) {
+            let k = (i % 200).to_ne_bytes();
+            let _ = h.update(&k, &1u64.to_ne_bytes(), MapFlags::ANY);
+            let d = ((i + 37) % 200).to_ne_bytes();
+            let _ = h.delete(&d);
+            i = i.wrapping_add(1);
+        }
+    });
+    for _ in 0..30 {
+        for extra in [&[][..], &["--lines"][..]] {
+            let mut a = vec!["--json", "map", "dump", pin.as_str()];
+            a.extend_from_slice(extra);
+            let r = m.x0(&a);
+            assert_eq!(r.code, 0, "{}", r.stderr);
+            if extra.is_empty() {
+                let v = r.json();
+                assert!(v["complete"].is_boolean());
+                assert!(v["entries"].as_array().unwrap().len() <= 64);
+            } else {
+                let last: Value = serde_json::from_str(r.stdout.lines().last().unwrap()).unwrap();
+                assert!(last["summary"]["complete"].is_boolean());
+            }
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+}

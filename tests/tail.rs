@@ -1,0 +1,305 @@
+//! `x0bpf tail` on a ring buffer that bpftool created and an XDP program fills
+//! (BPF_PROG_TEST_RUN: 1000 numbered 32-byte records per run).
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{bin, compile, require_root, sh, Bpffs};
+use serde_json::Value;
+
+struct Ring {
+    fs: Bpffs,
+    tmp: tempfile::TempDir,
+}
+
+impl Ring {
+    fn new() -> Ring {
+        require_root();
+        let fs = Bpffs::new();
+        let tmp = tempfile::tempdir().unwrap();
+        let obj = compile(
+            "map_types.c",
+            "clang",
+            &["-target", "bpf", "-g"],
+            tmp.path(),
+            "mt.o",
+        );
+        let r = sh(
+            "bpftool",
+            &[
+                "prog",
+                "loadall",
+                obj.to_str().unwrap(),
+                &format!("{}/p", fs.arg()),
+                "pinmaps",
+                &format!("{}/m", fs.arg()),
+            ],
+        );
+        assert_eq!(r.code, 0, "bpftool loadall: {}", r.stderr);
+        std::fs::write(tmp.path().join("pkt"), [0u8; 64]).unwrap();
+        Ring { fs, tmp }
+    }
+
+    fn events(&self) -> String {
+        format!("{}/m/events", self.fs.arg())
+    }
+
+    /// Emit `runs` × 1000 records.
+    fn emit(&self, runs: u32) {
+        let r = sh(
+            "bpftool",
+            &[
+                "prog",
+                "run",
+                "pinned",
+                &format!("{}/p/emit", self.fs.arg()),
+                "data_in",
+                self.tmp.path().join("pkt").to_str().unwrap(),
+                "repeat",
+                &runs.to_string(),
+            ],
+        );
+        assert_eq!(r.code, 0, "prog run: {}", r.stderr);
+    }
+}
+
+fn lines(out: &str) -> Vec<Value> {
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+fn check_sequence(recs: &[Value], first: u64) {
+    for (i, r) in recs.iter().enumerate() {
+        let n = first + i as u64;
+        assert_eq!(r["size"], 32);
+        let v = &r["value"];
+        assert_eq!(v["seq"], n, "out of order at {i}: {r}");
+        assert_eq!(v["x"], n * 3);
+        assert_eq!(v["pid"], 42);
+        assert_eq!(v["kind"], 7);
+        assert_eq!(v["tag"], "ev");
+    }
+}
+
+#[test]
+fn prefilled_records_decode_exactly_and_count_stops_exactly() {
+    let r = Ring::new();
+    r.emit(3);
+    let out = r.fs.x0(&[
+        "--json",
+        "tail",
+        &r.events(),
+        "--type",
+        "struct event",
+        "--count",
+        "1000",
+    ]);
+    let l = lines(&out.ok().stdout);
+    assert_eq!(l.len(), 1002);
+    assert_eq!(l[0]["schema_version"], 1);
+    assert_eq!(l[0]["command"], "tail");
+    assert_eq!(l[0]["header"]["record_type"], "struct event");
+    check_sequence(&l[1..1001], 0);
+    assert_eq!(l[1001]["summary"]["records"], 1000);
+    assert_eq!(l[1001]["summary"]["complete"], true);
+    // What --count left is still there, in order; the type from a file gives the same.
+    let mt = r.tmp.path().join("mt.o");
+    let out = r.fs.x0(&[
+        "--json",
+        "tail",
+        &r.events(),
+        "--type",
+        "event",
+        "--btf",
+        mt.to_str().unwrap(),
+        "--count",
+        "2000",
+    ]);
+    let l = lines(&out.ok().stdout);
+    check_sequence(&l[1..2001], 1000);
+    // Empty now: --duration ends an idle tail with zero records.
+    let out =
+        r.fs.x0(&["--json", "tail", &r.events(), "--duration", "100ms"]);
+    let l = lines(&out.ok().stdout);
+    assert_eq!(l.last().unwrap()["summary"]["records"], 0);
+}
+
+#[test]
+fn hex_raw_and_size_mismatch() {
+    let r = Ring::new();
+    r.emit(1);
+    let out = r.fs.x0(&["tail", &r.events(), "--count", "1"]);
+    assert_eq!(
+        out.ok().stdout.trim(),
+        "000000000000000000000000000000002a000000070000006576000000000000"
+    );
+    let o = Command::new(bin())
+        .args([
+            "--bpffs",
+            r.fs.arg(),
+            "tail",
+            &r.events(),
+            "--raw",
+            "--count",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert_eq!(o.stdout.len(), 2 * 36);
+    assert_eq!(&o.stdout[..4], &32u32.to_le_bytes());
+    assert_eq!(&o.stdout[4..12], &1u64.to_le_bytes());
+    // A type of another size: shown as what it is, not misdecoded.
+    let out = r.fs.x0(&[
+        "--json",
+        "tail",
+        &r.events(),
+        "--type",
+        "struct counters",
+        "--count",
+        "1",
+    ]);
+    let l = lines(&out.ok().stdout);
+    assert!(
+        l[1]["mismatch"].as_str().unwrap().contains("longer"),
+        "{}",
+        l[1]
+    );
+    assert!(l[1]["value"].is_null());
+}
+
+#[test]
+fn live_records_and_another_reader() {
+    let r = Ring::new();
+    let mut child = Command::new(bin())
+        .args([
+            "--bpffs",
+            r.fs.arg(),
+            "--json",
+            "tail",
+            &r.events(),
+            "--type",
+            "struct event",
+            "--count",
+            "1500",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut rd = BufReader::new(child.stdout.take().unwrap());
+    let mut header = String::new();
+    rd.read_line(&mut header).unwrap();
+    assert!(header.contains("\"command\":\"tail\""), "{header}");
+    // The running tail holds the buffer: a second one is refused, naming it.
+    let second = r.fs.x0(&["tail", &r.events(), "--count", "1"]);
+    assert_eq!(second.code, 8, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("x0bpf") && second.stderr.contains("pid"),
+        "{}",
+        second.stderr
+    );
+    r.emit(1);
+    r.emit(1);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut rd, &mut rest).unwrap();
+    assert!(child.wait().unwrap().success());
+    let l = lines(&rest);
+    assert_eq!(l.len(), 1501);
+    check_sequence(&l[..1500], 0);
+    assert_eq!(l[1500]["summary"]["records"], 1500);
+}
+
+#[test]
+fn closed_pipe_exits_zero_at_once_and_idle_tail_uses_no_cpu() {
+    let r = Ring::new();
+    // Closed stdout while idle.
+    let mut child = Command::new(bin())
+        .args(["--bpffs", r.fs.arg(), "--json", "tail", &r.events()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut rd = BufReader::new(child.stdout.take().unwrap());
+    let mut header = String::new();
+    rd.read_line(&mut header).unwrap();
+    let t = Instant::now();
+    drop(rd);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "tail did not notice the closed pipe"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(status.success(), "{status:?}");
+    // Closed stdout while streaming (`| head`).
+    r.emit(5);
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "{} --bpffs {} --json tail {} | head -n 3",
+            bin(),
+            r.fs.arg(),
+            r.events()
+        ))
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 3);
+    // An idle tail sleeps in epoll: near-zero CPU over a second. Reaped by wait4 below, which
+    // also gives its CPU time.
+    #[allow(clippy::zombie_processes)]
+    let child = Command::new(bin())
+        .args([
+            "--bpffs",
+            r.fs.arg(),
+            "tail",
+            &r.events(),
+            "--duration",
+            "1s",
+            "--force",
+        ])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: zeroed rusage is a valid out buffer; waiting for our own child.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut ru) };
+    let cpu = Duration::from_micros(
+        (ru.ru_utime.tv_sec * 1_000_000
+            + ru.ru_utime.tv_usec
+            + ru.ru_stime.tv_sec * 1_000_000
+            + ru.ru_stime.tv_usec) as u64,
+    );
+    assert!(
+        cpu < Duration::from_millis(150),
+        "idle tail used {cpu:?} of CPU"
+    );
+}
+
+#[test]
+fn sigterm_ends_the_stream_with_a_summary() {
+    let r = Ring::new();
+    let child = Command::new(bin())
+        .args(["--bpffs", r.fs.arg(), "--json", "tail", &r.events()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{:?}", o.status);
+    let l = lines(&String::from_utf8_lossy(&o.stdout));
+    assert_eq!(l.last().unwrap()["summary"]["reason"], "interrupted");
+    // Not a ring buffer: usage error.
+    let out = r.fs.x0(&["tail", &format!("{}/m/lru", r.fs.arg())]);
+    assert_eq!(out.code, 2);
+}
