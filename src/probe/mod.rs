@@ -854,29 +854,44 @@ pub enum AttachKind {
 }
 
 impl AttachKind {
+    /// From libbpf's own section table (`libbpf_prog_type_by_name`), so x0bpf and libbpf agree
+    /// on every section name; only where libbpf cannot tell (kprobe and uprobe are one program
+    /// type) does the section prefix decide.
     pub fn of_section(section: &str) -> AttachKind {
+        use libbpf_sys as s;
+        let Some((pt, at)) = crate::obj::names::prog_type_numbers(section) else {
+            return AttachKind::Other;
+        };
         let prefix = section.split('/').next().unwrap_or(section);
-        match prefix {
-            "kprobe" | "kretprobe" | "ksyscall" | "kretsyscall" => AttachKind::Kprobe,
-            "kprobe.multi" | "kretprobe.multi" | "kprobe.session" => AttachKind::KprobeMulti,
-            p if p.starts_with("uprobe") || p.starts_with("uretprobe") || p.starts_with("usdt") => {
-                AttachKind::Uprobe
-            }
-            "tracepoint" | "tp" => AttachKind::Tracepoint,
-            "raw_tracepoint" | "raw_tp" | "raw_tracepoint.w" | "raw_tp.w" => {
+        match pt {
+            s::BPF_PROG_TYPE_KPROBE => match at {
+                s::BPF_TRACE_KPROBE_MULTI | s::BPF_TRACE_KPROBE_SESSION => AttachKind::KprobeMulti,
+                s::BPF_TRACE_UPROBE_MULTI => AttachKind::Uprobe,
+                _ if prefix.starts_with("uprobe")
+                    || prefix.starts_with("uretprobe")
+                    || prefix.starts_with("usdt") =>
+                {
+                    AttachKind::Uprobe
+                }
+                _ => AttachKind::Kprobe,
+            },
+            s::BPF_PROG_TYPE_TRACEPOINT => AttachKind::Tracepoint,
+            s::BPF_PROG_TYPE_RAW_TRACEPOINT | s::BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE => {
                 AttachKind::RawTracepoint
             }
-            "tp_btf" => AttachKind::TpBtf,
-            "fentry" | "fexit" | "fmod_ret" | "fentry.s" | "fexit.s" | "fmod_ret.s" => {
-                AttachKind::Trampoline
+            s::BPF_PROG_TYPE_TRACING => match at {
+                s::BPF_TRACE_RAW_TP => AttachKind::TpBtf,
+                s::BPF_TRACE_FENTRY | s::BPF_TRACE_FEXIT | s::BPF_MODIFY_RETURN => {
+                    AttachKind::Trampoline
+                }
+                _ => AttachKind::Other,
+            },
+            s::BPF_PROG_TYPE_LSM => AttachKind::Lsm,
+            s::BPF_PROG_TYPE_SCHED_CLS if at == s::BPF_TCX_INGRESS || at == s::BPF_TCX_EGRESS => {
+                AttachKind::Tcx
             }
-            "lsm" | "lsm.s" | "lsm_cgroup" => AttachKind::Lsm,
-            "tcx" => AttachKind::Tcx,
-            // libbpf 1.x: "tc/ingress" and "tc/egress" are tcx; bare "tc"/"classifier" is
-            // cls_bpf under clsact.
-            "tc" if section.contains('/') => AttachKind::Tcx,
-            "tc" | "classifier" | "action" => AttachKind::Tc,
-            p if p.starts_with("xdp") => AttachKind::Xdp,
+            s::BPF_PROG_TYPE_SCHED_CLS | s::BPF_PROG_TYPE_SCHED_ACT => AttachKind::Tc,
+            s::BPF_PROG_TYPE_XDP => AttachKind::Xdp,
             _ => AttachKind::Other,
         }
     }

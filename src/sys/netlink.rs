@@ -50,6 +50,7 @@ const NLA_HDRLEN: usize = 4;
 
 // rtnetlink message types (linux/rtnetlink.h).
 const RTM_NEWLINK: u16 = 16;
+#[cfg(test)]
 const RTM_DELLINK: u16 = 17;
 const RTM_GETLINK: u16 = 18;
 const RTM_SETLINK: u16 = 19;
@@ -70,7 +71,9 @@ const IFLA_EXT_MASK: u16 = 29;
 const IFLA_XDP: u16 = 43;
 const IFLA_ALT_IFNAME: u16 = 53;
 const IFLA_INFO_KIND: u16 = 1;
+#[cfg(test)]
 const IFLA_INFO_DATA: u16 = 2;
+#[cfg(test)]
 const VETH_INFO_PEER: u16 = 1;
 const IFLA_XDP_FD: u16 = 1;
 const IFLA_XDP_ATTACHED: u16 = 2;
@@ -928,64 +931,6 @@ fn xdp_request(
     Ok(req)
 }
 
-fn set_link_flags(ifindex: u32, up: bool) -> Result<(), NlError> {
-    let index = ifindex_arg(ifindex)?;
-    let mut req = Request::new(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK);
-    req.raw(&ifinfomsg(index, if up { IFF_UP } else { 0 }, IFF_UP));
-    Socket::open()?.ack(req)
-}
-
-/// Sets a link administratively up (like `ip link set dev X up`).
-pub fn set_link_up(ifindex: u32) -> Result<(), NlError> {
-    set_link_flags(ifindex, true)
-}
-
-/// Sets a link administratively down.
-pub fn set_link_down(ifindex: u32) -> Result<(), NlError> {
-    set_link_flags(ifindex, false)
-}
-
-fn check_ifname(name: &str) -> Result<(), NlError> {
-    if name.is_empty() || name.len() >= IFNAMSIZ || name.contains('\0') {
-        return Err(NlError::invalid(&format!(
-            "invalid interface name {name:?} (1 to {} bytes)",
-            IFNAMSIZ - 1
-        )));
-    }
-    Ok(())
-}
-
-/// Creates a veth pair `name` <-> `peer` in the current network namespace.
-pub fn create_veth(name: &str, peer: &str) -> Result<(), NlError> {
-    check_ifname(name)?;
-    check_ifname(peer)?;
-    let mut req = Request::new(
-        RTM_NEWLINK,
-        NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
-    );
-    req.raw(&ifinfomsg(0, 0, 0));
-    req.attr_str(IFLA_IFNAME, name);
-    let linkinfo = req.begin_nest(IFLA_LINKINFO);
-    req.attr_str(IFLA_INFO_KIND, "veth");
-    let data = req.begin_nest(IFLA_INFO_DATA);
-    // VETH_INFO_PEER holds a whole ifinfomsg followed by the peer's attributes.
-    let peer_nest = req.begin_nest(VETH_INFO_PEER);
-    req.raw(&ifinfomsg(0, 0, 0));
-    req.attr_str(IFLA_IFNAME, peer);
-    req.end_nest(peer_nest);
-    req.end_nest(data);
-    req.end_nest(linkinfo);
-    Socket::open()?.ack(req)
-}
-
-/// Deletes a link (for a veth this removes its peer too).
-pub fn delete_link(ifindex: u32) -> Result<(), NlError> {
-    let index = ifindex_arg(ifindex)?;
-    let mut req = Request::new(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK);
-    req.raw(&ifinfomsg(index, 0, 0));
-    Socket::open()?.ack(req)
-}
-
 // ---------------------------------------------------------------------------
 // Traffic control.
 
@@ -1208,8 +1153,76 @@ pub fn count_clsact_filters(ifindex: u32) -> Result<usize, NlError> {
     Ok(dump_clsact_filters(ifindex)?.map_or(0, |m| m.len()))
 }
 
+/// A netlink failure as x0bpf's error: the errno's words, then the kernel's extended ack.
+pub fn nl_err(e: NlError) -> crate::error::X0Error {
+    let mut msg = crate::error::errno_text(e.errno);
+    if let Some(x) = &e.extack {
+        msg = format!("{msg}: {x}");
+    }
+    crate::error::X0Error::new(crate::error::ErrorKind::from_errno(e.errno), msg).errno(e.errno)
+}
+
 #[cfg(test)]
 mod tests {
+    // Test fixtures only: the product never creates or removes interfaces.
+    fn set_link_flags(ifindex: u32, up: bool) -> Result<(), NlError> {
+        let index = ifindex_arg(ifindex)?;
+        let mut req = Request::new(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK);
+        req.raw(&ifinfomsg(index, if up { IFF_UP } else { 0 }, IFF_UP));
+        Socket::open()?.ack(req)
+    }
+
+    /// Sets a link administratively up (like `ip link set dev X up`).
+    pub fn set_link_up(ifindex: u32) -> Result<(), NlError> {
+        set_link_flags(ifindex, true)
+    }
+
+    /// Sets a link administratively down.
+    pub fn set_link_down(ifindex: u32) -> Result<(), NlError> {
+        set_link_flags(ifindex, false)
+    }
+
+    fn check_ifname(name: &str) -> Result<(), NlError> {
+        if name.is_empty() || name.len() >= IFNAMSIZ || name.contains('\0') {
+            return Err(NlError::invalid(&format!(
+                "invalid interface name {name:?} (1 to {} bytes)",
+                IFNAMSIZ - 1
+            )));
+        }
+        Ok(())
+    }
+
+    /// Creates a veth pair `name` <-> `peer` in the current network namespace.
+    pub fn create_veth(name: &str, peer: &str) -> Result<(), NlError> {
+        check_ifname(name)?;
+        check_ifname(peer)?;
+        let mut req = Request::new(
+            RTM_NEWLINK,
+            NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+        );
+        req.raw(&ifinfomsg(0, 0, 0));
+        req.attr_str(IFLA_IFNAME, name);
+        let linkinfo = req.begin_nest(IFLA_LINKINFO);
+        req.attr_str(IFLA_INFO_KIND, "veth");
+        let data = req.begin_nest(IFLA_INFO_DATA);
+        // VETH_INFO_PEER holds a whole ifinfomsg followed by the peer's attributes.
+        let peer_nest = req.begin_nest(VETH_INFO_PEER);
+        req.raw(&ifinfomsg(0, 0, 0));
+        req.attr_str(IFLA_IFNAME, peer);
+        req.end_nest(peer_nest);
+        req.end_nest(data);
+        req.end_nest(linkinfo);
+        Socket::open()?.ack(req)
+    }
+
+    /// Deletes a link (for a veth this removes its peer too).
+    pub fn delete_link(ifindex: u32) -> Result<(), NlError> {
+        let index = ifindex_arg(ifindex)?;
+        let mut req = Request::new(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK);
+        req.raw(&ifinfomsg(index, 0, 0));
+        Socket::open()?.ack(req)
+    }
+
     use super::*;
     use std::process::Command;
 
@@ -1805,13 +1818,4 @@ mod tests {
             assert!(list_tc_bpf_filters(v).unwrap().is_empty());
         });
     }
-}
-
-/// A netlink failure as x0bpf's error: the errno's words, then the kernel's extended ack.
-pub fn nl_err(e: NlError) -> crate::error::X0Error {
-    let mut msg = crate::error::errno_text(e.errno);
-    if let Some(x) = &e.extack {
-        msg = format!("{msg}: {x}");
-    }
-    crate::error::X0Error::new(crate::error::ErrorKind::from_errno(e.errno), msg).errno(e.errno)
 }
