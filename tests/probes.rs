@@ -130,6 +130,22 @@ fn tracepoint_counts_a_configured_process_exactly() {
     assert_eq!(c2 - c1, 500, "exactly the second phase's calls");
     assert_eq!(h2, c2);
 
+    // The kernel says where each link is (libbpf-rs decodes perf-event targets).
+    let links = fs.dir.join("x0bpf/lat/links");
+    let l = fs.x0(&["-j", "list", links.to_str().unwrap()]);
+    l.ok();
+    let targets: Vec<String> = l.json()["pins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["link"]["target"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert!(
+        targets.contains(&"tracepoint sys_enter".to_string())
+            && targets.contains(&"tracepoint sys_exit".to_string()),
+        "{targets:?}"
+    );
+
     // Detach by target; unloading then releases the object.
     fs.x0(&["detach", "tracepoint", "raw_syscalls:sys_enter"])
         .ok();

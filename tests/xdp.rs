@@ -708,3 +708,24 @@ fn a_record_whose_program_was_replaced_by_another_tool_is_not_ownership() {
     ns.x0(&["--bpffs", fs.arg(), "unload", "xdp_counter"]).ok();
     assert_eq!(ip_xdp(&ns, "veth0").map(|x| x.0), Some(foreign));
 }
+
+#[test]
+fn net_shows_the_drivers_xdp_features() {
+    let ns = NetNs::new();
+    let r = ns.x0(&["-j", "net", "--dev", "veth0"]);
+    r.ok();
+    let f = &r.json()["interfaces"][0]["xdp_features"];
+    // veth's driver supports at least basic XDP and redirect (Linux 6.3+ reports it).
+    let names: Vec<&str> = f
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"basic") && names.contains(&"redirect"),
+        "{names:?}"
+    );
+    let t = ns.x0(&["net", "--dev", "veth0"]);
+    assert!(t.stdout.contains("XDP features: basic"), "{}", t.stdout);
+}

@@ -38,6 +38,9 @@ pub struct Iface {
     pub ifindex: u32,
     pub up: bool,
     pub link_kind: Option<String>,
+    /// What the driver supports for XDP (`basic`, `redirect`, `xsk-zerocopy`, …; Linux 6.3+),
+    /// None where the kernel does not say.
+    pub xdp_features: Option<Vec<String>>,
     pub xdp: Vec<Prog>,
     pub tc: Vec<Prog>,
 }
@@ -162,6 +165,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
             ifindex: l.ifindex,
             up: l.up,
             link_kind: l.kind,
+            xdp_features: bpf::xdp_features(l.ifindex).map(bpf::xdp_feature_names),
             xdp,
             tc: tcv,
         });
@@ -211,6 +215,17 @@ impl Report for NetReport {
                 ]);
             }
         }
-        writeln!(out, "{t}")
+        writeln!(out, "{t}")?;
+        for i in &self.interfaces {
+            if let Some(f) = &i.xdp_features {
+                let f = if f.is_empty() {
+                    "none".to_string()
+                } else {
+                    f.join(", ")
+                };
+                writeln!(out, "{}: XDP features: {f}", i.name)?;
+            }
+        }
+        Ok(())
     }
 }

@@ -275,7 +275,63 @@ pub fn link_info(fd: BorrowedFd<'_>) -> io::Result<LinkInfo> {
         prog_id: info.prog_id,
         ifindex,
         attach_type,
-        target: None,
+        target: link_target(fd),
+    })
+}
+
+/// Where a link is attached in words, from libbpf-rs's decoder (it knows every link type,
+/// perf-event targets included: tracepoint name, kprobe function, uprobe file and offset).
+fn link_target(fd: BorrowedFd<'_>) -> Option<String> {
+    use libbpf_rs::query::{LinkInfo as L, LinkTypeInfo as T, PerfEventType as P};
+    let text = |o: &Option<std::ffi::OsString>| {
+        o.as_ref()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "?".into())
+    };
+    Some(match L::from_fd(fd).ok()?.info {
+        T::RawTracepoint(r) => r.name,
+        T::PerfEvent(p) => match p.event_type {
+            P::Tracepoint { name, .. } => format!("tracepoint {}", text(&name)),
+            P::Kprobe {
+                func_name,
+                is_retprobe,
+                offset,
+                ..
+            } => format!(
+                "{} {}{}",
+                if is_retprobe { "kretprobe" } else { "kprobe" },
+                text(&func_name),
+                if offset != 0 {
+                    format!("+{offset:#x}")
+                } else {
+                    String::new()
+                }
+            ),
+            P::Uprobe {
+                file_name,
+                is_retprobe,
+                offset,
+                ..
+            } => format!(
+                "{} {}:{offset:#x}",
+                if is_retprobe { "uretprobe" } else { "uprobe" },
+                text(&file_name)
+            ),
+            P::Event {
+                config, event_type, ..
+            } => format!("perf event type {event_type} config {config:#x}"),
+            P::Unknown(t) => format!("perf event kind {t}"),
+        },
+        T::Xdp(x) => format!("ifindex {}", x.ifindex),
+        T::Tcx(t) => format!("ifindex {}", t.ifindex),
+        T::Tracing(t) => format!("btf object {} type {}", t.target_obj_id, t.target_btf_id),
+        T::Cgroup(c) => format!("cgroup {}", c.cgroup_id),
+        T::Netfilter(n) => format!(
+            "netfilter pf {} hook {} priority {}",
+            n.protocol_family, n.hooknum, n.priority
+        ),
+        T::KprobeMulti(k) => format!("{} kernel functions", k.count),
+        _ => return None,
     })
 }
 
@@ -382,5 +438,39 @@ pub fn tcx_query(ifindex: u32, attach_type: u32) -> Vec<(u32, Option<u32>)> {
     let n = unsafe { opts.__bindgen_anon_1.count } as usize;
     (0..n.min(progs.len()))
         .map(|i| (progs[i], (links[i] != 0).then_some(links[i])))
+        .collect()
+}
+
+/// The driver's XDP feature flags (`NETDEV_XDP_ACT_*`, Linux 6.3+) for an interface in this
+/// network namespace; None where the kernel does not report them.
+pub fn xdp_features(ifindex: u32) -> Option<u64> {
+    let mut opts = libbpf_sys::bpf_xdp_query_opts {
+        sz: std::mem::size_of::<libbpf_sys::bpf_xdp_query_opts>() as _,
+        ..Default::default()
+    };
+    // SAFETY: a sized opts struct the call fills in.
+    let rc = unsafe { libbpf_sys::bpf_xdp_query(ifindex as i32, 0, &mut opts) };
+    (rc == 0).then_some(opts.feature_flags)
+}
+
+/// Names of `NETDEV_XDP_ACT_*` bits, as `ip link` and the netdev family spell them.
+pub fn xdp_feature_names(flags: u64) -> Vec<String> {
+    const NAMES: [&str; 7] = [
+        "basic",
+        "redirect",
+        "ndo-xmit",
+        "xsk-zerocopy",
+        "hw-offload",
+        "rx-sg",
+        "ndo-xmit-sg",
+    ];
+    (0..64)
+        .filter(|b| flags & (1u64 << b) != 0)
+        .map(|b| {
+            NAMES
+                .get(b as usize)
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| format!("bit{b}"))
+        })
         .collect()
 }
