@@ -24,7 +24,7 @@ fn fd_or_err(rc: i32) -> io::Result<OwnedFd> {
     }
 }
 
-fn rc_or_err(rc: i32) -> io::Result<()> {
+pub(crate) fn rc_or_err(rc: i32) -> io::Result<()> {
     if rc < 0 {
         Err(io::Error::from_raw_os_error(-rc))
     } else {
@@ -125,7 +125,7 @@ pub struct ProgInfo {
     pub run_time_ns: Option<u64>,
 }
 
-fn cname(raw: &[std::os::raw::c_char]) -> String {
+pub(crate) fn cname(raw: &[std::os::raw::c_char]) -> String {
     let bytes: Vec<u8> = raw
         .iter()
         .take_while(|&&c| c != 0)

@@ -50,6 +50,5 @@ pub fn require_cap(cap: u32, name: &str, what: &str) -> Result<(), X0Error> {
 }
 
 pub fn is_root() -> bool {
-    // SAFETY: no preconditions.
-    unsafe { libc::geteuid() == 0 }
+    rustix::process::geteuid().is_root()
 }

@@ -6,11 +6,14 @@ use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::ptr;
 
 /// libbpf returns -errno; keep the errno.
-fn rc(rc: i32) -> io::Result<()> {
-    if rc < 0 {
-        Err(io::Error::from_raw_os_error(-rc))
-    } else {
-        Ok(())
+use crate::sys::bpf::{cname, rc_or_err as rc};
+
+/// ENOENT is an answer here (no such key, nothing left), not an error.
+fn found(r: io::Result<()>) -> io::Result<bool> {
+    match r {
+        Ok(()) => Ok(true),
+        Err(e) if errno_is(&e, libc::ENOENT) => Ok(false),
+        Err(e) => Err(e),
     }
 }
 
@@ -97,15 +100,6 @@ pub fn possible_cpus() -> usize {
     }
 }
 
-fn cname(raw: &[std::os::raw::c_char]) -> String {
-    let bytes: Vec<u8> = raw
-        .iter()
-        .take_while(|&&c| c != 0)
-        .map(|&c| c as u8)
-        .collect();
-    String::from_utf8_lossy(&bytes).into_owned()
-}
-
 pub fn info(fd: BorrowedFd<'_>) -> io::Result<Info> {
     let mut i = libbpf_sys::bpf_map_info::default();
     let mut len = std::mem::size_of_val(&i) as u32;
@@ -133,19 +127,14 @@ fn key_ptr(key: Option<&[u8]>) -> *const c_void {
 /// queue/stack peek. `val` must hold `value_buf_size()` bytes.
 pub fn lookup(fd: BorrowedFd<'_>, key: Option<&[u8]>, val: &mut [u8]) -> io::Result<bool> {
     // SAFETY: the caller sized key and value buffers from the map's info.
-    let r = rc(unsafe {
+    found(rc(unsafe {
         libbpf_sys::bpf_map_lookup_elem_flags(
             fd.as_raw_fd(),
             key_ptr(key),
             val.as_mut_ptr() as *mut c_void,
             0,
         )
-    });
-    match r {
-        Ok(()) => Ok(true),
-        Err(e) if errno_is(&e, libc::ENOENT) => Ok(false),
-        Err(e) => Err(e),
-    }
+    }))
 }
 
 /// `BPF_MAP_UPDATE_ELEM` (key `None`: queue/stack push).
@@ -164,47 +153,33 @@ pub fn update(fd: BorrowedFd<'_>, key: Option<&[u8]>, val: &[u8], flags: u64) ->
 /// `BPF_MAP_DELETE_ELEM`: `Ok(false)` when the key was absent.
 pub fn delete(fd: BorrowedFd<'_>, key: &[u8]) -> io::Result<bool> {
     // SAFETY: key sized from the map's info.
-    match rc(unsafe {
+    found(rc(unsafe {
         libbpf_sys::bpf_map_delete_elem(fd.as_raw_fd(), key.as_ptr() as *const c_void)
-    }) {
-        Ok(()) => Ok(true),
-        Err(e) if errno_is(&e, libc::ENOENT) => Ok(false),
-        Err(e) => Err(e),
-    }
+    }))
 }
 
 /// `BPF_MAP_LOOKUP_AND_DELETE_ELEM` with no key: queue/stack pop. `Ok(false)` when empty.
 pub fn pop(fd: BorrowedFd<'_>, val: &mut [u8]) -> io::Result<bool> {
     // SAFETY: value buffer sized from the map's info.
-    let r = rc(unsafe {
+    found(rc(unsafe {
         libbpf_sys::bpf_map_lookup_and_delete_elem(
             fd.as_raw_fd(),
             ptr::null(),
             val.as_mut_ptr() as *mut c_void,
         )
-    });
-    match r {
-        Ok(()) => Ok(true),
-        Err(e) if errno_is(&e, libc::ENOENT) => Ok(false),
-        Err(e) => Err(e),
-    }
+    }))
 }
 
 /// `BPF_MAP_GET_NEXT_KEY`: `Ok(false)` at the end (ENOENT).
 pub fn next_key(fd: BorrowedFd<'_>, key: Option<&[u8]>, next: &mut [u8]) -> io::Result<bool> {
     // SAFETY: key buffers sized from the map's info.
-    let r = rc(unsafe {
+    found(rc(unsafe {
         libbpf_sys::bpf_map_get_next_key(
             fd.as_raw_fd(),
             key_ptr(key),
             next.as_mut_ptr() as *mut c_void,
         )
-    });
-    match r {
-        Ok(()) => Ok(true),
-        Err(e) if errno_is(&e, libc::ENOENT) => Ok(false),
-        Err(e) => Err(e),
-    }
+    }))
 }
 
 /// What one `BPF_MAP_LOOKUP_BATCH` call returned.

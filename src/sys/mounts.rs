@@ -1,7 +1,5 @@
 //! bpffs and tracefs: what is mounted where, and mounting them only where it is safe.
-use std::ffi::CString;
 use std::io;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use crate::error::{ErrorKind, X0Error};
@@ -10,19 +8,8 @@ pub const BPF_FS_MAGIC: i64 = 0xcafe4a11;
 pub const TRACEFS_MAGIC: i64 = 0x74726163;
 pub const TRACEFS_DIR: &str = "/sys/kernel/tracing";
 
-fn cpath(p: &Path) -> io::Result<CString> {
-    CString::new(p.as_os_str().as_bytes()).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))
-}
-
 fn fs_magic(dir: &Path) -> io::Result<i64> {
-    let c = cpath(dir)?;
-    // SAFETY: zeroed statfs is a valid out buffer.
-    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
-    // SAFETY: valid C string and out pointer.
-    if unsafe { libc::statfs(c.as_ptr(), &mut st) } != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(st.f_type as i64)
+    Ok(rustix::fs::statfs(dir)?.f_type as i64)
 }
 
 pub fn is_bpffs(dir: &Path) -> bool {
@@ -34,24 +21,15 @@ pub fn is_tracefs(dir: &Path) -> bool {
 }
 
 fn mount(fstype: &str, dir: &Path) -> io::Result<()> {
-    let src = CString::new(fstype).expect("no NUL");
-    let d = cpath(dir)?;
     // Pins must outlive this process, as with bpftool: mode 0700 keeps them root's.
-    let data = CString::new("mode=0700").expect("no NUL");
-    // SAFETY: valid C strings.
-    let rc = unsafe {
-        libc::mount(
-            src.as_ptr(),
-            d.as_ptr(),
-            src.as_ptr(),
-            0,
-            data.as_ptr() as *const libc::c_void,
-        )
-    };
-    if rc != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
+    let data = c"mode=0700";
+    Ok(rustix::mount::mount(
+        fstype,
+        dir,
+        fstype,
+        rustix::mount::MountFlags::empty(),
+        data,
+    )?)
 }
 
 /// Make sure `root` is a BPF filesystem, mounting one there when allowed (as bpftool does):

@@ -14,7 +14,7 @@
 use std::fmt;
 use std::io;
 use std::mem;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 // The constants below are spelled out rather than taken from `libc` because
@@ -214,10 +214,6 @@ impl NlError {
                 extack: Some(e.to_string()),
             },
         }
-    }
-
-    fn last_os() -> Self {
-        Self::from_io(io::Error::last_os_error())
     }
 
     /// A malformed or unexpected reply.
@@ -577,23 +573,19 @@ impl Socket {
     /// `cap_ack` false makes the kernel echo whole requests in error replies;
     /// only tests use that, to exercise the uncapped extack layout.
     fn open_with(cap_ack: bool) -> Result<Self, NlError> {
-        // SAFETY: plain syscall; the result is checked before use.
-        let raw = unsafe {
-            libc::socket(
-                libc::AF_NETLINK,
-                libc::SOCK_RAW | libc::SOCK_CLOEXEC,
-                libc::NETLINK_ROUTE,
-            )
-        };
-        if raw < 0 {
-            return Err(NlError::last_os());
-        }
-        // SAFETY: `raw` is a fresh descriptor owned by nobody else.
-        let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+        use rustix::net::{self as rnet, netlink::SocketAddrNetlink, AddressFamily, SocketType};
+        let fd = rnet::socket_with(
+            AddressFamily::NETLINK,
+            SocketType::RAW,
+            rnet::SocketFlags::CLOEXEC,
+            None, // NETLINK_ROUTE is protocol 0
+        )
+        .map_err(io::Error::from)?;
 
         // Extended acks carry the kernel's reason for a failure; capped acks
         // keep error replies small. Kernels without them still work, so
-        // failures to enable them are ignored.
+        // failures to enable them are ignored. (rustix has no setter for
+        // these SOL_NETLINK options.)
         for (opt, on) in [(NETLINK_EXT_ACK, true), (NETLINK_CAP_ACK, cap_ack)] {
             let one = libc::c_int::from(on);
             // SAFETY: valid fd and option buffer of the stated size.
@@ -607,83 +599,35 @@ impl Socket {
                 );
             }
         }
-        let tv = libc::timeval {
-            tv_sec: RECV_TIMEOUT_SECS,
-            tv_usec: 0,
-        };
-        // SAFETY: valid fd and option buffer of the stated size.
-        unsafe {
-            libc::setsockopt(
-                fd.as_raw_fd(),
-                libc::SOL_SOCKET,
-                libc::SO_RCVTIMEO,
-                (&tv as *const libc::timeval).cast(),
-                mem::size_of::<libc::timeval>() as libc::socklen_t,
-            );
-        }
-
-        // SAFETY: all-zero is a valid sockaddr_nl; nl_pid 0 lets the kernel
-        // pick a unique port id.
-        let mut addr: libc::sockaddr_nl = unsafe { mem::zeroed() };
-        addr.nl_family = libc::AF_NETLINK as libc::sa_family_t;
-        let addr_len = mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t;
-        // SAFETY: addr is a valid sockaddr_nl of addr_len bytes.
-        let rc = unsafe {
-            libc::bind(
-                fd.as_raw_fd(),
-                (&addr as *const libc::sockaddr_nl).cast(),
-                addr_len,
-            )
-        };
-        if rc < 0 {
-            return Err(NlError::last_os());
-        }
-        let mut len = addr_len;
-        // SAFETY: addr and len describe a writable sockaddr_nl.
-        let rc = unsafe {
-            libc::getsockname(
-                fd.as_raw_fd(),
-                (&mut addr as *mut libc::sockaddr_nl).cast(),
-                &mut len,
-            )
-        };
-        if rc < 0 {
-            return Err(NlError::last_os());
-        }
+        let _ = rnet::sockopt::set_socket_timeout(
+            &fd,
+            rnet::sockopt::Timeout::Recv,
+            Some(std::time::Duration::from_secs(RECV_TIMEOUT_SECS as u64)),
+        );
+        // nl_pid 0 lets the kernel pick a unique port id; read it back.
+        rnet::bind(&fd, &SocketAddrNetlink::new(0, 0)).map_err(io::Error::from)?;
+        let addr = rnet::getsockname(&fd).map_err(io::Error::from)?;
+        let port = SocketAddrNetlink::try_from(addr)
+            .map_err(io::Error::from)?
+            .pid();
         Ok(Socket {
             fd,
-            port: addr.nl_pid,
+            port,
             buf: vec![0u8; RECV_BUF_LEN],
         })
     }
 
     fn send(&self, req: Request) -> Result<u32, NlError> {
+        use rustix::net::{self as rnet, netlink::SocketAddrNetlink};
         let seq = NEXT_SEQ.fetch_add(1, Ordering::Relaxed);
         let msg = req.finish(seq);
-        // SAFETY: all-zero is a valid sockaddr_nl addressing the kernel.
-        let mut addr: libc::sockaddr_nl = unsafe { mem::zeroed() };
-        addr.nl_family = libc::AF_NETLINK as libc::sa_family_t;
+        let kernel = SocketAddrNetlink::new(0, 0);
         loop {
-            // SAFETY: msg and addr are valid for the given lengths.
-            let n = unsafe {
-                libc::sendto(
-                    self.fd.as_raw_fd(),
-                    msg.as_ptr().cast(),
-                    msg.len(),
-                    0,
-                    (&addr as *const libc::sockaddr_nl).cast(),
-                    mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t,
-                )
-            };
-            if n >= 0 {
-                if n as usize != msg.len() {
-                    return Err(NlError::proto("short send"));
-                }
-                return Ok(seq);
-            }
-            let e = io::Error::last_os_error();
-            if e.kind() != io::ErrorKind::Interrupted {
-                return Err(e.into());
+            match rnet::sendto(&self.fd, &msg, rnet::SendFlags::empty(), &kernel) {
+                Ok(n) if n == msg.len() => return Ok(seq),
+                Ok(_) => return Err(NlError::proto("short send")),
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(e) => return Err(io::Error::from(e).into()),
             }
         }
     }
@@ -691,53 +635,34 @@ impl Socket {
     /// Receives one datagram from the kernel into `self.buf`, growing it when
     /// the datagram is larger; returns its length.
     fn recv_datagram(&mut self) -> Result<usize, NlError> {
+        use rustix::net::{self as rnet, netlink::SocketAddrNetlink, RecvFlags};
         loop {
-            // SAFETY: buf is valid for writes of its length.
-            let peek = unsafe {
-                libc::recv(
-                    self.fd.as_raw_fd(),
-                    self.buf.as_mut_ptr().cast(),
-                    self.buf.len(),
-                    libc::MSG_PEEK | libc::MSG_TRUNC,
-                )
+            let peek = match rnet::recv(
+                &self.fd,
+                &mut self.buf[..],
+                RecvFlags::PEEK | RecvFlags::TRUNC,
+            ) {
+                Ok((_, full)) => full,
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(e) => return Err(io::Error::from(e).into()),
             };
-            if peek < 0 {
-                let e = io::Error::last_os_error();
-                if e.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(e.into());
+            if peek > self.buf.len() {
+                self.buf.resize(peek, 0);
             }
-            if peek as usize > self.buf.len() {
-                self.buf.resize(peek as usize, 0);
-            }
-            // SAFETY: all-zero is a valid sockaddr_nl.
-            let mut from: libc::sockaddr_nl = unsafe { mem::zeroed() };
-            let mut from_len = mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t;
-            // SAFETY: buf, from and from_len are valid for writes.
-            let n = unsafe {
-                libc::recvfrom(
-                    self.fd.as_raw_fd(),
-                    self.buf.as_mut_ptr().cast(),
-                    self.buf.len(),
-                    0,
-                    (&mut from as *mut libc::sockaddr_nl).cast(),
-                    &mut from_len,
-                )
+            let (n, from) = match rnet::recvfrom(&self.fd, &mut self.buf[..], RecvFlags::empty()) {
+                Ok((_, n, from)) => (n, from),
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(e) => return Err(io::Error::from(e).into()),
             };
-            if n < 0 {
-                let e = io::Error::last_os_error();
-                if e.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(e.into());
-            }
             // Only the kernel (port 0) may answer; another process could
             // otherwise inject replies by sending to our port.
-            if from.nl_pid != 0 {
+            let from_kernel = from
+                .and_then(|a| SocketAddrNetlink::try_from(a).ok())
+                .is_some_and(|a| a.pid() == 0);
+            if !from_kernel {
                 continue;
             }
-            return Ok(n as usize);
+            return Ok(n.min(self.buf.len()));
         }
     }
 
@@ -1531,7 +1456,7 @@ mod tests {
         };
         assert!(fd >= 0, "BPF_PROG_LOAD: {}", io::Error::last_os_error());
         // SAFETY: fresh descriptor returned by the kernel.
-        unsafe { OwnedFd::from_raw_fd(fd as i32) }
+        unsafe { std::os::fd::FromRawFd::from_raw_fd(fd as i32) }
     }
 
     fn prog_id(fd: &OwnedFd) -> u32 {

@@ -1,10 +1,12 @@
 //! Namespaces: which network namespace this thread is in, entering one, and leaving the
 //! private mount namespace of `ip netns exec`.
-use std::ffi::CString;
+
 use std::fs;
 use std::io;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsFd, AsRawFd};
 use std::path::{Path, PathBuf};
+
+use rustix::thread::LinkNameSpaceType;
 
 use crate::error::{ErrorKind, X0Error};
 use crate::sys::mounts;
@@ -18,10 +20,13 @@ pub fn netns_inode() -> io::Result<u64> {
 /// Interface name to index through the kernel (never sysfs: under `nsenter --net` sysfs still
 /// shows the root namespace's interfaces).
 pub fn ifindex(name: &str) -> Option<u32> {
-    let c = CString::new(name).ok()?;
-    // SAFETY: valid C string.
-    let i = unsafe { libc::if_nametoindex(c.as_ptr()) };
-    (i != 0).then_some(i)
+    let sock = rustix::net::socket(
+        rustix::net::AddressFamily::INET,
+        rustix::net::SocketType::DGRAM,
+        None,
+    )
+    .ok()?;
+    rustix::net::netdevice::name_to_index(&sock, name).ok()
 }
 
 /// Run `f` inside the network namespace with this inode (or here, if it is this one).
@@ -41,13 +46,10 @@ pub fn in_netns<T: Send>(
         s.spawn(move || {
             let file = fs::File::open(&path)
                 .map_err(|e| X0Error::os(format!("opening {}", path.display()), &e))?;
-            // SAFETY: valid fd; only this thread changes namespace.
-            if unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
-                return Err(X0Error::os(
-                    format!("entering network namespace {}", path.display()),
-                    &io::Error::last_os_error(),
-                ));
-            }
+            // Only this scoped thread changes namespace.
+            setns(file.as_fd(), LinkNameSpaceType::Network).map_err(|e| {
+                X0Error::os(format!("entering network namespace {}", path.display()), &e)
+            })?;
             f().map(Some)
         })
         .join()
@@ -143,13 +145,9 @@ pub fn enter_netns(spec: &str) -> Result<(), X0Error> {
         )
         .hint(HINT));
     }
-    // SAFETY: valid fd; x0bpf has no other threads at this point.
-    if unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
-        return Err(X0Error::os(
-            format!("entering network namespace {}", path.display()),
-            &io::Error::last_os_error(),
-        ));
-    }
+    // x0bpf has no other threads at this point.
+    setns(f.as_fd(), LinkNameSpaceType::Network)
+        .map_err(|e| X0Error::os(format!("entering network namespace {}", path.display()), &e))?;
     ENTERED_NETNS.store(true, std::sync::atomic::Ordering::Relaxed);
     Ok(())
 }
@@ -226,9 +224,8 @@ pub fn escape_private_mount_ns(bpffs: &Path) -> Result<Option<String>, X0Error> 
     }
     let f = fs::File::open(outer.join("ns/mnt"))
         .map_err(|e| X0Error::os("opening the outer mount namespace", &e))?;
-    // SAFETY: valid fd; single-threaded, so changing the mount namespace is allowed.
-    if unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNS) } != 0 {
-        let e = io::Error::last_os_error();
+    // Single-threaded, so changing the mount namespace is allowed.
+    if let Err(e) = setns(f.as_fd(), LinkNameSpaceType::Mount) {
         return Err(X0Error::new(
             ErrorKind::Unsupported,
             format!(
@@ -242,4 +239,8 @@ pub fn escape_private_mount_ns(bpffs: &Path) -> Result<Option<String>, X0Error> 
         "running in a private mount namespace (ip netns exec): pinned in the host's bpffs at {} so the attachment persists",
         bpffs.display()
     )))
+}
+
+fn setns(fd: std::os::fd::BorrowedFd<'_>, kind: LinkNameSpaceType) -> io::Result<()> {
+    Ok(rustix::thread::move_into_link_name_space(fd, Some(kind))?)
 }
