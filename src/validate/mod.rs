@@ -284,7 +284,7 @@ fn read_module_btfs(dir: &Path, base: &Btf) -> ModuleSet {
     for name in names {
         let p = dir.join(&name);
         match std::fs::read(&p) {
-            Ok(data) => match Btf::parse_split(&data, &base) {
+            Ok(data) => match Btf::parse_split_shared(&data, &base) {
                 Ok(btf) => set.modules.push(ModuleBtf { name, btf }),
                 Err(e) => set.errors.push(format!("{}: {e}", p.display())),
             },

@@ -389,14 +389,14 @@ fn split_btf_extends_its_base() {
     assert_eq!(btf.find_by_name("foo"), vec![7]);
     // Byte order must match the base.
     let be = btf_to_big_endian(&data);
-    assert!(Btf::parse_split(&be, &base)
+    assert!(Btf::parse_split_shared(&be, &base)
         .unwrap_err()
         .to_string()
         .contains("endian"));
     // A dangling reference past the split types is still caught.
     let mut b = Builder::split(&base);
     b.reference(BtfKind::Ptr, "", 31);
-    assert!(Btf::parse_split(&b.build(), &base).is_err());
+    assert!(Btf::parse_split_shared(&b.build(), &base).is_err());
 }
 
 #[test]
@@ -1332,7 +1332,7 @@ fn module_btf(base: &std::sync::Arc<Btf>, name: &str, q_off: u32) -> ModuleBtf {
     );
     ModuleBtf {
         name: name.into(),
-        btf: Btf::parse_split(&b.build(), base).unwrap(),
+        btf: Btf::parse_split_shared(&b.build(), base).unwrap(),
     }
 }
 
@@ -1485,5 +1485,5 @@ fn split_btf_shares_its_base() {
 fn module_btf_over_sample(base: &std::sync::Arc<Btf>) -> Btf {
     let mut b = Builder::split(base);
     b.composite(BtfKind::Struct, "mod_only", 4, &[("x", 1, 0, 0)]);
-    Btf::parse_split(&b.build(), base).unwrap()
+    Btf::parse_split_shared(&b.build(), base).unwrap()
 }

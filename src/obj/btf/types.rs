@@ -475,9 +475,14 @@ impl Btf {
 
     /// Parse split BTF (e.g. `/sys/kernel/btf/<module>`) on top of `base`
     /// (normally vmlinux). Ids and string offsets continue where the base's
-    /// end, as in the kernel; the base is shared, not copied, so that every
-    /// module of a kernel can be parsed over one vmlinux.
-    pub fn parse_split(data: &[u8], base: &Arc<Btf>) -> Result<Btf, BtfError> {
+    /// end, as in the kernel. This copies `base`; to parse many modules over
+    /// one vmlinux, share it with [`Btf::parse_split_shared`].
+    pub fn parse_split(data: &[u8], base: &Btf) -> Result<Btf, BtfError> {
+        Self::parse_inner(data, Some(&Arc::new(base.clone())))
+    }
+
+    /// [`Btf::parse_split`] over a shared base, which is not copied.
+    pub fn parse_split_shared(data: &[u8], base: &Arc<Btf>) -> Result<Btf, BtfError> {
         Self::parse_inner(data, Some(base))
     }
 
