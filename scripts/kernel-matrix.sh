@@ -175,6 +175,8 @@ copy_libs "$IP"
 # The kprobe and newer-helper checks' objects, built by this machine's clang like the test
 # suite's objects.
 for o in kmatrix_probes kmatrix_newer; do clang -O2 -g -target bpf -c "tests/bpf/$o.c" -o "$R/$o.o"; done
+# The module-BTF check's object: a CO-RE relocation on struct veth_priv, which only veth has.
+clang -O2 -g -target bpf -c tests/bpf/kmatrix_modbtf.c -o "$R/kmatrix_modbtf.o"
 
 # Modules: the .ko (decompressed: busybox insmod may not read .ko.xz/.ko.zst) and, first, what
 # each depends on (from the module's own .modinfo, so no modules.dep is needed).
@@ -208,6 +210,14 @@ add_module() {
 # veth: the test pair; sch_ingress: the clsact qdisc; cls_bpf: the tc filter.
 for m in veth sch_ingress cls_bpf; do add_module "$m"; done
 printf '%s\n' "${MODLIST[@]:-}" > "$R/etc/kmatrix-modules"
+# Module BTF (/sys/kernel/btf/veth) exists when the kernel builds it (CONFIG_DEBUG_INFO_BTF_MODULES)
+# and the .ko carries a .BTF section: Debian's 6.1 and 6.12 do, 5.10 does not.
+has_module_btf() {
+  local ko=$R/lib/modules/$KVER/$1.ko
+  [ -f "$ko" ] || return 1
+  if command -v readelf >/dev/null; then readelf -S "$ko" | grep -qE '[[:space:]]\.BTF[[:space:]]'
+  else LC_ALL=C grep -qa '\.BTF' "$ko"; fi
+}
 
 # The checks: NAME EXPECTED_EXIT 'x0bpf args' PATTERN... (a pattern `!P` must not appear)
 # tc: kernels before 6.6 have no tcx, so mode auto must fall back to clsact and --mode tcx must
@@ -279,6 +289,20 @@ load-newer-refused 6 'load /kmatrix_newer.o --name newer'               '"kind":
 EOF
 )
 fi
+# CO-RE against module BTF: struct veth_priv is not in vmlinux, so validate must find it in
+# /sys/kernel/btf/veth (as libbpf does), and libbpf's load must patch the same value.
+if has_module_btf veth; then
+  MODBTF_CHECKS=$(cat <<'EOF'
+validate-modbtf  0 'validate /kmatrix_modbtf.o'                         '"module":"veth"' 'resolved in module veth'
+@modbtf_same     modbtf-libbpf /kmatrix_modbtf.o
+EOF
+)
+else
+  MODBTF_CHECKS=$(cat <<'EOF'
+validate-modbtf  1 'validate /kmatrix_modbtf.o'                         "no struct named 'veth_priv' in target BTF"
+EOF
+)
+fi
 CHECKS=$(cat <<EOF
 objects          0 'objects'                                            '"name":"xdp_counter"' '"name":"tc_classifier"' '"name":"syscall_latency"'
 feature          0 'feature'                                            '"command":"feature"' '"release":"$KVER"'
@@ -291,6 +315,7 @@ load-syscall     0 'load syscall_latency'                               '"name":
 $TP_CHECKS
 $KPROBE_CHECKS
 $HELPER_CHECKS
+$MODBTF_CHECKS
 unload-syscall   0 'unload syscall_latency'                             '"still_held":[]' '!"released_programs":[]'
 unload-xdp       0 'unload xdp_counter'                                 '"still_held":[]'
 unload-tc        0 'unload tc_classifier'                               '"still_held":[]'
@@ -358,6 +383,19 @@ quiet() {  # NAME OBJ: once detached, OBJ's programs do not run when files are o
   a=$(counts "$2"); opens; b=$(counts "$2")
   echo "KMATRIX OUT $1: run_cnt before [$a] after 5 opens [$b]"
   if [ -n "$a" ] && [ "$a" = "$b" ]; then pass "$1"; else fail "$1" "run_cnt moved: [$a] -> [$b]"; fi
+}
+modbtf_same() {  # NAME OBJ: libbpf's load patches OBJ's CO-RE relocation with validate's value
+  v=$(x0bpf -j validate "$2" 2>&1 | grep -o '"value":[0-9]*' | head -1 | cut -d: -f2)
+  log=$(x0bpf -v load "$2" --name modbtf 2>&1); rc=$?
+  x0bpf unload modbtf > /dev/null 2>&1
+  l=$(printf '%s' "$log" | grep 'relo #0: patched insn' | head -1 | sed 's/.* -> //')
+  cand=$(printf '%s' "$log" | grep -o 'found target candidate .* in \[[a-z_0-9]*\]' | head -1)
+  echo "KMATRIX OUT $1: load exit $rc; libbpf: $cand, patched -> [$l]; validate value [$v]"
+  if [ "$rc" = 0 ] && [ -n "$v" ] && [ "$v" = "$l" ] && printf '%s' "$cand" | grep -q 'in \[veth\]'; then
+    pass "$1"
+  else
+    fail "$1" "$(printf '%s' "$log" | grep -i 'relo\|CO-RE\|error' | tr '\n' ' ' | cut -c1-600)"
+  fi
 }
 echo 1 > /proc/sys/kernel/bpf_stats_enabled
 EOF

@@ -101,19 +101,42 @@ pub(crate) fn check_core(parsed: &ParsedObject, target: &Target) -> Check {
         );
     };
     let mut d = Vec::new();
+    let mut used_modules: Vec<String> = Vec::new();
+    let mut per_section: std::collections::HashMap<&str, u32> = Default::default();
     for r in relos {
         let (prog, place, insn) = relo_place(info, r);
-        let res = btf::resolve_core_relo(local, &r.relo, tbtf);
+        // libbpf numbers CO-RE records per ELF section ("relo #N").
+        let idx = per_section.entry(r.section.as_str()).or_default();
+        let relo_idx = *idx;
+        *idx += 1;
+        let res = btf::resolve_core_relo_with_modules(local, &r.relo, tbtf, || {
+            target.modules().modules.as_slice()
+        });
         let mk = |status: Status, msg: String| {
             let mut x = Detail::new(status, msg)
                 .insn(insn)
                 .subject(r.access.clone());
             x.program = prog.clone();
+            x.function = r.function.clone();
+            x.relo = Some(relo_idx);
             x
         };
         d.push(match res {
-            CoreResolution::Resolved { description, .. } => {
-                mk(Status::Pass, format!("{place}: {description}"))
+            CoreResolution::Resolved {
+                description,
+                value,
+                module,
+                ..
+            } => {
+                let mut x = mk(Status::Pass, format!("{place}: {description}"));
+                x.value = Some(value);
+                if let Some(m) = &module {
+                    if !used_modules.contains(m) {
+                        used_modules.push(m.clone());
+                    }
+                }
+                x.module = module;
+                x
             }
             CoreResolution::Ambiguous { reason } => {
                 mk(Status::Fail, format!("{place}: ambiguous: {reason}"))
@@ -136,7 +159,18 @@ pub(crate) fn check_core(parsed: &ParsedObject, target: &Target) -> Check {
                         ),
                     )
                 } else {
-                    mk(Status::Fail, format!("{place}: {reason}"))
+                    // A module BTF that could not be read may be where the type lives.
+                    let skipped = target
+                        .modules
+                        .get()
+                        .filter(|m| !m.errors.is_empty())
+                        .map_or(String::new(), |m| {
+                            format!(
+                                " (module BTF skipped: {})",
+                                m.errors.join("; ")
+                            )
+                        });
+                    mk(Status::Fail, format!("{place}: {reason}{skipped}"))
                 }
             }
         });
@@ -146,5 +180,14 @@ pub(crate) fn check_core(parsed: &ParsedObject, target: &Target) -> Check {
     } else {
         format!("all {} CO-RE relocations resolve", relos.len())
     };
-    Check::from_details("co-re", format!("{all} against {}", target.info.source), d)
+    let against = if used_modules.is_empty() {
+        target.info.source.clone()
+    } else {
+        format!(
+            "{} and module BTF ({})",
+            target.info.source,
+            used_modules.join(", ")
+        )
+    };
+    Check::from_details("co-re", format!("{all} against {against}"), d)
 }

@@ -3,15 +3,17 @@
 //! loads anything, and it leaves nothing behind.
 use std::ffi::{c_char, OsStr};
 
+use std::cell::OnceCell;
 use std::os::fd::AsFd;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use libbpf_rs::AsRawLibbpf;
 use serde::Serialize;
 
 use crate::error::{ErrorKind, X0Error};
-use crate::obj::btf::{self, Btf, CoreReloKind, CoreResolution};
+use crate::obj::btf::{self, Btf, CoreReloKind, CoreResolution, ModuleBtf};
 use crate::obj::elf::{self, CoreRelocInfo, ObjectInfo, ParsedObject, ProgramInfo};
 use crate::obj::helpers;
 use crate::obj::source::ObjectSource;
@@ -66,6 +68,20 @@ pub struct Detail {
     /// What the finding is about: helper, map, access path, kernel feature.
     pub subject: Option<String>,
     pub message: String,
+    /// CO-RE: the function (program or subprogram) whose instruction is relocated: libbpf's
+    /// `prog '…'` in its log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub function: Option<String>,
+    /// CO-RE: the relocation's index among its ELF section's CO-RE records (libbpf's
+    /// `relo #N`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relo: Option<u32>,
+    /// CO-RE: the value libbpf patches into the instruction, when the relocation resolves.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<u64>,
+    /// CO-RE: the kernel module whose BTF resolved the relocation (vmlinux had no candidate).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
 }
 
 impl Detail {
@@ -76,6 +92,10 @@ impl Detail {
             insn: None,
             subject: None,
             message: message.into(),
+            function: None,
+            relo: None,
+            value: None,
+            module: None,
         }
     }
     fn program(mut self, p: impl Into<String>) -> Detail {
@@ -205,10 +225,80 @@ pub struct Options {
 pub struct Target {
     pub info: TargetBtf,
     pub btf: Option<Rc<Btf>>,
+    /// Where kernel-module BTF lives (`/sys/kernel/btf`), for the running kernel only: like
+    /// libbpf, an explicit target BTF (`--btf`) gets no module fallback.
+    module_dir: Option<PathBuf>,
+    /// Module BTF, read on first need (a relocation without candidate in vmlinux).
+    modules: OnceCell<ModuleSet>,
+}
+
+/// The kernel modules' BTF, and the files that could not be used.
+#[derive(Default)]
+pub(crate) struct ModuleSet {
+    pub(crate) modules: Vec<ModuleBtf>,
+    pub(crate) errors: Vec<String>,
+}
+
+impl Target {
+    /// Search kernel-module BTF in `dir` (every file but `vmlinux`, as split BTF over the
+    /// target BTF) when vmlinux has no candidate for a CO-RE relocation.
+    pub fn with_module_dir(mut self, dir: impl Into<PathBuf>) -> Target {
+        self.module_dir = Some(dir.into());
+        self.modules = OnceCell::new();
+        self
+    }
+
+    /// The module BTFs, read and parsed on the first call (none without a module directory).
+    pub(crate) fn modules(&self) -> &ModuleSet {
+        self.modules
+            .get_or_init(|| match (&self.module_dir, &self.btf) {
+                (Some(dir), Some(base)) => read_module_btfs(dir, base),
+                _ => ModuleSet::default(),
+            })
+    }
+}
+
+/// Every module BTF under `dir`, parsed over `base`, in name order. Unreadable or invalid
+/// files are skipped and named in `errors`.
+fn read_module_btfs(dir: &Path, base: &Btf) -> ModuleSet {
+    let mut set = ModuleSet::default();
+    let mut names: Vec<String> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|n| n != "vmlinux")
+            .collect(),
+        Err(e) => {
+            set.errors
+                .push(format!("cannot list {}: {e}", dir.display()));
+            return set;
+        }
+    };
+    if names.is_empty() {
+        return set;
+    }
+    names.sort();
+    // Split BTF shares its base; the target's own copy sits behind an Rc, so take one for
+    // the modules (only done when a relocation needs them).
+    let base = Arc::new(base.clone());
+    for name in names {
+        let p = dir.join(&name);
+        match std::fs::read(&p) {
+            Ok(data) => match Btf::parse_split_shared(&data, &base) {
+                Ok(btf) => set.modules.push(ModuleBtf { name, btf }),
+                Err(e) => set.errors.push(format!("{}: {e}", p.display())),
+            },
+            Err(e) => set.errors.push(format!("cannot read {}: {e}", p.display())),
+        }
+    }
+    set
 }
 
 pub fn load_target(path: Option<&PathBuf>, probes: &Probes) -> Result<Target, X0Error> {
     let Some(path) = path else {
+        let module_dir = Path::new(probe::VMLINUX_BTF)
+            .parent()
+            .map(Path::to_path_buf);
         return Ok(match probes.vmlinux() {
             Ok(b) => Target {
                 info: TargetBtf {
@@ -218,6 +308,8 @@ pub fn load_target(path: Option<&PathBuf>, probes: &Probes) -> Result<Target, X0
                     error: None,
                 },
                 btf: Some(b),
+                module_dir,
+                modules: OnceCell::new(),
             },
             Err(e) => Target {
                 info: TargetBtf {
@@ -227,6 +319,8 @@ pub fn load_target(path: Option<&PathBuf>, probes: &Probes) -> Result<Target, X0
                     error: Some(e),
                 },
                 btf: None,
+                module_dir: None,
+                modules: OnceCell::new(),
             },
         });
     };
@@ -263,7 +357,25 @@ pub fn load_target(path: Option<&PathBuf>, probes: &Probes) -> Result<Target, X0
             error: None,
         },
         btf: Some(Rc::new(btf)),
+        module_dir: None,
+        modules: OnceCell::new(),
     })
+}
+
+/// A target for tests and embedders: `btf` as the kernel's BTF, no module fallback unless
+/// [`Target::with_module_dir`] adds one.
+pub fn target_from_btf(source: &str, btf: Btf) -> Target {
+    Target {
+        info: TargetBtf {
+            source: source.into(),
+            format: "raw",
+            types: Some(btf.len().saturating_sub(1)),
+            error: None,
+        },
+        btf: Some(Rc::new(btf)),
+        module_dir: None,
+        modules: OnceCell::new(),
+    }
 }
 
 /// The `.BTF` section of any ELF file (a vmlinux image, a module, a BPF object).

@@ -14,6 +14,9 @@ pub enum CoreResolution {
         target_type_id: u32,
         value: u64,
         description: String,
+        /// The kernel module whose BTF held the candidate (vmlinux had none),
+        /// as libbpf falls back to module BTF.
+        module: Option<String>,
     },
     NotFound {
         reason: String,
@@ -985,6 +988,13 @@ pub fn core_spec_string(btf: &Btf, relo: &CoreRelo) -> String {
     }
 }
 
+/// A kernel module's BTF (`/sys/kernel/btf/<name>`, split BTF over vmlinux).
+#[derive(Debug)]
+pub struct ModuleBtf {
+    pub name: String,
+    pub btf: Btf,
+}
+
 /// Resolve one CO-RE relocation of `local` BTF against `target` BTF the way
 /// libbpf's bpf_core_calc_relo_insn does: candidates are target types of a
 /// compatible kind with the same essential name; each candidate is matched
@@ -992,6 +1002,22 @@ pub fn core_spec_string(btf: &Btf, relo: &CoreRelo) -> String {
 /// candidates must agree. Existence-style relocations (field_exists,
 /// type_exists, type_matches, enumval_exists) resolve to 0 when absent.
 pub fn resolve_core_relo(local: &Btf, relo: &CoreRelo, target: &Btf) -> CoreResolution {
+    resolve_core_relo_with_modules(local, relo, target, || &[])
+}
+
+/// [`resolve_core_relo`] with libbpf's fallback to kernel-module BTF
+/// (`bpf_core_find_cands`): candidates are looked up in `target` (vmlinux)
+/// first, and only if it has none at all (no type of a compatible kind with
+/// the same essential name, whether it matches or not) in the modules' own
+/// types, all modules together: candidates from several modules must agree
+/// like candidates from one BTF. `modules` is called at most once, and only
+/// then, so that module BTF is read only when needed.
+pub fn resolve_core_relo_with_modules<'m>(
+    local: &Btf,
+    relo: &CoreRelo,
+    target: &'m Btf,
+    modules: impl FnOnce() -> &'m [ModuleBtf],
+) -> CoreResolution {
     let not_found = |reason: String| CoreResolution::NotFound { reason };
     let kind = relo.kind;
     let class = kind.class();
@@ -1026,6 +1052,7 @@ pub fn resolve_core_relo(local: &Btf, relo: &CoreRelo, target: &Btf) -> CoreReso
                 relo.type_id,
                 local.type_name(relo.type_id)
             ),
+            module: None,
         };
     }
     let local_val = match calc(kind, Some(&local_spec)) {
@@ -1052,16 +1079,31 @@ pub fn resolve_core_relo(local: &Btf, relo: &CoreRelo, target: &Btf) -> CoreReso
         _ => format!("type {}", local.type_name(relo.type_id)),
     };
 
-    let mut first: Option<(Spec<'_>, Calc)> = None;
+    // Candidates: (BTF, module name, type id), vmlinux's first.
+    let cands_in = |btf: &'m Btf, module: Option<&'m str>| {
+        btf.by_essential_name(ess)
+            .iter()
+            .filter(move |&&id| {
+                btf.get(id)
+                    .is_some_and(|t| kind_core_compat(t.kind, local_t.kind))
+            })
+            .map(move |&id| (btf, module, id))
+    };
+    let mut cands: Vec<(&Btf, Option<&str>, u32)> = cands_in(target, None).collect();
+    let mut n_modules = 0usize;
+    if cands.is_empty() {
+        let mods = modules();
+        n_modules = mods.len();
+        for m in mods {
+            cands.extend(cands_in(&m.btf, Some(m.name.as_str())));
+        }
+    }
+
+    let mut first: Option<(Spec<'_>, Calc, Option<&str>)> = None;
     let mut matched = 0usize;
     let mut first_reason = None;
-    let mut n_cands = 0usize;
-    for &cand in target.by_essential_name(ess) {
-        let Some(ct) = target.get(cand) else { continue };
-        if !kind_core_compat(ct.kind, local_t.kind) {
-            continue;
-        }
-        n_cands += 1;
+    let n_cands = cands.len();
+    for (target, module, cand) in cands {
         let cand_spec = match spec_match(&local_spec, kind, target, cand, &mut budget) {
             Ok(SpecMatch::Yes(s)) => s,
             Ok(SpecMatch::No(reason)) => {
@@ -1086,8 +1128,8 @@ pub fn resolve_core_relo(local: &Btf, relo: &CoreRelo, target: &Btf) -> CoreReso
         };
         matched += 1;
         match &first {
-            None => first = Some((cand_spec, val)),
-            Some((fs, fv)) => {
+            None => first = Some((cand_spec, val, module)),
+            Some((fs, fv, _)) => {
                 if class == ReloClass::Field && fs.bit_offset != cand_spec.bit_offset {
                     return CoreResolution::Ambiguous {
                         reason: format!(
@@ -1112,19 +1154,21 @@ pub fn resolve_core_relo(local: &Btf, relo: &CoreRelo, target: &Btf) -> CoreReso
         }
     }
 
-    if let Some((spec, Calc::Val(value))) = first {
+    if let Some((spec, Calc::Val(value), module)) = first {
         let agreed = if matched > 1 {
             format!(", {matched} candidates agree")
         } else {
             String::new()
         };
+        let in_module = module.map_or(String::new(), |m| format!(", resolved in module {m}"));
         return CoreResolution::Resolved {
             target_type_id: spec.root_type_id,
             value,
             description: format!(
-                "{kind}: {} = {value} (local {local_val}{agreed})",
+                "{kind}: {} = {value} (local {local_val}{agreed}){in_module}",
                 format_spec(&spec, kind)
             ),
+            module: module.map(str::to_owned),
         };
     }
 
@@ -1132,10 +1176,15 @@ pub fn resolve_core_relo(local: &Btf, relo: &CoreRelo, target: &Btf) -> CoreReso
         Some(r) if n_cands > 1 => format!("{r}; {n_cands} candidates checked"),
         Some(r) => r,
         None => format!(
-            "no {} named '{ess}' in target BTF",
+            "no {} named '{ess}' in target BTF{}",
             match local_t.kind {
                 BtfKind::Enum | BtfKind::Enum64 => "enum",
                 k => k.as_str(),
+            },
+            match n_modules {
+                0 => String::new(),
+                1 => " nor in the BTF of 1 kernel module".to_owned(),
+                n => format!(" nor in the BTF of {n} kernel modules"),
             }
         ),
     };
@@ -1149,6 +1198,7 @@ pub fn resolve_core_relo(local: &Btf, relo: &CoreRelo, target: &Btf) -> CoreReso
             description: format!(
                 "{kind}: {what} is absent in target BTF ({why}) = 0 (local {local_val})"
             ),
+            module: None,
         },
         _ => not_found(format!("{what} not found in target BTF ({why})")),
     }

@@ -26,7 +26,7 @@ impl Builder {
     fn split(base: &Btf) -> Self {
         Builder {
             strs: Vec::new(),
-            str_base: base.strings().len() as u32,
+            str_base: base.str_len() as u32,
             words: Vec::new(),
             next_id: base.len() as u32,
         }
@@ -362,7 +362,7 @@ fn big_endian_parses_identically() {
 
 #[test]
 fn split_btf_extends_its_base() {
-    let base = Btf::parse(&sample_btf()).unwrap();
+    let base = std::sync::Arc::new(Btf::parse(&sample_btf()).unwrap());
     let mut b = Builder::split(&base);
     // Refers to base types (int = 1, struct foo = 7) and base strings.
     let foo_name = base.get(7).unwrap().name_off;
@@ -389,14 +389,14 @@ fn split_btf_extends_its_base() {
     assert_eq!(btf.find_by_name("foo"), vec![7]);
     // Byte order must match the base.
     let be = btf_to_big_endian(&data);
-    assert!(Btf::parse_split(&be, &base)
+    assert!(Btf::parse_split_shared(&be, &base)
         .unwrap_err()
         .to_string()
         .contains("endian"));
     // A dangling reference past the split types is still caught.
     let mut b = Builder::split(&base);
     b.reference(BtfKind::Ptr, "", 31);
-    assert!(Btf::parse_split(&b.build(), &base).is_err());
+    assert!(Btf::parse_split_shared(&b.build(), &base).is_err());
 }
 
 #[test]
@@ -728,6 +728,7 @@ fn resolved(r: CoreResolution) -> (u32, u64, String) {
             target_type_id,
             value,
             description,
+            ..
         } => (target_type_id, value, description),
         other => panic!("expected Resolved, got {other:?}"),
     }
@@ -1316,4 +1317,173 @@ fn fuzz_truncation_and_bit_flips() {
             let _ = parse_ext(&d, &good);
         }
     }
+}
+
+/// Module BTF over the target of `core_pair`: `struct nothere { long pad; int q; }` (q at
+/// byte `q_off`), as split BTF.
+fn module_btf(base: &std::sync::Arc<Btf>, name: &str, q_off: u32) -> ModuleBtf {
+    let mut b = Builder::split(base);
+    // Base ids: int = 1, long = 3.
+    b.composite(
+        BtfKind::Struct,
+        "nothere",
+        q_off + 4,
+        &[("pad", 3, 0, 0), ("q", 1, q_off * 8, 0)],
+    );
+    ModuleBtf {
+        name: name.into(),
+        btf: Btf::parse_split_shared(&b.build(), base).unwrap(),
+    }
+}
+
+#[test]
+fn core_falls_back_to_module_btf() {
+    use std::cell::Cell;
+    use CoreReloKind as K;
+    let (local, target) = core_pair();
+    let base = std::sync::Arc::new(target.clone());
+    let mods = vec![module_btf(&base, "veth", 8)];
+    let r = relo(8, "0:0", K::FieldByteOffset);
+
+    // Without modules, struct nothere is not in the target.
+    assert!(matches!(
+        resolve_core_relo(&local, &r, &target),
+        CoreResolution::NotFound { .. }
+    ));
+    // With them, the module's split BTF resolves it, and says which module did.
+    let called = Cell::new(0);
+    let res = resolve_core_relo_with_modules(&local, &r, &target, || {
+        called.set(called.get() + 1);
+        &mods
+    });
+    assert_eq!(called.get(), 1);
+    let CoreResolution::Resolved {
+        target_type_id,
+        value,
+        description,
+        module,
+    } = res
+    else {
+        panic!("expected Resolved, got {res:?}")
+    };
+    assert_eq!((value, module.as_deref()), (8, Some("veth")));
+    assert_eq!(
+        target_type_id,
+        base.len() as u32,
+        "the module's first own type"
+    );
+    assert!(
+        description.contains("resolved in module veth"),
+        "{description}"
+    );
+    assert!(description.contains("struct nothere.q"), "{description}");
+
+    // Existence and size relocations also see the module's type.
+    let (_, v, _) = resolved(resolve_core_relo_with_modules(
+        &local,
+        &relo(8, "0", K::TypeExists),
+        &target,
+        || &mods,
+    ));
+    assert_eq!(v, 1);
+    let (_, v, _) = resolved(resolve_core_relo_with_modules(
+        &local,
+        &relo(8, "0", K::TypeSize),
+        &target,
+        || &mods,
+    ));
+    assert_eq!(v, 12);
+
+    // A type vmlinux has is never looked up in modules (libbpf searches them only when
+    // vmlinux has no candidate at all).
+    let called = Cell::new(false);
+    let (_, v, desc) = resolved(resolve_core_relo_with_modules(
+        &local,
+        &relo(6, "0:0", K::FieldByteOffset),
+        &target,
+        || {
+            called.set(true);
+            &mods
+        },
+    ));
+    assert_eq!(v, 12);
+    assert!(!called.get());
+    assert!(!desc.contains("module"), "{desc}");
+    // Nor when vmlinux has a candidate that does not match: libbpf then fails.
+    let res = resolve_core_relo_with_modules(
+        &local,
+        &relo(6, "0:3", K::FieldByteOffset),
+        &target,
+        || {
+            called.set(true);
+            &mods
+        },
+    );
+    assert!(matches!(res, CoreResolution::NotFound { .. }), "{res:?}");
+    assert!(!called.get());
+}
+
+#[test]
+fn core_module_candidates_must_agree() {
+    use CoreReloKind as K;
+    let (local, target) = core_pair();
+    let base = std::sync::Arc::new(target.clone());
+    let r = relo(8, "0:0", K::FieldByteOffset);
+
+    let agree = vec![module_btf(&base, "a", 8), module_btf(&base, "b", 8)];
+    let (_, v, desc) = resolved(resolve_core_relo_with_modules(&local, &r, &target, || {
+        &agree
+    }));
+    assert_eq!(v, 8);
+    assert!(
+        desc.contains("2 candidates agree") && desc.contains("module a"),
+        "{desc}"
+    );
+
+    let differ = vec![module_btf(&base, "a", 8), module_btf(&base, "b", 16)];
+    let res = resolve_core_relo_with_modules(&local, &r, &target, || &differ);
+    assert!(matches!(res, CoreResolution::Ambiguous { .. }), "{res:?}");
+
+    // Absent from vmlinux and every module: the reason says the modules were searched.
+    let none: Vec<ModuleBtf> = Vec::new();
+    match resolve_core_relo_with_modules(&local, &r, &target, || &none) {
+        CoreResolution::NotFound { reason } => {
+            assert!(!reason.contains("module"), "{reason}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut l = Builder::new();
+    let int = l.int("int", 4, 1);
+    l.composite(BtfKind::Struct, "nowhere", 4, &[("q", int, 0, 0)]);
+    let local2 = Btf::parse(&l.build()).unwrap();
+    let (_, v, desc) = resolved(resolve_core_relo_with_modules(
+        &local2,
+        &relo(2, "0", K::TypeExists),
+        &target,
+        || &agree,
+    ));
+    assert_eq!(v, 0);
+    assert!(
+        desc.contains("nor in the BTF of 2 kernel modules"),
+        "{desc}"
+    );
+}
+
+#[test]
+fn split_btf_shares_its_base() {
+    let base = std::sync::Arc::new(Btf::parse(&sample_btf()).unwrap());
+    let m = module_btf_over_sample(&base);
+    // The module holds only its own types; the base's are reached through it.
+    assert_eq!(m.own_types().count(), 1);
+    assert_eq!(m.len(), base.len() + 1);
+    assert_eq!(m.types().count(), m.len());
+    assert!(std::sync::Arc::ptr_eq(m.base().unwrap(), &base));
+    assert_eq!(m.get(1).map(|t| t.name.as_str()), Some("int"));
+    assert_eq!(m.str_len(), base.str_len() + m.strings().len());
+}
+
+fn module_btf_over_sample(base: &std::sync::Arc<Btf>) -> Btf {
+    let mut b = Builder::split(base);
+    b.composite(BtfKind::Struct, "mod_only", 4, &[("x", 1, 0, 0)]);
+    Btf::parse_split_shared(&b.build(), base).unwrap()
 }

@@ -1,7 +1,7 @@
 //! BTF types: the header, the type table and lookups; both byte orders, hostile input bounded.
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use super::*;
 
@@ -366,16 +366,26 @@ pub struct BtfHeader {
 }
 
 /// Parsed BTF. Type ids index [`Btf::types`]; id 0 is `void`.
+///
+/// Split BTF (a kernel module's, on top of vmlinux) shares its base through an
+/// `Arc` instead of copying it: `types` and `strings` hold only what the blob
+/// itself defines, and lookups below `start_id` (types) or `str_base`
+/// (strings) go to the base.
 #[derive(Clone)]
 pub struct Btf {
     pub endian: Endian,
     pub header: BtfHeader,
+    /// This blob's types: from id 0 (`void`) for base BTF, from `start_id`
+    /// for split BTF.
     pub(crate) types: Vec<BtfType>,
-    /// String table; for split BTF the base's strings come first, so string
-    /// offsets index it directly.
+    /// This blob's string section; offsets below `str_base` are the base's.
     pub(crate) strings: Vec<u8>,
     /// First type id defined by this blob (>1 only for split BTF).
     pub(crate) start_id: u32,
+    /// The base BTF of split BTF.
+    pub(crate) base: Option<Arc<Btf>>,
+    /// Total string-section length of the base (0 without a base).
+    pub(crate) str_base: u32,
     pub(crate) ptr_size: u32,
     /// name -> ids, built on first lookup (vmlinux has ~150k types).
     pub(crate) name_index: OnceLock<HashMap<String, Vec<u32>>>,
@@ -391,6 +401,7 @@ impl fmt::Debug for Btf {
             .field("header", &self.header)
             .field("types", &self.types.len())
             .field("start_id", &self.start_id)
+            .field("split", &self.base.is_some())
             .field("strings_len", &self.strings.len())
             .finish()
     }
@@ -412,7 +423,10 @@ pub(crate) fn string_at(strings: &[u8], off: u32) -> Option<String> {
 pub(crate) struct TypeReader<'a> {
     data: &'a [u8],
     endian: Endian,
+    /// The blob's own strings, at offset `str_base` after the base's.
     strings: &'a [u8],
+    base: Option<&'a Btf>,
+    str_base: u32,
 }
 
 impl TypeReader<'_> {
@@ -430,14 +444,19 @@ impl TypeReader<'_> {
         what: &'static str,
         idx: Option<usize>,
     ) -> Result<String, BtfError> {
-        string_at(self.strings, off).ok_or_else(|| {
+        let found = match (self.base, off.checked_sub(self.str_base)) {
+            (Some(b), None) => b.str_lossy(off),
+            (_, Some(own)) => string_at(self.strings, own),
+            (None, None) => None,
+        };
+        found.ok_or_else(|| {
             let what = match idx {
                 Some(i) => format!("{what} #{i} name"),
                 None => what.to_owned(),
             };
             BtfError::new(format!(
                 "BTF type [{id}] {what} offset {off:#x} is past the end of the string section ({} bytes)",
-                self.strings.len()
+                self.str_base as usize + self.strings.len()
             ))
         })
     }
@@ -455,13 +474,19 @@ impl Btf {
     }
 
     /// Parse split BTF (e.g. `/sys/kernel/btf/<module>`) on top of `base`
-    /// (normally vmlinux). The result holds the base types too: ids and
-    /// string offsets continue where the base's end, as in the kernel.
+    /// (normally vmlinux). Ids and string offsets continue where the base's
+    /// end, as in the kernel. This copies `base`; to parse many modules over
+    /// one vmlinux, share it with [`Btf::parse_split_shared`].
     pub fn parse_split(data: &[u8], base: &Btf) -> Result<Btf, BtfError> {
+        Self::parse_inner(data, Some(&Arc::new(base.clone())))
+    }
+
+    /// [`Btf::parse_split`] over a shared base, which is not copied.
+    pub fn parse_split_shared(data: &[u8], base: &Arc<Btf>) -> Result<Btf, BtfError> {
         Self::parse_inner(data, Some(base))
     }
 
-    pub(crate) fn parse_inner(data: &[u8], base: Option<&Btf>) -> Result<Btf, BtfError> {
+    pub(crate) fn parse_inner(data: &[u8], base: Option<&Arc<Btf>>) -> Result<Btf, BtfError> {
         let (endian, header) = parse_header(data)?;
         if let Some(b) = base {
             if b.endian != endian {
@@ -503,24 +528,32 @@ impl Btf {
             _ => {}
         }
 
-        let (mut types, mut strtab, ptr_size) = match base {
-            Some(b) => (b.types.clone(), b.strings.clone(), Some(b.ptr_size)),
-            None => (vec![BtfType::void()], Vec::new(), None),
+        let (mut types, start_id, str_base, ptr_size) = match base {
+            Some(b) => {
+                let start = u32::try_from(b.len())
+                    .map_err(|_| BtfError::new("base BTF has too many types"))?;
+                let sb = u32::try_from(b.str_len())
+                    .map_err(|_| BtfError::new("base BTF strings are too long"))?;
+                (Vec::new(), start, sb, Some(b.ptr_size))
+            }
+            None => (vec![BtfType::void()], 1, 0, None),
         };
-        strtab.extend_from_slice(strings);
-        let start_id =
-            u32::try_from(types.len()).map_err(|_| BtfError::new("base BTF has too many types"))?;
+        let strtab = strings.to_vec();
         let rd = TypeReader {
             data: tdata,
             endian,
             strings: &strtab,
+            base: base.map(|b| &**b),
+            str_base,
         };
         // Every type takes at least 12 bytes, which caps the preallocation.
         types.reserve(tdata.len() / BTF_TYPE_LEN);
         let mut off = 0usize;
         while off < tdata.len() {
             let id = u32::try_from(types.len())
-                .map_err(|_| BtfError::new("BTF has more than 2^32 types"))?;
+                .ok()
+                .and_then(|n| n.checked_add(if base.is_some() { start_id } else { 0 }))
+                .ok_or_else(|| BtfError::new("BTF has more than 2^32 types"))?;
             let (t, len) = parse_type(&rd, off, id)?;
             types.push(t);
             off = off
@@ -534,6 +567,8 @@ impl Btf {
             types,
             strings: strtab,
             start_id,
+            base: base.cloned(),
+            str_base,
             ptr_size: 8,
             name_index: OnceLock::new(),
             essential_index: OnceLock::new(),
@@ -546,7 +581,7 @@ impl Btf {
     /// Every referenced type id must exist (like libbpf's btf_sanity_check),
     /// so that later walks only meet ids that `get` can answer.
     pub(crate) fn validate_refs(&self) -> Result<(), BtfError> {
-        let n = self.types.len();
+        let n = self.len();
         // `what` is only built on failure: this runs for every member of vmlinux.
         let check = |t: &BtfType, id: u32, what: &dyn Fn() -> String| -> Result<(), BtfError> {
             if (id as usize) < n {
@@ -561,7 +596,7 @@ impl Btf {
             )))
         };
         // Base types (split BTF) were validated when the base was parsed.
-        for t in self.types.iter().skip(self.start_id as usize) {
+        for t in self.own_types() {
             match t.kind {
                 BtfKind::Ptr
                 | BtfKind::Typedef
@@ -595,7 +630,7 @@ impl Btf {
                 }
                 BtfKind::Func => {
                     check(t, t.type_id, &|| "prototype".into())?;
-                    let proto = self.types.get(t.type_id as usize).map(|p| p.kind);
+                    let proto = self.get(t.type_id).map(|p| p.kind);
                     if proto != Some(BtfKind::FuncProto) {
                         return Err(BtfError::new(format!(
                             "BTF func [{}] '{}' must reference a func_proto, but type [{}] is a {}",
@@ -637,9 +672,45 @@ impl Btf {
             .map_or(8, |t| t.size)
     }
 
-    /// Number of types including `void` at id 0.
+    /// Number of types including `void` at id 0 (and the base's, for split
+    /// BTF).
     pub fn len(&self) -> usize {
-        self.types.len()
+        self.first_id() as usize + self.types.len()
+    }
+
+    /// Id of `types[0]`: 0 for base BTF (void), `start_id` for split BTF.
+    fn first_id(&self) -> u32 {
+        if self.base.is_some() {
+            self.start_id
+        } else {
+            0
+        }
+    }
+
+    /// The types this blob defines itself, without `void` and without the
+    /// base's (for a module: the module's own types).
+    pub fn own_types(&self) -> std::slice::Iter<'_, BtfType> {
+        let skip = if self.base.is_some() { 0 } else { 1 };
+        self.types.get(skip..).unwrap_or(&[]).iter()
+    }
+
+    /// The base BTF of split BTF.
+    pub fn base(&self) -> Option<&Arc<Btf>> {
+        self.base.as_ref()
+    }
+
+    /// Length of the whole string table (the base's included).
+    pub fn str_len(&self) -> usize {
+        self.str_base as usize + self.strings.len()
+    }
+
+    /// Lossily decoded string at `off` (base strings included).
+    pub(crate) fn str_lossy(&self, off: u32) -> Option<String> {
+        match (&self.base, off.checked_sub(self.str_base)) {
+            (Some(b), None) => b.str_lossy(off),
+            (_, Some(own)) => string_at(&self.strings, own),
+            (None, None) => None,
+        }
     }
 
     /// First type id defined by this blob: 1, or the base's `len()` for
@@ -650,16 +721,24 @@ impl Btf {
 
     /// True when there are no types besides `void`.
     pub fn is_empty(&self) -> bool {
-        self.types.len() <= 1
+        self.len() <= 1
     }
 
-    /// All types in id order, starting with `void` (id 0).
-    pub fn types(&self) -> std::slice::Iter<'_, BtfType> {
-        self.types.iter()
+    /// All types in id order, starting with `void` (id 0); for split BTF the
+    /// base's first.
+    pub fn types(&self) -> Box<dyn Iterator<Item = &BtfType> + '_> {
+        match &self.base {
+            Some(b) => Box::new(b.types().chain(self.types.iter())),
+            None => Box::new(self.types.iter()),
+        }
     }
 
     pub fn get(&self, id: u32) -> Option<&BtfType> {
-        self.types.get(usize::try_from(id).ok()?)
+        let first = self.first_id();
+        if id < first {
+            return self.base.as_ref()?.get(id);
+        }
+        self.types.get(usize::try_from(id - first).ok()?)
     }
 
     /// Pointer size in bytes used by `resolve_size` (libbpf heuristics).
@@ -667,13 +746,19 @@ impl Btf {
         self.ptr_size
     }
 
-    /// The raw string section.
+    /// The raw string section of this blob (without the base's for split
+    /// BTF: its offset 0 is string offset `str_len() - strings().len()`).
     pub fn strings(&self) -> &[u8] {
         &self.strings
     }
 
     /// String-section lookup; `None` if out of range or not UTF-8.
     pub fn str_at(&self, off: u32) -> Option<&str> {
+        let off = match (&self.base, off.checked_sub(self.str_base)) {
+            (Some(b), None) => return b.str_at(off),
+            (_, Some(own)) => own,
+            (None, None) => return None,
+        };
         let rest = self.strings.get(usize::try_from(off).ok()?..)?;
         let end = rest.iter().position(|&b| b == 0)?;
         std::str::from_utf8(rest.get(..end)?).ok()
@@ -737,7 +822,8 @@ impl Btf {
         namer.decl(id, "", 0)
     }
 
-    /// All type ids whose name is exactly `name` (anonymous types excluded).
+    /// All type ids whose name is exactly `name` (anonymous types excluded;
+    /// the base's too, for split BTF).
     pub fn find_by_name(&self, name: &str) -> Vec<u32> {
         let index = self.name_index.get_or_init(|| {
             let mut map: HashMap<String, Vec<u32>> = HashMap::new();
@@ -746,10 +832,18 @@ impl Btf {
             }
             map
         });
-        index.get(name).cloned().unwrap_or_default()
+        let mut ids = self
+            .base
+            .as_ref()
+            .map(|b| b.find_by_name(name))
+            .unwrap_or_default();
+        ids.extend(index.get(name).into_iter().flatten());
+        ids
     }
 
     /// Ids of types whose essential name (flavor suffix stripped) is `ess`.
+    /// For split BTF only the blob's own types are indexed, like libbpf's
+    /// candidate search in module BTF (which starts at the module's first id).
     pub(crate) fn by_essential_name(&self, ess: &str) -> &[u32] {
         let index = self.essential_index.get_or_init(|| {
             let mut map: HashMap<String, Vec<u32>> = HashMap::new();
