@@ -133,19 +133,30 @@ fn plain_output_when_piped() {
     let r = x0(&["objects"]);
     r.ok();
     let lines: Vec<&str> = r.stdout.lines().collect();
-    assert!(lines[0].starts_with("NAME") && lines[0].contains("SIZE"), "{}", r.stdout);
+    assert!(
+        lines[0].starts_with("NAME") && lines[0].contains("SIZE"),
+        "{}",
+        r.stdout
+    );
     assert!(!r.stdout.contains('│') && !r.stdout.contains('─') && !r.stdout.contains('\x1b'));
     // awk-able: the same number of whitespace-separated columns up to the last free-text one.
     let xdp = lines.iter().find(|l| l.starts_with("xdp_counter")).unwrap();
     let cols: Vec<&str> = xdp.split_whitespace().collect();
     assert_eq!(cols[2], "bpf/xdp_counter.bpf.c", "{xdp}");
-    assert!(lines.iter().all(|l| l == &l.trim_end()), "no trailing blanks");
+    assert!(
+        lines.iter().all(|l| l == &l.trim_end()),
+        "no trailing blanks"
+    );
     let r = x0(&["objects", "--no-headers"]);
     assert!(r.stdout.starts_with("syscall_latency"), "{}", r.stdout);
     // On a terminal (util-linux `script` gives a pty): boxes and bold headers, unless asked.
     let tty = |env: &str, args: &str| {
         let o = std::process::Command::new("script")
-            .args(["-qec", &format!("{env} {} {args}", common::bin()), "/dev/null"])
+            .args([
+                "-qec",
+                &format!("{env} {} {args}", common::bin()),
+                "/dev/null",
+            ])
             .output()
             .expect("script (util-linux)");
         String::from_utf8_lossy(&o.stdout).into_owned()
@@ -198,7 +209,9 @@ fn help_describes_everything() {
             assert!(line.matches("[default:").count() <= 1, "{args:?}: {line}");
         }
         assert!(h.matches("[default: xdp_counter]").count() <= 1, "{h}");
-        let g = h.find("Global options:").unwrap_or_else(|| panic!("{args:?}: {h}"));
+        let g = h
+            .find("Global options:")
+            .unwrap_or_else(|| panic!("{args:?}: {h}"));
         if let Some(o) = h.find("\nOptions:") {
             assert!(o < g, "command options first: {h}");
         }
@@ -256,7 +269,13 @@ fn json_errors_name_command_and_argument() {
 fn extract_and_stdin() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("x.o");
-    let r = x0(&["objects", "--extract", "xdp_counter", "-o", f.to_str().unwrap()]);
+    let r = x0(&[
+        "objects",
+        "--extract",
+        "xdp_counter",
+        "-o",
+        f.to_str().unwrap(),
+    ]);
     r.ok();
     let bytes = std::fs::read(&f).unwrap();
     assert_eq!(&bytes[..4], b"\x7fELF");
@@ -291,7 +310,7 @@ fn extract_and_stdin() {
         "validate"
     );
     // The cap: more than 256 MiB of ELF-looking input is refused, not read to the end.
-    let mut big = vec![0u8; 64];
+    let mut big = [0u8; 64];
     big[..4].copy_from_slice(b"\x7fELF");
     let mut r = &big[..];
     let mut tail = std::io::repeat(0).take((256 << 20) + 1);

@@ -12,13 +12,18 @@ fn extract(name: &str, dir: &std::path::Path) -> String {
 
 /// The text of a hint: what is between "(hint: " and the closing parenthesis.
 fn hint(stderr: &str) -> String {
-    let i = stderr.find("(hint: ").unwrap_or_else(|| panic!("no hint: {stderr}"));
+    let i = stderr
+        .find("(hint: ")
+        .unwrap_or_else(|| panic!("no hint: {stderr}"));
     stderr[i + 7..].trim_end().trim_end_matches(')').to_string()
 }
 
 /// A command in backquotes inside a hint, as words (without the leading `x0bpf`).
 fn quoted(h: &str) -> Vec<String> {
-    let s = h.split('`').nth(1).unwrap_or_else(|| panic!("no command in {h}"));
+    let s = h
+        .split('`')
+        .nth(1)
+        .unwrap_or_else(|| panic!("no command in {h}"));
     s.split_whitespace()
         .skip_while(|w| *w == "x0bpf")
         .map(str::to_string)
@@ -46,7 +51,10 @@ fn list_by_id_a_program_loaded_by_bpftool() {
         "pinned",
         pin.to_str().unwrap(),
     ]);
-    let r = sh("bpftool", &["-j", "prog", "show", "pinned", pin.to_str().unwrap()]);
+    let r = sh(
+        "bpftool",
+        &["-j", "prog", "show", "pinned", pin.to_str().unwrap()],
+    );
     let id = serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["id"]
         .as_u64()
         .unwrap();
@@ -116,7 +124,11 @@ fn peer_mode_names_and_attach_output() {
     let r = x(&["attach", "xdp", "veth0", "--mode", "auto"]);
     r.ok();
     let lines: Vec<&str> = r.stdout.lines().collect();
-    assert!(lines[0].starts_with("attached ") && lines[0].contains("drv mode"), "{}", r.stdout);
+    assert!(
+        lines[0].starts_with("attached ") && lines[0].contains("drv mode"),
+        "{}",
+        r.stdout
+    );
     assert!(lines[1].contains("refused by veth0: hw"), "{}", r.stdout);
     assert!(!r.stdout.contains("native mode"), "{}", r.stdout);
     x(&["detach", "xdp", "veth0"]).ok();
@@ -161,7 +173,12 @@ fn detach_tc_all_removes_every_program() {
     x(&["attach", "tc", "veth0", "--direction", "egress"]).ok();
     let r = x(&["-j", "detach", "tc", "veth0", "--all"]);
     r.ok();
-    assert_eq!(r.json()["removed"].as_array().unwrap().len(), 2, "{}", r.stdout);
+    assert_eq!(
+        r.json()["removed"].as_array().unwrap().len(),
+        2,
+        "{}",
+        r.stdout
+    );
     for dir in ["ingress", "egress"] {
         let r = ns.exec("tc", &["filter", "show", "dev", "veth0", dir]);
         assert!(r.stdout.trim().is_empty(), "{dir}: {}", r.stdout);
@@ -185,7 +202,9 @@ fn hints_work_when_followed() {
     assert_eq!(r.code, 7);
     let h = hint(&r.stderr);
     assert!(h.contains("--netns") && h.contains(&ns.name), "{h}");
-    let r = x(&["--netns", &ns.name, "attach", "xdp", "veth0", "--mode", "skb"]);
+    let r = x(&[
+        "--netns", &ns.name, "attach", "xdp", "veth0", "--mode", "skb",
+    ]);
     r.ok();
     x(&["--netns", &ns.name, "detach", "xdp", "veth0"]).ok();
     x(&["unload", "xdp_counter"]).ok();
@@ -228,15 +247,27 @@ fn hints_work_when_followed() {
         "hintlat",
     ]);
     assert_eq!(r.code, 7, "{}", r.stderr);
-    assert!(r.stderr.contains("no tracepoint nosuch:thing"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no tracepoint nosuch:thing"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
 fn list_attachments_carry_ifname() {
     let ns = NetNs::new();
     let fs = Bpffs::new();
-    ns.x0(&["--bpffs", fs.arg(), "attach", "xdp", "veth0", "--mode", "skb"])
-        .ok();
+    ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "attach",
+        "xdp",
+        "veth0",
+        "--mode",
+        "skb",
+    ])
+    .ok();
     let r = ns.x0(&["--bpffs", fs.arg(), "-j", "list"]);
     r.ok();
     let a = &r.json()["objects"][0]["attachments"][0];
