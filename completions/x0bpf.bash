@@ -353,7 +353,7 @@ _x0bpf() {
 
     case "${cmd}" in
         x0bpf)
-            opts="-j -p -n -v -h -V --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help --version objects inspect validate feature load unload list attach detach net stats map tail completions man help"
+            opts="-j -p -n -v -h -V --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help --version objects inspect validate feature load unload list attach detach net stats map tail completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -379,7 +379,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -545,7 +545,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach__subcmd__kprobe)
-            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -579,7 +579,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach__subcmd__kretprobe)
-            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -613,7 +613,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach__subcmd__raw_tracepoint)
-            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -647,7 +647,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach__subcmd__tc)
-            opts="-j -p -n -v -h --direction --mode --priority --handle --replace --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --direction --mode --priority --handle --replace --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -697,7 +697,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach__subcmd__tracepoint)
-            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -731,7 +731,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach__subcmd__uprobe)
-            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -765,7 +765,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach__subcmd__uretprobe)
-            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -799,7 +799,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__attach__subcmd__xdp)
-            opts="-j -p -n -v -h --mode --replace --expect-id --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --mode --replace --expect-id --prog --name --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -841,7 +841,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__completions)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help bash elvish fish powershell zsh"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -867,7 +867,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1033,7 +1033,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__kprobe)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1059,7 +1059,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__kretprobe)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1085,7 +1085,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__raw_tracepoint)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1111,7 +1111,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__tc)
-            opts="-j -p -n -v -h --direction --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --direction --all --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1141,7 +1141,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__tracepoint)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1167,7 +1167,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__uprobe)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1193,7 +1193,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__uretprobe)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1219,7 +1219,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__detach__subcmd__xdp)
-            opts="-j -p -n -v -h --all --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --all --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1245,7 +1245,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__feature)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1845,7 +1845,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__inspect)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1871,7 +1871,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__list)
-            opts="-a -j -p -n -v -h --all --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-a -j -p -n -v -h --all --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1897,7 +1897,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__load)
-            opts="-j -p -n -v -h --name --reuse-maps --replace --set --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --name --reuse-maps --replace --set --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1931,7 +1931,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__man)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1957,7 +1957,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__map)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help show dump lookup update delete peek pop push help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help show dump lookup update delete peek pop push help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1983,7 +1983,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__map__subcmd__delete)
-            opts="-j -p -n -v -h --btf --key-type --value-type --key --key-hex --value --value-hex --per-cpu --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --btf --key-type --value-type --key --key-hex --value --value-hex --per-cpu --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2037,7 +2037,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__map__subcmd__dump)
-            opts="-j -p -n -v -h --btf --key-type --value-type --per-cpu --limit --lines --follow --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --btf --key-type --value-type --per-cpu --limit --lines --follow --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2219,7 +2219,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__map__subcmd__lookup)
-            opts="-j -p -n -v -h --btf --key-type --value-type --key --key-hex --value --value-hex --per-cpu --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --btf --key-type --value-type --key --key-hex --value --value-hex --per-cpu --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2273,7 +2273,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__map__subcmd__peek)
-            opts="-j -p -n -v -h --btf --key-type --value-type --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --btf --key-type --value-type --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2311,7 +2311,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__map__subcmd__pop)
-            opts="-j -p -n -v -h --btf --key-type --value-type --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --btf --key-type --value-type --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2349,7 +2349,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__map__subcmd__push)
-            opts="-j -p -n -v -h --btf --key-type --value-type --value --value-hex --overwrite --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --btf --key-type --value-type --value --value-hex --overwrite --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2395,7 +2395,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__map__subcmd__show)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2421,7 +2421,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__map__subcmd__update)
-            opts="-j -p -n -v -h --btf --key-type --value-type --key --key-hex --value --value-hex --flags --merge --per-cpu --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --btf --key-type --value-type --key --key-hex --value --value-hex --flags --merge --per-cpu --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2479,7 +2479,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__net)
-            opts="-j -p -n -v -h --dev --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help show list"
+            opts="-j -p -n -v -h --dev --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help show list"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2509,12 +2509,24 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__objects)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-o -j -p -n -v -h --extract --output --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --extract)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bpffs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2535,7 +2547,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__stats)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2561,7 +2573,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__tail)
-            opts="-j -p -n -v -h --type --btf --count --duration --raw --force --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --type --btf --count --duration --raw --force --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2603,7 +2615,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__unload)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2629,7 +2641,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__validate)
-            opts="-j -p -n -v -h --btf --verify --strict --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --btf --verify --strict --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_x0bpf_global_optspecs
-    string join \n j/json p/pretty bpffs= pin-dir= n/nomount netns= v/verbose h/help V/version
+    string join \n j/json p/pretty bpffs= pin-dir= n/nomount netns= plain no-headers v/verbose h/help V/version
 end
 
 function __fish_x0bpf_needs_command
@@ -30,6 +30,8 @@ complete -c x0bpf -n "__fish_x0bpf_needs_command" -l netns -d 'Network namespace
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_needs_command" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_needs_command" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -s V -l version -d 'Print version'
@@ -49,12 +51,16 @@ complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "tail" -d 'Stream the re
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -l extract -d 'Write the ELF file of this embedded object (to standard output when it is not a terminal, else give -o)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -s o -l output -d 'With --extract: the file to write (- for standard output)' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand objects" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand inspect" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
@@ -63,6 +69,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand inspect" -l netns -d 'Networ
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand inspect" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand inspect" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand inspect" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand inspect" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand inspect" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand inspect" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand inspect" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -l btf -d 'Target kernel BTF for the CO-RE check: raw BTF (a copy of /sys/kernel/btf/vmlinux) or an ELF file with a .BTF section [default: /sys/kernel/btf/vmlinux]' -r -F
@@ -74,6 +82,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -l strict -d 'Coun
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand validate" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand feature" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
@@ -82,6 +92,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand feature" -l netns -d 'Networ
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand feature" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand feature" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand feature" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand feature" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand feature" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand feature" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand feature" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -l name -d 'Name to load under (pins go to <pin-dir>/<NAME>/) [default: the object\'s name]' -r
@@ -94,6 +106,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -l replace -d 'Replace
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand load" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand unload" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
@@ -102,6 +116,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand unload" -l netns -d 'Network
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand unload" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand unload" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand unload" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand unload" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand unload" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand unload" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand unload" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand list" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
@@ -111,6 +127,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand list" -s a -l all -d 'Every 
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand list" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand list" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand list" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand list" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand list" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand list" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand list" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
@@ -119,6 +137,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -f -a "xdp" -d 'XDP on an interface (default program: the embedded xdp_counter)'
@@ -130,10 +150,10 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -f -a "uprobe" -d 'Entry of a user-space function, BINARY:SYMBOL'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -f -a "uretprobe" -d 'Return of a user-space function, BINARY:SYMBOL'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -l mode -d 'auto tries hw, then drv (native), then skb (generic)' -r -f -a "auto\t''
-hw\t''
-drv\t''
-skb\t''"
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -l mode -d 'XDP mode; the names of ip and xdp-loader (native, generic, offload) work too' -r -f -a "auto\t'hw, then drv, then skb: the first the driver accepts'
+hw\t'Offloaded to the NIC (aliases: offload, xdpoffload)'
+drv\t'In the driver (aliases: native, xdpdrv)'
+skb\t'Generic, after the skb is built (aliases: generic, xdpgeneric)'"
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -l expect-id -d 'With --replace: only if the current program has this id (compare-and-swap)' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -l prog -d 'OBJECT[:PROGRAM]: a loaded x0bpf object, a BPF object file, or an embedded object' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -l name -d 'Name to load the object under when --prog is a file or embedded object' -r
@@ -144,13 +164,15 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -s h -l help -d 'Print help'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l direction -r -f -a "ingress\t''
-egress\t''"
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l mode -r -f -a "auto\t'tcx when the kernel has it, clsact otherwise'
-tcx\t''
-clsact\t''"
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from xdp" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l direction -d 'Which packets: received (ingress) or sent (egress)' -r -f -a "ingress\t'Packets the interface receives'
+egress\t'Packets the interface sends'"
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l mode -d 'How to attach: tcx link, or clsact + cls_bpf' -r -f -a "auto\t'tcx when the kernel has it, clsact otherwise'
+tcx\t'A tcx bpf_link (Linux 6.6+)'
+clsact\t'A direct-action cls_bpf filter on the clsact qdisc'"
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l priority -d 'clsact filter priority (1-65535)' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l handle -d 'clsact filter handle (1 or more)' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l prog -d 'OBJECT[:PROGRAM]: a loaded x0bpf object, a BPF object file, or an embedded object' -r
@@ -158,10 +180,12 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l replace
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l replace -d 'Replace the program already there (same priority and handle for clsact), atomically'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tc" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tracepoint" -l prog -d 'OBJECT[:PROGRAM]: a loaded x0bpf object, a BPF object file, or an embedded object' -r
@@ -172,6 +196,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tracepoint" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tracepoint" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tracepoint" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tracepoint" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tracepoint" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tracepoint" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from tracepoint" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from raw_tracepoint" -l prog -d 'OBJECT[:PROGRAM]: a loaded x0bpf object, a BPF object file, or an embedded object' -r
@@ -182,6 +208,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from raw_tracepoint" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from raw_tracepoint" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from raw_tracepoint" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from raw_tracepoint" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from raw_tracepoint" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from raw_tracepoint" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from raw_tracepoint" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kprobe" -l prog -d 'OBJECT[:PROGRAM]: a loaded x0bpf object, a BPF object file, or an embedded object' -r
@@ -192,6 +220,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kprobe" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kprobe" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kprobe" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kprobe" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kretprobe" -l prog -d 'OBJECT[:PROGRAM]: a loaded x0bpf object, a BPF object file, or an embedded object' -r
@@ -202,6 +232,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kretprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kretprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kretprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kretprobe" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kretprobe" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kretprobe" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from kretprobe" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uprobe" -l prog -d 'OBJECT[:PROGRAM]: a loaded x0bpf object, a BPF object file, or an embedded object' -r
@@ -212,6 +244,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uprobe" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uprobe" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uprobe" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uprobe" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uretprobe" -l prog -d 'OBJECT[:PROGRAM]: a loaded x0bpf object, a BPF object file, or an embedded object' -r
@@ -222,6 +256,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uretprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uretprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uretprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uretprobe" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uretprobe" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uretprobe" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from uretprobe" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand attach; and __fish_seen_subcommand_from help" -f -a "xdp" -d 'XDP on an interface (default program: the embedded xdp_counter)'
@@ -239,6 +275,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and not __fish_seen_subcommand_from xdp tc tracepoint raw_tracepoint kprobe kretprobe uprobe uretprobe help" -f -a "xdp" -d 'XDP from an interface, whatever mode it was attached in'
@@ -257,24 +295,31 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from xdp" -s h -l help -d 'Print help'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -l direction -r -f -a "ingress\t''
-egress\t''"
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -l direction -d 'Only this direction (default: both)' -r -f -a "ingress\t'Packets the interface receives'
+egress\t'Packets the interface sends'"
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -l all -d 'Remove every tc program (tcx links and clsact bpf filters), ours or not'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tc" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from tracepoint" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
@@ -283,6 +328,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from raw_tracepoint" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
@@ -291,6 +338,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kprobe" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
@@ -299,6 +348,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from kretprobe" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
@@ -307,6 +358,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uprobe" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
@@ -315,6 +368,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subc
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from uretprobe" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand detach; and __fish_seen_subcommand_from help" -f -a "xdp" -d 'XDP from an interface, whatever mode it was attached in'
@@ -333,6 +388,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -l netns -d 'Network na
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
@@ -341,6 +398,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -l netns -d 'Network 
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
@@ -349,6 +408,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_sub
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -f -a "show" -d 'What the kernel says about a map (every map without an argument)'
@@ -366,6 +427,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcomm
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from show" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from show" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from show" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from show" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from show" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -l btf -d 'Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map\'s BTF' -r -F
@@ -381,6 +444,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcomm
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from dump" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -l btf -d 'Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map\'s BTF' -r -F
@@ -397,6 +462,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcomm
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from lookup" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l btf -d 'Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map\'s BTF' -r -F
@@ -406,7 +473,7 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcomm
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l key-hex -d 'The key as hex bytes' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l value -d 'The value as JSON (per-CPU maps: the same value on every CPU, or with --per-cpu an array of one value per CPU)' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l value-hex -d 'The value as hex bytes' -r
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l flags -r -f -a "any\t'Create or replace'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l flags -d 'any: create or replace; exist: only replace (BPF_EXIST); noexist: only create (BPF_NOEXIST)' -r -f -a "any\t'Create or replace'
 noexist\t'Only create (fails if the key exists)'
 exist\t'Only replace (fails if the key does not exist)'"
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
@@ -417,6 +484,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcomm
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -l btf -d 'Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map\'s BTF' -r -F
@@ -433,6 +502,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcomm
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -l btf -d 'Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map\'s BTF' -r -F
@@ -444,6 +515,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcomm
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from peek" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -l btf -d 'Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map\'s BTF' -r -F
@@ -455,6 +528,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcomm
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from pop" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -l btf -d 'Read types from this file (raw BTF, or an ELF object with .BTF) instead of the map\'s BTF' -r -F
@@ -469,6 +544,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcomm
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and __fish_seen_subcommand_from help" -f -a "show" -d 'What the kernel says about a map (every map without an argument)'
@@ -492,6 +569,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l force -d 'Read even
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
@@ -500,6 +579,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -l netns -d 'Ne
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
@@ -508,6 +589,8 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -l netns -d 'Network na
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -l plain -d 'Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -l no-headers -d 'Omit the header line of tables'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -s h -l help -d 'Print help'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "objects" -d 'List the BPF objects embedded in this binary'

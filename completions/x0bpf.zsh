@@ -24,6 +24,8 @@ _x0bpf() {
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -41,6 +43,9 @@ _x0bpf() {
         case $line[1] in
             (objects)
 _arguments "${_arguments_options[@]}" : \
+'--extract=[Write the ELF file of this embedded object (to standard output when it is not a terminal, else give -o)]:NAME:_default' \
+'-o+[With --extract\: the file to write (- for standard output)]:FILE:_files' \
+'--output=[With --extract\: the file to write (- for standard output)]:FILE:_files' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
 '--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
@@ -50,6 +55,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
@@ -67,11 +74,13 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-':object -- A BPF object file, or the name of an embedded object (see `x0bpf objects`):_default' \
+':object -- A BPF object file, the name of an embedded object (see `x0bpf objects`), or - for standard input:_default' \
 && ret=0
 ;;
 (validate)
@@ -88,11 +97,13 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-':object -- A BPF object file, or the name of an embedded object (see `x0bpf objects`):_default' \
+':object -- A BPF object file, the name of an embedded object (see `x0bpf objects`), or - for standard input:_default' \
 && ret=0
 ;;
 (feature)
@@ -106,6 +117,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
@@ -127,6 +140,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
@@ -145,6 +160,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
@@ -165,11 +182,13 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-'*::targets -- Only these objects (names), or pins/directories on bpffs made by any tool:_default' \
+'*::targets -- Only these objects (names), pins or directories on bpffs made by any tool, or `prog|map|link id N|pinned PATH|name NAME`:_default' \
 && ret=0
 ;;
 (attach)
@@ -183,6 +202,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
@@ -199,7 +220,10 @@ _arguments "${_arguments_options[@]}" : \
         case $line[1] in
             (xdp)
 _arguments "${_arguments_options[@]}" : \
-'--mode=[auto tries hw, then drv (native), then skb (generic)]:MODE:(auto hw drv skb)' \
+'--mode=[XDP mode; the names of ip and xdp-loader (native, generic, offload) work too]:MODE:((auto\:"hw, then drv, then skb\: the first the driver accepts"
+hw\:"Offloaded to the NIC (aliases\: offload, xdpoffload)"
+drv\:"In the driver (aliases\: native, xdpdrv)"
+skb\:"Generic, after the skb is built (aliases\: generic, xdpgeneric)"))' \
 '--expect-id=[With --replace\: only if the current program has this id (compare-and-swap)]:ID:_default' \
 '--prog=[OBJECT\[\:PROGRAM\]\: a loaded x0bpf object, a BPF object file, or an embedded object]:OBJECT[:PROGRAM]:_default' \
 '--name=[Name to load the object under when --prog is a file or embedded object]:NAME:_default' \
@@ -213,19 +237,22 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
-'-h[Print help]' \
-'--help[Print help]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 ':iface -- Interface name:_default' \
 && ret=0
 ;;
 (tc)
 _arguments "${_arguments_options[@]}" : \
-'--direction=[]:DIRECTION:(ingress egress)' \
-'--mode=[]:MODE:((auto\:"tcx when the kernel has it, clsact otherwise"
-tcx\:""
-clsact\:""))' \
+'--direction=[Which packets\: received (ingress) or sent (egress)]:DIRECTION:((ingress\:"Packets the interface receives"
+egress\:"Packets the interface sends"))' \
+'--mode=[How to attach\: tcx link, or clsact + cls_bpf]:MODE:((auto\:"tcx when the kernel has it, clsact otherwise"
+tcx\:"A tcx bpf_link (Linux 6.6+)"
+clsact\:"A direct-action cls_bpf filter on the clsact qdisc"))' \
 '--priority=[clsact filter priority (1-65535)]:PRIORITY:_default' \
 '--handle=[clsact filter handle (1 or more)]:HANDLE:_default' \
 '--prog=[OBJECT\[\:PROGRAM\]\: a loaded x0bpf object, a BPF object file, or an embedded object]:OBJECT[:PROGRAM]:_default' \
@@ -233,18 +260,20 @@ clsact\:""))' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
 '--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
-'--replace[]' \
+'--replace[Replace the program already there (same priority and handle for clsact), atomically]' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help (see more with '\''--help'\'')]' \
 '--help[Print help (see more with '\''--help'\'')]' \
-':iface:_default' \
+':iface -- Interface name:_default' \
 && ret=0
 ;;
 (tracepoint)
@@ -260,11 +289,13 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-':target:_default' \
+':target -- CATEGORY\:NAME, as under /sys/kernel/tracing/events (e.g. syscalls\:sys_enter_getpid):_default' \
 && ret=0
 ;;
 (raw_tracepoint)
@@ -280,11 +311,13 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-':target:_default' \
+':target -- Raw tracepoint name (e.g. sys_enter):_default' \
 && ret=0
 ;;
 (kprobe)
@@ -300,11 +333,13 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-':function:_default' \
+':function -- Kernel function name:_default' \
 && ret=0
 ;;
 (kretprobe)
@@ -320,11 +355,13 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-':function:_default' \
+':function -- Kernel function name:_default' \
 && ret=0
 ;;
 (uprobe)
@@ -340,11 +377,13 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-':target:_default' \
+':target -- BINARY\:SYMBOL (a path to an ELF executable or library, and a function in it):_default' \
 && ret=0
 ;;
 (uretprobe)
@@ -360,11 +399,13 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-':target:_default' \
+':target -- BINARY\:SYMBOL (a path to an ELF executable or library, and a function in it):_default' \
 && ret=0
 ;;
 (help)
@@ -434,6 +475,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
@@ -460,30 +503,36 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-':iface:_default' \
+':iface -- Interface name:_default' \
 && ret=0
 ;;
 (tc)
 _arguments "${_arguments_options[@]}" : \
-'--direction=[]:DIRECTION:(ingress egress)' \
+'--direction=[Only this direction (default\: both)]:DIRECTION:((ingress\:"Packets the interface receives"
+egress\:"Packets the interface sends"))' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
 '--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
+'--all[Remove every tc program (tcx links and clsact bpf filters), ours or not]' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
-'-h[Print help]' \
-'--help[Print help]' \
-':iface:_default' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+':iface -- Interface name:_default' \
 && ret=0
 ;;
 (tracepoint)
@@ -497,11 +546,13 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-':target:_default' \
+':target -- CATEGORY\:NAME, as given to attach:_default' \
 && ret=0
 ;;
 (raw_tracepoint)
@@ -515,11 +566,13 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-':target:_default' \
+':target -- Raw tracepoint name:_default' \
 && ret=0
 ;;
 (kprobe)
@@ -533,11 +586,13 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-':target:_default' \
+':target -- Kernel function name:_default' \
 && ret=0
 ;;
 (kretprobe)
@@ -551,11 +606,13 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-':target:_default' \
+':target -- Kernel function name:_default' \
 && ret=0
 ;;
 (uprobe)
@@ -569,11 +626,13 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-':target:_default' \
+':target -- BINARY\:SYMBOL, as given to attach:_default' \
 && ret=0
 ;;
 (uretprobe)
@@ -587,11 +646,13 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-':target:_default' \
+':target -- BINARY\:SYMBOL, as given to attach:_default' \
 && ret=0
 ;;
 (help)
@@ -662,6 +723,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
@@ -680,11 +743,13 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-'::name -- Loaded object name \[default\: xdp_counter\]:_default' \
+'::name -- Loaded object name:_default' \
 && ret=0
 ;;
 (map)
@@ -698,6 +763,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
@@ -723,6 +790,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
@@ -748,6 +817,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
@@ -774,6 +845,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
@@ -790,7 +863,7 @@ _arguments "${_arguments_options[@]}" : \
 '--key-hex=[The key as hex bytes]:HEX:_default' \
 '(--value-hex)--value=[The value as JSON (per-CPU maps\: the same value on every CPU, or with --per-cpu an array of one value per CPU)]:JSON:_default' \
 '--value-hex=[The value as hex bytes]:HEX:_default' \
-'--flags=[]:FLAGS:((any\:"Create or replace"
+'--flags=[any\: create or replace; exist\: only replace (BPF_EXIST); noexist\: only create (BPF_NOEXIST)]:FLAGS:((any\:"Create or replace"
 noexist\:"Only create (fails if the key exists)"
 exist\:"Only replace (fails if the key does not exist)"))' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
@@ -804,6 +877,8 @@ exist\:"Only replace (fails if the key does not exist)"))' \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help (see more with '\''--help'\'')]' \
@@ -830,6 +905,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
@@ -851,6 +928,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
@@ -872,6 +951,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
@@ -896,6 +977,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
@@ -976,6 +1059,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
@@ -994,6 +1079,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
@@ -1012,6 +1099,8 @@ _arguments "${_arguments_options[@]}" : \
 '--pretty[Print pretty JSON (implies --json)]' \
 '-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
 '--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--plain[Plain whitespace-aligned columns instead of boxed tables (the default when stdout is not a terminal, or with TERM=dumb)]' \
+'--no-headers[Omit the header line of tables]' \
 '*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \

@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 X0BPF_TEST_DEPS="iputils-ping" scripts/setup.sh
 cargo build --release -q
-# On PATH, so `x0bpf inspect xdp_counter --json | jq .programs` works afterwards.
-install -m 0755 target/release/x0bpf /usr/local/bin/x0bpf
-X=/usr/local/bin/x0bpf
+# On PATH with its man pages and completions, so `x0bpf inspect xdp_counter --json | jq .programs`,
+# `man x0bpf` and tab completion work afterwards.
+scripts/install.sh "${CARGO_TARGET_DIR:-target}/release/x0bpf"
+X=${PREFIX:-/usr/local}/bin/x0bpf
 IFACE=${1:-lo}
 
 cleanup() {

@@ -10,6 +10,19 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 cargo test -- --test-threads="${X0BPF_TEST_THREADS:-4}" 2>&1 | tee "$log"
 scripts/leakcheck.sh
+# README command 1 then command 2 on a fresh machine: the demo must leave nothing the leak
+# check counts (it builds the release binary; PREFIX keeps this run's install out of /usr/local).
+demo_prefix=$(mktemp -d)
+PREFIX=$demo_prefix scripts/demo.sh >/dev/null
+scripts/leakcheck.sh
+# and it installed the man pages, warning-free, and the completions.
+for page in "$demo_prefix"/share/man/man1/*.1; do
+  w=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
+  [ -z "$w" ] || { echo "man page $page: $w" >&2; exit 1; }
+done
+[ -s "$demo_prefix/share/bash-completion/completions/x0bpf" ]
+rm -rf "$demo_prefix"
+echo "test result: ok. 1 passed; 0 failed (demo, then leak check)" | tee -a "$log"
 # Other kernels, each GLOB[:SUITE] (scripts/kernel-matrix.sh): Debian 11's 5.10 (suite bullseye),
 # Debian 12's 6.1 and 6.12. X0BPF_KERNELS="" skips them (e.g. on a machine without QEMU packages);
 # X0BPF_KMATRIX_LOG=FILE keeps their output for scripts/kernel-table.sh.

@@ -25,29 +25,39 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The heading of the options every command takes, after the command's own.
+pub const GLOBAL: &str = "Global options";
+
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
     /// Print JSON (one document on stdout; errors too)
-    #[arg(short = 'j', long, global = true)]
+    #[arg(short = 'j', long, global = true, help_heading = GLOBAL)]
     pub json: bool,
     /// Print pretty JSON (implies --json)
-    #[arg(short = 'p', long, global = true)]
+    #[arg(short = 'p', long, global = true, help_heading = GLOBAL)]
     pub pretty: bool,
     /// Root of the BPF filesystem where x0bpf pins objects
-    #[arg(long, global = true, value_name = "DIR", default_value = "/sys/fs/bpf")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "DIR", default_value = "/sys/fs/bpf")]
     pub bpffs: PathBuf,
     /// Directory inside the bpffs root holding x0bpf's objects [default: <bpffs>/x0bpf]
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "DIR")]
     pub pin_dir: Option<PathBuf>,
     /// Never mount bpffs or tracefs; fail saying what is missing instead
-    #[arg(short = 'n', long, global = true)]
+    #[arg(short = 'n', long, global = true, help_heading = GLOBAL)]
     pub nomount: bool,
     /// Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net);
     /// only the network namespace changes, pins stay where they are
-    #[arg(long, global = true, value_name = "NAME|PATH")]
+    #[arg(long, global = true, help_heading = GLOBAL, value_name = "NAME|PATH")]
     pub netns: Option<String>,
+    /// Plain whitespace-aligned columns instead of boxed tables (the default when stdout is
+    /// not a terminal, or with TERM=dumb)
+    #[arg(long, global = true, help_heading = GLOBAL)]
+    pub plain: bool,
+    /// Omit the header line of tables
+    #[arg(long, global = true, help_heading = GLOBAL)]
+    pub no_headers: bool,
     /// Show libbpf's and the verifier's log on stderr
-    #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
+    #[arg(short = 'v', long, global = true, help_heading = GLOBAL, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
 

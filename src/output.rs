@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::error::X0Error;
 
 /// Bumped on any incompatible change to a JSON document; additions do not bump it.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Format {
@@ -63,14 +63,17 @@ pub fn write_json<T: Serialize>(out: &mut dyn Write, v: &T, pretty: bool) -> io:
 #[derive(Serialize)]
 struct ErrorEnvelope<'a> {
     schema_version: u32,
+    /// The subcommand that failed (`null` when the command line names none).
+    command: Option<&'a str>,
     error: &'a X0Error,
 }
 
 /// Errors: JSON on stdout under `--json` (scripts read one stream), one line on stderr otherwise.
-pub fn emit_error(err: &X0Error, fmt: Format) {
+pub fn emit_error(err: &X0Error, command: Option<&str>, fmt: Format) {
     if fmt.json {
         let env = ErrorEnvelope {
             schema_version: SCHEMA_VERSION,
+            command,
             error: err,
         };
         let _ = write_json(&mut io::stdout().lock(), &env, fmt.pretty);
@@ -90,17 +93,157 @@ pub fn warn(msg: &str) {
     let _ = writeln!(io::stderr(), "x0bpf: warning: {msg}");
 }
 
-/// A table in the house style.
-pub fn table<I, S>(header: I) -> Table
+/// How tables look: decided once, in main, from the flags, stdout and the environment.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// Plain whitespace-aligned columns (stdout not a terminal, `--plain`, `TERM=dumb`).
+    pub plain: bool,
+    /// Print the header line.
+    pub headers: bool,
+    /// Bold headers (terminals only, never with `NO_COLOR`).
+    pub color: bool,
+}
+
+static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `-v`: reports may show details they otherwise summarise (refused XDP modes).
+pub fn set_verbose(v: bool) {
+    VERBOSE.store(v, std::sync::atomic::Ordering::Relaxed);
+}
+
+pub fn verbose() -> bool {
+    VERBOSE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+static STYLE: std::sync::OnceLock<Style> = std::sync::OnceLock::new();
+
+impl Style {
+    /// The conventions of `ip`, `ss`, `ls`: boxes and colour only on a terminal; `--plain` and
+    /// `TERM=dumb` ask for plain columns; `NO_COLOR` (any non-empty value) turns colour off.
+    pub fn detect(plain: bool, no_headers: bool) -> Style {
+        use std::io::IsTerminal;
+        let tty = io::stdout().is_terminal();
+        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let plain = plain || !tty || dumb;
+        Style {
+            plain,
+            headers: !no_headers,
+            color: !plain && !no_color,
+        }
+    }
+}
+
+/// Set the table style for this process (main calls it once, before any output).
+pub fn set_style(style: Style) {
+    let _ = STYLE.set(style);
+}
+
+fn style() -> Style {
+    *STYLE.get_or_init(|| Style::detect(false, false))
+}
+
+/// A table in the house style: a boxed table on terminals, plain columns with one header line
+/// in pipes (so `awk '$2=="xdp"'` works). Rows are added through `Deref` to comfy's `Table`.
+pub struct Tbl {
+    table: Table,
+    style: Style,
+}
+
+impl std::ops::Deref for Tbl {
+    type Target = Table;
+    fn deref(&self) -> &Table {
+        &self.table
+    }
+}
+
+impl std::ops::DerefMut for Tbl {
+    fn deref_mut(&mut self) -> &mut Table {
+        &mut self.table
+    }
+}
+
+impl std::fmt::Display for Tbl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if !self.style.plain {
+            return write!(f, "{}", self.table);
+        }
+        let row = |r: &comfy_table::Row| -> Vec<String> {
+            r.cell_iter()
+                .map(|c| {
+                    // One line per row, one word per empty cell: columns stay countable.
+                    let s = c.content().replace('\n', " ");
+                    if s.is_empty() {
+                        "-".to_string()
+                    } else {
+                        s
+                    }
+                })
+                .collect()
+        };
+        let mut rows: Vec<Vec<String>> = Vec::new();
+        if self.style.headers {
+            if let Some(h) = self.table.header() {
+                rows.push(row(h));
+            }
+        }
+        rows.extend(self.table.row_iter().map(row));
+        render_plain(f, &rows)
+    }
+}
+
+/// Columns separated by at least two spaces, left-aligned, no trailing blanks; the last line
+/// has no newline (callers use `writeln!`, as with comfy's tables).
+fn render_plain(f: &mut std::fmt::Formatter<'_>, rows: &[Vec<String>]) -> std::fmt::Result {
+    let ncol = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut width = vec![0usize; ncol];
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            width[i] = width[i].max(c.chars().count());
+        }
+    }
+    for (n, r) in rows.iter().enumerate() {
+        let mut line = String::new();
+        for (i, c) in r.iter().enumerate() {
+            if i + 1 < r.len() {
+                line.push_str(c);
+                line.push_str(&" ".repeat(width[i] - c.chars().count() + 2));
+            } else {
+                line.push_str(c);
+            }
+        }
+        if n > 0 {
+            writeln!(f)?;
+        }
+        f.write_str(line.trim_end())?;
+    }
+    Ok(())
+}
+
+/// A table in the house style (see [`Tbl`]).
+pub fn table<I, S>(header: I) -> Tbl
 where
     I: IntoIterator<Item = S>,
     S: Into<comfy_table::Cell>,
 {
+    let style = style();
     let mut t = Table::new();
     t.load_preset(UTF8_BORDERS_ONLY)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(header);
-    t
+        .set_content_arrangement(ContentArrangement::Disabled);
+    if style.headers {
+        let cells: Vec<comfy_table::Cell> = header.into_iter().map(Into::into).collect();
+        if style.color {
+            t.enforce_styling();
+            t.set_header(
+                cells
+                    .into_iter()
+                    .map(|c| c.add_attribute(comfy_table::Attribute::Bold)),
+            );
+        } else {
+            t.set_header(cells);
+        }
+    }
+    Tbl { table: t, style }
 }
 
 /// `-` for absent values keeps table columns aligned and greppable.

@@ -49,7 +49,7 @@ fn usage_errors_are_json_under_json() {
     let r = x0(&["-j", "frobnicate"]);
     assert_eq!(r.code, 2);
     let v = r.json();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["error"]["kind"], "usage");
     let r = x0(&["frobnicate"]);
     assert_eq!(r.code, 2);
@@ -122,6 +122,265 @@ fn netns_arguments_are_checked_before_setns() {
                 r.stderr.clone()
             };
             assert!(text.contains(needle), "{cmd:?}: {text}");
+        }
+    }
+}
+
+/// Issue 12: piped output is plain columns with one header line; `--no-headers` drops it;
+/// colour (bold headers) only on a terminal and never with NO_COLOR; `--plain` on a terminal.
+#[test]
+fn plain_output_when_piped() {
+    let r = x0(&["objects"]);
+    r.ok();
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("NAME") && lines[0].contains("SIZE"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains('│') && !r.stdout.contains('─') && !r.stdout.contains('\x1b'));
+    // awk-able: the same number of whitespace-separated columns up to the last free-text one.
+    let xdp = lines.iter().find(|l| l.starts_with("xdp_counter")).unwrap();
+    let cols: Vec<&str> = xdp.split_whitespace().collect();
+    assert_eq!(cols[2], "bpf/xdp_counter.bpf.c", "{xdp}");
+    assert!(
+        lines.iter().all(|l| l == &l.trim_end()),
+        "no trailing blanks"
+    );
+    let r = x0(&["objects", "--no-headers"]);
+    assert!(r.stdout.starts_with("syscall_latency"), "{}", r.stdout);
+    // On a terminal (util-linux `script` gives a pty): boxes and bold headers, unless asked.
+    let tty = |env: &str, args: &str| {
+        let o = std::process::Command::new("script")
+            .args([
+                "-qec",
+                &format!("{env} {} {args}", common::bin()),
+                "/dev/null",
+            ])
+            .output()
+            .expect("script (util-linux)");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let t = tty("", "objects");
+    assert!(t.contains('│') && t.contains("\x1b[1m"), "{t}");
+    let t = tty("NO_COLOR=1", "objects");
+    assert!(t.contains('│') && !t.contains("\x1b["), "{t}");
+    for (env, args) in [("", "--plain objects"), ("TERM=dumb", "objects")] {
+        let t = tty(env, args);
+        assert!(
+            !t.contains('│') && !t.contains("\x1b[") && t.starts_with("NAME"),
+            "{env} {args}: {t}"
+        );
+    }
+}
+
+/// Every argument and option has a description; global options are under their own heading,
+/// after the command's; no `[default: …]` twice.
+#[test]
+fn help_describes_everything() {
+    use clap::CommandFactory;
+    let mut cmd = x0bpf::cli::Cli::command();
+    cmd.build();
+    fn walk(c: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for a in c.get_arguments() {
+            let id = a.get_id().as_str();
+            if id == "help" || id == "version" {
+                continue;
+            }
+            if a.get_help().is_none() && a.get_long_help().is_none() {
+                missing.push(format!("{path} {id}"));
+            }
+        }
+        for s in c.get_subcommands() {
+            walk(s, &format!("{path} {}", s.get_name()), missing);
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&cmd, "x0bpf", &mut missing);
+    assert!(missing.is_empty(), "undescribed: {missing:?}");
+    for args in [
+        vec!["stats", "--help"],
+        vec!["attach", "xdp", "--help"],
+        vec!["net", "--help"],
+        vec!["--help"],
+    ] {
+        let h = x0(&args).stdout;
+        for line in h.lines() {
+            assert!(line.matches("[default:").count() <= 1, "{args:?}: {line}");
+        }
+        assert!(h.matches("[default: xdp_counter]").count() <= 1, "{h}");
+        let g = h
+            .find("Global options:")
+            .unwrap_or_else(|| panic!("{args:?}: {h}"));
+        if let Some(o) = h.find("\nOptions:") {
+            assert!(o < g, "command options first: {h}");
+        }
+        assert!(h[g..].contains("--netns"), "{h}");
+    }
+}
+
+/// `--mode` takes the names of ip and xdp-loader; a wrong name lists them.
+#[test]
+fn xdp_mode_aliases_parse() {
+    use clap::Parser;
+    use x0bpf::attach::xdp::Mode;
+    for (name, mode) in [
+        ("native", Mode::Drv),
+        ("xdpdrv", Mode::Drv),
+        ("generic", Mode::Skb),
+        ("xdpgeneric", Mode::Skb),
+        ("offload", Mode::Hw),
+        ("xdpoffload", Mode::Hw),
+        ("drv", Mode::Drv),
+    ] {
+        let cli = x0bpf::cli::Cli::try_parse_from(["x0bpf", "attach", "xdp", "lo", "--mode", name])
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        match cli.command {
+            x0bpf::cli::Command::Attach(a) => match a.kind {
+                x0bpf::cmd::attach::Kind::Xdp { mode: m, .. } => assert_eq!(m, mode, "{name}"),
+                _ => unreachable!(),
+            },
+            _ => unreachable!(),
+        }
+    }
+}
+
+/// Error documents carry `command`; a usage error under -j names the missing argument.
+#[test]
+fn json_errors_name_command_and_argument() {
+    let r = x0(&["-j", "attach", "xdp"]);
+    assert_eq!(r.code, 2);
+    let v = r.json();
+    assert_eq!(v["command"], "attach", "{v}");
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("<IFACE>"),
+        "{v}"
+    );
+    let r = x0(&["-j", "inspect", "/nonexistent/x.o"]);
+    assert_eq!(r.json()["command"], "inspect");
+    assert_eq!(r.json()["schema_version"], 2);
+    let r = x0(&["-j", "map", "dump", "id", "0"]);
+    assert_eq!(r.json()["command"], "map dump", "{}", r.stdout);
+}
+
+/// `objects --extract` writes the embedded ELF; `inspect -` and `validate -` read stdin, with
+/// the size cap of files.
+#[test]
+fn extract_and_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("x.o");
+    let r = x0(&[
+        "objects",
+        "--extract",
+        "xdp_counter",
+        "-o",
+        f.to_str().unwrap(),
+    ]);
+    r.ok();
+    let bytes = std::fs::read(&f).unwrap();
+    assert_eq!(&bytes[..4], b"\x7fELF");
+    // Piped stdout: the ELF itself.
+    let r = std::process::Command::new(common::bin())
+        .args(["objects", "--extract", "xdp_counter"])
+        .output()
+        .unwrap();
+    assert_eq!(r.stdout, bytes);
+    let r = x0(&["objects", "--extract", "nosuch"]);
+    assert_eq!(r.code, 7);
+    assert!(r.stderr.contains("xdp_counter"), "{}", r.stderr);
+    let stdin = |args: &[&str], input: &std::path::Path| {
+        let o = std::process::Command::new(common::bin())
+            .args(args)
+            .stdin(std::fs::File::open(input).unwrap())
+            .output()
+            .unwrap();
+        (
+            o.status.code().unwrap(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    };
+    let (code, out) = stdin(&["-j", "inspect", "-"], &f);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["programs"][0]["name"], "xdp_count");
+    let (code, out) = stdin(&["-j", "validate", "-"], &f);
+    assert!(code == 0 || code == 1, "{out}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["command"],
+        "validate"
+    );
+    // The cap: more than 256 MiB of ELF-looking input is refused, not read to the end.
+    let mut big = [0u8; 64];
+    big[..4].copy_from_slice(b"\x7fELF");
+    let mut r = &big[..];
+    let mut tail = std::io::repeat(0).take((256 << 20) + 1);
+    use std::io::Read;
+    let mut chain = (&mut r).chain(&mut tail);
+    let e = x0bpf::obj::source::read_stdin(&mut chain).unwrap_err();
+    assert_eq!(e.kind, x0bpf::ErrorKind::Usage);
+    assert!(e.message.contains("256 MiB"), "{}", e.message);
+}
+
+/// Man pages: checked by groff for warnings, every option of every command (subcommands'
+/// too) appears, and SEE ALSO names only pages that exist.
+#[test]
+fn man_pages_are_complete() {
+    use clap::CommandFactory;
+    let pages = x0bpf::cmd::man::pages().unwrap();
+    let names: Vec<String> = pages
+        .iter()
+        .map(|(n, _)| n.trim_end_matches(".1").to_string())
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = x0bpf::cli::Cli::command();
+    cmd.build();
+    for (name, content) in &pages {
+        let text = String::from_utf8_lossy(content).into_owned();
+        for s in ["EXAMPLES", "EXIT STATUS", "FILES", "SEE ALSO"] {
+            assert!(text.contains(&format!(".SH \"{s}\"")), "{name} lacks {s}");
+        }
+        // Every page reference is to a page written here.
+        let see = &text[text.find(".SH \"SEE ALSO\"").unwrap()..];
+        for r in see.split("\\fB").skip(1) {
+            let page = r.split("\\fR").next().unwrap().replace("\\-", "-");
+            assert!(names.contains(&page), "{name} refers to missing {page}");
+        }
+        let p = dir.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        let o = std::process::Command::new("groff")
+            .args(["-ww", "-z", "-man", "-Tutf8"])
+            .arg(&p)
+            .output()
+            .expect("groff");
+        assert!(
+            o.stderr.is_empty(),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    for sub in cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
+        let page = format!("x0bpf-{}.1", sub.get_name());
+        let text = String::from_utf8_lossy(&pages.iter().find(|(n, _)| *n == page).unwrap().1)
+            .into_owned()
+            .replace("\\-", "-");
+        let mut all: Vec<&clap::Command> = vec![sub];
+        all.extend(sub.get_subcommands().filter(|s| s.get_name() != "help"));
+        for c in all {
+            for a in c.get_arguments() {
+                if let Some(l) = a.get_long() {
+                    if l == "help" || l == "version" {
+                        continue;
+                    }
+                    assert!(
+                        text.contains(&format!("--{l}")),
+                        "{page} lacks --{l} of {}",
+                        c.get_name()
+                    );
+                }
+            }
         }
     }
 }

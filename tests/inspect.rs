@@ -9,7 +9,7 @@ fn inspect_json(obj: &str) -> Value {
     let r = x0(&["inspect", obj, "--json"]);
     r.ok();
     let v = r.json();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["command"], "inspect");
     v
 }

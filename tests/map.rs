@@ -113,7 +113,7 @@ fn raw_bits(mut v: Value) -> Value {
 }
 
 fn entries(doc: &Value) -> Vec<Value> {
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     assert_eq!(doc["command"], "map dump");
     assert_eq!(doc["complete"], true, "{doc}");
     doc["entries"].as_array().unwrap().clone()
@@ -621,7 +621,7 @@ fn lines_limit_and_objects_loaded_by_x0bpf() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 6);
-    assert_eq!(lines[0]["schema_version"], 1);
+    assert_eq!(lines[0]["schema_version"], 2);
     assert_eq!(lines[0]["command"], "map dump");
     assert!(lines[0]["header"]["map"].is_object());
     assert_eq!(lines[5]["summary"]["records"], 4);

@@ -99,7 +99,7 @@ fn prefilled_records_decode_exactly_and_count_stops_exactly() {
     ]);
     let l = lines(&out.ok().stdout);
     assert_eq!(l.len(), 1002);
-    assert_eq!(l[0]["schema_version"], 1);
+    assert_eq!(l[0]["schema_version"], 2);
     assert_eq!(l[0]["command"], "tail");
     assert_eq!(l[0]["header"]["record_type"], "struct event");
     check_sequence(&l[1..1001], 0);

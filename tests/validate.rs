@@ -30,7 +30,7 @@ fn validate(args: &[&str]) -> (Run, Value) {
     full.push("--json");
     let r = x0(&full);
     let v = r.json();
-    assert_eq!(v["schema_version"], 1, "{}", r.stdout);
+    assert_eq!(v["schema_version"], 2, "{}", r.stdout);
     assert_eq!(v["command"], "validate", "{}", r.stdout);
     (r, v)
 }

@@ -13,19 +13,36 @@ pub fn resolve_iface(name: &str) -> Result<netlink::Link, X0Error> {
         .map(|l| (edit_distance(name, &l.name), l.name.clone()))
         .collect();
     names.sort();
-    let near: Vec<String> = names.iter().take(4).map(|(_, n)| n.clone()).collect();
+    // The nearest few, shown in name order.
+    let mut near: Vec<String> = names.iter().take(4).map(|(_, n)| n.clone()).collect();
+    near.sort();
+    let namespaces = crate::sys::ns::named_netns();
     Err(X0Error::new(
         ErrorKind::NotFound,
         format!("no interface named {name} in this network namespace"),
     )
     .errno(libc::ENODEV)
     .hint(format!(
-        "interfaces here: {}{}",
+        "interfaces here: {}{}; an interface of another network namespace needs --netns NAME{}",
         near.join(", "),
         if links.len() > near.len() {
             ", …"
         } else {
             ""
+        },
+        if namespaces.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (ip netns: {}{})",
+                namespaces
+                    .iter()
+                    .take(8)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if namespaces.len() > 8 { ", …" } else { "" }
+            )
         }
     )))
 }

@@ -44,6 +44,8 @@ pub struct Attachment {
     pub link_id: Option<u32>,
     pub prog_id: Option<u32>,
     pub program: Option<String>,
+    /// The interface, for XDP and tc attachments (as recorded at attach time).
+    pub ifname: Option<String>,
     pub ifindex: Option<u32>,
     pub netns_inode: Option<u64>,
     /// XDP mode as the kernel reports it now (drv, skb, hw).
@@ -187,6 +189,7 @@ fn describe_record(rec: &Record, path: &Path) -> Attachment {
         link_id: st.link_id,
         prog_id: st.prog_id,
         program: st.prog_id.and_then(bpf::prog_name),
+        ifname: rec.ifname.clone(),
         ifindex: rec.ifindex,
         netns_inode: rec.netns,
         mode,
@@ -371,4 +374,102 @@ pub fn pin_record(h: &ProgHandle, rec: &Record, fd: BorrowedFd<'_>) -> Result<Pa
         }
     })?;
     Ok(path)
+}
+
+/// Where a program is attached, whoever attached it, as far as this network namespace shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttachPoint {
+    /// "bpf_link" or "netlink".
+    pub how: &'static str,
+    /// The link type (`xdp`, `tcx`, `perf_event`, `raw_tracepoint`, …), or `xdp`/`tc` for
+    /// netlink attachments.
+    pub kind: String,
+    pub link_id: Option<u32>,
+    pub ifname: Option<String>,
+    pub ifindex: Option<u32>,
+    /// XDP mode (drv, skb, hw) of a netlink attachment.
+    pub mode: Option<String>,
+    /// What the kernel says about the target: tracepoint, function, tc direction and place.
+    pub target: Option<String>,
+}
+
+/// Every attachment of program `prog_id`: bpf_links holding it (any namespace: the kernel's
+/// link list is global), XDP and clsact attachments made through netlink on the interfaces of
+/// the current network namespace.
+pub fn attach_points(prog_id: u32) -> Vec<AttachPoint> {
+    let ifaces = netlink::list_links().unwrap_or_default();
+    let ifname = |ifindex: Option<u32>| {
+        ifindex.and_then(|i| {
+            ifaces
+                .iter()
+                .find(|l| l.ifindex == i)
+                .map(|l| l.name.clone())
+        })
+    };
+    let mut out = Vec::new();
+    for id in bpf::all_ids(bpf::ObjKind::Link) {
+        let Ok(fd) = bpf::fd_by_id(bpf::ObjKind::Link, id) else {
+            continue;
+        };
+        let Ok(info) = bpf::link_info(fd.as_fd()) else {
+            continue;
+        };
+        if info.prog_id != prog_id {
+            continue;
+        }
+        out.push(AttachPoint {
+            how: "bpf_link",
+            kind: info.link_type.clone(),
+            link_id: Some(id),
+            ifname: ifname(info.ifindex),
+            ifindex: info.ifindex,
+            mode: None,
+            target: info.target.clone().or_else(|| info.attach_type.clone()),
+        });
+    }
+    for l in &ifaces {
+        let by_link = out
+            .iter()
+            .any(|a| a.kind == "xdp" && a.ifindex == Some(l.ifindex));
+        for (id, mode) in [
+            (l.xdp.drv_prog_id, "drv"),
+            (l.xdp.skb_prog_id, "skb"),
+            (l.xdp.hw_prog_id, "hw"),
+        ] {
+            if id == Some(prog_id) && !by_link {
+                out.push(AttachPoint {
+                    how: "netlink",
+                    kind: "xdp".into(),
+                    link_id: None,
+                    ifname: Some(l.name.clone()),
+                    ifindex: Some(l.ifindex),
+                    mode: Some(mode.into()),
+                    target: None,
+                });
+            }
+        }
+        for f in netlink::list_tc_bpf_filters(l.ifindex).unwrap_or_default() {
+            if f.prog_id == Some(prog_id) {
+                out.push(AttachPoint {
+                    how: "netlink",
+                    kind: "tc".into(),
+                    link_id: None,
+                    ifname: Some(l.name.clone()),
+                    ifindex: Some(l.ifindex),
+                    mode: Some("clsact".into()),
+                    target: Some(format!(
+                        "clsact {} prio {} handle {}",
+                        if f.parent_ingress {
+                            "ingress"
+                        } else {
+                            "egress"
+                        },
+                        f.priority,
+                        f.handle
+                    )),
+                });
+            }
+        }
+    }
+    out
 }

@@ -82,7 +82,9 @@ fn perf_links_supported(prog: std::os::fd::BorrowedFd<'_>) -> bool {
 }
 
 /// `CATEGORY:NAME` (or `CATEGORY/NAME`) → the tracepoint's id from tracefs.
-pub fn tracepoint(h: &ProgHandle, spec: &str, nomount: bool) -> Result<ProbeAttached, X0Error> {
+/// A tracepoint's category, name and perf event id, or why there is none. Called before
+/// anything is loaded, so a bad name is the error the user sees.
+pub fn tracepoint_id(spec: &str, nomount: bool) -> Result<(String, String, u64), X0Error> {
     let (cat, name) = spec
         .split_once(':')
         .or_else(|| spec.split_once('/'))
@@ -123,6 +125,11 @@ pub fn tracepoint(h: &ProgHandle, spec: &str, nomount: bool) -> Result<ProbeAtta
         .trim()
         .parse()
         .map_err(|_| X0Error::new(ErrorKind::Kernel, format!("bad id in {}", idf.display())))?;
+    Ok((cat.to_string(), name.to_string(), id))
+}
+
+pub fn tracepoint(h: &ProgHandle, spec: &str, nomount: bool) -> Result<ProbeAttached, X0Error> {
+    let (cat, name, id) = tracepoint_id(spec, nomount)?;
     let mut attr = libbpf_sys::perf_event_attr {
         type_: PERF_TYPE_TRACEPOINT,
         config: id,

@@ -147,7 +147,13 @@ pub fn resolve_prog(
                         .join(", ")
                 ),
             )
-            .hint(format!("pick one with --prog {object}:PROGRAM")),
+            // The object as given (a file or embedded object is loaded again, under --name),
+            // so the suggested command works as it stands.
+            .hint(format!(
+                "pick one, e.g. `--prog {obj}:{}{}`",
+                candidates[0].0,
+                name.map(|n| format!(" --name {n}")).unwrap_or_default()
+            )),
         ),
     }
 }

@@ -13,7 +13,9 @@ use crate::sys::{bpf, ns};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
+    /// Packets the interface receives
     Ingress,
+    /// Packets the interface sends
     Egress,
 }
 
@@ -38,7 +40,9 @@ impl Direction {
 pub enum TcMode {
     /// tcx when the kernel has it, clsact otherwise
     Auto,
+    /// A tcx bpf_link (Linux 6.6+)
     Tcx,
+    /// A direct-action cls_bpf filter on the clsact qdisc
     Clsact,
 }
 
@@ -325,6 +329,7 @@ pub fn detach(
     store: &Store,
     iface: &netlink::Link,
     direction: Option<Direction>,
+    all: bool,
 ) -> Result<TcDetached, X0Error> {
     let ns = ns::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
     let kinds: Vec<String> = match direction {
@@ -334,21 +339,40 @@ pub fn detach(
     let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
     let repaired = attach::repair_stale(store, iface.ifindex, ns, &kinds)?;
     let ours = attach::records_on(store, iface.ifindex, ns, &kinds);
-    if ours.is_empty() {
+    let dirs: Vec<Direction> = match direction {
+        Some(d) => vec![d],
+        None => vec![Direction::Ingress, Direction::Egress],
+    };
+    let others = if all {
+        foreign_tc(iface.ifindex, &dirs)?
+    } else {
+        Vec::new()
+    };
+    if ours.is_empty() && others.is_empty() {
+        let where_ = format!(
+            "{}{}",
+            iface.name,
+            direction
+                .map(|d| format!(" {}", d.name()))
+                .unwrap_or_default()
+        );
         return Err(X0Error::new(
             ErrorKind::NotAttached,
-            format!(
-                "x0bpf has no tc program attached to {}{}",
-                iface.name,
-                direction
-                    .map(|d| format!(" {}", d.name()))
-                    .unwrap_or_default()
-            ),
+            if all {
+                format!("no tc program is attached to {where_}")
+            } else {
+                format!("x0bpf has no tc program attached to {where_}")
+            },
         )
-        .hint(if repaired.is_empty() {
-            "see what is attached with `x0bpf net`".to_string()
-        } else {
+        .hint(if !repaired.is_empty() {
             format!("stale records removed: {}", repaired.join("; "))
+        } else if all {
+            format!("see what is attached with `x0bpf net --dev {}`", iface.name)
+        } else {
+            format!(
+                "see what is attached with `x0bpf net --dev {}`; remove other tools' tc programs with --all",
+                iface.name
+            )
         }));
     }
     let mut out = TcDetached {
@@ -368,6 +392,13 @@ pub fn detach(
         released.push((rec, st));
     }
     out.verified = released.iter().all(|(r, st)| !attach::record_live(r, st).0);
+    if all {
+        // Other tools' programs: what is left after ours went (ours may have shared a place).
+        for f in foreign_tc(iface.ifindex, &dirs)? {
+            out.removed.push(f.remove(iface.ifindex)?);
+        }
+        out.verified = out.verified && foreign_tc(iface.ifindex, &dirs)?.is_empty();
+    }
     if !out.verified {
         return Err(X0Error::new(
             ErrorKind::Kernel,
@@ -375,4 +406,110 @@ pub fn detach(
         ));
     }
     Ok(out)
+}
+
+/// A tc program on an interface, whoever attached it: a tcx link (or a tcx program attached
+/// without a link), or a cls_bpf filter under clsact.
+enum TcProg {
+    Tcx {
+        dir: Direction,
+        prog_id: u32,
+        link_id: Option<u32>,
+    },
+    Clsact(netlink::TcFilter),
+}
+
+fn foreign_tc(ifindex: u32, dirs: &[Direction]) -> Result<Vec<TcProg>, X0Error> {
+    let mut v = Vec::new();
+    for &d in dirs {
+        for (prog_id, link_id) in bpf::tcx_query(ifindex, d.tcx_attach_type()) {
+            v.push(TcProg::Tcx {
+                dir: d,
+                prog_id,
+                link_id,
+            });
+        }
+    }
+    for f in netlink::list_tc_bpf_filters(ifindex).map_err(nl_err)? {
+        let d = if f.parent_ingress {
+            Direction::Ingress
+        } else {
+            Direction::Egress
+        };
+        if dirs.contains(&d) {
+            v.push(TcProg::Clsact(f));
+        }
+    }
+    Ok(v)
+}
+
+impl TcProg {
+    fn remove(&self, ifindex: u32) -> Result<String, X0Error> {
+        match self {
+            TcProg::Tcx {
+                dir,
+                prog_id,
+                link_id: Some(link_id),
+            } => {
+                let fd = bpf::fd_by_id(bpf::ObjKind::Link, *link_id)
+                    .map_err(|e| X0Error::os(format!("opening tcx bpf_link {link_id}"), &e))?;
+                // SAFETY: valid link fd.
+                let rc = unsafe { libbpf_sys::bpf_link_detach(fd.as_raw_fd()) };
+                if rc < 0 {
+                    return Err(X0Error::os(
+                        format!("detaching tcx bpf_link {link_id}"),
+                        &std::io::Error::from_raw_os_error(-rc),
+                    ));
+                }
+                Ok(format!(
+                    "tcx {} program {prog_id} ({}): bpf_link {link_id} detached",
+                    dir.name(),
+                    bpf::prog_name(*prog_id).unwrap_or_default()
+                ))
+            }
+            TcProg::Tcx {
+                dir,
+                prog_id,
+                link_id: None,
+            } => {
+                let fd = bpf::fd_by_id(bpf::ObjKind::Prog, *prog_id)
+                    .map_err(|e| X0Error::os(format!("opening program {prog_id}"), &e))?;
+                // SAFETY: valid program fd; the ifindex is this namespace's.
+                let rc = unsafe {
+                    libbpf_sys::bpf_prog_detach2(
+                        fd.as_raw_fd(),
+                        ifindex as i32,
+                        dir.tcx_attach_type(),
+                    )
+                };
+                if rc < 0 {
+                    return Err(X0Error::os(
+                        format!("detaching tcx program {prog_id}"),
+                        &std::io::Error::from_raw_os_error(-rc),
+                    ));
+                }
+                Ok(format!(
+                    "tcx {} program {prog_id} ({}) detached",
+                    dir.name(),
+                    bpf::prog_name(*prog_id).unwrap_or_default()
+                ))
+            }
+            TcProg::Clsact(f) => {
+                netlink::delete_tc_filter(ifindex, f.parent_ingress, f.priority, f.handle)
+                    .map_err(nl_err)?;
+                Ok(format!(
+                    "clsact {} filter prio {} handle {} program {} ({}) deleted",
+                    if f.parent_ingress {
+                        "ingress"
+                    } else {
+                        "egress"
+                    },
+                    f.priority,
+                    f.handle,
+                    f.prog_id.map(|i| i.to_string()).unwrap_or("-".into()),
+                    f.prog_name.clone().unwrap_or_default()
+                ))
+            }
+        }
+    }
 }

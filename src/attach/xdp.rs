@@ -15,9 +15,16 @@ use crate::sys::{bpf, ns};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
+    /// hw, then drv, then skb: the first the driver accepts
     Auto,
+    /// Offloaded to the NIC (aliases: offload, xdpoffload)
+    #[value(alias = "offload", alias = "xdpoffload")]
     Hw,
+    /// In the driver (aliases: native, xdpdrv)
+    #[value(alias = "native", alias = "xdpdrv")]
     Drv,
+    /// Generic, after the skb is built (aliases: generic, xdpgeneric)
+    #[value(alias = "generic", alias = "xdpgeneric")]
     Skb,
 }
 
@@ -345,20 +352,42 @@ pub fn attach(
         } else {
             ErrorKind::from_errno(last)
         },
-        format!("cannot attach XDP to {} ({})", iface.name, summary.join("; ")),
+        format!(
+            "cannot attach XDP to {} ({})",
+            iface.name,
+            summary.join("; ")
+        ),
     )
     .errno(last)
-    .hint(if opts.mode == Mode::Auto {
-        "no XDP mode was accepted; check the interface and the program with `x0bpf validate --verify`".to_string()
-    } else {
-        "try --mode auto, which falls back to generic (skb) mode".to_string()
+    .hint(match opts.mode {
+        Mode::Auto | Mode::Skb => format!(
+            "no XDP mode was accepted; check the program with `x0bpf validate --verify {}`",
+            if crate::obj::source::EMBEDDED
+                .iter()
+                .any(|e| e.name == h.object)
+            {
+                h.object.as_str()
+            } else {
+                "FILE.o"
+            }
+        ),
+        Mode::Hw => {
+            "try --mode auto, which takes the first mode the driver accepts (drv, then skb)"
+                .to_string()
+        }
+        Mode::Drv => "try --mode skb (generic XDP, which every interface has)".to_string(),
     }))
 }
 
 fn explain(m: Mode, e: &netlink::NlError) -> String {
-    let mut s = reason(e);
-    if m == Mode::Hw && e.extack.is_none() {
-        s.push_str(" (no hardware offload on this device)");
+    let s = reason(e);
+    // For hw, the kernel answers with the text of its native-mode check ("Underlying driver
+    // does not support XDP in native mode"): true of the offload, misleading without context.
+    if m == Mode::Hw {
+        return format!("no XDP offload (hw) on this device (kernel: {s})");
+    }
+    if m == Mode::Drv {
+        return format!("no native XDP (drv) in this driver (kernel: {s})");
     }
     s
 }

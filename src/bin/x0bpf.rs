@@ -2,7 +2,7 @@
 use std::io::ErrorKind as IoKind;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use x0bpf::cli::{Cli, Command};
 use x0bpf::error::{classify, ErrorKind, X0Error};
 use x0bpf::output::{emit, emit_error, Format};
@@ -10,11 +10,16 @@ use x0bpf::sys::libbpf_log;
 use x0bpf::{cmd, Ctx};
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::command()
+        .try_get_matches()
+        .and_then(|m| Ok((Cli::from_arg_matches(&m)?, command_name(&m))))
+    {
         Ok(c) => c,
         Err(e) => return usage_error(e),
     };
+    let (cli, name) = cli;
     let g = &cli.global;
+    x0bpf::output::set_style(x0bpf::output::Style::detect(g.plain, g.no_headers));
     let ctx = Ctx {
         fmt: Format {
             json: g.json || g.pretty,
@@ -27,6 +32,7 @@ fn main() -> ExitCode {
         netns: g.netns.clone(),
     };
     libbpf_log::init(ctx.verbose);
+    x0bpf::output::set_verbose(ctx.verbose);
     // Before anything else (still one thread): every command then works in that namespace.
     let entered = match &ctx.netns {
         Some(ns) => x0bpf::sys::ns::enter_netns(ns),
@@ -37,12 +43,28 @@ fn main() -> ExitCode {
         (_, Err(e)) => Err(e.into()),
         (c, Ok(())) => dispatch(c, &ctx),
     };
-    finish(res, &ctx)
+    finish(res, &name, &ctx)
+}
+
+/// The command as JSON documents name it: the subcommand, and for `map` its action
+/// (`map dump`), as the map documents do.
+fn command_name(m: &clap::ArgMatches) -> String {
+    match m.subcommand() {
+        Some(("map", sub)) => match sub.subcommand() {
+            Some((action, _)) => format!("map {action}"),
+            None => "map".into(),
+        },
+        Some((name, _)) => name.to_string(),
+        None => String::new(),
+    }
 }
 
 fn dispatch(command: &Command, ctx: &Ctx) -> anyhow::Result<i32> {
     match command {
-        Command::Objects(a) => cmd::objects::run(a).and_then(|r| show("objects", &r, ctx)),
+        Command::Objects(a) => match cmd::objects::run(a)? {
+            Some(r) => show("objects", &r, ctx),
+            None => Ok(0),
+        },
         Command::Inspect(a) => cmd::inspect::run(a).and_then(|r| show("inspect", &r, ctx)),
         Command::Validate(a) => cmd::validate::run(a).and_then(|r| show("validate", &r, ctx)),
         Command::Feature(a) => cmd::feature::run(a, ctx).and_then(|r| show("feature", &r, ctx)),
@@ -60,7 +82,7 @@ fn dispatch(command: &Command, ctx: &Ctx) -> anyhow::Result<i32> {
     }
 }
 
-fn finish(res: anyhow::Result<i32>, ctx: &Ctx) -> ExitCode {
+fn finish(res: anyhow::Result<i32>, command: &str, ctx: &Ctx) -> ExitCode {
     match res {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {
@@ -69,7 +91,7 @@ fn finish(res: anyhow::Result<i32>, ctx: &Ctx) -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let err = classify(&e);
-            emit_error(&err, ctx.fmt);
+            emit_error(&err, Some(command), ctx.fmt);
             ExitCode::from(err.kind.exit_code() as u8)
         }
     }
@@ -108,14 +130,33 @@ fn usage_error(e: clap::Error) -> ExitCode {
     });
     if json {
         let msg = e.to_string();
-        let first = msg
+        // clap's message up to its usage line: for a missing argument the next lines name it
+        // (`the following required arguments were not provided: <IFACE>`).
+        let text: Vec<&str> = msg
             .lines()
-            .next()
-            .unwrap_or("invalid usage")
-            .trim_start_matches("error: ");
-        let err = X0Error::new(ErrorKind::Usage, first).hint("see `x0bpf --help`");
+            .map(str::trim)
+            .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+            .filter(|l| !l.is_empty())
+            .collect();
+        let text = text.join(" ");
+        let text = text.trim_start_matches("error: ");
+        let command = argv_command();
+        let help = match &command {
+            Some(c) => format!("see `x0bpf {c} --help`"),
+            None => "see `x0bpf --help`".to_string(),
+        };
+        let err = X0Error::new(
+            ErrorKind::Usage,
+            if text.is_empty() {
+                "invalid usage"
+            } else {
+                text
+            },
+        )
+        .hint(help);
         emit_error(
             &err,
+            command.as_deref(),
             Format {
                 json: true,
                 pretty: false,
@@ -125,4 +166,27 @@ fn usage_error(e: clap::Error) -> ExitCode {
         let _ = e.print();
     }
     ExitCode::from(ErrorKind::Usage.exit_code() as u8)
+}
+
+/// The subcommand a command line that failed to parse names, if any (and `map`'s action).
+fn argv_command() -> Option<String> {
+    let cmd = Cli::command();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let pos = args.iter().position(|a| {
+        cmd.get_subcommands()
+            .any(|s| s.get_name() == a || s.get_all_aliases().any(|al| al == a))
+    })?;
+    let sub = cmd
+        .get_subcommands()
+        .find(|s| s.get_name() == args[pos] || s.get_all_aliases().any(|al| al == args[pos]))?;
+    let name = sub.get_name().to_string();
+    if name == "map" {
+        if let Some(action) = args[pos + 1..]
+            .iter()
+            .find(|a| sub.get_subcommands().any(|s| s.get_name() == a.as_str()))
+        {
+            return Some(format!("map {action}"));
+        }
+    }
+    Some(name)
 }

@@ -37,7 +37,7 @@ pub enum Kind {
     Xdp {
         /// Interface name
         iface: String,
-        /// auto tries hw, then drv (native), then skb (generic)
+        /// XDP mode; the names of ip and xdp-loader (native, generic, offload) work too
         #[arg(long, value_enum, default_value = "auto")]
         mode: Mode,
         /// Replace the XDP program already there, atomically
@@ -51,9 +51,12 @@ pub enum Kind {
     },
     /// tc ingress or egress (tcx on 6.6+, clsact otherwise; default: embedded tc_classifier)
     Tc {
+        /// Interface name
         iface: String,
+        /// Which packets: received (ingress) or sent (egress)
         #[arg(long, value_enum)]
         direction: Direction,
+        /// How to attach: tcx link, or clsact + cls_bpf
         #[arg(long, value_enum, default_value = "auto")]
         mode: TcMode,
         /// clsact filter priority (1-65535)
@@ -62,6 +65,7 @@ pub enum Kind {
         /// clsact filter handle (1 or more)
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
         handle: u32,
+        /// Replace the program already there (same priority and handle for clsact), atomically
         #[arg(long)]
         replace: bool,
         #[command(flatten)]
@@ -69,6 +73,7 @@ pub enum Kind {
     },
     /// A tracepoint, CATEGORY:NAME (mounts tracefs when needed)
     Tracepoint {
+        /// CATEGORY:NAME, as under /sys/kernel/tracing/events (e.g. syscalls:sys_enter_getpid)
         target: String,
         #[command(flatten)]
         prog: ProgArgs,
@@ -76,30 +81,35 @@ pub enum Kind {
     /// A raw tracepoint by name (e.g. sys_enter)
     #[command(name = "raw_tracepoint", alias = "raw-tracepoint")]
     RawTracepoint {
+        /// Raw tracepoint name (e.g. sys_enter)
         target: String,
         #[command(flatten)]
         prog: ProgArgs,
     },
     /// Entry of a kernel function (needs CONFIG_KPROBES)
     Kprobe {
+        /// Kernel function name
         function: String,
         #[command(flatten)]
         prog: ProgArgs,
     },
     /// Return of a kernel function (needs CONFIG_KPROBES)
     Kretprobe {
+        /// Kernel function name
         function: String,
         #[command(flatten)]
         prog: ProgArgs,
     },
     /// Entry of a user-space function, BINARY:SYMBOL
     Uprobe {
+        /// BINARY:SYMBOL (a path to an ELF executable or library, and a function in it)
         target: String,
         #[command(flatten)]
         prog: ProgArgs,
     },
     /// Return of a user-space function, BINARY:SYMBOL
     Uretprobe {
+        /// BINARY:SYMBOL (a path to an ELF executable or library, and a function in it)
         target: String,
         #[command(flatten)]
         prog: ProgArgs,
@@ -212,6 +222,8 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<AttachReport> {
             AttachReport::Tc(r)
         }
         Kind::Tracepoint { target, prog: p } => {
+            // A bad tracepoint name is the error to report, before any program question.
+            probes::tracepoint_id(target, ctx.nomount)?;
             let (store, _) = prepare(ctx, false)?;
             let h = prog(&store, p, None, &["tracepoint"], "tracepoint")?;
             AttachReport::Probe(with_rollback(h, |h| {
@@ -253,24 +265,7 @@ impl Report for AttachReport {
     fn render(&self, out: &mut dyn Write) -> io::Result<()> {
         match self {
             AttachReport::Xdp(r) => {
-                for a in &r.attempts {
-                    if a.ok {
-                        continue;
-                    }
-                    writeln!(
-                        out,
-                        "  {} mode refused: {}",
-                        a.mode,
-                        a.reason.clone().unwrap_or_default()
-                    )?;
-                }
-                if let Some(c) = &r.replaced {
-                    writeln!(
-                        out,
-                        "replaced program {} ({}) atomically",
-                        c.prog_id, c.name
-                    )?;
-                }
+                // The result first, in one line; then what was refused on the way.
                 writeln!(
                     out,
                     "attached {}:{} (id {}) to {} (ifindex {}) in {} mode via {}{}",
@@ -285,15 +280,38 @@ impl Report for AttachReport {
                         .map(|l| format!(" (link id {l})"))
                         .unwrap_or_default()
                 )?;
+                if let Some(c) = &r.replaced {
+                    writeln!(
+                        out,
+                        "replaced program {} ({}) atomically",
+                        c.prog_id, c.name
+                    )?;
+                }
+                let refused: Vec<_> = r.attempts.iter().filter(|a| !a.ok).collect();
+                if crate::output::verbose() {
+                    for a in &refused {
+                        writeln!(
+                            out,
+                            "  {} mode refused: {}",
+                            a.mode,
+                            a.reason.clone().unwrap_or_default()
+                        )?;
+                    }
+                } else if !refused.is_empty() {
+                    let modes: Vec<&str> = refused.iter().map(|a| a.mode).collect();
+                    writeln!(
+                        out,
+                        "  refused by {}: {} (-v for the kernel's reasons)",
+                        r.interface,
+                        modes.join(", ")
+                    )?;
+                }
                 writeln!(out, "pinned at {}", r.record.display())?;
                 for w in &r.warnings {
                     writeln!(out, "note: {w}")?;
                 }
             }
             AttachReport::Tc(r) => {
-                if let Some(why) = &r.tcx_refused {
-                    writeln!(out, "  tcx refused ({why}); using clsact")?;
-                }
                 writeln!(
                     out,
                     "attached {}:{} (id {}) to {} {} via {}{}{}",
@@ -310,6 +328,9 @@ impl Report for AttachReport {
                         .map(|p| format!(" (priority {p} handle {})", opt(&r.handle)))
                         .unwrap_or_default()
                 )?;
+                if let Some(why) = &r.tcx_refused {
+                    writeln!(out, "  tcx refused ({why}); using clsact")?;
+                }
                 writeln!(out, "pinned at {}", r.record.display())?;
                 for w in &r.warnings {
                     writeln!(out, "note: {w}")?;

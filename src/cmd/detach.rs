@@ -23,6 +23,7 @@ pub struct Args {
 pub enum Kind {
     /// XDP from an interface, whatever mode it was attached in
     Xdp {
+        /// Interface name
         iface: String,
         /// Remove any XDP program in every mode, ours or not (like `ip link set dev X xdp off`)
         #[arg(long)]
@@ -30,23 +31,46 @@ pub enum Kind {
     },
     /// tc programs x0bpf attached (both directions unless --direction)
     Tc {
+        /// Interface name
         iface: String,
+        /// Only this direction (default: both)
         #[arg(long, value_enum)]
         direction: Option<Direction>,
+        /// Remove every tc program (tcx links and clsact bpf filters), ours or not
+        #[arg(long)]
+        all: bool,
     },
     /// A tracepoint attachment, CATEGORY:NAME
-    Tracepoint { target: String },
+    Tracepoint {
+        /// CATEGORY:NAME, as given to attach
+        target: String,
+    },
     /// A raw tracepoint attachment, by name
     #[command(name = "raw_tracepoint", alias = "raw-tracepoint")]
-    RawTracepoint { target: String },
+    RawTracepoint {
+        /// Raw tracepoint name
+        target: String,
+    },
     /// A kprobe attachment, by function
-    Kprobe { target: String },
+    Kprobe {
+        /// Kernel function name
+        target: String,
+    },
     /// A kretprobe attachment, by function
-    Kretprobe { target: String },
+    Kretprobe {
+        /// Kernel function name
+        target: String,
+    },
     /// A uprobe attachment, BINARY:SYMBOL
-    Uprobe { target: String },
+    Uprobe {
+        /// BINARY:SYMBOL, as given to attach
+        target: String,
+    },
     /// A uretprobe attachment, BINARY:SYMBOL
-    Uretprobe { target: String },
+    Uretprobe {
+        /// BINARY:SYMBOL, as given to attach
+        target: String,
+    },
 }
 
 #[derive(Serialize)]
@@ -68,10 +92,14 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<DetachReport> {
             let link = attach::resolve_iface(iface)?;
             DetachReport::Xdp(xdp::detach(&store, &link, *all)?)
         }
-        Kind::Tc { iface, direction } => {
+        Kind::Tc {
+            iface,
+            direction,
+            all,
+        } => {
             let store = open(ctx)?;
             let link = attach::resolve_iface(iface)?;
-            DetachReport::Tc(tc::detach(&store, &link, *direction)?)
+            DetachReport::Tc(tc::detach(&store, &link, *direction, *all)?)
         }
         Kind::Tracepoint { target }
         | Kind::RawTracepoint { target }

@@ -9,7 +9,8 @@ use crate::output::{opt, table, Report};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A BPF object file, or the name of an embedded object (see `x0bpf objects`)
+    /// A BPF object file, the name of an embedded object (see `x0bpf objects`), or - for
+    /// standard input
     pub object: String,
 }
 

@@ -17,8 +17,13 @@ use crate::sys::{bpf, caps, mounts};
 use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Any program, map or link, x0bpf's or another tool's: \
+                        `x0bpf list prog|map|link id N|pinned PATH|name NAME` \
+                        (also OBJECT:PROG and OBJECT/MAP).")]
 pub struct Args {
-    /// Only these objects (names), or pins/directories on bpffs made by any tool
+    /// Only these objects (names), pins or directories on bpffs made by any tool, or
+    /// `prog|map|link id N|pinned PATH|name NAME`
+    #[arg(value_name = "NAME|PIN|KIND ADDRESS")]
     pub targets: Vec<String>,
     /// Every BPF program and map in the kernel, with x0bpf's marked
     #[arg(long, short = 'a')]
@@ -35,6 +40,10 @@ pub struct ListReport {
     /// Why the listing is empty when it cannot be otherwise (no bpffs mounted).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// `list prog|map|link ADDRESS`: the object named, with the same detail for another
+    /// tool's as for x0bpf's.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub addressed: Vec<AddressedEntry>,
     /// What an interrupted earlier x0bpf left and this run finished.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub repaired: Vec<String>,
@@ -71,12 +80,131 @@ pub struct MapEntry {
 pub struct PinEntry {
     pub pin: PathBuf,
     pub kind: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The program's kernel info (`program` always means a program's name, so this is `prog`).
+    #[serde(skip_serializing_if = "Option::is_none", rename = "prog")]
     pub program: Option<ProgInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub map: Option<MapInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<bpf::LinkInfo>,
+}
+
+#[derive(Serialize)]
+pub struct AddressedEntry {
+    /// `program`, `map` or `link`.
+    pub kind: &'static str,
+    /// The pin it was named by, if any.
+    pub pin: Option<PathBuf>,
+    /// The x0bpf object it belongs to; `null` for another tool's.
+    pub owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", rename = "prog")]
+    pub program: Option<ProgInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub map: Option<MapInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<bpf::LinkInfo>,
+    /// Programs: where they are attached (bpf_links, and netlink XDP/clsact attachments of
+    /// this network namespace).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attach_points: Option<Vec<attach::AttachPoint>>,
+}
+
+/// `prog|map|link` as the first word of `list`'s arguments.
+fn address_kind(targets: &[String]) -> Option<ObjKind> {
+    if targets.len() < 2 {
+        return None;
+    }
+    match targets[0].as_str() {
+        "prog" | "program" => Some(ObjKind::Prog),
+        "map" => Some(ObjKind::Map),
+        "link" => Some(ObjKind::Link),
+        _ => None,
+    }
+}
+
+fn addressed(
+    ctx: &Ctx,
+    store: &Store,
+    kind: ObjKind,
+    words: &[String],
+) -> Result<AddressedEntry, X0Error> {
+    use crate::maps::addr::{open_kind, ObjRef};
+    caps::require_bpf("reading programs, maps and links by address")?;
+    // OBJECT:PROG and OBJECT/MAP through this command's store (it holds the lock already).
+    let r = match ObjRef::parse(words)? {
+        ObjRef::LoadedProg { object, prog } if kind == ObjKind::Prog => {
+            if !store.is_loaded(&object) {
+                return Err(X0Error::new(
+                    ErrorKind::NotFound,
+                    format!("no object {object:?} loaded by x0bpf"),
+                )
+                .hint("`x0bpf list` shows what x0bpf loaded"));
+            }
+            ObjRef::Pinned(store.dir(&object).join("progs").join(prog))
+        }
+        ObjRef::LoadedMap { object, map } if kind == ObjKind::Map => {
+            if !store.is_loaded(&object) {
+                return Err(X0Error::new(
+                    ErrorKind::NotFound,
+                    format!("no object {object:?} loaded by x0bpf"),
+                )
+                .hint("`x0bpf list` shows what x0bpf loaded"));
+            }
+            ObjRef::Pinned(store.dir(&object).join("maps").join(store::pin_name(&map)))
+        }
+        r => r,
+    };
+    let (fd, pin) = open_kind(ctx, kind, &r)?;
+    let read = |e: io::Error| X0Error::os("reading object info", &e);
+    let mut e = AddressedEntry {
+        kind: match kind {
+            ObjKind::Prog => "program",
+            ObjKind::Map => "map",
+            ObjKind::Link => "link",
+        },
+        pin,
+        owner: None,
+        program: None,
+        map: None,
+        link: None,
+        attach_points: None,
+    };
+    let owned: Vec<ObjectEntry> = store
+        .names()
+        .iter()
+        .filter_map(|n| object_entry(store, n).ok())
+        .collect();
+    match kind {
+        ObjKind::Prog => {
+            let info = bpf::prog_info(fd.as_fd()).map_err(read)?;
+            e.owner = owned
+                .iter()
+                .find(|o| o.programs.iter().any(|p| p.info.id == info.id))
+                .map(|o| o.name.clone());
+            e.attach_points = Some(attach::attach_points(info.id));
+            e.program = Some(info);
+        }
+        ObjKind::Map => {
+            let info = bpf::map_info(fd.as_fd()).map_err(read)?;
+            e.owner = owned
+                .iter()
+                .find(|o| o.maps.iter().any(|m| m.info.id == info.id))
+                .map(|o| o.name.clone());
+            e.map = Some(info);
+        }
+        ObjKind::Link => {
+            let info = bpf::link_info(fd.as_fd()).map_err(read)?;
+            e.owner = owned
+                .iter()
+                .find(|o| {
+                    o.attachments.iter().any(|a| a.link_id == Some(info.id))
+                        || o.programs.iter().any(|p| p.info.id == info.prog_id)
+                })
+                .map(|o| o.name.clone());
+            e.link = Some(info);
+        }
+    }
+    Ok(e)
 }
 
 #[derive(Serialize)]
@@ -99,6 +227,17 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<ListReport> {
         caps::require_cap(caps::CAP_SYS_ADMIN, "CAP_SYS_ADMIN", "x0bpf list --all")?;
     }
     let store = Store::open(ctx, Access::Repair)?;
+    if let Some(kind) = address_kind(&args.targets) {
+        let e = addressed(ctx, &store, kind, &args.targets[1..])?;
+        return Ok(ListReport {
+            objects: Vec::new(),
+            pins: Vec::new(),
+            all: None,
+            note: None,
+            addressed: vec![e],
+            repaired: store.repaired.clone(),
+        });
+    }
     let mut names = Vec::new();
     let mut pins = Vec::new();
     for t in &args.targets {
@@ -178,6 +317,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<ListReport> {
         pins,
         all,
         note,
+        addressed: Vec::new(),
         repaired: store.repaired.clone(),
     })
 }
@@ -361,7 +501,11 @@ impl Report for ListReport {
     fn render(&self, out: &mut dyn Write) -> io::Result<()> {
         if let Some(n) = &self.note {
             writeln!(out, "{n}")?;
-        } else if self.objects.is_empty() && self.pins.is_empty() && self.all.is_none() {
+        } else if self.objects.is_empty()
+            && self.pins.is_empty()
+            && self.all.is_none()
+            && self.addressed.is_empty()
+        {
             writeln!(out, "nothing loaded by x0bpf")?;
         }
         for o in &self.objects {
@@ -420,6 +564,9 @@ impl Report for ListReport {
                 writeln!(out, "  unreadable pin: {e}")?;
             }
         }
+        for a in &self.addressed {
+            render_addressed(a, out)?;
+        }
         for p in &self.pins {
             let desc = match (&p.program, &p.map, &p.link) {
                 (Some(i), _, _) => format!("prog id {} {} {}", i.id, i.prog_type, i.name),
@@ -459,4 +606,117 @@ impl Report for ListReport {
         }
         Ok(())
     }
+}
+
+fn render_addressed(a: &AddressedEntry, out: &mut dyn Write) -> io::Result<()> {
+    let mut rows: Vec<(String, String)> = Vec::new();
+    let mut kv = |k: &str, v: String| rows.push((k.to_string(), v));
+    if let Some(p) = &a.program {
+        kv("program", format!("id {} {} {}", p.id, p.prog_type, p.name));
+        kv("tag", p.tag.clone());
+        kv(
+            "size",
+            format!("xlated {}B jited {}B", p.xlated_bytes, p.jited_bytes),
+        );
+        kv("verified insns", p.verified_insns.to_string());
+        kv(
+            "maps",
+            if p.map_ids.is_empty() {
+                "-".into()
+            } else {
+                p.map_ids
+                    .iter()
+                    .map(|i| format!("id {i}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        );
+        kv(
+            "btf id",
+            if p.btf_id == 0 {
+                "-".into()
+            } else {
+                p.btf_id.to_string()
+            },
+        );
+        kv(
+            "loaded at",
+            format!("{} (epoch s) by uid {}", p.loaded_at, p.uid),
+        );
+        kv(
+            "run stats",
+            match (p.run_cnt, p.run_time_ns) {
+                (Some(c), Some(ns)) => format!("{c} runs, {ns} ns"),
+                _ => "disabled (sysctl kernel.bpf_stats_enabled=1)".into(),
+            },
+        );
+    }
+    if let Some(m) = &a.map {
+        kv("map", format!("id {} {} {}", m.id, m.map_type, m.name));
+        kv(
+            "size",
+            format!(
+                "key {}B value {}B max {} flags {:#x}",
+                m.key_size, m.value_size, m.max_entries, m.flags
+            ),
+        );
+        kv(
+            "btf id",
+            if m.btf_id == 0 {
+                "-".into()
+            } else {
+                m.btf_id.to_string()
+            },
+        );
+    }
+    if let Some(l) = &a.link {
+        kv("link", format!("id {} {}", l.id, l.link_type));
+        kv("program id", l.prog_id.to_string());
+        if let Some(i) = l.ifindex {
+            kv("ifindex", i.to_string());
+        }
+        if let Some(t) = l.attach_type.as_ref().or(l.target.as_ref()) {
+            kv("target", t.clone());
+        }
+    }
+    if let Some(p) = &a.pin {
+        kv("pin", p.display().to_string());
+    }
+    kv(
+        "owner",
+        a.owner
+            .as_ref()
+            .map(|o| format!("x0bpf object {o}"))
+            .unwrap_or_else(|| "another tool".into()),
+    );
+    if let Some(points) = &a.attach_points {
+        if points.is_empty() {
+            kv("attached", "nowhere (in this network namespace)".into());
+        }
+        for p in points {
+            let mut d = p.kind.clone();
+            if let Some(n) = &p.ifname {
+                d.push_str(&format!(" on {n}"));
+            }
+            if let Some(i) = p.ifindex {
+                d.push_str(&format!(" (ifindex {i})"));
+            }
+            if let Some(m) = &p.mode {
+                d.push_str(&format!(" {m} mode"));
+            }
+            if let Some(t) = &p.target {
+                d.push_str(&format!(" {t}"));
+            }
+            match p.link_id {
+                Some(l) => d.push_str(&format!(" via bpf_link {l}")),
+                None => d.push_str(" via netlink"),
+            }
+            kv("attached", d);
+        }
+    }
+    let w = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    for (k, v) in rows {
+        writeln!(out, "{:<w$}  {v}", format!("{k}:"), w = w + 1)?;
+    }
+    Ok(())
 }

@@ -143,6 +143,8 @@ pub struct UpdateArgs {
     /// The value as hex bytes
     #[arg(long, value_name = "HEX")]
     pub value_hex: Option<String>,
+    /// any: create or replace; exist: only replace (BPF_EXIST); noexist: only create
+    /// (BPF_NOEXIST)
     #[arg(long, value_enum, default_value = "any")]
     pub flags: UpdateFlags,
     /// A partial struct value keeps the current values of the fields it leaves out

@@ -14,13 +14,13 @@ use crate::Ctx;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Loaded object name [default: xdp_counter]
+    /// Loaded object name
     #[arg(default_value = "xdp_counter")]
     pub name: String,
 }
 
 #[derive(Serialize)]
-#[serde(tag = "program", rename_all = "snake_case")]
+#[serde(tag = "decoder", rename_all = "snake_case")]
 pub enum StatsReport {
     XdpCounter {
         object: String,
@@ -49,7 +49,8 @@ pub struct Counts {
 
 #[derive(Serialize)]
 pub struct ProtoRow {
-    pub ethertype: String,
+    /// The EtherType as a number (0x0800 is 2048), like ip_protocol; its name is `protocol`.
+    pub ethertype: u16,
     pub protocol: String,
     pub ip_protocol: Option<u8>,
     pub l4: Option<String>,
@@ -60,7 +61,8 @@ pub struct ProtoRow {
 
 #[derive(Serialize)]
 pub struct FlowRow {
-    pub family: u8,
+    /// `ipv4` or `ipv6`: an enumeration, so a string.
+    pub family: String,
     pub protocol: String,
     pub src: String,
     pub sport: u16,
@@ -183,14 +185,14 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
                 if store.mounted {
                     String::new()
                 } else {
-                    format!(" ({} is not a bpffs: nothing is pinned)", store.root.display())
+                    format!(
+                        " ({} is not a bpffs: nothing is pinned)",
+                        store.root.display()
+                    )
                 }
             ),
         )
-        .hint(format!(
-            "load or attach it first, e.g. `x0bpf load {0}` or `x0bpf attach xdp IFACE` (see `x0bpf list`)",
-            args.name
-        ))
+        .hint(stats_hint(&args.name, &store.names()))
         .into());
     }
     let has = |m: &str| dir.join("maps").join(m).exists();
@@ -205,7 +207,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
             total.add(c);
             let is_ip = k.eth_proto == 0x0800 || k.eth_proto == 0x86dd;
             protocols.push(ProtoRow {
-                ethertype: format!("0x{:04x}", k.eth_proto),
+                ethertype: k.eth_proto,
                 protocol: ethertype_name(k.eth_proto).into(),
                 ip_protocol: is_ip.then_some(k.ip_proto),
                 l4: is_ip.then(|| ip_proto_name(k.ip_proto)),
@@ -246,7 +248,11 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
                 }
             };
             flows.push(FlowRow {
-                family: k.family,
+                family: match k.family {
+                    4 => "ipv4".to_string(),
+                    6 => "ipv6".to_string(),
+                    n => format!("af{n}"),
+                },
                 protocol: ip_proto_name(k.proto),
                 src: addr(k.saddr),
                 sport: k.sport,
@@ -336,7 +342,7 @@ impl Report for StatsReport {
                 let mut t = table(["ETHERTYPE", "PROTOCOL", "L4", "VLAN", "PACKETS", "BYTES"]);
                 for p in protocols {
                     t.add_row(vec![
-                        p.ethertype.clone(),
+                        format!("0x{:04x}", p.ethertype),
                         p.protocol.clone(),
                         p.l4.clone().unwrap_or_else(|| "-".into()),
                         p.vlan_depth.to_string(),
@@ -394,5 +400,21 @@ impl Report for StatsReport {
                 writeln!(out, "{t}")
             }
         }
+    }
+}
+
+/// A hint that works when followed: loading an embedded object only if NAME is one.
+fn stats_hint(name: &str, loaded: &[String]) -> String {
+    let loaded = if loaded.is_empty() {
+        String::new()
+    } else {
+        format!("loaded now: {}; ", loaded.join(", "))
+    };
+    if crate::obj::source::embedded(name).is_some() {
+        format!("{loaded}load it first: `x0bpf load {name}`")
+    } else {
+        format!(
+            "{loaded}stats decodes the embedded objects' counters: e.g. `x0bpf load xdp_counter`, then `x0bpf stats xdp_counter`"
+        )
     }
 }

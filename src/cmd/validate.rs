@@ -17,7 +17,8 @@ use crate::validate::{self, Status, ValidateReport};
                         1 a check failed, 2 usage or I/O error (unreadable OBJECT or --btf FILE)."
 )]
 pub struct Args {
-    /// A BPF object file, or the name of an embedded object (see `x0bpf objects`)
+    /// A BPF object file, the name of an embedded object (see `x0bpf objects`), or - for
+    /// standard input
     pub object: String,
     /// Target kernel BTF for the CO-RE check: raw BTF (a copy of /sys/kernel/btf/vmlinux) or
     /// an ELF file with a .BTF section [default: /sys/kernel/btf/vmlinux]

@@ -177,6 +177,148 @@ pub fn open_map(ctx: &Ctx, r: &ObjRef) -> Result<OpenMap, X0Error> {
     Ok(OpenMap { fd, info, pin })
 }
 
+fn kind_word(kind: ObjKind) -> &'static str {
+    match kind {
+        ObjKind::Prog => "program",
+        ObjKind::Map => "map",
+        ObjKind::Link => "link",
+    }
+}
+
+/// Open the program, map or link a reference names (the grammar above, per kind: `id N` is in
+/// that kind's id space). Returns the fd and the pin it was opened through. Never mounts.
+pub fn open_kind(
+    ctx: &Ctx,
+    kind: ObjKind,
+    r: &ObjRef,
+) -> Result<(OwnedFd, Option<PathBuf>), X0Error> {
+    let what = kind_word(kind);
+    let (fd, pin) = match r {
+        ObjRef::Id(id) => (
+            bpf::fd_by_id(kind, *id).map_err(|e| {
+                if e.raw_os_error() == Some(libc::ENOENT) {
+                    not_found(format!("no {what} with id {id}"))
+                        .errno(libc::ENOENT)
+                        .hint(match kind {
+                            ObjKind::Link => "`bpftool link list` shows the links the kernel holds",
+                            _ => "`x0bpf list --all` shows the programs and maps the kernel holds",
+                        })
+                } else {
+                    X0Error::os(format!("{what} id {id}"), &e)
+                }
+            })?,
+            None,
+        ),
+        ObjRef::Pinned(p) => (open_pin(p)?, Some(p.clone())),
+        ObjRef::Name(n) => match kind {
+            ObjKind::Map => (by_name(n)?, None),
+            ObjKind::Prog => (prog_by_name(n)?, None),
+            ObjKind::Link => {
+                return Err(usage(format!(
+                    "`name {n}`: links have no names; name a link with `id N` or `pinned PATH`"
+                )))
+            }
+        },
+        ObjRef::LoadedMap { object, map } if kind == ObjKind::Map => {
+            let m = open_map(
+                ctx,
+                &ObjRef::LoadedMap {
+                    object: object.clone(),
+                    map: map.clone(),
+                },
+            )?;
+            (m.fd, m.pin)
+        }
+        ObjRef::LoadedProg { object, prog } if kind == ObjKind::Prog => {
+            let store = Store::open(ctx, Access::Read)?;
+            if !store.mounted || !store.is_loaded(object) {
+                return Err(not_found(format!("no object {object:?} loaded by x0bpf"))
+                    .hint("`x0bpf list` shows what x0bpf loaded"));
+            }
+            let p = store.dir(object).join("progs").join(prog);
+            if std::fs::symlink_metadata(&p).is_err() {
+                let progs: Vec<String> = store::entries(&store.dir(object).join("progs"))
+                    .into_iter()
+                    .map(|(n, _)| n)
+                    .collect();
+                return Err(
+                    not_found(format!("object {object:?} has no program {prog:?}"))
+                        .hint(format!("its programs: {}", progs.join(", "))),
+                );
+            }
+            (open_pin(&p)?, Some(p))
+        }
+        ObjRef::LoadedMap { object, map } => {
+            return Err(usage(format!(
+                "`{object}/{map}` names a map; name a {what} with `id N`, `pinned PATH`{}",
+                if kind == ObjKind::Prog {
+                    ", `name NAME` or OBJECT:PROG"
+                } else {
+                    ""
+                }
+            )))
+        }
+        ObjRef::LoadedProg { object, prog } => {
+            return Err(usage(format!(
+                "`{object}:{prog}` names a program; name a {what} with `id N`, `pinned PATH`{}",
+                if kind == ObjKind::Map {
+                    ", `name NAME` or OBJECT/MAP"
+                } else {
+                    ""
+                }
+            )))
+        }
+    };
+    if bpf::fd_kind(fd.as_fd()) != Some(kind) {
+        return Err(X0Error::new(
+            ErrorKind::Usage,
+            format!(
+                "{} is not a {what}",
+                pin.as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "the object".into())
+            ),
+        )
+        .hint(format!(
+            "`x0bpf list {}` says what the pin holds",
+            pin.as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        )));
+    }
+    Ok((fd, pin))
+}
+
+/// The one program whose kernel name is `name`.
+fn prog_by_name(name: &str) -> Result<OwnedFd, X0Error> {
+    let mut found: Vec<(u32, OwnedFd)> = Vec::new();
+    for id in bpf::all_ids(ObjKind::Prog) {
+        let Ok(fd) = bpf::fd_by_id(ObjKind::Prog, id) else {
+            continue;
+        };
+        if bpf::prog_info(fd.as_fd()).is_ok_and(|i| i.name == name) {
+            found.push((id, fd));
+        }
+    }
+    match found.len() {
+        0 => Err(not_found(format!("no program named {name:?}"))
+            .hint("kernel names are cut at 15 bytes; `x0bpf list --all` shows every program")),
+        1 => Ok(found.remove(0).1),
+        _ => {
+            let ids: Vec<String> = found.iter().map(|(i, _)| format!("id {i}")).collect();
+            Err(X0Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "{} programs are named {name:?}: {}",
+                    found.len(),
+                    ids.join(", ")
+                ),
+            )
+            .hint(format!("name one with `id N`, e.g. `{}`", ids[0])))
+        }
+    }
+}
+
 /// The one map whose kernel name is `name`.
 fn by_name(name: &str) -> Result<OwnedFd, X0Error> {
     let mut found: Vec<(u32, OwnedFd)> = Vec::new();

@@ -52,6 +52,15 @@ const HEADER_LEN: usize = 64;
 /// A file that does not start with the ELF magic is not read further: its `bytes` are only its
 /// first bytes, which is all `elf::parse` needs to say what it is.
 pub fn resolve(arg: &str) -> Result<ObjectSource, X0Error> {
+    if arg == "-" {
+        // `-` is standard input (a file named `-` is `./-`), under the same size cap.
+        return read_stdin(&mut std::io::stdin().lock()).map(|bytes| ObjectSource {
+            name: "stdin".to_string(),
+            origin: "stdin".to_string(),
+            bytes: bytes.into(),
+            embedded: false,
+        });
+    }
     let path = Path::new(arg);
     let looks_like_path = arg.contains('/') || arg.ends_with(".o") || path.exists();
     if looks_like_path || embedded(arg).is_none() {
@@ -105,6 +114,42 @@ pub fn resolve(arg: &str) -> Result<ObjectSource, X0Error> {
             names().join(", ")
         ))),
     }
+}
+
+/// An object from a stream: at most [`MAX_OBJECT_FILE`] bytes, and not a byte more is read
+/// once the stream proves not to start with the ELF magic (the caller then refuses it).
+pub fn read_stdin(input: &mut dyn std::io::Read) -> Result<Vec<u8>, X0Error> {
+    use std::io::Read;
+    let io = |e: std::io::Error| {
+        X0Error::new(
+            ErrorKind::Usage,
+            format!("cannot read an object from standard input: {e}"),
+        )
+    };
+    let mut bytes = Vec::with_capacity(HEADER_LEN);
+    input
+        .take(HEADER_LEN as u64)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() < 4 || &bytes[..4] != b"\x7fELF" {
+        return Ok(bytes);
+    }
+    input
+        .take(MAX_OBJECT_FILE + 1 - bytes.len() as u64)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_OBJECT_FILE {
+        return Err(X0Error::new(
+            ErrorKind::Usage,
+            format!(
+                "standard input holds more than the {} MiB x0bpf reads as an object",
+                MAX_OBJECT_FILE >> 20
+            ),
+        )
+        .errno(libc::EFBIG)
+        .hint("BPF objects are far smaller: check what is piped in"));
+    }
+    Ok(bytes)
 }
 
 enum ReadError {

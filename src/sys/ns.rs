@@ -57,6 +57,17 @@ pub fn in_netns<T: Send>(
     })
 }
 
+/// The names of `ip netns` (entries of /run/netns), sorted.
+pub fn named_netns() -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir("/run/netns")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    v.sort();
+    v
+}
+
 /// A path to a network namespace by inode: named ones first, then any process's.
 fn find_netns(ino: u64) -> Option<PathBuf> {
     use std::os::unix::fs::MetadataExt;
