@@ -27,11 +27,26 @@ pub(crate) fn or_anon(name: &str) -> &str {
     }
 }
 
+/// Longest declarator rendered: real C declarations are far shorter, and without a cap a
+/// hostile type graph makes every step copy an ever longer string (quadratic; found by fuzzing).
+const MAX_DECL_LEN: usize = 1024;
+
+fn truncate(s: &str) -> &str {
+    if s.len() <= MAX_DECL_LEN {
+        return s;
+    }
+    let mut cut = MAX_DECL_LEN;
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &s[..cut]
+}
+
 impl Namer<'_> {
     /// Declaration of type `id` around declarator `inner` (may be empty).
     pub(crate) fn decl(&mut self, id: u32, inner: &str, depth: usize) -> String {
-        if self.budget == 0 || depth > MAX_RESOLVE_DEPTH {
-            return join_decl("...", inner);
+        if self.budget == 0 || depth > MAX_RESOLVE_DEPTH || inner.len() > MAX_DECL_LEN {
+            return join_decl("...", truncate(inner));
         }
         self.budget -= 1;
         let btf = self.btf;
@@ -94,7 +109,7 @@ impl Namer<'_> {
                 let params = if params.is_empty() {
                     "void".to_owned()
                 } else {
-                    params.join(", ")
+                    truncate(&params.join(", ")).to_owned()
                 };
                 self.decl(t.type_id, &format!("{inner}({params})"), d)
             }
