@@ -88,7 +88,7 @@ for t in "${targets[@]}"; do
     failed+=("$t")
     keep=1
   fi
-  echo "fuzz: $t: ${execs:-?} executions in ${took} s (${rate:-?}/s), new corpus units ${units}, peak RSS ${rss:-?} MB: $verdict"
+  echo "fuzz: $t: ${execs:-?} executions in ${took} s (${rate:-?}/s), corpus ${units} inputs, peak RSS ${rss:-?} MB: $verdict"
   if [ "$rc" != 0 ]; then
     grep -E 'panicked at|ERROR: libFuzzer|SUMMARY|deadly signal|timeout|out-of-memory' "$log" | head -5 | sed 's/^/fuzz:   /' >&2
     for f in $(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log"); do
