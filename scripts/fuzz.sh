@@ -4,8 +4,8 @@
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]      (default: 10 s, every target)
 #
-# Each target starts from its committed seeds (fuzz/seeds/<target>/, read-only) plus a working
-# corpus outside the repository. One summary line per target; exit status 1 if any target
+# Each target starts from its committed seeds (fuzz/seeds/<target>/ and the past crash inputs in
+# fuzz/regressions/<target>/, both read-only) plus a working corpus outside the repository. One summary line per target; exit status 1 if any target
 # crashed, panicked, timed out or ran out of memory, with the input that did it.
 #
 # Environment:
@@ -68,7 +68,10 @@ for t in "${targets[@]}"; do
   [ -n "${X0BPF_FUZZ_RUNS:-}" ] && args+=(-runs="$X0BPF_FUZZ_RUNS")
   start=$(date +%s)
   rc=0
-  cargo +nightly fuzz run --sanitizer "$sanitizer" "$t" "$corpus" "fuzz/seeds/$t" -- "${args[@]}" \
+  # Inputs that once crashed a target (fuzz/regressions/<target>/) run first, as seeds.
+  seeds=("fuzz/seeds/$t")
+  [ -d "fuzz/regressions/$t" ] && seeds+=("fuzz/regressions/$t")
+  cargo +nightly fuzz run --sanitizer "$sanitizer" "$t" "$corpus" "${seeds[@]}" -- "${args[@]}" \
     >"$log" 2>&1 || rc=$?
   took=$(($(date +%s) - start))
   stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -1; }
@@ -85,7 +88,7 @@ for t in "${targets[@]}"; do
     failed+=("$t")
     keep=1
   fi
-  echo "fuzz: $t: ${execs:-?} executions in ${took} s (${rate:-?}/s), new corpus units ${units}, peak RSS ${rss:-?} MB: $verdict"
+  echo "fuzz: $t: ${execs:-?} executions in ${took} s (${rate:-?}/s), corpus ${units} inputs, peak RSS ${rss:-?} MB: $verdict"
   if [ "$rc" != 0 ]; then
     grep -E 'panicked at|ERROR: libFuzzer|SUMMARY|deadly signal|timeout|out-of-memory' "$log" | head -5 | sed 's/^/fuzz:   /' >&2
     for f in $(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log"); do
