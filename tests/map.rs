@@ -671,3 +671,61 @@ fn dump_during_inserts_and_deletes_ends_with_valid_json() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     writer.join().unwrap();
 }
+
+#[test]
+fn follow_streams_inner_maps_in_every_mode() {
+    let m = Maps::new();
+    let inner = m.pin("inner1");
+    for (k, v) in [(0, 10), (1, 11)] {
+        m.x0(&[
+            "map",
+            "update",
+            &inner,
+            "--key",
+            &k.to_string(),
+            "--value",
+            &v.to_string(),
+        ])
+        .ok();
+    }
+    let id = m.x0(&["--json", "map", "show", &inner]).ok().json()["maps"][0]["id"].clone();
+    let d = m.dump("outer", &["--follow"]);
+    assert_eq!(d["complete"], true, "{d}");
+    assert_eq!(d["count"], 1, "{d}");
+    let e = &d["entries"][0];
+    // libbpf creates maps of maps without a BTF key type: the outer key is hex.
+    let ok = e["key"].clone();
+    assert!(ok == json!(0) || ok == json!("00000000"), "{e}");
+    assert_eq!(e["value"], id);
+    assert_eq!(
+        e["inner"],
+        json!({"id": id, "name": "inner1", "count": 2, "complete": true,
+               "entries": [{"key": 0, "value": 10}, {"key": 1, "value": 11}]})
+    );
+    // Lines: the outer entry, then one line per inner entry naming its outer key.
+    let r = m.x0(&["map", "dump", &m.pin("outer"), "--follow", "--lines"]);
+    let l: Vec<Value> = r
+        .ok()
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(l.len(), 5, "{l:?}");
+    assert_eq!(
+        l[1],
+        json!({"key": ok, "value": id, "inner_name": "inner1"})
+    );
+    assert_eq!(
+        l[3],
+        json!({"outer_key": ok, "inner_id": id, "key": 1, "value": 11})
+    );
+    assert_eq!(l[4]["summary"]["complete"], true);
+    // Table: inner entries indented under their key.
+    let r = m.x0(&["map", "dump", &m.pin("outer"), "--follow"]);
+    let out = &r.ok().stdout;
+    assert!(
+        out.contains(&format!("\tinner map {id} (\"inner1\")")),
+        "{out}"
+    );
+    assert!(out.contains("    1\t11"), "{out}");
+}
