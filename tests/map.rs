@@ -973,3 +973,73 @@ fn key_walk_under_churn_stops_at_max_entries_and_says_incomplete() {
     writer.join().unwrap();
     assert!(incomplete > 0, "the walk never restarted under churn");
 }
+
+#[test]
+fn struct_fields_print_in_c_order() {
+    let m = Maps::new();
+    let key = r#"{"saddr":1,"sport":80,"proto":6,"pad":0}"#;
+    let r = m.x0(&[
+        "--json",
+        "map",
+        "update",
+        &m.pin("flows"),
+        "--key",
+        key,
+        "--value",
+        STATS,
+    ]);
+    // The fields, in this order, in `text` after its first `"value":` (or `"key":`).
+    let order = |text: &str, fields: &[&str]| {
+        let at = if fields[0] == "saddr" {
+            text.find("\"key\":")
+        } else {
+            text.find("\"value\":").or_else(|| text.find("\"values\":"))
+        };
+        let text = &text[at.unwrap_or_else(|| panic!("{text}"))..];
+        let pos: Vec<usize> = fields
+            .iter()
+            .map(|f| {
+                text.find(&format!("\"{f}\":"))
+                    .unwrap_or_else(|| panic!("{f} missing: {text}"))
+            })
+            .collect();
+        assert!(
+            pos.windows(2).all(|w| w[0] < w[1]),
+            "not in C order: {text}"
+        );
+    };
+    let c_order = [
+        "packets", "delta", "proto", "comm", "a", "b", "c", "s", "u32v", "u16v", "point", "arr",
+        "ok", "ptr_like",
+    ];
+    order(&r.ok().stdout, &c_order);
+    order(&r.stdout, &["saddr", "sport", "proto", "pad"]);
+    let r = m.x0(&["--json", "map", "lookup", &m.pin("flows"), "--key", key]);
+    order(&r.ok().stdout, &c_order);
+    // Per-CPU sums (decoded through a JSON value) and --per-cpu.
+    m.x0(&[
+        "map",
+        "update",
+        &m.pin("pcpu_hash"),
+        "--key",
+        "1",
+        "--value",
+        r#"{"packets":3,"bytes":1500}"#,
+    ])
+    .ok();
+    for extra in [&[][..], &["--per-cpu"][..]] {
+        let mut a = vec![
+            "--json",
+            "map",
+            "lookup",
+            m.pin("pcpu_hash").leak(),
+            "--key",
+            "1",
+        ];
+        a.extend_from_slice(extra);
+        order(&m.x0(&a).ok().stdout, &["packets", "bytes"]);
+        let mut a = vec!["--json", "map", "dump", m.pin("pcpu_hash").leak()];
+        a.extend_from_slice(extra);
+        order(&m.x0(&a).ok().stdout, &["packets", "bytes"]);
+    }
+}
