@@ -1043,3 +1043,79 @@ fn struct_fields_print_in_c_order() {
         order(&m.x0(&a).ok().stdout, &["packets", "bytes"]);
     }
 }
+
+#[test]
+fn hostile_addresses_and_numbers() {
+    let m = Maps::new();
+    // A directory on bpffs and a file elsewhere are not pins (the kernel says EACCES for both:
+    // not a missing privilege).
+    let r = m.x0(&["map", "dump", &format!("{}/m", m.fs.arg())]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is a directory"), "{}", r.stderr);
+    let r = m.x0(&["map", "dump", "/etc/hostname"]);
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    assert!(r.stderr.contains("not on a BPF filesystem"), "{}", r.stderr);
+    // Negative JSON numbers are values, not options; out of range either way.
+    let r = m.x0(&[
+        "map",
+        "update",
+        &m.pin("lru"),
+        "--key",
+        "-1",
+        "--value",
+        "1",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("out of range"), "{}", r.stderr);
+    let r = m.x0(&[
+        "--json",
+        "map",
+        "update",
+        &m.pin("flows"),
+        "--key",
+        r#"{"saddr":1,"sport":80,"proto":6,"pad":0}"#,
+        "--value",
+        STATS,
+    ]);
+    r.ok();
+    let r = m.x0(&[
+        "map",
+        "update",
+        &m.pin("flows"),
+        "--key",
+        r#"{"saddr":1,"sport":80,"proto":6,"pad":0}"#,
+        "--value",
+        r#"{"delta":-9223372036854775808}"#,
+        "--merge",
+    ]);
+    r.ok();
+    let r = m.x0(&[
+        "map",
+        "update",
+        &m.pin("lru"),
+        "--key",
+        "1",
+        "--value",
+        "18446744073709551616",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("out of range"), "{}", r.stderr);
+    // Unprivileged: exit 4 naming the capability, for reads and writes.
+    for args in [
+        &["map", "dump", "id", "1"][..],
+        &["map", "update", "id", "1", "--key", "1", "--value", "1"][..],
+        &["tail", "id", "1"][..],
+    ] {
+        let mut a = vec![
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            common::bin(),
+        ];
+        a.extend_from_slice(args);
+        let r = sh("setpriv", &a);
+        assert_eq!(r.code, 4, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("CAP_BPF"), "{}", r.stderr);
+        assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+    }
+}

@@ -481,3 +481,57 @@ fn perf_event_array_lost_samples_are_counted() {
     assert_eq!(summary["records"], records);
     assert!(err.contains("lost"), "{err}");
 }
+
+#[test]
+fn perf_event_array_without_cap_perfmon_is_a_permission_error() {
+    let p = Perf::new();
+    // CAP_BPF alone opens the map (through a pin it may read) but not perf events.
+    let dir = format!("{}/m", p.fs.arg());
+    std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(p.map(), std::os::unix::fs::PermissionsExt::from_mode(0o666)).unwrap();
+    let paranoid = std::fs::read_to_string("/proc/sys/kernel/perf_event_paranoid").unwrap();
+    let r = sh(
+        "setpriv",
+        &[
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            "--inh-caps=+bpf",
+            "--ambient-caps=+bpf",
+            bin(),
+            "tail",
+            &p.map(),
+            "--duration",
+            "100ms",
+        ],
+    );
+    if paranoid.trim().parse::<i32>().unwrap_or(2) >= 1 {
+        assert_eq!(r.code, 4, "{}", r.stderr);
+        assert!(r.stderr.contains("CAP_PERFMON"), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn sigterm_during_a_long_drain_stops_at_the_next_record() {
+    let r = Ring::new();
+    // Fills the 1 MiB ring: about 26000 records of 40 bytes.
+    r.emit(30);
+    // A reader that does not read yet: the tail blocks on a full pipe mid-drain.
+    let mut child = Command::new(bin())
+        .args(["--bpffs", r.fs.arg(), "--json", "tail", &r.events()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let mut out = String::new();
+    std::io::Read::read_to_string(child.stdout.as_mut().unwrap(), &mut out).unwrap();
+    assert!(child.wait().unwrap().success());
+    let l = lines(&out);
+    let s = &l.last().unwrap()["summary"];
+    assert_eq!(s["reason"], "interrupted", "{s}");
+    // It stopped at the next record, long before the ~26000 it could have drained.
+    assert!(s["records"].as_u64().unwrap() < 20_000, "{s}");
+    assert_eq!(s["records"].as_u64().unwrap() as usize, l.len() - 2);
+}

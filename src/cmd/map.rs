@@ -98,13 +98,23 @@ pub struct KeyArgs {
     #[command(flatten)]
     pub types: TypeArgs,
     /// The key as JSON, in the shape `dump` prints
-    #[arg(long, value_name = "JSON", conflicts_with = "key_hex")]
+    #[arg(
+        long,
+        value_name = "JSON",
+        conflicts_with = "key_hex",
+        allow_hyphen_values = true
+    )]
     pub key: Option<String>,
     /// The key as hex bytes ("01 00 00 00")
     #[arg(long, value_name = "HEX")]
     pub key_hex: Option<String>,
     /// Bloom filter lookup: the value to test, as JSON
-    #[arg(long, value_name = "JSON", conflicts_with = "value_hex")]
+    #[arg(
+        long,
+        value_name = "JSON",
+        conflicts_with = "value_hex",
+        allow_hyphen_values = true
+    )]
     pub value: Option<String>,
     /// Bloom filter lookup: the value to test, as hex bytes
     #[arg(long, value_name = "HEX")]
@@ -131,14 +141,24 @@ pub struct UpdateArgs {
     #[command(flatten)]
     pub types: TypeArgs,
     /// The key as JSON
-    #[arg(long, value_name = "JSON", conflicts_with = "key_hex")]
+    #[arg(
+        long,
+        value_name = "JSON",
+        conflicts_with = "key_hex",
+        allow_hyphen_values = true
+    )]
     pub key: Option<String>,
     /// The key as hex bytes
     #[arg(long, value_name = "HEX")]
     pub key_hex: Option<String>,
     /// The value as JSON (per-CPU maps: the same value on every CPU, or with --per-cpu an
     /// array of one value per CPU)
-    #[arg(long, value_name = "JSON", conflicts_with = "value_hex")]
+    #[arg(
+        long,
+        value_name = "JSON",
+        conflicts_with = "value_hex",
+        allow_hyphen_values = true
+    )]
     pub value: Option<String>,
     /// The value as hex bytes
     #[arg(long, value_name = "HEX")]
@@ -168,7 +188,12 @@ pub struct PushArgs {
     #[command(flatten)]
     pub types: TypeArgs,
     /// The value as JSON
-    #[arg(long, value_name = "JSON", conflicts_with = "value_hex")]
+    #[arg(
+        long,
+        value_name = "JSON",
+        conflicts_with = "value_hex",
+        allow_hyphen_values = true
+    )]
     pub value: Option<String>,
     /// The value as hex bytes
     #[arg(long, value_name = "HEX")]

@@ -389,6 +389,11 @@ fn stream_records(
         }
         let got = src.consume(limit - seq, |ev| -> io::Result<()> {
             use std::io::Write;
+            // A signal during a long drain (a full buffer, a slow reader) ends it at the next
+            // record, which stays in the buffer.
+            if stream::stopped() {
+                return Err(io::Error::from(io::ErrorKind::Interrupted));
+            }
             line.clear();
             let (cpu, rec) = match ev {
                 Ev::Rec { cpu, data } => (cpu, data),
@@ -460,7 +465,13 @@ fn stream_records(
             }
             seq += 1;
             out.write_all(&line)
-        })?;
+        });
+        let got = match got {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted && stream::stopped() => {
+                return Ok(summary(seq, lost, "interrupted"))
+            }
+            other => other?,
+        };
         if got > 0 {
             continue;
         }
