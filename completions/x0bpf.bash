@@ -2573,7 +2573,7 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__tail)
-            opts="-j -p -n -v -h --type --btf --count --duration --raw --force --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
+            opts="-j -p -n -v -h --type --btf --count --duration --raw --force --perf-pages --json --pretty --bpffs --pin-dir --nomount --netns --plain --no-headers --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2592,6 +2592,10 @@ _x0bpf() {
                     return 0
                     ;;
                 --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --perf-pages)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

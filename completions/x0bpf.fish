@@ -561,11 +561,12 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l type -d 'Decode rec
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l btf -d 'Where to find --type: raw BTF or an ELF object with .BTF' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l count -d 'Stop after exactly N records' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l duration -d 'Stop after this long (`10s`, `500ms`, `2m`; a bare number is seconds)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l perf-pages -d 'Perf event arrays: data pages of each CPU\'s perf buffer (a power of two)' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l raw -d 'Length-prefixed binary records (u32 little-endian length, then the bytes): the fastest path'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l force -d 'Read even when another process holds the buffer open (records it would have read are taken from it)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -l force -d 'Read even when another process holds the buffer open (ring buffer: records it would have read are taken from it; perf event array: its perf buffers are replaced by ours)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand tail" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'

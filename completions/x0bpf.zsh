@@ -1048,11 +1048,12 @@ _arguments "${_arguments_options[@]}" : \
 '--btf=[Where to find --type\: raw BTF or an ELF object with .BTF]:FILE:_files' \
 '--count=[Stop after exactly N records]:N:_default' \
 '--duration=[Stop after this long (\`10s\`, \`500ms\`, \`2m\`; a bare number is seconds)]:D:_default' \
+'--perf-pages=[Perf event arrays\: data pages of each CPU'\''s perf buffer (a power of two)]:N:_default' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
 '--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
 '(--type)--raw[Length-prefixed binary records (u32 little-endian length, then the bytes)\: the fastest path]' \
-'--force[Read even when another process holds the buffer open (records it would have read are taken from it)]' \
+'--force[Read even when another process holds the buffer open (ring buffer\: records it would have read are taken from it; perf event array\: its perf buffers are replaced by ours)]' \
 '-j[Print JSON (one document on stdout; errors too)]' \
 '--json[Print JSON (one document on stdout; errors too)]' \
 '-p[Print pretty JSON (implies --json)]' \

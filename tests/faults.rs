@@ -815,3 +815,148 @@ fn attach_tc_clsact_replace_killed_at_every_step() {
         keeps: Some("tc_classifier"),
     });
 }
+
+/// The key `0x0800/TCP/no VLAN` of xdp_counter's `proto_stats` (per-CPU hash, struct key and
+/// value), and the value the entry starts with.
+const MAP_KEY: &str = r#"{"eth_proto":2048,"ip_proto":6,"vlan_depth":0}"#;
+const MAP_BEFORE: &str = r#"{"packets":1,"bytes":100}"#;
+
+/// `map update` / `map delete` killed at every step: the entry is then exactly as before or
+/// exactly as after a complete run (never anything else), a rerun of the command completes, and
+/// nothing leaks. Witness: `bpftool map lookup`.
+fn run_map_case(cmd: &[&str], deletes: bool) {
+    let t0 = Instant::now();
+    let env = Env::new(false);
+    let r = env.x0(&["load", "xdp_counter"]);
+    assert_eq!(r.code, 0, "load: {}", show_run(&r));
+    let ids = env.pinned_ids();
+    let pin = format!("{}/x0bpf/xdp_counter/maps/proto_stats", env.fs.arg());
+    let witness = || -> Option<String> {
+        bpftool(&["map", "lookup", "pinned", &pin, "key", "0", "8", "6", "0"])
+            .map(|v| v.to_string())
+    };
+    let reset = || {
+        let r = env.x0(&[
+            "map",
+            "update",
+            "xdp_counter/proto_stats",
+            "--key",
+            MAP_KEY,
+            "--value",
+            MAP_BEFORE,
+        ]);
+        assert_eq!(r.code, 0, "reset: {}", show_run(&r));
+    };
+    let what = cmd.join(" ");
+    reset();
+    let before = witness();
+    assert!(before.is_some(), "the entry was not written");
+    let steps = env.steps(cmd);
+    assert!(steps.len() >= 3, "x0bpf {what}: only {steps:?}");
+    let after = witness();
+    assert_eq!(after.is_none(), deletes, "after x0bpf {what}: {after:?}");
+    assert_ne!(before, after, "x0bpf {what} changed nothing");
+    let mut failures = Vec::new();
+    for step in &steps {
+        reset();
+        let out = env.traced(
+            &[
+                "-o",
+                "/dev/null",
+                "-e",
+                &format!("trace={}", step.syscall),
+                "-e",
+                &format!("inject={}:signal=KILL:when={}", step.syscall, step.nth),
+            ],
+            cmd,
+        );
+        let at = format!(
+            "x0bpf {what} killed at step {}/{} ({} #{}): {}",
+            step.index,
+            steps.len(),
+            step.syscall,
+            step.nth,
+            step.line
+        );
+        if out.signal != Some(libc::SIGKILL) {
+            failures.push(format!("{at}\n  step not reached: {}", show(&out)));
+        }
+        let now = witness();
+        if now != before && now != after {
+            failures.push(format!(
+                "{at}\n  CORRUPTED: the entry is {now:?}\n  before: {before:?}\n  after: {after:?}"
+            ));
+        }
+        // A rerun finishes the job (a delete that already happened: not found, exit 7).
+        let r = env.x0(cmd);
+        let fine = r.code == 0 || (deletes && r.code == 7 && now.is_none());
+        if !fine || witness() != after {
+            failures.push(format!(
+                "{at}\n  rerun: {}\n  entry now {:?}",
+                show_run(&r),
+                witness()
+            ));
+        }
+    }
+    let r = env.x0(&["unload", "xdp_counter"]);
+    assert_eq!(r.code, 0, "unload: {}", show_run(&r));
+    let leaks = env.leaks(&ids);
+    eprintln!(
+        "faults: x0bpf {what}: {} steps, {} failures, {:.1} s",
+        steps.len(),
+        failures.len(),
+        t0.elapsed().as_secs_f64()
+    );
+    assert!(leaks.is_empty(), "LEAKED: {leaks:?}");
+    assert!(
+        failures.is_empty(),
+        "{} of {} kills of x0bpf {what} went wrong:\n\n{}",
+        failures.len(),
+        steps.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn map_update_killed_at_every_step() {
+    run_map_case(
+        &[
+            "map",
+            "update",
+            "xdp_counter/proto_stats",
+            "--key",
+            MAP_KEY,
+            "--value",
+            r#"{"packets":2,"bytes":200}"#,
+        ],
+        false,
+    );
+}
+
+#[test]
+fn map_update_merge_killed_at_every_step() {
+    // Read-modify-write: a lookup, then the update of one field.
+    run_map_case(
+        &[
+            "map",
+            "update",
+            "xdp_counter/proto_stats",
+            "--key",
+            MAP_KEY,
+            "--value",
+            r#"{"bytes":300}"#,
+            "--merge",
+            "--flags",
+            "exist",
+        ],
+        false,
+    );
+}
+
+#[test]
+fn map_delete_killed_at_every_step() {
+    run_map_case(
+        &["map", "delete", "xdp_counter/proto_stats", "--key", MAP_KEY],
+        true,
+    );
+}

@@ -671,3 +671,451 @@ fn dump_during_inserts_and_deletes_ends_with_valid_json() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     writer.join().unwrap();
 }
+
+#[test]
+fn follow_streams_inner_maps_in_every_mode() {
+    let m = Maps::new();
+    let inner = m.pin("inner1");
+    for (k, v) in [(0, 10), (1, 11)] {
+        m.x0(&[
+            "map",
+            "update",
+            &inner,
+            "--key",
+            &k.to_string(),
+            "--value",
+            &v.to_string(),
+        ])
+        .ok();
+    }
+    let id = m.x0(&["--json", "map", "show", &inner]).ok().json()["maps"][0]["id"].clone();
+    let d = m.dump("outer", &["--follow"]);
+    assert_eq!(d["complete"], true, "{d}");
+    assert_eq!(d["count"], 1, "{d}");
+    let e = &d["entries"][0];
+    // libbpf creates maps of maps without a BTF key type: the outer key is hex.
+    let ok = e["key"].clone();
+    assert!(ok == json!(0) || ok == json!("00000000"), "{e}");
+    assert_eq!(e["value"], id);
+    assert_eq!(
+        e["inner"],
+        json!({"id": id, "name": "inner1", "count": 2, "complete": true,
+               "entries": [{"key": 0, "value": 10}, {"key": 1, "value": 11}]})
+    );
+    // Lines: the outer entry, then one line per inner entry naming its outer key.
+    let r = m.x0(&["map", "dump", &m.pin("outer"), "--follow", "--lines"]);
+    let l: Vec<Value> = r
+        .ok()
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(l.len(), 5, "{l:?}");
+    assert_eq!(
+        l[1],
+        json!({"key": ok, "value": id, "inner_name": "inner1"})
+    );
+    assert_eq!(
+        l[3],
+        json!({"outer_key": ok, "inner_id": id, "key": 1, "value": 11})
+    );
+    assert_eq!(l[4]["summary"]["complete"], true);
+    // Table: inner entries indented under their key.
+    let r = m.x0(&["map", "dump", &m.pin("outer"), "--follow"]);
+    let out = &r.ok().stdout;
+    assert!(
+        out.contains(&format!("\tinner map {id} (\"inner1\")")),
+        "{out}"
+    );
+    assert!(out.contains("    1\t11"), "{out}");
+}
+
+/// x0bpf under `strace -e trace=bpf` with `extra` strace options; the run and the trace.
+fn traced(fs: &common::Bpffs, extra: &[&str], args: &[&str]) -> (Run, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("trace");
+    let mut a: Vec<&str> = vec!["-qq", "-e", "trace=bpf", "-o", file.to_str().unwrap()];
+    a.extend_from_slice(extra);
+    a.push(common::bin());
+    a.extend_from_slice(&["--bpffs", fs.arg()]);
+    a.extend_from_slice(args);
+    let r = sh("strace", &a);
+    let t = std::fs::read_to_string(&file).unwrap_or_default();
+    (r, t)
+}
+
+/// A map made here (not by an object), pinned in `fs`.
+fn create_pinned(
+    fs: &common::Bpffs,
+    name: &str,
+    t: libbpf_rs::MapType,
+    key: u32,
+    value: u32,
+    max: u32,
+    flags: u32,
+) -> (libbpf_rs::MapHandle, String) {
+    let opts = libbpf_sys::bpf_map_create_opts {
+        sz: std::mem::size_of::<libbpf_sys::bpf_map_create_opts>() as _,
+        map_flags: flags,
+        ..Default::default()
+    };
+    let mut h = libbpf_rs::MapHandle::create(t, Some(name), key, value, max, &opts)
+        .unwrap_or_else(|e| panic!("create {name}: {e}"));
+    let pin = format!("{}/{name}", fs.arg());
+    h.pin(&pin).unwrap();
+    (h, pin)
+}
+
+/// The kernel's bucket hash for a 4-byte key (htab_map_hash → jhash2 with one word).
+fn jhash_u32(k: u32, seed: u32) -> u32 {
+    let init = 0xdead_beefu32.wrapping_add(4).wrapping_add(seed);
+    let (mut a, mut b, mut c) = (init.wrapping_add(k), init, init);
+    c ^= b;
+    c = c.wrapping_sub(b.rotate_left(14));
+    a ^= c;
+    a = a.wrapping_sub(c.rotate_left(11));
+    b ^= a;
+    b = b.wrapping_sub(a.rotate_left(25));
+    c ^= b;
+    c = c.wrapping_sub(b.rotate_left(16));
+    a ^= c;
+    a = a.wrapping_sub(c.rotate_left(4));
+    b ^= a;
+    b = b.wrapping_sub(a.rotate_left(14));
+    c ^= b;
+    c = c.wrapping_sub(b.rotate_left(24));
+    c
+}
+
+#[test]
+fn batch_buffers_grow_when_one_bucket_holds_more_than_a_batch() {
+    use libbpf_rs::{MapCore, MapFlags, MapType};
+    require_root();
+    let fs = Bpffs::new();
+    // BPF_F_ZERO_SEED (0x40): the bucket of a key is known, so 4097 keys can share one of the
+    // 8192 buckets — more than the first batch (4096 elements) can take.
+    let (h, pin) = create_pinned(&fs, "crowded", MapType::Hash, 4, 8, 4097, 0x40);
+    let want = jhash_u32(0, 0) & 8191;
+    let keys: Vec<u32> = (0u32..)
+        .filter(|&k| jhash_u32(k, 0) & 8191 == want)
+        .take(4097)
+        .collect();
+    for &k in &keys {
+        h.update(&k.to_ne_bytes(), &(k as u64).to_ne_bytes(), MapFlags::ANY)
+            .unwrap();
+    }
+    let (r, trace) = traced(&fs, &[], &["--json", "map", "dump", &pin]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        trace.contains("BPF_MAP_LOOKUP_BATCH") && trace.contains("ENOSPC"),
+        "no ENOSPC from BPF_MAP_LOOKUP_BATCH (are the keys in one bucket?):\n{}",
+        trace.lines().rev().take(5).collect::<Vec<_>>().join("\n")
+    );
+    let d = r.json();
+    assert_eq!(d["complete"], true, "{}", r.stderr);
+    let mut got: Vec<u64> = d["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            // No BTF: hex bytes, the value the key widened to 8 bytes.
+            let k = e["key"].as_str().unwrap();
+            assert_eq!(e["value"], format!("{k}00000000"));
+            let b = (0..4)
+                .map(|i| u8::from_str_radix(&k[2 * i..2 * i + 2], 16).unwrap())
+                .collect::<Vec<u8>>();
+            u32::from_le_bytes(b.try_into().unwrap()) as u64
+        })
+        .collect();
+    got.sort();
+    let mut want: Vec<u64> = keys.iter().map(|&k| k as u64).collect();
+    want.sort();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn a_dump_failing_half_way_is_a_closed_document_marked_incomplete() {
+    use libbpf_rs::{MapCore, MapFlags, MapType};
+    require_root();
+    let fs = Bpffs::new();
+    // 10000 entries: three BPF_MAP_LOOKUP_BATCH calls of up to 4096; the second one fails.
+    let (h, pin) = create_pinned(&fs, "halfway", MapType::Hash, 4, 8, 16384, 0);
+    for k in 0..10_000u32 {
+        h.update(&k.to_ne_bytes(), &1u64.to_ne_bytes(), MapFlags::ANY)
+            .unwrap();
+    }
+    // Key iteration too: an LPM trie walks keys (GET_NEXT_KEY + LOOKUP_ELEM per entry).
+    let (t, trie) = create_pinned(&fs, "trie", MapType::LpmTrie, 8, 8, 64, 1);
+    for k in 0..20u32 {
+        let mut key = 32u32.to_ne_bytes().to_vec();
+        key.extend_from_slice(&k.to_be_bytes());
+        t.update(&key, &2u64.to_ne_bytes(), MapFlags::ANY).unwrap();
+    }
+    for (map, call, nth, lines) in [
+        (&pin, "BPF_MAP_LOOKUP_BATCH", 2, false),
+        (&pin, "BPF_MAP_LOOKUP_BATCH", 2, true),
+        (&trie, "BPF_MAP_GET_NEXT_KEY", 11, false),
+        (&trie, "BPF_MAP_LOOKUP_ELEM", 6, true),
+    ] {
+        let mut args = vec!["--json", "map", "dump", map.as_str()];
+        if lines {
+            args.push("--lines");
+        }
+        // Which bpf() call is the nth `call`: from a reference run.
+        let (r, trace) = traced(&fs, &[], &args);
+        r.ok();
+        let bpf_calls: Vec<&str> = trace.lines().filter(|l| l.starts_with("bpf(")).collect();
+        let k = bpf_calls
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.contains(call))
+            .nth(nth - 1)
+            .unwrap_or_else(|| panic!("fewer than {nth} {call} calls:\n{trace}"))
+            .0
+            + 1;
+        let inject = format!("inject=bpf:error=EIO:when={k}");
+        let (r, _) = traced(&fs, &["-e", &inject], &args);
+        assert_eq!(r.code, 6, "{call} #{nth} failing: {}", r.stderr);
+        assert!(
+            r.stderr.contains("incomplete") && r.stderr.contains(call),
+            "{}",
+            r.stderr
+        );
+        let (complete, reason, count) = if lines {
+            let l: Vec<Value> = r
+                .stdout
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+                .collect();
+            let s = &l.last().unwrap()["summary"];
+            assert_eq!(s["records"].as_u64().unwrap() as usize, l.len() - 2);
+            (
+                s["complete"].clone(),
+                s["reason"].clone(),
+                s["records"].clone(),
+            )
+        } else {
+            let d = r.json();
+            assert_eq!(
+                d["count"].as_u64().unwrap() as usize,
+                d["entries"].as_array().unwrap().len()
+            );
+            (
+                d["complete"].clone(),
+                d["reason"].clone(),
+                d["count"].clone(),
+            )
+        };
+        assert_eq!(complete, false);
+        assert!(reason.as_str().unwrap().contains(call), "{reason}");
+        // Entries read before the failure were written.
+        assert!(count.as_u64().unwrap() > 0, "{count}");
+        let full = if map == &pin { 10_000 } else { 20 };
+        assert!(count.as_u64().unwrap() < full, "{count}");
+    }
+}
+
+#[test]
+fn key_walk_under_churn_stops_at_max_entries_and_says_incomplete() {
+    use libbpf_rs::{MapCore, MapFlags, MapType};
+    require_root();
+    let fs = Bpffs::new();
+    // An LPM trie has no batch lookup: dump walks its keys. A writer deletes and re-adds every
+    // key over and over, so the walk's current key keeps vanishing and GET_NEXT_KEY restarts
+    // from the first key.
+    let (t, trie) = create_pinned(&fs, "churn", MapType::LpmTrie, 8, 8, 32, 1);
+    let key = |k: u32| {
+        let mut v = 32u32.to_ne_bytes().to_vec();
+        v.extend_from_slice(&k.to_be_bytes());
+        v
+    };
+    for k in 0..32 {
+        t.update(&key(k), &1u64.to_ne_bytes(), MapFlags::ANY)
+            .unwrap();
+    }
+    let quiet = fs.x0(&["--json", "map", "dump", &trie]).ok().json();
+    assert_eq!(quiet["complete"], true);
+    assert_eq!(quiet["count"], 32);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let s2 = stop.clone();
+    let p2 = trie.clone();
+    let writer = std::thread::spawn(move || {
+        let h = libbpf_rs::MapHandle::from_pinned_path(&p2).unwrap();
+        let mut i = 0u32;
+        while !s2.load(std::sync::atomic::Ordering::Relaxed) {
+            let k = key(i % 32);
+            let _ = h.delete(&k);
+            let _ = h.update(&k, &1u64.to_ne_bytes(), MapFlags::ANY);
+            i = i.wrapping_add(1);
+        }
+    });
+    let mut incomplete = 0;
+    for _ in 0..60 {
+        let r = fs.x0(&["--json", "map", "dump", &trie]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let d = r.json();
+        let n = d["entries"].as_array().unwrap().len();
+        assert!(n <= 32, "{n} entries returned from a 32-entry map");
+        if d["complete"] == false {
+            incomplete += 1;
+            assert!(
+                d["reason"].as_str().unwrap().contains("max_entries"),
+                "{}",
+                d["reason"]
+            );
+            assert!(r.stderr.contains("incomplete"), "{}", r.stderr);
+        }
+        if incomplete >= 3 {
+            break;
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+    assert!(incomplete > 0, "the walk never restarted under churn");
+}
+
+#[test]
+fn struct_fields_print_in_c_order() {
+    let m = Maps::new();
+    let key = r#"{"saddr":1,"sport":80,"proto":6,"pad":0}"#;
+    let r = m.x0(&[
+        "--json",
+        "map",
+        "update",
+        &m.pin("flows"),
+        "--key",
+        key,
+        "--value",
+        STATS,
+    ]);
+    // The fields, in this order, in `text` after its first `"value":` (or `"key":`).
+    let order = |text: &str, fields: &[&str]| {
+        let at = if fields[0] == "saddr" {
+            text.find("\"key\":")
+        } else {
+            text.find("\"value\":").or_else(|| text.find("\"values\":"))
+        };
+        let text = &text[at.unwrap_or_else(|| panic!("{text}"))..];
+        let pos: Vec<usize> = fields
+            .iter()
+            .map(|f| {
+                text.find(&format!("\"{f}\":"))
+                    .unwrap_or_else(|| panic!("{f} missing: {text}"))
+            })
+            .collect();
+        assert!(
+            pos.windows(2).all(|w| w[0] < w[1]),
+            "not in C order: {text}"
+        );
+    };
+    let c_order = [
+        "packets", "delta", "proto", "comm", "a", "b", "c", "s", "u32v", "u16v", "point", "arr",
+        "ok", "ptr_like",
+    ];
+    order(&r.ok().stdout, &c_order);
+    order(&r.stdout, &["saddr", "sport", "proto", "pad"]);
+    let r = m.x0(&["--json", "map", "lookup", &m.pin("flows"), "--key", key]);
+    order(&r.ok().stdout, &c_order);
+    // Per-CPU sums (decoded through a JSON value) and --per-cpu.
+    m.x0(&[
+        "map",
+        "update",
+        &m.pin("pcpu_hash"),
+        "--key",
+        "1",
+        "--value",
+        r#"{"packets":3,"bytes":1500}"#,
+    ])
+    .ok();
+    for extra in [&[][..], &["--per-cpu"][..]] {
+        let mut a = vec![
+            "--json",
+            "map",
+            "lookup",
+            m.pin("pcpu_hash").leak(),
+            "--key",
+            "1",
+        ];
+        a.extend_from_slice(extra);
+        order(&m.x0(&a).ok().stdout, &["packets", "bytes"]);
+        let mut a = vec!["--json", "map", "dump", m.pin("pcpu_hash").leak()];
+        a.extend_from_slice(extra);
+        order(&m.x0(&a).ok().stdout, &["packets", "bytes"]);
+    }
+}
+
+#[test]
+fn hostile_addresses_and_numbers() {
+    let m = Maps::new();
+    // A directory on bpffs and a file elsewhere are not pins (the kernel says EACCES for both:
+    // not a missing privilege).
+    let r = m.x0(&["map", "dump", &format!("{}/m", m.fs.arg())]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is a directory"), "{}", r.stderr);
+    let r = m.x0(&["map", "dump", "/etc/hostname"]);
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    assert!(r.stderr.contains("not on a BPF filesystem"), "{}", r.stderr);
+    // Negative JSON numbers are values, not options; out of range either way.
+    let r = m.x0(&[
+        "map",
+        "update",
+        &m.pin("lru"),
+        "--key",
+        "-1",
+        "--value",
+        "1",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("out of range"), "{}", r.stderr);
+    let r = m.x0(&[
+        "--json",
+        "map",
+        "update",
+        &m.pin("flows"),
+        "--key",
+        r#"{"saddr":1,"sport":80,"proto":6,"pad":0}"#,
+        "--value",
+        STATS,
+    ]);
+    r.ok();
+    let r = m.x0(&[
+        "map",
+        "update",
+        &m.pin("flows"),
+        "--key",
+        r#"{"saddr":1,"sport":80,"proto":6,"pad":0}"#,
+        "--value",
+        r#"{"delta":-9223372036854775808}"#,
+        "--merge",
+    ]);
+    r.ok();
+    let r = m.x0(&[
+        "map",
+        "update",
+        &m.pin("lru"),
+        "--key",
+        "1",
+        "--value",
+        "18446744073709551616",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("out of range"), "{}", r.stderr);
+    // Unprivileged: exit 4 naming the capability, for reads and writes.
+    for args in [
+        &["map", "dump", "id", "1"][..],
+        &["map", "update", "id", "1", "--key", "1", "--value", "1"][..],
+        &["tail", "id", "1"][..],
+    ] {
+        let mut a = vec![
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            common::bin(),
+        ];
+        a.extend_from_slice(args);
+        let r = sh("setpriv", &a);
+        assert_eq!(r.code, 4, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("CAP_BPF"), "{}", r.stderr);
+        assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+    }
+}

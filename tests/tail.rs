@@ -303,3 +303,235 @@ fn sigterm_ends_the_stream_with_a_summary() {
     let out = r.fs.x0(&["tail", &format!("{}/m/lru", r.fs.arg())]);
     assert_eq!(out.code, 2);
 }
+
+/// A perf event array (bpftool-loaded `perf_events.c`) filled by `emit_perf`, one numbered
+/// record per run, on the CPU the run happens on.
+struct Perf {
+    fs: Bpffs,
+    tmp: tempfile::TempDir,
+}
+
+impl Perf {
+    fn new() -> Perf {
+        require_root();
+        let fs = Bpffs::new();
+        let tmp = tempfile::tempdir().unwrap();
+        let obj = compile(
+            "perf_events.c",
+            "clang",
+            &["-target", "bpf", "-g"],
+            tmp.path(),
+            "pe.o",
+        );
+        let r = sh(
+            "bpftool",
+            &[
+                "prog",
+                "loadall",
+                obj.to_str().unwrap(),
+                &format!("{}/p", fs.arg()),
+                "pinmaps",
+                &format!("{}/m", fs.arg()),
+            ],
+        );
+        assert_eq!(r.code, 0, "bpftool loadall: {}", r.stderr);
+        std::fs::write(tmp.path().join("pkt"), [0u8; 64]).unwrap();
+        Perf { fs, tmp }
+    }
+
+    fn map(&self) -> String {
+        format!("{}/m/perf_events", self.fs.arg())
+    }
+
+    /// `runs` records, on whichever CPUs `taskset` allows.
+    fn emit(&self, runs: u32, cpu: u32) {
+        let r = sh(
+            "taskset",
+            &[
+                "-c",
+                &cpu.to_string(),
+                "bpftool",
+                "prog",
+                "run",
+                "pinned",
+                &format!("{}/p/emit_perf", self.fs.arg()),
+                "data_in",
+                self.tmp.path().join("pkt").to_str().unwrap(),
+                "repeat",
+                &runs.to_string(),
+            ],
+        );
+        assert_eq!(r.code, 0, "prog run: {}", r.stderr);
+    }
+
+    /// A running `tail` (JSON lines) whose header was read: its perf buffers are in the map.
+    fn spawn(&self, extra: &[&str]) -> (std::process::Child, BufReader<std::process::ChildStdout>) {
+        let mut child = Command::new(bin())
+            .args(["--bpffs", self.fs.arg(), "--json", "tail", &self.map()])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut rd = BufReader::new(child.stdout.take().unwrap());
+        let mut header = String::new();
+        rd.read_line(&mut header).unwrap();
+        let h: Value = serde_json::from_str(&header).unwrap_or_else(|e| panic!("{e}: {header}"));
+        assert_eq!(h["command"], "tail", "{h}");
+        assert_eq!(h["header"]["map"]["type"], "perf_event_array", "{h}");
+        (child, rd)
+    }
+}
+
+/// Read the rest of a spawned tail's stdout and wait for it: (success, stdout, stderr).
+fn finish(
+    child: std::process::Child,
+    mut rd: BufReader<std::process::ChildStdout>,
+) -> (bool, String, String) {
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut rd, &mut rest).unwrap();
+    let o = child.wait_with_output().unwrap();
+    (
+        o.status.success(),
+        rest,
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn cpus() -> u32 {
+    std::thread::available_parallelism().map_or(1, |n| n.get() as u32)
+}
+
+#[test]
+fn perf_event_array_records_in_order_per_cpu() {
+    let p = Perf::new();
+    let (child, rd) = p.spawn(&["--type", "struct event", "--count", "300"]);
+    // Another reader would replace our perf buffers: refused, naming us.
+    let second = p.fs.x0(&["tail", &p.map(), "--count", "1"]);
+    assert_eq!(second.code, 8, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("x0bpf") && second.stderr.contains("pid"),
+        "{}",
+        second.stderr
+    );
+    // Three batches of 100, spread over the CPUs.
+    for i in 0..3 {
+        p.emit(100, i % cpus());
+    }
+    let (ok, rest, err) = finish(child, rd);
+    assert!(ok, "{err}");
+    let l = lines(&rest);
+    assert_eq!(l.len(), 301, "{rest}");
+    let recs = &l[..300];
+    let mut seqs: Vec<u64> = Vec::new();
+    let mut last_per_cpu = std::collections::HashMap::new();
+    for r in recs {
+        let v = &r["value"];
+        let n = v["seq"].as_u64().unwrap_or_else(|| panic!("{r}"));
+        assert_eq!(v["x"], n * 3);
+        assert_eq!(v["pid"], 42);
+        assert_eq!(v["tag"], "pf");
+        // 32 bytes, padded by the kernel so that size + 4 is a multiple of 8.
+        assert_eq!(r["size"], 36, "{r}");
+        let cpu = r["cpu"].as_u64().unwrap();
+        // Batch i ran on CPU i % cpus: its records came from there.
+        assert_eq!(cpu, (n / 100) % cpus() as u64, "{r}");
+        if let Some(prev) = last_per_cpu.insert(cpu, n) {
+            assert!(n > prev, "out of order on CPU {cpu}: {prev} then {n}");
+        }
+        seqs.push(n);
+    }
+    seqs.sort();
+    assert_eq!(seqs, (0..300).collect::<Vec<_>>());
+    assert_eq!(l[300]["summary"]["records"], 300);
+    assert_eq!(l[300]["summary"]["lost"], 0);
+    // The tail is gone: the kernel emptied the slots it filled; a new tail works unforced.
+    let out =
+        p.fs.x0(&["--json", "tail", &p.map(), "--duration", "100ms"]);
+    let l = lines(&out.ok().stdout);
+    assert_eq!(l.last().unwrap()["summary"]["records"], 0);
+    // Hex without a type, and text lines name the CPU.
+    let (child, rd) = p.spawn(&["--count", "1"]);
+    p.emit(1, 0);
+    let (ok, out, err) = finish(child, rd);
+    assert!(ok, "{err}");
+    let l = lines(&out);
+    assert_eq!(l[0]["hex"].as_str().unwrap().len(), 72, "{:?}", l[0]);
+    assert_eq!(l[0]["cpu"], 0);
+}
+
+#[test]
+fn perf_event_array_lost_samples_are_counted() {
+    let p = Perf::new();
+    // One 4 KiB page per CPU holds 85 samples of 48 bytes: 2000 in one run overflow it.
+    let (child, rd) = p.spawn(&["--perf-pages", "1", "--duration", "3s"]);
+    p.emit(2000, 0);
+    // The kernel reports a loss with the next sample that fits.
+    std::thread::sleep(Duration::from_millis(300));
+    p.emit(1, 0);
+    let (ok, out, err) = finish(child, rd);
+    assert!(ok, "{err}");
+    let l = lines(&out);
+    let records = l.iter().filter(|v| v["seq"].is_u64()).count() as u64;
+    let lost: u64 = l.iter().filter_map(|v| v["lost"].as_u64()).sum();
+    let summary = &l.last().unwrap()["summary"];
+    assert!(lost > 0, "nothing lost: {summary}");
+    assert_eq!(records + lost, 2001, "{summary}");
+    assert_eq!(summary["lost"], lost);
+    assert_eq!(summary["records"], records);
+    assert!(err.contains("lost"), "{err}");
+}
+
+#[test]
+fn perf_event_array_without_cap_perfmon_is_a_permission_error() {
+    let p = Perf::new();
+    // CAP_BPF alone opens the map (through a pin it may read) but not perf events.
+    let dir = format!("{}/m", p.fs.arg());
+    std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(p.map(), std::os::unix::fs::PermissionsExt::from_mode(0o666)).unwrap();
+    let paranoid = std::fs::read_to_string("/proc/sys/kernel/perf_event_paranoid").unwrap();
+    let r = sh(
+        "setpriv",
+        &[
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            "--inh-caps=+bpf",
+            "--ambient-caps=+bpf",
+            bin(),
+            "tail",
+            &p.map(),
+            "--duration",
+            "100ms",
+        ],
+    );
+    if paranoid.trim().parse::<i32>().unwrap_or(2) >= 1 {
+        assert_eq!(r.code, 4, "{}", r.stderr);
+        assert!(r.stderr.contains("CAP_PERFMON"), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn sigterm_during_a_long_drain_stops_at_the_next_record() {
+    let r = Ring::new();
+    // Fills the 1 MiB ring: about 26000 records of 40 bytes.
+    r.emit(30);
+    // A reader that does not read yet: the tail blocks on a full pipe mid-drain.
+    let mut child = Command::new(bin())
+        .args(["--bpffs", r.fs.arg(), "--json", "tail", &r.events()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: signalling our own child.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let mut out = String::new();
+    std::io::Read::read_to_string(child.stdout.as_mut().unwrap(), &mut out).unwrap();
+    assert!(child.wait().unwrap().success());
+    let l = lines(&out);
+    let s = &l.last().unwrap()["summary"];
+    assert_eq!(s["reason"], "interrupted", "{s}");
+    // It stopped at the next record, long before the ~26000 it could have drained.
+    assert!(s["records"].as_u64().unwrap() < 20_000, "{s}");
+    assert_eq!(s["records"].as_u64().unwrap() as usize, l.len() - 2);
+}

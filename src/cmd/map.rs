@@ -98,13 +98,23 @@ pub struct KeyArgs {
     #[command(flatten)]
     pub types: TypeArgs,
     /// The key as JSON, in the shape `dump` prints
-    #[arg(long, value_name = "JSON", conflicts_with = "key_hex")]
+    #[arg(
+        long,
+        value_name = "JSON",
+        conflicts_with = "key_hex",
+        allow_hyphen_values = true
+    )]
     pub key: Option<String>,
     /// The key as hex bytes ("01 00 00 00")
     #[arg(long, value_name = "HEX")]
     pub key_hex: Option<String>,
     /// Bloom filter lookup: the value to test, as JSON
-    #[arg(long, value_name = "JSON", conflicts_with = "value_hex")]
+    #[arg(
+        long,
+        value_name = "JSON",
+        conflicts_with = "value_hex",
+        allow_hyphen_values = true
+    )]
     pub value: Option<String>,
     /// Bloom filter lookup: the value to test, as hex bytes
     #[arg(long, value_name = "HEX")]
@@ -131,14 +141,24 @@ pub struct UpdateArgs {
     #[command(flatten)]
     pub types: TypeArgs,
     /// The key as JSON
-    #[arg(long, value_name = "JSON", conflicts_with = "key_hex")]
+    #[arg(
+        long,
+        value_name = "JSON",
+        conflicts_with = "key_hex",
+        allow_hyphen_values = true
+    )]
     pub key: Option<String>,
     /// The key as hex bytes
     #[arg(long, value_name = "HEX")]
     pub key_hex: Option<String>,
     /// The value as JSON (per-CPU maps: the same value on every CPU, or with --per-cpu an
     /// array of one value per CPU)
-    #[arg(long, value_name = "JSON", conflicts_with = "value_hex")]
+    #[arg(
+        long,
+        value_name = "JSON",
+        conflicts_with = "value_hex",
+        allow_hyphen_values = true
+    )]
     pub value: Option<String>,
     /// The value as hex bytes
     #[arg(long, value_name = "HEX")]
@@ -170,7 +190,12 @@ pub struct PushArgs {
     #[command(flatten)]
     pub types: TypeArgs,
     /// The value as JSON
-    #[arg(long, value_name = "JSON", conflicts_with = "value_hex")]
+    #[arg(
+        long,
+        value_name = "JSON",
+        conflicts_with = "value_hex",
+        allow_hyphen_values = true
+    )]
     pub value: Option<String>,
     /// The value as hex bytes
     #[arg(long, value_name = "HEX")]
@@ -399,7 +424,10 @@ struct Incomplete {
 }
 
 struct Dumper<'a> {
-    out: Out,
+    out: &'a mut Out,
+    /// Written after `{` of each entry (Lines) or at the start of its line (Table): the outer
+    /// key of a `--follow` inner entry.
+    prefix: Vec<u8>,
     mode: Mode,
     types: &'a Types,
     per_cpu_values: bool,
@@ -425,11 +453,16 @@ impl Dumper<'_> {
         let kbuf: &mut Vec<u8> = if self.mode == Mode::Table {
             &mut key_json
         } else {
-            s.extend_from_slice(b"{\"key\":");
+            s.push(b'{');
+            if self.mode == Mode::Lines {
+                s.extend_from_slice(&self.prefix);
+            }
+            s.extend_from_slice(b"\"key\":");
             &mut *s
         };
         t.key.write_json(key, kbuf);
         if self.mode == Mode::Table {
+            s.extend_from_slice(&self.prefix);
             s.extend_from_slice(&key_json);
             s.push(b'\t');
         } else {
@@ -496,8 +529,10 @@ fn dump(a: &DumpArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     };
     stream::install_stop_signals();
     let d = desc(&m, Some(&types.typing));
+    let mut out = Out::stdout();
     let mut dumper = Dumper {
-        out: Out::stdout(),
+        out: &mut out,
+        prefix: Vec::new(),
         mode,
         types: &types,
         per_cpu_values: a.per_cpu && m.info.is_percpu(),
@@ -745,43 +780,60 @@ fn walk_keys(m: &OpenMap, d: &mut Dumper) -> io::Result<Option<Incomplete>> {
     }
 }
 
-/// `--follow`: each entry of a map-in-map, then the inner map's entries under `"inner"`.
+/// `--follow`: each entry of a map-in-map, then the inner map's entries, streamed as they are
+/// read (nothing is collected): in a document under `"inner":{"id","name","entries":[…],
+/// "count","complete"}`; with `--lines` one line per outer entry, then one line per inner entry
+/// carrying `outer_key` and `inner_id`; in a table, inner entries indented under their key.
+/// The outer walk is bounded by max_entries like every key walk.
 fn walk_follow(
     m: &OpenMap,
     d: &mut Dumper,
     ctx: &Ctx,
     a: &DumpArgs,
 ) -> io::Result<Option<Incomplete>> {
-    // Collect the outer entries first (bounded by max_entries), then dump each inner map
-    // as a nested stream of entries.
     let ks = m.info.key_size as usize;
     let mut key = vec![0u8; ks];
     let mut next = vec![0u8; ks];
     let mut first = true;
-    let mut pairs: Vec<(Vec<u8>, u32)> = Vec::new();
+    let mut seen: u64 = 0;
+    let bound = m.info.max_entries as u64;
+    let mut incomplete: Option<Incomplete> = None;
     loop {
+        if stream::stopped() {
+            return Ok(Some(Incomplete {
+                reason: "interrupted".into(),
+                error: None,
+            }));
+        }
+        if d.full() {
+            return Ok(incomplete);
+        }
         match sysmap::next_key(m.fd.as_fd(), (!first).then_some(&key[..]), &mut next) {
             Ok(true) => {}
-            Ok(false) => break,
+            Ok(false) => return Ok(incomplete),
             Err(e) => return Ok(Some(kernel_failure(m, "BPF_MAP_GET_NEXT_KEY", &e))),
         }
         first = false;
         std::mem::swap(&mut key, &mut next);
-        if pairs.len() as u64 >= m.info.max_entries as u64 {
-            break;
+        seen += 1;
+        if seen > bound {
+            return Ok(Some(Incomplete {
+                reason: format!(
+                    "the map changed during the dump: more than max_entries ({bound}) keys were returned, so the key walk restarted"
+                ),
+                error: None,
+            }));
         }
         let mut v = [0u8; 4];
-        if let Ok(true) = sysmap::lookup(m.fd.as_fd(), Some(&key), &mut v) {
-            pairs.push((key.clone(), u32::from_ne_bytes(v)));
+        match sysmap::lookup(m.fd.as_fd(), Some(&key), &mut v) {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => return Ok(Some(kernel_failure(m, "BPF_MAP_LOOKUP_ELEM", &e))),
         }
-    }
-    for (k, inner_id) in pairs {
-        if d.full() {
-            break;
-        }
-        let inner = match addr::open_map(ctx, &ObjRef::Id(inner_id)) {
-            Ok(i) => i,
-            Err(_) => continue,
+        let inner_id = u32::from_ne_bytes(v);
+        // Replaced or removed since the lookup: the entry moved on, skip it.
+        let Ok(inner) = addr::open_map(ctx, &ObjRef::Id(inner_id)) else {
+            continue;
         };
         let it = match types_for(&inner, &a.types) {
             Ok(t) => t,
@@ -792,52 +844,95 @@ fn walk_follow(
                 }))
             }
         };
-        // One entry for the outer key, whose value is the inner map's entries.
         let mut kj = Vec::new();
-        d.types.key.write_json(&k, &mut kj);
-        let mut entries = Vec::new();
-        let iks = inner.info.key_size as usize;
-        let mut ik = vec![0u8; iks];
-        let mut inext = vec![0u8; iks];
-        let mut iv = vec![0u8; inner.info.value_buf_size()];
-        let mut ifirst = true;
-        let mut n = 0u64;
-        while let Ok(true) =
-            sysmap::next_key(inner.fd.as_fd(), (!ifirst).then_some(&ik[..]), &mut inext)
-        {
-            ifirst = false;
-            std::mem::swap(&mut ik, &mut inext);
-            n += 1;
-            if n > inner.info.max_entries as u64 {
-                break;
-            }
-            if let Ok(true) = sysmap::lookup(inner.fd.as_fd(), Some(&ik), &mut iv) {
-                let v = if inner.info.is_percpu() {
-                    let stride = sysmap::round8(inner.info.value_size as usize);
-                    let cpus: Vec<&[u8]> = (0..sysmap::possible_cpus())
-                        .map(|c| iv.get(c * stride..).unwrap_or(&[]))
-                        .collect();
-                    it.value.decode_sum(&cpus)
-                } else {
-                    it.value.decode(&iv)
-                };
-                entries.push(serde_json::json!({"key": it.key.decode(&ik), "value": v}));
-            }
-        }
-        let key_v: Value = serde_json::from_slice(&kj).unwrap_or(Value::Null);
-        let rec = serde_json::json!({"key": key_v, "value": inner_id, "inner": {"id": inner_id, "name": inner.info.name, "entries": entries}});
+        d.types.key.write_json(&key, &mut kj);
+        let name = serde_json::to_string(&inner.info.name)?;
         let mut s = Vec::new();
-        if d.mode == Mode::Doc && d.count > 0 {
-            s.push(b',');
-        }
-        serde_json::to_writer(&mut s, &rec)?;
-        if d.mode != Mode::Doc {
-            s.push(b'\n');
-        }
+        let inner_mode = match d.mode {
+            Mode::Doc => {
+                if d.count > 0 {
+                    s.push(b',');
+                }
+                s.extend_from_slice(b"{\"key\":");
+                s.extend_from_slice(&kj);
+                s.extend_from_slice(
+                    format!(
+                        ",\"value\":{inner_id},\"inner\":{{\"id\":{inner_id},\"name\":{name},\"entries\":["
+                    )
+                    .as_bytes(),
+                );
+                Mode::Doc
+            }
+            Mode::Lines => {
+                s.extend_from_slice(b"{\"key\":");
+                s.extend_from_slice(&kj);
+                s.extend_from_slice(
+                    format!(",\"value\":{inner_id},\"inner_name\":{name}}}\n").as_bytes(),
+                );
+                Mode::Lines
+            }
+            Mode::Table => {
+                s.extend_from_slice(&kj);
+                s.extend_from_slice(format!("\tinner map {inner_id} ({name})\n").as_bytes());
+                Mode::Table
+            }
+        };
         d.count += 1;
         d.out.write_all(&s)?;
+        let prefix = match inner_mode {
+            Mode::Lines => {
+                let mut p = b"\"outer_key\":".to_vec();
+                p.extend_from_slice(&kj);
+                p.extend_from_slice(format!(",\"inner_id\":{inner_id},").as_bytes());
+                p
+            }
+            Mode::Table => b"    ".to_vec(),
+            Mode::Doc => Vec::new(),
+        };
+        let mut sub = Dumper {
+            out: &mut *d.out,
+            prefix,
+            mode: inner_mode,
+            types: &it,
+            per_cpu_values: a.per_cpu && inner.info.is_percpu(),
+            percpu: inner.info.is_percpu(),
+            ncpu: sysmap::possible_cpus(),
+            stride: sysmap::round8(inner.info.value_size as usize),
+            count: 0,
+            limit: None,
+            scratch: Vec::with_capacity(256),
+            bar: None,
+        };
+        let inner_inc = walk(&inner, &mut sub)?;
+        let n = sub.count;
+        if inner_mode == Mode::Doc {
+            let reason = inner_inc.as_ref().map_or(String::new(), |i| {
+                format!(
+                    ",\"reason\":{}",
+                    serde_json::to_string(&i.reason).unwrap_or_default()
+                )
+            });
+            d.out.write_all(
+                format!(
+                    "],\"count\":{n},\"complete\":{}{reason}}}}}",
+                    inner_inc.is_none()
+                )
+                .as_bytes(),
+            )?;
+        }
+        if let Some(i) = inner_inc {
+            if i.reason == "interrupted" {
+                return Ok(Some(i));
+            }
+            // The outer walk goes on; the dump as a whole is incomplete.
+            if incomplete.is_none() {
+                incomplete = Some(Incomplete {
+                    reason: format!("inner map {inner_id}: {}", i.reason),
+                    error: i.error,
+                });
+            }
+        }
     }
-    Ok(None)
 }
 
 // ---------------------------------------------------------------- input

@@ -14,6 +14,7 @@ use crate::obj::btf_value::{hex, Layout};
 use crate::output::SCHEMA_VERSION;
 use crate::stream::{self, Out};
 use crate::sys::map as sysmap;
+use crate::sys::perfbuf::{Event as PerfEvent, PerfReader};
 use crate::sys::ringbuf::RingBuf;
 use crate::Ctx;
 
@@ -39,10 +40,23 @@ pub struct Args {
     /// path
     #[arg(long, conflicts_with = "type_name")]
     pub raw: bool,
-    /// Read even when another process holds the buffer open (records it would have read are
-    /// taken from it)
+    /// Read even when another process holds the buffer open (ring buffer: records it would
+    /// have read are taken from it; perf event array: its perf buffers are replaced by ours)
     #[arg(long)]
     pub force: bool,
+    /// Perf event arrays: data pages of each CPU's perf buffer (a power of two)
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = parse_pages)]
+    pub perf_pages: usize,
+}
+
+fn parse_pages(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of pages"))?;
+    if !n.is_power_of_two() || n > 1 << 16 {
+        return Err(format!("{n} is not a power of two between 1 and 65536"));
+    }
+    Ok(n)
 }
 
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -148,30 +162,70 @@ fn resolve_type(m: &OpenMap, a: &Args) -> Result<Option<Layout>, X0Error> {
 
 struct Summary {
     records: u64,
+    /// Samples the kernel reported lost (perf event arrays); `None` for ring buffers.
+    lost: Option<u64>,
     reason: &'static str,
 }
+
+/// Where records come from.
+enum Source {
+    Ring(RingBuf),
+    Perf(PerfReader),
+}
+
+/// One thing a source hands out.
+enum Ev<'a> {
+    Rec { cpu: Option<u32>, data: &'a [u8] },
+    Lost { cpu: u32, n: u64 },
+}
+
+impl Source {
+    fn consume(
+        &mut self,
+        max: u64,
+        mut f: impl FnMut(Ev<'_>) -> io::Result<()>,
+    ) -> io::Result<u64> {
+        match self {
+            Source::Ring(rb) => rb.consume(max, |data| f(Ev::Rec { cpu: None, data })),
+            Source::Perf(p) => p.consume(max, |e| match e {
+                PerfEvent::Sample { cpu, data } => f(Ev::Rec {
+                    cpu: Some(cpu),
+                    data,
+                }),
+                PerfEvent::Lost { cpu, n } => f(Ev::Lost { cpu, n }),
+            }),
+        }
+    }
+
+    fn wait(&self, timeout: i32) -> io::Result<Vec<u64>> {
+        match self {
+            Source::Ring(rb) => rb.wait(timeout),
+            Source::Perf(p) => p.wait(timeout),
+        }
+    }
+
+    fn watch(&self, fd: i32, events: u32, token: u64) -> io::Result<()> {
+        match self {
+            Source::Ring(rb) => rb.watch(fd, events, token),
+            Source::Perf(p) => p.watch(fd, events, token),
+        }
+    }
+}
+
+/// Token of stdout in the epoll set (0 is the ring buffer, perf rings use CPU_TOKEN + i).
+const STDOUT_TOKEN: u64 = 1;
 
 pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     let r = ObjRef::parse(&a.map)?;
     let m = addr::open_map(ctx, &r)?;
-    match m.info.map_type {
-        sysmap::RINGBUF => {}
-        sysmap::PERF_EVENT_ARRAY => {
-            return Err(X0Error::new(
-                ErrorKind::Unsupported,
-                format!(
-                    "map {}: tail of perf event arrays is not implemented yet",
-                    m.info.id
-                ),
-            )
-            .hint("ring buffers (BPF_MAP_TYPE_RINGBUF) are supported")
-            .into())
-        }
+    let perf = match m.info.map_type {
+        sysmap::RINGBUF => false,
+        sysmap::PERF_EVENT_ARRAY => true,
         t => {
             return Err(X0Error::new(
                 ErrorKind::Usage,
                 format!(
-                    "map {} is a {}, not a ring buffer",
+                    "map {} is a {}, not a ring buffer or perf event array",
                     m.info.id,
                     crate::obj::names::map_type_name(t)
                 ),
@@ -179,18 +233,19 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
             .hint("`x0bpf map dump` reads maps with entries")
             .into())
         }
-    }
+    };
     if !a.force {
         let h = holders(m.info.id);
         if !h.is_empty() {
             let who: Vec<String> = h.iter().map(|(p, c)| format!("{c} (pid {p})")).collect();
+            let what = if perf {
+                "holds this perf event array; reading it replaces that reader's perf buffers with ours"
+            } else {
+                "holds this ring buffer; records read here are taken from it"
+            };
             return Err(X0Error::new(
                 ErrorKind::Conflict,
-                format!(
-                    "map {}: {} holds this ring buffer; records read here are taken from it",
-                    m.info.id,
-                    who.join(", ")
-                ),
+                format!("map {}: {} {what}", m.info.id, who.join(", ")),
             )
             .hint("--force reads anyway")
             .into());
@@ -205,18 +260,43 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
         Mode::Text
     };
     stream::install_stop_signals();
-    let mut rb = RingBuf::new(m.fd.as_fd(), m.info.max_entries)
-        .map_err(|e| X0Error::os(format!("map {}: mapping the ring buffer", m.info.id), &e))?;
+    let mut src =
+        if perf {
+            Source::Perf(
+                PerfReader::open(m.fd.as_fd(), m.info.max_entries, a.perf_pages).map_err(|e| {
+                    let mut x = X0Error::os(
+                        format!("map {}: opening a perf buffer per CPU", m.info.id),
+                        &e,
+                    );
+                    if matches!(e.raw_os_error(), Some(libc::EACCES) | Some(libc::EPERM)) {
+                        x.kind = ErrorKind::Permission;
+                        x = x.hint("perf_event_open needs CAP_PERFMON (or CAP_SYS_ADMIN)");
+                    }
+                    x
+                })?,
+            )
+        } else {
+            Source::Ring(RingBuf::new(m.fd.as_fd(), m.info.max_entries).map_err(|e| {
+                X0Error::os(format!("map {}: mapping the ring buffer", m.info.id), &e)
+            })?)
+        };
     // A pipe's write end reports EPOLLERR once the reader is gone: exit at once even when idle.
-    let _ = rb.watch(1, 0, 1);
+    let _ = src.watch(1, 0, STDOUT_TOKEN);
     let mut out = Out::stdout();
-    let res = stream_records(&mut rb, &mut out, a, mode, layout.as_ref(), &m);
+    let res = stream_records(&mut src, &mut out, a, mode, layout.as_ref(), &m);
     match res {
         Ok(s) => {
             if let Err(e) = finish(&mut out, mode, &s) {
                 if !stream::is_broken_pipe(&e) {
                     return Err(e.into());
                 }
+            }
+            if s.lost.is_some_and(|l| l > 0) {
+                crate::output::warn(&format!(
+                    "map {}: the kernel lost {} samples (perf buffers full; a larger --perf-pages helps)",
+                    m.info.id,
+                    s.lost.unwrap_or(0)
+                ));
             }
             if mode == Mode::Text && stream::stderr_is_terminal() {
                 eprintln!("x0bpf: {} records ({})", s.records, s.reason);
@@ -232,8 +312,10 @@ fn finish(out: &mut Out, mode: Mode, s: &Summary) -> io::Result<()> {
     if mode == Mode::Json {
         out.write_all(
             format!(
-                "{{\"summary\":{{\"records\":{},\"lost\":null,\"complete\":true,\"reason\":\"{}\"}}}}\n",
-                s.records, s.reason
+                "{{\"summary\":{{\"records\":{},\"lost\":{},\"complete\":true,\"reason\":\"{}\"}}}}\n",
+                s.records,
+                s.lost.map_or("null".to_string(), |l| l.to_string()),
+                s.reason
             )
             .as_bytes(),
         )?;
@@ -241,14 +323,21 @@ fn finish(out: &mut Out, mode: Mode, s: &Summary) -> io::Result<()> {
     out.flush()
 }
 
+/// Whether a record of `len` bytes holds one value of `want` bytes. Perf samples are padded by
+/// the kernel so that their size + 4 is a multiple of 8.
+fn fits(len: usize, want: usize, perf: bool) -> bool {
+    len == want || (perf && len > want && len == ((want + 4 + 7) & !7) - 4)
+}
+
 fn stream_records(
-    rb: &mut RingBuf,
+    src: &mut Source,
     out: &mut Out,
     a: &Args,
     mode: Mode,
     layout: Option<&Layout>,
     m: &OpenMap,
 ) -> io::Result<Summary> {
+    let perf = matches!(src, Source::Perf(_));
     if mode == Mode::Json {
         let map = serde_json::json!({
             "id": m.info.id,
@@ -257,13 +346,20 @@ fn stream_records(
             "max_entries": m.info.max_entries,
             "pin": m.pin.as_ref().map(|p| p.display().to_string()),
         });
-        let rest = serde_json::json!({
+        let mut rest = serde_json::json!({
             "map": map,
             "record_type": layout.map(|l| l.type_name.clone()),
             "record_size": layout.map(|l| l.size),
             "records": if layout.is_some() { "value" } else { "hex" },
-            "lost": "counted by the producer (ring buffers report no loss to readers)",
+            "lost": if perf {
+                "reported by the kernel: {\"lost\":N,\"cpu\":C} lines and the summary"
+            } else {
+                "counted by the producer (ring buffers report no loss to readers)"
+            },
         });
+        if let Source::Perf(p) = &*src {
+            rest["cpus"] = serde_json::json!(p.cpus());
+        }
         // schema_version and command first, as in every document.
         let header = format!(
             "{{\"schema_version\":{SCHEMA_VERSION},\"command\":\"tail\",\"header\":{rest}}}"
@@ -276,35 +372,62 @@ fn stream_records(
     let deadline = a.duration.map(|d| Instant::now() + d);
     let limit = a.count.unwrap_or(u64::MAX);
     let mut seq: u64 = 0;
+    let mut lost: u64 = 0;
     let mut line: Vec<u8> = Vec::with_capacity(512);
     let want = layout.map(|l| l.size as usize);
+    let summary = |records, lost, reason| Summary {
+        records,
+        lost: perf.then_some(lost),
+        reason,
+    };
     loop {
         if seq >= limit {
-            return Ok(Summary {
-                records: seq,
-                reason: "count",
-            });
+            return Ok(summary(seq, lost, "count"));
         }
         if stream::stopped() {
-            return Ok(Summary {
-                records: seq,
-                reason: "interrupted",
-            });
+            return Ok(summary(seq, lost, "interrupted"));
         }
-        let got = rb.consume(limit - seq, |rec| -> io::Result<()> {
+        let got = src.consume(limit - seq, |ev| -> io::Result<()> {
+            use std::io::Write;
+            // A signal during a long drain (a full buffer, a slow reader) ends it at the next
+            // record, which stays in the buffer.
+            if stream::stopped() {
+                return Err(io::Error::from(io::ErrorKind::Interrupted));
+            }
             line.clear();
+            let (cpu, rec) = match ev {
+                Ev::Rec { cpu, data } => (cpu, data),
+                Ev::Lost { cpu, n } => {
+                    lost += n;
+                    match mode {
+                        Mode::Json => {
+                            let _ = writeln!(line, "{{\"lost\":{n},\"cpu\":{cpu}}}");
+                            return out.write_all(&line);
+                        }
+                        _ => {
+                            crate::output::warn(&format!(
+                                "the kernel lost {n} samples on CPU {cpu}"
+                            ));
+                            return Ok(());
+                        }
+                    }
+                }
+            };
             match mode {
                 Mode::Raw => {
                     line.extend_from_slice(&(rec.len() as u32).to_le_bytes());
                     line.extend_from_slice(rec);
                 }
                 Mode::Json => {
-                    use std::io::Write;
-                    let _ = write!(line, "{{\"seq\":{},\"size\":{},", seq, rec.len());
+                    let _ = write!(line, "{{\"seq\":{seq},");
+                    if let Some(c) = cpu {
+                        let _ = write!(line, "\"cpu\":{c},");
+                    }
+                    let _ = write!(line, "\"size\":{},", rec.len());
                     match (layout, want) {
-                        (Some(l), Some(w)) if rec.len() == w => {
+                        (Some(l), Some(w)) if fits(rec.len(), w, perf) => {
                             line.extend_from_slice(b"\"value\":");
-                            l.write_json(rec, &mut line);
+                            l.write_json(&rec[..w], &mut line);
                         }
                         (Some(_), Some(w)) => {
                             let _ = write!(
@@ -325,9 +448,13 @@ fn stream_records(
                     line.extend_from_slice(b"}\n");
                 }
                 Mode::Text => {
-                    use std::io::Write;
+                    if let Some(c) = cpu {
+                        let _ = write!(line, "cpu {c}: ");
+                    }
                     match (layout, want) {
-                        (Some(l), Some(w)) if rec.len() == w => l.write_json(rec, &mut line),
+                        (Some(l), Some(w)) if fits(rec.len(), w, perf) => {
+                            l.write_json(&rec[..w], &mut line)
+                        }
                         (Some(_), Some(w)) => {
                             let _ = write!(line, "[{} bytes, type is {w}] {}", rec.len(), hex(rec));
                         }
@@ -338,7 +465,13 @@ fn stream_records(
             }
             seq += 1;
             out.write_all(&line)
-        })?;
+        });
+        let got = match got {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted && stream::stopped() => {
+                return Ok(summary(seq, lost, "interrupted"))
+            }
+            other => other?,
+        };
         if got > 0 {
             continue;
         }
@@ -348,17 +481,14 @@ fn stream_records(
             Some(d) => {
                 let now = Instant::now();
                 if now >= d {
-                    return Ok(Summary {
-                        records: seq,
-                        reason: "duration",
-                    });
+                    return Ok(summary(seq, lost, "duration"));
                 }
                 (d - now).as_millis().min(i32::MAX as u128) as i32 + 1
             }
             None => -1,
         };
-        let fired = rb.wait(timeout)?;
-        if fired.contains(&1) {
+        let fired = src.wait(timeout)?;
+        if fired.contains(&STDOUT_TOKEN) {
             // stdout's reader is gone.
             return Err(io::Error::from(io::ErrorKind::BrokenPipe));
         }

@@ -110,10 +110,22 @@ fn not_found(msg: impl Into<String>) -> X0Error {
 fn open_pin(path: &std::path::Path) -> Result<OwnedFd, X0Error> {
     let fd = bpf::obj_get(path).map_err(|e| {
         let mut x = X0Error::os(format!("cannot open pin {}", path.display()), &e);
-        if e.raw_os_error() == Some(libc::EINVAL) {
-            // EINVAL: the path exists but is not on bpffs.
-            x.kind = ErrorKind::NotFound;
-            x = x.hint("a pin is a path on a BPF filesystem (bpffs)");
+        let denied = matches!(e.raw_os_error(), Some(libc::EACCES) | Some(libc::EPERM));
+        if e.raw_os_error() == Some(libc::EINVAL) || (denied && !crate::sys::mounts::is_bpffs(path))
+        {
+            // The path exists but is not on bpffs (the kernel says EINVAL or EACCES).
+            x = X0Error::new(
+                ErrorKind::NotFound,
+                format!("{} is not on a BPF filesystem: not a pin", path.display()),
+            )
+            .hint("a pin is a path on a BPF filesystem (bpffs)");
+        } else if denied && path.is_dir() {
+            // A directory on bpffs: EACCES from the kernel, not a missing privilege.
+            x = X0Error::new(
+                ErrorKind::Usage,
+                format!("{} is a directory, not a pinned object", path.display()),
+            )
+            .hint("name the pin inside it (`ls` it), or use `id N` / `name NAME`");
         }
         x
     })?;

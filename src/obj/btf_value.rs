@@ -608,6 +608,14 @@ fn json_int(v: &Value, path: &str) -> Result<i128, String> {
                 Ok(u as i128)
             } else if let Some(i) = n.as_i64() {
                 Ok(i as i128)
+            } else if n
+                .as_f64()
+                .is_some_and(|f| f.is_finite() && f.fract() == 0.0)
+            {
+                Err(format!(
+                    "{n} is out of range{} (JSON numbers are read up to 64 bits; give a wider integer as a \"0x…\" string)",
+                    at(path)
+                ))
             } else {
                 Err(format!("expected an integer{}, got {n}", at(path)))
             }

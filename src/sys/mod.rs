@@ -7,4 +7,5 @@ pub mod map;
 pub mod mounts;
 pub mod netlink;
 pub mod ns;
+pub mod perfbuf;
 pub mod ringbuf;
