@@ -23,6 +23,9 @@ done
 [ -s "$demo_prefix/share/bash-completion/completions/x0bpf" ]
 rm -rf "$demo_prefix"
 echo "test result: ok. 1 passed; 0 failed (demo, then leak check)" | tee -a "$log"
+# The pure parsers under libFuzzer, ten seconds each (a regression check; the long run is in
+# docs/SECURITY.md). Installs nightly and cargo-fuzz when missing.
+scripts/fuzz.sh "${X0BPF_FUZZ_SECONDS:-10}" 2>&1 | tee -a "$log" | grep -E '^fuzz: [a-z_]+: '
 # Other kernels, each GLOB[:SUITE] (scripts/kernel-matrix.sh): Debian 11's 5.10 (suite bullseye),
 # Debian 12's 6.1 and 6.12. X0BPF_KERNELS="" skips them (e.g. on a machine without QEMU packages);
 # X0BPF_KMATRIX_LOG=FILE keeps their output for scripts/kernel-table.sh.
@@ -36,4 +39,5 @@ done
 # One closing line for the whole suite: every cargo test binary plus every kernel check.
 awk '/^test result:/ { p += $4; f += $6 }
      /^KMATRIX PASS / { p++ } /^KMATRIX FAIL / { f++ }
+     /^fuzz: [a-z_]+: .*: ok$/ { p++ } /^fuzz: [a-z_]+: .*: [^o]/ { f++ }
      END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
