@@ -47,7 +47,13 @@ pub struct GlobalArgs {
     pub nomount: bool,
     /// Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net);
     /// only the network namespace changes, pins stay where they are
-    #[arg(long, global = true, help_heading = GLOBAL, value_name = "NAME|PATH")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = GLOBAL,
+        value_name = "NAME|PATH",
+        add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::netns_names)
+    )]
     pub netns: Option<String>,
     /// Plain whitespace-aligned columns instead of boxed tables (the default when stdout is
     /// not a terminal, or with TERM=dumb)

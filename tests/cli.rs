@@ -6,12 +6,12 @@ use common::x0;
 #[test]
 fn completions_are_current() {
     for (shell, file) in [
-        (clap_complete::Shell::Bash, "x0bpf.bash"),
-        (clap_complete::Shell::Zsh, "x0bpf.zsh"),
-        (clap_complete::Shell::Fish, "x0bpf.fish"),
+        (x0bpf::cmd::completions::Shell::Bash, "x0bpf.bash"),
+        (x0bpf::cmd::completions::Shell::Zsh, "x0bpf.zsh"),
+        (x0bpf::cmd::completions::Shell::Fish, "x0bpf.fish"),
     ] {
         let mut now = Vec::new();
-        x0bpf::cmd::completions::generate(shell, &mut now);
+        x0bpf::cmd::completions::generate(shell, &mut now).unwrap();
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("completions")
             .join(file);
@@ -383,4 +383,62 @@ fn man_pages_are_complete() {
             }
         }
     }
+}
+
+/// What the shell's completion script gets when it calls x0bpf back for the word at `index`
+/// (bash's protocol; the command name is word 0).
+fn complete(index: usize, words: &[&str]) -> Vec<String> {
+    let out = std::process::Command::new(common::bin())
+        .env("COMPLETE", "bash")
+        .env("_CLAP_COMPLETE_INDEX", index.to_string())
+        .env("_CLAP_COMPLETE_COMP_TYPE", "9")
+        .env("_CLAP_IFS", "\n")
+        .arg("--")
+        .args(words)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn completion_offers_what_is_there_now() {
+    // Interfaces of the --netns namespace, not this one's.
+    let ns = common::NetNs::new();
+    let c = complete(5, &["x0bpf", "--netns", &ns.name, "attach", "xdp", "ve"]);
+    assert_eq!(c, vec!["veth0".to_string()], "{c:?}");
+    let c = complete(4, &["x0bpf", "detach", "tc", "--netns", &ns.name]);
+    assert!(c.contains(&ns.name), "{c:?}");
+    // Namespace names after --netns.
+    let c = complete(2, &["x0bpf", "--netns", "x0t"]);
+    assert!(c.contains(&ns.name) && c.contains(&ns.peer), "{c:?}");
+    // Embedded objects for OBJECT and --prog; loaded objects and their programs for --prog.
+    let c = complete(2, &["x0bpf", "inspect", "xdp"]);
+    assert!(c.contains(&"xdp_counter".to_string()), "{c:?}");
+    let fs = common::Bpffs::new();
+    fs.x0(&["load", "tc_classifier", "--name", "cx"]).ok();
+    let c = complete(
+        7,
+        &[
+            "x0bpf",
+            "--bpffs",
+            fs.arg(),
+            "attach",
+            "tc",
+            "veth0",
+            "--prog",
+            "cx",
+        ],
+    );
+    assert!(c.contains(&"cx:tc_classify".to_string()), "{c:?}");
+    let c = complete(4, &["x0bpf", "--bpffs", fs.arg(), "unload", ""]);
+    let values: Vec<&String> = c.iter().filter(|w| !w.starts_with('-')).collect();
+    assert_eq!(values, vec!["cx"], "{c:?}");
+    fs.x0(&["unload", "cx"]).ok();
+    // Hidden commands are not offered.
+    let c = complete(1, &["x0bpf", ""]);
+    assert!(c.contains(&"attach".to_string()), "{c:?}");
+    assert!(!c.iter().any(|w| w == "completions" || w == "man"), "{c:?}");
 }

@@ -10,6 +10,10 @@ use x0bpf::sys::libbpf_log;
 use x0bpf::{cmd, Ctx};
 
 fn main() -> ExitCode {
+    // Called back by the shell's completion script: print candidates and exit.
+    clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(cmd::completions::COMPLETE_VAR)
+        .complete();
     let cli = match Cli::command()
         .try_get_matches()
         .and_then(|m| Ok((Cli::from_arg_matches(&m)?, command_name(&m))))

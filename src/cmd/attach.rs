@@ -24,7 +24,7 @@ pub struct Args {
 #[derive(Debug, clap::Args, Clone)]
 pub struct ProgArgs {
     /// OBJECT[:PROGRAM]: a loaded x0bpf object, a BPF object file, or an embedded object
-    #[arg(long, value_name = "OBJECT[:PROGRAM]")]
+    #[arg(long, value_name = "OBJECT[:PROGRAM]", add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::progs))]
     pub prog: Option<String>,
     /// Name to load the object under when --prog is a file or embedded object
     #[arg(long)]
@@ -36,6 +36,7 @@ pub enum Kind {
     /// XDP on an interface (default program: the embedded xdp_counter)
     Xdp {
         /// Interface name
+        #[arg(add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::ifaces))]
         iface: String,
         /// XDP mode; the names of ip and xdp-loader (native, generic, offload) work too
         #[arg(long, value_enum, default_value = "auto")]
@@ -52,6 +53,7 @@ pub enum Kind {
     /// tc ingress or egress (tcx on 6.6+, clsact otherwise; default: embedded tc_classifier)
     Tc {
         /// Interface name
+        #[arg(add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::ifaces))]
         iface: String,
         /// Which packets: received (ingress) or sent (egress)
         #[arg(long, value_enum)]

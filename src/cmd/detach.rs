@@ -24,6 +24,7 @@ pub enum Kind {
     /// XDP from an interface, whatever mode it was attached in
     Xdp {
         /// Interface name
+        #[arg(add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::ifaces))]
         iface: String,
         /// Remove any XDP program in every mode, ours or not (like `ip link set dev X xdp off`)
         #[arg(long)]
@@ -32,6 +33,7 @@ pub enum Kind {
     /// tc programs x0bpf attached (both directions unless --direction)
     Tc {
         /// Interface name
+        #[arg(add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::ifaces))]
         iface: String,
         /// Only this direction (default: both)
         #[arg(long, value_enum)]

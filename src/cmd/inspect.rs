@@ -11,6 +11,7 @@ use crate::output::{opt, table, Report};
 pub struct Args {
     /// A BPF object file, the name of an embedded object (see `x0bpf objects`), or - for
     /// standard input
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::objects))]
     pub object: String,
 }
 

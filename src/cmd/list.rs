@@ -23,7 +23,7 @@ use crate::Ctx;
 pub struct Args {
     /// Only these objects (names), pins or directories on bpffs made by any tool, or
     /// `prog|map|link id N|pinned PATH|name NAME`
-    #[arg(value_name = "NAME|PIN|KIND ADDRESS")]
+    #[arg(value_name = "NAME|PIN|KIND ADDRESS", add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::list_targets))]
     pub targets: Vec<String>,
     /// Every BPF program and map in the kernel, with x0bpf's marked
     #[arg(long, short = 'a')]

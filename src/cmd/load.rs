@@ -13,6 +13,7 @@ use crate::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A BPF object file, or the name of an embedded object (see `x0bpf objects`)
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::objects))]
     pub object: String,
     /// Name to load under (pins go to <pin-dir>/<NAME>/) [default: the object's name]
     #[arg(long)]

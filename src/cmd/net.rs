@@ -22,7 +22,7 @@ pub struct Args {
     #[arg(value_parser = ["show", "list"], hide = true)]
     pub verb: Option<String>,
     /// Only this interface
-    #[arg(long)]
+    #[arg(long, add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::ifaces))]
     pub dev: Option<String>,
 }
 

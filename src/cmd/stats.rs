@@ -15,7 +15,7 @@ use crate::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Loaded object name
-    #[arg(default_value = "xdp_counter")]
+    #[arg(default_value = "xdp_counter", add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::loaded))]
     pub name: String,
 }
 

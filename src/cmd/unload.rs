@@ -17,6 +17,7 @@ use crate::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Name the object was loaded under (see `x0bpf list`)
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::loaded))]
     pub name: String,
 }
 

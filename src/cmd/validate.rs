@@ -19,6 +19,7 @@ use crate::validate::{self, Status, ValidateReport};
 pub struct Args {
     /// A BPF object file, the name of an embedded object (see `x0bpf objects`), or - for
     /// standard input
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::objects))]
     pub object: String,
     /// Target kernel BTF for the CO-RE check: raw BTF (a copy of /sys/kernel/btf/vmlinux) or
     /// an ELF file with a .BTF section [default: /sys/kernel/btf/vmlinux]
