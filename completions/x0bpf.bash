@@ -1,17 +1,20 @@
-
 _clap_complete_x0bpf() {
     local IFS=$'\013'
-    local _CLAP_COMPLETE_INDEX=${COMP_CWORD}
     local _CLAP_COMPLETE_COMP_TYPE=${COMP_TYPE}
     if compopt +o nospace 2> /dev/null; then
         local _CLAP_COMPLETE_SPACE=false
     else
         local _CLAP_COMPLETE_SPACE=true
     fi
-    local words=("${COMP_WORDS[@]}")
-    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-        words[COMP_CWORD]="$2"
+    # Words split at blanks only: `obj:prog` and `--bpffs=/x` stay one word.
+    local line="${COMP_LINE:0:COMP_POINT}"
+    local words
+    IFS=$' \t\n' read -r -a words <<< "$line"
+    if [[ -z "$line" || "$line" =~ [[:space:]]$ ]]; then
+        words+=("")
     fi
+    local cur="${words[${#words[@]}-1]}"
+    local _CLAP_COMPLETE_INDEX=$(( ${#words[@]} - 1 ))
     COMPREPLY=( $( \
         _CLAP_IFS="$IFS" \
         _CLAP_COMPLETE_INDEX="$_CLAP_COMPLETE_INDEX" \
@@ -22,7 +25,17 @@ _clap_complete_x0bpf() {
     ) )
     if [[ $? != 0 ]]; then
         unset COMPREPLY
-    elif [[ $_CLAP_COMPLETE_SPACE == false ]] && [[ "${COMPREPLY-}" =~ [=/:]$ ]]; then
+        return
+    fi
+    # bash replaces only its own current word ($2, after the last `:` or `=`): drop the rest.
+    local keep="${cur:0:${#cur}-${#2}}"
+    if [[ -n "$keep" ]]; then
+        local i
+        for i in "${!COMPREPLY[@]}"; do
+            COMPREPLY[i]="${COMPREPLY[i]#"$keep"}"
+        done
+    fi
+    if [[ $_CLAP_COMPLETE_SPACE == false ]] && [[ "${COMPREPLY-}" =~ [=/:]$ ]]; then
         compopt -o nospace
     fi
 }
@@ -31,4 +44,3 @@ if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERS
 else
     complete -o nospace -o bashdefault -F _clap_complete_x0bpf x0bpf
 fi
-

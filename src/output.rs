@@ -70,6 +70,9 @@ struct ErrorEnvelope<'a> {
 
 /// Errors: JSON on stdout under `--json` (scripts read one stream), one line on stderr otherwise.
 pub fn emit_error(err: &X0Error, command: Option<&str>, fmt: Format) {
+    let mut err = err.clone();
+    err.hint = err.hint.as_deref().map(complete_commands);
+    let err = &err;
     if fmt.json {
         let env = ErrorEnvelope {
             schema_version: SCHEMA_VERSION,
@@ -86,6 +89,60 @@ pub fn emit_error(err: &X0Error, command: Option<&str>, fmt: Format) {
         }
         let _ = writeln!(io::stderr(), "{line}");
     }
+}
+
+static COMMAND_PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Record the global options a hint's command must repeat to work when copied: `--bpffs`
+/// (when not the default), `--pin-dir` and `--netns` as the user gave them. Main calls it once.
+pub fn set_command_prefix(
+    bpffs: &std::path::Path,
+    pin_dir: Option<&std::path::Path>,
+    netns: Option<&str>,
+) {
+    let mut p = String::from("x0bpf");
+    if bpffs != std::path::Path::new("/sys/fs/bpf") {
+        p.push_str(" --bpffs ");
+        p.push_str(&shell_word(&bpffs.to_string_lossy()));
+    }
+    if let Some(d) = pin_dir {
+        p.push_str(" --pin-dir ");
+        p.push_str(&shell_word(&d.to_string_lossy()));
+    }
+    if let Some(n) = netns {
+        p.push_str(" --netns ");
+        p.push_str(&shell_word(n));
+    }
+    let _ = COMMAND_PREFIX.set(p);
+}
+
+/// `x0bpf` followed by the global options of this invocation (see [`set_command_prefix`]).
+pub fn command_prefix() -> &'static str {
+    COMMAND_PREFIX.get().map(String::as_str).unwrap_or("x0bpf")
+}
+
+/// A word as a POSIX shell reads it: quoted only when it needs to be.
+pub fn shell_word(w: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "/._-,:=@+%".contains(c);
+    if !w.is_empty() && w.chars().all(safe) {
+        w.to_string()
+    } else {
+        format!("'{}'", w.replace('\'', "'\\''"))
+    }
+}
+
+/// Every x0bpf command a hint names (in backquotes, or the hint's first word) gets the global
+/// options of this invocation, so it works when copied: one place for every hint.
+pub fn complete_commands(hint: &str) -> String {
+    let prefix = command_prefix();
+    if prefix == "x0bpf" {
+        return hint.to_string();
+    }
+    let mut s = hint.replace("`x0bpf ", &format!("`{prefix} "));
+    if let Some(rest) = s.strip_prefix("x0bpf ") {
+        s = format!("{prefix} {rest}");
+    }
+    s
 }
 
 /// Warnings never go to stdout: stdout belongs to the report.
@@ -169,26 +226,50 @@ impl std::fmt::Display for Tbl {
             return write!(f, "{}", self.table);
         }
         let row = |r: &comfy_table::Row| -> Vec<String> {
-            r.cell_iter()
-                .map(|c| {
-                    // One line per row, one word per empty cell: columns stay countable.
-                    let s = c.content().replace('\n', " ");
-                    if s.is_empty() {
-                        "-".to_string()
-                    } else {
-                        s
-                    }
-                })
-                .collect()
+            r.cell_iter().map(|c| plain_cell(&c.content())).collect()
         };
         let mut rows: Vec<Vec<String>> = Vec::new();
         if self.style.headers {
             if let Some(h) = self.table.header() {
-                rows.push(row(h));
+                // Header words joined with `_` (`PROG ID` → `PROG_ID`): one word per column.
+                rows.push(
+                    h.cell_iter()
+                        .map(|c| c.content().split_whitespace().collect::<Vec<_>>().join("_"))
+                        .collect(),
+                );
             }
         }
         rows.extend(self.table.row_iter().map(row));
         render_plain(f, &rows)
+    }
+}
+
+/// One word per cell, so `awk` counts columns right: an empty cell is `-`, and the words of a
+/// multi-word value are joined with `,` (`a, b` becomes `a,b`).
+pub fn plain_cell(s: &str) -> String {
+    let words: Vec<&str> = s
+        .split_whitespace()
+        .map(|w| w.trim_end_matches(','))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() {
+        "-".to_string()
+    } else {
+        words.join(",")
+    }
+}
+
+/// A line that is not part of a table (a title, a note, a trailer). On terminals it goes with
+/// the tables; in plain mode stdout holds only table lines, so it goes to stderr, and with
+/// `--no-headers` it is left out.
+pub fn note(out: &mut dyn Write, line: &str) -> io::Result<()> {
+    let st = style();
+    if !st.plain {
+        writeln!(out, "{line}")
+    } else if st.headers {
+        writeln!(io::stderr(), "{line}")
+    } else {
+        Ok(())
     }
 }
 

@@ -76,6 +76,15 @@ impl Out {
     }
 }
 
+impl Write for Out {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.w.write(b)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
 /// Whether an error is a closed stdout: the reader is done, which is success.
 pub fn is_broken_pipe(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::BrokenPipe

@@ -129,7 +129,11 @@ pub fn attach(
                     iface.name
                 ),
             )
-            .hint("pass --replace to swap the program, or `x0bpf detach tc` first"));
+            .hint(format!(
+                "pass --replace to swap the program, or `x0bpf detach tc {} --direction {}` first",
+                iface.name,
+                dir.name()
+            )));
         }
         out.replaced = true;
         if rec.kind.starts_with("tcx-") {
@@ -370,7 +374,7 @@ pub fn detach(
             format!("see what is attached with `x0bpf net --dev {}`", iface.name)
         } else {
             format!(
-                "see what is attached with `x0bpf net --dev {}`; remove other tools' tc programs with --all",
+                "see what is attached with `x0bpf net --dev {0}`; remove other tools' tc programs with `x0bpf detach tc {0} --all`",
                 iface.name
             )
         }));

@@ -51,6 +51,9 @@ impl Mode {
 #[derive(Debug, Clone, Serialize)]
 pub struct Attempt {
     pub mode: &'static str,
+    /// An atomic replace of the program already attached, in `mode`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub replace: bool,
     pub ok: bool,
     pub errno: Option<i32>,
     /// The kernel's reason: errno text plus its extended ack message where it gave one.
@@ -222,10 +225,18 @@ pub fn attach(
                 format!("{} already has XDP {}", iface.name, describe(&cur)),
             )
             .errno(libc::EBUSY)
-            .hint(format!(
-                "pass --replace to swap it atomically, or `x0bpf detach xdp {}` first",
-                iface.name
-            )));
+            .hint(if cur.owner.is_some() {
+                format!(
+                    "pass --replace to swap it atomically, or `x0bpf detach xdp {}` first",
+                    iface.name
+                )
+            } else {
+                // Another tool's program: plain detach removes only x0bpf's.
+                format!(
+                    "pass --replace to swap it atomically, or remove it first with `x0bpf detach xdp {} --all`",
+                    iface.name
+                )
+            }));
         }
         if opts.mode != Mode::Auto && cur.mode.as_deref() != Some(opts.mode.name()) {
             return Err(X0Error::new(
@@ -269,6 +280,7 @@ pub fn attach(
             Ok(link) => {
                 out.attempts.push(Attempt {
                     mode: m.name(),
+                    replace: false,
                     ok: true,
                     errno: None,
                     reason: None,
@@ -312,6 +324,7 @@ pub fn attach(
                     Ok(()) => {
                         out.attempts.push(Attempt {
                             mode: m.name(),
+                            replace: false,
                             ok: true,
                             errno: None,
                             reason: Some(format!(
@@ -327,6 +340,7 @@ pub fn attach(
                         let _ = std::fs::remove_file(&path);
                         out.attempts.push(Attempt {
                             mode: m.name(),
+                            replace: false,
                             ok: false,
                             errno: Some(nle.errno),
                             reason: Some(explain(m, &nle)),
@@ -492,7 +506,12 @@ fn replace(
         out.how = "netlink";
     }
     out.attempts.push(Attempt {
-        mode: "replace",
+        mode: match cur.mode.as_deref() {
+            Some("skb") => "skb",
+            Some("hw") => "hw",
+            _ => "drv",
+        },
+        replace: true,
         ok: true,
         errno: None,
         reason: None,
@@ -509,6 +528,8 @@ pub struct XdpDetached {
     pub how: Vec<String>,
     /// A fresh kernel query after detaching found no XDP program of ours (with --all: none).
     pub verified: bool,
+    /// `--all`: the verification was that no XDP program at all is left.
+    pub all: bool,
 }
 
 pub fn detach(store: &Store, iface: &netlink::Link, all: bool) -> Result<XdpDetached, X0Error> {
@@ -519,6 +540,7 @@ pub fn detach(store: &Store, iface: &netlink::Link, all: bool) -> Result<XdpDeta
         removed: Vec::new(),
         how: Vec::new(),
         verified: false,
+        all,
     };
     // Records an interrupted detach (or another tool) left behind go first: the kernel is
     // the truth, and a stale record must not block this or a later attach.
@@ -532,7 +554,7 @@ pub fn detach(store: &Store, iface: &netlink::Link, all: bool) -> Result<XdpDeta
         );
         if let Some(c) = &cur {
             err = err.hint(format!(
-                "{} runs XDP {}; remove whatever is there with --all",
+                "{0} runs XDP {1}, not x0bpf's; remove it with `x0bpf detach xdp {0} --all`",
                 iface.name,
                 describe(c)
             ));

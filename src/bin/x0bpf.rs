@@ -11,7 +11,7 @@ use x0bpf::{cmd, Ctx};
 
 fn main() -> ExitCode {
     // Called back by the shell's completion script: print candidates and exit.
-    clap_complete::CompleteEnv::with_factory(Cli::command)
+    clap_complete::CompleteEnv::with_factory(cmd::completions::command_for_completion)
         .var(cmd::completions::COMPLETE_VAR)
         .complete();
     let cli = match Cli::command()
@@ -35,6 +35,7 @@ fn main() -> ExitCode {
         pin_dir: g.pin_dir.clone(),
         netns: g.netns.clone(),
     };
+    x0bpf::output::set_command_prefix(&ctx.bpffs, ctx.pin_dir.as_deref(), ctx.netns.as_deref());
     libbpf_log::init(ctx.verbose);
     x0bpf::output::set_verbose(ctx.verbose);
     // Before anything else (still one thread): every command then works in that namespace.

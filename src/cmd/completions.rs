@@ -6,11 +6,27 @@ use std::ffi::OsStr;
 use std::io::Write;
 
 use clap_complete::engine::{CompletionCandidate, PathCompleter, ValueCompleter};
-use clap_complete::env::{Bash, EnvCompleter, Fish, Zsh};
+use clap_complete::env::{EnvCompleter, Fish, Zsh};
 
 use crate::obj::source;
 use crate::store::DEFAULT_BPFFS;
 use crate::sys::{netlink, ns};
+
+/// The command as the completion engine sees it. clap_complete offers hidden subcommands when
+/// the typed prefix matches nothing else (`x0bpf co<Tab>`), and `help`'s list copies them
+/// unhidden: their names are made untypable here (completion only; parsing is unaffected).
+pub fn command_for_completion() -> clap::Command {
+    let mut cmd = <crate::cli::Cli as clap::CommandFactory>::command();
+    let hidden: Vec<String> = cmd
+        .get_subcommands()
+        .filter(|s| s.is_hide_set())
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in hidden {
+        cmd = cmd.mut_subcommand(&name, |s| s.name(format!("\u{1}{name}")));
+    }
+    cmd
+}
 
 /// The environment variable the registration scripts set when they call x0bpf back.
 pub const COMPLETE_VAR: &str = "COMPLETE";
@@ -28,9 +44,62 @@ pub struct Args {
     pub shell: Shell,
 }
 
+/// bash's registration. clap_complete's splits words as bash does, at every character of
+/// COMP_WORDBREAKS — `:` and `=` included — so `--prog obj:<Tab>` and `--bpffs=/x unload <Tab>`
+/// reached x0bpf as broken words. This one rebuilds the words from COMP_LINE up to the cursor
+/// (split at blanks only), hands them to x0bpf, and strips from each candidate the part of the
+/// word bash keeps (what precedes its own current word, `$2`).
+const BASH: &str = r#"_clap_complete_x0bpf() {
+    local IFS=$'\013'
+    local _CLAP_COMPLETE_COMP_TYPE=${COMP_TYPE}
+    if compopt +o nospace 2> /dev/null; then
+        local _CLAP_COMPLETE_SPACE=false
+    else
+        local _CLAP_COMPLETE_SPACE=true
+    fi
+    # Words split at blanks only: `obj:prog` and `--bpffs=/x` stay one word.
+    local line="${COMP_LINE:0:COMP_POINT}"
+    local words
+    IFS=$' \t\n' read -r -a words <<< "$line"
+    if [[ -z "$line" || "$line" =~ [[:space:]]$ ]]; then
+        words+=("")
+    fi
+    local cur="${words[${#words[@]}-1]}"
+    local _CLAP_COMPLETE_INDEX=$(( ${#words[@]} - 1 ))
+    COMPREPLY=( $( \
+        _CLAP_IFS="$IFS" \
+        _CLAP_COMPLETE_INDEX="$_CLAP_COMPLETE_INDEX" \
+        _CLAP_COMPLETE_COMP_TYPE="$_CLAP_COMPLETE_COMP_TYPE" \
+        _CLAP_COMPLETE_SPACE="$_CLAP_COMPLETE_SPACE" \
+        COMPLETE="bash" \
+        "x0bpf" -- "${words[@]}" \
+    ) )
+    if [[ $? != 0 ]]; then
+        unset COMPREPLY
+        return
+    fi
+    # bash replaces only its own current word ($2, after the last `:` or `=`): drop the rest.
+    local keep="${cur:0:${#cur}-${#2}}"
+    if [[ -n "$keep" ]]; then
+        local i
+        for i in "${!COMPREPLY[@]}"; do
+            COMPREPLY[i]="${COMPREPLY[i]#"$keep"}"
+        done
+    fi
+    if [[ $_CLAP_COMPLETE_SPACE == false ]] && [[ "${COMPREPLY-}" =~ [=/:]$ ]]; then
+        compopt -o nospace
+    fi
+}
+if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
+    complete -o nospace -o bashdefault -o nosort -F _clap_complete_x0bpf x0bpf
+else
+    complete -o nospace -o bashdefault -F _clap_complete_x0bpf x0bpf
+fi
+"#;
+
 pub fn generate(shell: Shell, out: &mut dyn Write) -> std::io::Result<()> {
     let sh: &dyn EnvCompleter = match shell {
-        Shell::Bash => &Bash,
+        Shell::Bash => return out.write_all(BASH.as_bytes()),
         Shell::Zsh => &Zsh,
         Shell::Fish => &Fish,
     };
@@ -69,6 +138,7 @@ fn matching(current: &OsStr, mut names: Vec<String>, help: &str) -> Vec<Completi
 
 /// Interface names, from the kernel (netlink), in the `--netns` namespace when one is given.
 pub fn ifaces(current: &OsStr) -> Vec<CompletionCandidate> {
+    // A name from `ip netns` or a path (/proc/PID/ns/net): enter_netns takes both.
     if let Some(netns) = option_on_line("--netns") {
         // This process only completes: entering the namespace affects nothing else.
         if ns::enter_netns(&netns).is_err() {
@@ -90,7 +160,12 @@ pub fn netns_names(current: &OsStr) -> Vec<CompletionCandidate> {
                 .collect()
         })
         .unwrap_or_default();
-    matching(current, names, "network namespace")
+    let mut v = matching(current, names, "network namespace");
+    let cur = current.to_string_lossy();
+    if cur.starts_with('/') || cur.starts_with('.') {
+        v.extend(PathCompleter::any().complete(current));
+    }
+    v
 }
 
 /// Objects x0bpf loaded: the directories of the pin directory (read directly, no lock).
@@ -118,7 +193,7 @@ pub fn loaded(current: &OsStr) -> Vec<CompletionCandidate> {
 pub fn objects(current: &OsStr) -> Vec<CompletionCandidate> {
     let embedded = source::names().into_iter().map(str::to_string).collect();
     let mut v = matching(current, embedded, "embedded object");
-    v.extend(PathCompleter::any().complete(current));
+    v.extend(object_files(current));
     v
 }
 
@@ -142,8 +217,15 @@ pub fn progs(current: &OsStr) -> Vec<CompletionCandidate> {
         names.push(obj);
     }
     let mut v = matching(current, names, "object or OBJECT:PROGRAM");
-    v.extend(PathCompleter::file().complete(current));
+    v.extend(object_files(current));
     v
+}
+
+/// BPF object files: `.o` files and directories (to descend into), nothing else.
+fn object_files(current: &OsStr) -> Vec<CompletionCandidate> {
+    PathCompleter::any()
+        .filter(|p| p.is_dir() || p.extension().is_some_and(|e| e == "o"))
+        .complete(current)
 }
 
 /// `list` targets: loaded objects, then pins under bpffs.

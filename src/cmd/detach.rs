@@ -188,7 +188,11 @@ impl Report for DetachReport {
                 if r.removed.is_empty() {
                     writeln!(out, "detached from {}: {}", r.interface, r.how.join("; "))?;
                 }
-                writeln!(out, "verified: {} has no XDP program of ours", r.interface)?;
+                if r.all {
+                    writeln!(out, "verified: {} has no XDP program left", r.interface)?;
+                } else {
+                    writeln!(out, "verified: {} has no XDP program of ours", r.interface)?;
+                }
             }
             DetachReport::Tc(r) => {
                 for x in &r.removed {

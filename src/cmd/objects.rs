@@ -68,8 +68,13 @@ pub fn run(args: &Args) -> anyhow::Result<Option<ObjectsReport>> {
     })?;
     match &args.output {
         Some(p) if p.as_os_str() != "-" => {
-            std::fs::write(p, e.bytes)
-                .map_err(|err| X0Error::os(format!("writing {}", p.display()), &err))?;
+            std::fs::write(p, e.bytes).map_err(|err| {
+                // Any failure to write the output file is an I/O error: exit 2, as
+                // documented, whatever the errno (ENOSPC, ENOENT, EISDIR, …).
+                let mut e = X0Error::os(format!("writing {}", p.display()), &err);
+                e.kind = ErrorKind::Usage;
+                e
+            })?;
             Ok(Some(ObjectsReport {
                 objects,
                 extracted: Some(Extracted {

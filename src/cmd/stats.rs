@@ -405,6 +405,7 @@ impl Report for StatsReport {
 
 /// A hint that works when followed: loading an embedded object only if NAME is one.
 fn stats_hint(name: &str, loaded: &[String]) -> String {
+    let loaded_list = loaded;
     let loaded = if loaded.is_empty() {
         String::new()
     } else {
@@ -412,6 +413,11 @@ fn stats_hint(name: &str, loaded: &[String]) -> String {
     };
     if crate::obj::source::embedded(name).is_some() {
         format!("{loaded}load it first: `x0bpf load {name}`")
+    } else if let Some(l) = loaded_list
+        .iter()
+        .find(|l| crate::obj::source::embedded(l).is_some())
+    {
+        format!("{loaded}stats decodes the embedded objects' counters: e.g. `x0bpf stats {l}`")
     } else {
         format!(
             "{loaded}stats decodes the embedded objects' counters: e.g. `x0bpf load xdp_counter`, then `x0bpf stats xdp_counter`"

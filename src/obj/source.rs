@@ -53,7 +53,17 @@ const HEADER_LEN: usize = 64;
 /// first bytes, which is all `elf::parse` needs to say what it is.
 pub fn resolve(arg: &str) -> Result<ObjectSource, X0Error> {
     if arg == "-" {
-        // `-` is standard input (a file named `-` is `./-`), under the same size cap.
+        // `-` is standard input (a file named `-` is `./-`), under the same size cap; a
+        // terminal there is a mistake (the command would wait for binary input forever).
+        if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            return Err(X0Error::new(
+                ErrorKind::Usage,
+                "not reading a BPF object from a terminal (`-` is standard input)",
+            )
+            .hint(
+                "pipe or redirect the object in (`x0bpf inspect - < prog.o`), or give its path",
+            ));
+        }
         return read_stdin(&mut std::io::stdin().lock()).map(|bytes| ObjectSource {
             name: "stdin".to_string(),
             origin: "stdin".to_string(),

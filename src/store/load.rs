@@ -374,12 +374,25 @@ pub fn load_and_pin(
             "pass --replace to swap it, --reuse-maps to reload it keeping its maps, or `x0bpf unload {name}`"
         )));
     }
-    if exists && !store::entries(&dir.join("links")).is_empty() {
+    let links = store::entries(&dir.join("links"));
+    if exists && !links.is_empty() {
+        let cmds: Vec<String> = links
+            .iter()
+            .filter_map(|(n, _)| crate::store::record::Record::parse(n))
+            .map(|r| format!("`{}`", r.detach_command()))
+            .collect();
         return Err(X0Error::new(
             ErrorKind::Conflict,
             format!("{name} is attached; it cannot be replaced while attached"),
         )
-        .hint("`x0bpf detach` it first, or load under another --name"));
+        .hint(if cmds.is_empty() {
+            format!("`x0bpf unload {name}` first, or load under another --name")
+        } else {
+            format!(
+                "detach it first ({}), or load under another --name",
+                cmds.join(", ")
+            )
+        }));
     }
 
     let mut open = open(src, &parsed, &name, &opts.sets)?;

@@ -129,6 +129,19 @@ impl Record {
             k => format!("{k} {}", self.target),
         }
     }
+
+    /// The `x0bpf detach …` command (without global options) that undoes this attachment.
+    pub fn detach_command(&self) -> String {
+        let w = crate::output::shell_word(&self.target);
+        match self.kind.as_str() {
+            "xdp" | "xdp-netlink" => format!("x0bpf detach xdp {w}"),
+            k if k.starts_with("tcx-") || k.starts_with("tc-") => {
+                let dir = k.rsplit('-').next().unwrap_or("");
+                format!("x0bpf detach tc {w} --direction {dir}")
+            }
+            k => format!("x0bpf detach {k} {w}"),
+        }
+    }
 }
 
 /// Every attachment record in the store, with the object that owns it.
