@@ -442,3 +442,107 @@ fn completion_offers_what_is_there_now() {
     assert!(c.contains(&"attach".to_string()), "{c:?}");
     assert!(!c.iter().any(|w| w == "completions" || w == "man"), "{c:?}");
 }
+
+/// The bash script, in bash: words are rebuilt from COMP_LINE, so `OBJ:PROG` and `--opt=V`
+/// survive bash's split at `:` and `=`; candidates come back without the part bash keeps.
+#[test]
+fn bash_completion_across_colon_and_equals() {
+    let tmp = tempfile::tempdir().unwrap();
+    // loaded_names reads <bpffs>/x0bpf/<obj>/progs directly: a plain directory will do.
+    std::fs::create_dir_all(tmp.path().join("x0bpf/myobj/progs")).unwrap();
+    std::fs::write(tmp.path().join("x0bpf/myobj/progs/myprog"), "").unwrap();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/x0bpf.bash");
+    let bindir = std::path::Path::new(common::bin()).parent().unwrap();
+    // $2 is readline's word: what follows the last `:` or `=` (COMP_WORDBREAKS).
+    let run = |line: &str, cur: &str| -> Vec<String> {
+        let prog = format!(
+            "source {}; COMP_LINE={line:?}; COMP_POINT=${{#COMP_LINE}}; COMP_TYPE=9; \
+             _clap_complete_x0bpf x0bpf {cur:?} x; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display()
+        );
+        let o = std::process::Command::new("bash")
+            .args(["--norc", "-c", &prog])
+            .env(
+                "PATH",
+                format!("{}:{}", bindir.display(), std::env::var("PATH").unwrap()),
+            )
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let fs = tmp.path().to_str().unwrap();
+    let c = run(
+        &format!("x0bpf --bpffs {fs} attach xdp lo --prog myobj:"),
+        "",
+    );
+    assert_eq!(c, vec!["myprog"], "{c:?}");
+    let c = run(&format!("x0bpf --bpffs={fs} unload "), "");
+    assert!(c.contains(&"myobj".to_string()), "{c:?}");
+    let c = run(&format!("x0bpf --bpffs {fs} attach xdp lo --prog my"), "my");
+    assert!(c.contains(&"myobj:myprog".to_string()), "{c:?}");
+    // --prog offers .o files and directories, not any file.
+    std::fs::write(tmp.path().join("a.o"), "").unwrap();
+    std::fs::write(tmp.path().join("notes.txt"), "").unwrap();
+    let c = run(
+        &format!("x0bpf attach xdp lo --prog {fs}/"),
+        &format!("{fs}/"),
+    );
+    assert!(c.iter().any(|w| w.ends_with("a.o")), "{c:?}");
+    assert!(!c.iter().any(|w| w.ends_with("notes.txt")), "{c:?}");
+}
+
+/// Hidden commands are not offered even when the prefix matches only them, nor under `help`.
+#[test]
+fn hidden_commands_never_completed() {
+    for (i, words) in [(1, vec!["x0bpf", "co"]), (2, vec!["x0bpf", "help", "comp"])] {
+        let c = complete(i, &words);
+        assert!(!c.iter().any(|w| w.contains("completions")), "{c:?}");
+    }
+    let c = complete(2, &["x0bpf", "help", ""]);
+    assert!(
+        c.contains(&"attach".to_string()) && !c.iter().any(|w| w.contains("man")),
+        "{c:?}"
+    );
+}
+
+/// I/O errors exit 2; `list KIND` with a kind that is not one is a usage error; hints carry
+/// the global options given, so they work when copied.
+#[test]
+fn io_errors_usage_and_complete_hints() {
+    let r = x0(&["objects", "--extract", "xdp_counter", "-o", "/dev/full"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = x0(&[
+        "objects",
+        "--extract",
+        "xdp_counter",
+        "-o",
+        "/nonexistent/dir/x.o",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = x0(&["--bpffs", "/tmp/some fs", "list", "foo", "id", "1"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("`x0bpf --bpffs '/tmp/some fs' list prog id 1`"),
+        "{}",
+        r.stderr
+    );
+    // `-` with a terminal on stdin would wait for binary input: refused.
+    for cmd in ["inspect", "validate"] {
+        let o = std::process::Command::new("script")
+            .args([
+                "-qec",
+                &format!("{} {cmd} -; echo rc=$?", common::bin()),
+                "/dev/null",
+            ])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("script (util-linux)");
+        let t = String::from_utf8_lossy(&o.stdout);
+        assert!(t.contains("terminal") && t.contains("rc=2"), "{cmd}: {t}");
+    }
+}

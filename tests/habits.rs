@@ -24,10 +24,16 @@ fn quoted(h: &str) -> Vec<String> {
         .split('`')
         .nth(1)
         .unwrap_or_else(|| panic!("no command in {h}"));
-    s.split_whitespace()
+    // `x0bpf` and the global options the hint repeats (the tests add their own --bpffs).
+    let mut words: Vec<String> = s
+        .split_whitespace()
         .skip_while(|w| *w == "x0bpf")
         .map(str::to_string)
-        .collect()
+        .collect();
+    while words.first().is_some_and(|w| w == "--bpffs") {
+        words.drain(..2);
+    }
+    words
 }
 
 #[test]
@@ -284,4 +290,147 @@ fn list_attachments_carry_ifname() {
     );
     ns.x0(&["--bpffs", fs.arg(), "detach", "xdp", "veth0"]).ok();
     ns.x0(&["--bpffs", fs.arg(), "unload", "xdp_counter"]).ok();
+}
+
+/// A link in another namespace is named there (not after this namespace's ifindex); hints
+/// repeat --bpffs and --netns; plain output is awk-able; `list prog` lists every program.
+#[test]
+fn other_namespace_links_hints_and_plain_columns() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let x = |a: &[&str]| {
+        let mut v = vec!["--bpffs", fs.arg()];
+        v.extend_from_slice(a);
+        common::x0(&v)
+    };
+    let nsx = |a: &[&str]| {
+        let mut v = vec!["--bpffs", fs.arg(), "--netns", ns.name.as_str()];
+        v.extend_from_slice(a);
+        common::x0(&v)
+    };
+    let r = nsx(&["-j", "attach", "xdp", "veth0"]);
+    r.ok();
+    let mode = r.json()["mode"].as_str().unwrap().to_string();
+    // Twice: the hint is the whole command, with the global options given.
+    let r = nsx(&["attach", "xdp", "veth0"]);
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    let want = format!(
+        "`x0bpf --bpffs {} --netns {} detach xdp veth0`",
+        fs.arg(),
+        ns.name
+    );
+    assert!(hint(&r.stderr).contains(&want), "{}", r.stderr);
+    // Asked from the host namespace: the link's interface is named in its own namespace.
+    let r = x(&["-j", "list", "prog", "xdp_counter:xdp_count"]);
+    r.ok();
+    let v = r.json();
+    let p = &v["addressed"][0]["attach_points"][0];
+    assert_eq!(p["ifname"], "veth0", "{p}");
+    assert!(p["netns_inode"].as_u64().is_some(), "{p}");
+    assert_eq!(p["mode"], mode.as_str(), "{p}");
+    let link_id = p["link_id"].as_u64().unwrap().to_string();
+    let r = x(&["list", "prog", "xdp_counter:xdp_count"]);
+    let line = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("via bpf_link"))
+        .unwrap();
+    assert!(
+        line.contains("on veth0") && line.matches("ifindex").count() == 1,
+        "{line}"
+    );
+    let r = x(&["-j", "list", "link", "id", &link_id]);
+    r.ok();
+    let a = &r.json()["addressed"][0];
+    assert!(
+        a["pin"].as_str().is_some_and(|p| p.starts_with(fs.arg())),
+        "{a}"
+    );
+    assert_eq!(a["attach_points"][0]["ifname"], "veth0", "{a}");
+    // `list prog` alone: every program, ours marked.
+    let r = x(&["-j", "list", "prog"]);
+    r.ok();
+    let progs = r.json()["all"]["programs"].as_array().unwrap().clone();
+    assert!(
+        progs
+            .iter()
+            .any(|p| p["name"] == "xdp_count" && p["owned_by_x0bpf"] == true),
+        "{progs:?}"
+    );
+    // Plain output: one header line, one word per cell, free text on stderr.
+    let r = nsx(&["net"]);
+    r.ok();
+    let xdp: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.split_whitespace().nth(1) == Some("xdp"))
+        .collect();
+    assert_eq!(xdp.len(), 1, "{}", r.stdout);
+    assert!(xdp[0].starts_with("veth0 "), "{}", r.stdout);
+    let ncol = r.stdout.lines().next().unwrap().split_whitespace().count();
+    assert!(
+        r.stdout
+            .lines()
+            .all(|l| l.split_whitespace().count() == ncol),
+        "{}",
+        r.stdout
+    );
+    let r = x(&["list"]);
+    let ncol = r.stdout.lines().next().unwrap().split_whitespace().count();
+    assert!(
+        r.stdout
+            .lines()
+            .all(|l| l.split_whitespace().count() == ncol),
+        "{}",
+        r.stdout
+    );
+    // load --replace while attached: the hint is the detach command.
+    let r = x(&["load", "xdp_counter", "--replace"]);
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    assert!(
+        hint(&r.stderr).contains("detach xdp veth0`"),
+        "{}",
+        r.stderr
+    );
+    nsx(&["detach", "xdp", "veth0"]).ok();
+    // tc twice: a whole detach command.
+    nsx(&["attach", "tc", "veth0", "--direction", "ingress"]).ok();
+    let r = nsx(&["attach", "tc", "veth0", "--direction", "ingress"]);
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    assert!(
+        hint(&r.stderr).contains("detach tc veth0 --direction ingress`"),
+        "{}",
+        r.stderr
+    );
+    nsx(&["detach", "tc", "veth0"]).ok();
+    // Another tool's XDP program: the hint says --all, and following it says none is left.
+    let tmp = tempfile::tempdir().unwrap();
+    let obj = extract("xdp_counter", tmp.path());
+    let pin = fs.dir.join("foreign");
+    let r = sh(
+        "bpftool",
+        &["prog", "load", &obj, pin.to_str().unwrap(), "type", "xdp"],
+    );
+    assert_eq!(r.code, 0, "bpftool: {}", r.stderr);
+    ns.ip(&[
+        "link",
+        "set",
+        "dev",
+        "veth0",
+        "xdpgeneric",
+        "pinned",
+        pin.to_str().unwrap(),
+    ]);
+    let r = nsx(&["attach", "xdp", "veth0"]);
+    assert_eq!(r.code, 8, "{}", r.stderr);
+    let h = hint(&r.stderr);
+    assert!(
+        h.contains("--netns") && h.contains("detach xdp veth0 --all`"),
+        "{h}"
+    );
+    let r = nsx(&["detach", "xdp", "veth0", "--all"]);
+    r.ok();
+    assert!(r.stdout.contains("no XDP program left"), "{}", r.stdout);
+    x(&["unload", "xdp_counter"]).ok();
+    x(&["unload", "tc_classifier"]);
 }

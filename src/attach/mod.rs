@@ -385,27 +385,76 @@ pub struct AttachPoint {
     /// netlink attachments.
     pub kind: String,
     pub link_id: Option<u32>,
+    /// The interface's name in its own network namespace; `null` when that namespace is not
+    /// known (another tool's link on an interface this namespace does not show running it).
     pub ifname: Option<String>,
     pub ifindex: Option<u32>,
-    /// XDP mode (drv, skb, hw) of a netlink attachment.
+    /// The inode of the interface's network namespace; `null` when unknown.
+    pub netns_inode: Option<u64>,
+    /// XDP mode (drv, skb, hw), tc: `clsact` or `tcx`.
     pub mode: Option<String>,
     /// What the kernel says about the target: tracepoint, function, tc direction and place.
     pub target: Option<String>,
 }
 
-/// Every attachment of program `prog_id`: bpf_links holding it (any namespace: the kernel's
-/// link list is global), XDP and clsact attachments made through netlink on the interfaces of
-/// the current network namespace.
-pub fn attach_points(prog_id: u32) -> Vec<AttachPoint> {
-    let ifaces = netlink::list_links().unwrap_or_default();
-    let ifname = |ifindex: Option<u32>| {
-        ifindex.and_then(|i| {
-            ifaces
+/// Where an interface link (XDP, tcx) of program `prog_id` is: its name, namespace and XDP
+/// mode, asked in the namespace x0bpf recorded for it, or, for another tool's link, in this
+/// namespace when the interface there runs that program (else unknown: an ifindex means
+/// nothing without its namespace).
+fn link_iface(
+    records: &[(String, Record, PathBuf)],
+    link_id: u32,
+    ifindex: u32,
+    prog_id: u32,
+    link_type: &str,
+) -> (Option<String>, Option<u64>, Option<String>) {
+    let xdp = link_type == "xdp";
+    let ns_of_record = records.iter().find_map(|(_, rec, path)| {
+        (rec.is_link()
+            && rec.ifindex == Some(ifindex)
+            && record_state(rec, path).link_id == Some(link_id))
+        .then_some(rec.netns)
+        .flatten()
+    });
+    let ask = move || -> Result<Option<(String, Option<String>)>, X0Error> {
+        let Some(l) = netlink::get_link_by_index(ifindex).map_err(nl_err)? else {
+            return Ok(None);
+        };
+        if xdp {
+            return Ok((l.xdp.prog_id == Some(prog_id))
+                .then(|| (l.name.clone(), xdp_mode_name(l.xdp.mode))));
+        }
+        let ours = [
+            crate::attach::tc::Direction::Ingress,
+            crate::attach::tc::Direction::Egress,
+        ]
+        .iter()
+        .any(|d| {
+            bpf::tcx_query(ifindex, d.tcx_attach_type())
                 .iter()
-                .find(|l| l.ifindex == i)
-                .map(|l| l.name.clone())
-        })
+                .any(|(p, l)| *p == prog_id && *l == Some(link_id))
+        });
+        Ok(ours.then(|| (l.name.clone(), Some("tcx".to_string()))))
     };
+    if let Some(ns) = ns_of_record {
+        return match ns::in_netns(ns, ask) {
+            Ok(Some(Some((name, mode)))) => (Some(name), Some(ns), mode),
+            _ => (None, Some(ns), None),
+        };
+    }
+    match ask() {
+        Ok(Some((name, mode))) => (Some(name), ns::netns_inode().ok(), mode),
+        _ => (None, None, None),
+    }
+}
+
+/// Every attachment of program `prog_id`: bpf_links holding it (any namespace: the kernel's
+/// link list is global; interface names are resolved in the link's own namespace, see
+/// [`link_iface`]), XDP and clsact attachments made through netlink on the interfaces of the
+/// current network namespace. `records` are x0bpf's attachment records.
+pub fn attach_points(prog_id: u32, records: &[(String, Record, PathBuf)]) -> Vec<AttachPoint> {
+    let ifaces = netlink::list_links().unwrap_or_default();
+    let here = ns::netns_inode().ok();
     let mut out = Vec::new();
     for id in bpf::all_ids(bpf::ObjKind::Link) {
         let Ok(fd) = bpf::fd_by_id(bpf::ObjKind::Link, id) else {
@@ -417,20 +466,40 @@ pub fn attach_points(prog_id: u32) -> Vec<AttachPoint> {
         if info.prog_id != prog_id {
             continue;
         }
+        let (ifname, netns_inode, mode, target) = match info.ifindex {
+            Some(i) => {
+                let (n, ns, m) = link_iface(records, id, i, prog_id, &info.link_type);
+                // The kernel's target is "ifindex N": already in its own field.
+                let target = (info.link_type != "xdp")
+                    .then(|| info.attach_type.clone())
+                    .flatten();
+                (n, ns, m, target)
+            }
+            None => (
+                None,
+                None,
+                None,
+                info.target.clone().or_else(|| info.attach_type.clone()),
+            ),
+        };
         out.push(AttachPoint {
             how: "bpf_link",
             kind: info.link_type.clone(),
             link_id: Some(id),
-            ifname: ifname(info.ifindex),
+            ifname,
             ifindex: info.ifindex,
-            mode: None,
-            target: info.target.clone().or_else(|| info.attach_type.clone()),
+            netns_inode,
+            mode,
+            target,
         });
     }
     for l in &ifaces {
-        let by_link = out
-            .iter()
-            .any(|a| a.kind == "xdp" && a.ifindex == Some(l.ifindex));
+        let by_link = out.iter().any(|a| {
+            a.kind == "xdp"
+                && a.ifindex == Some(l.ifindex)
+                && a.netns_inode == here
+                && here.is_some()
+        });
         for (id, mode) in [
             (l.xdp.drv_prog_id, "drv"),
             (l.xdp.skb_prog_id, "skb"),
@@ -443,6 +512,7 @@ pub fn attach_points(prog_id: u32) -> Vec<AttachPoint> {
                     link_id: None,
                     ifname: Some(l.name.clone()),
                     ifindex: Some(l.ifindex),
+                    netns_inode: here,
                     mode: Some(mode.into()),
                     target: None,
                 });
@@ -456,9 +526,10 @@ pub fn attach_points(prog_id: u32) -> Vec<AttachPoint> {
                     link_id: None,
                     ifname: Some(l.name.clone()),
                     ifindex: Some(l.ifindex),
+                    netns_inode: here,
                     mode: Some("clsact".into()),
                     target: Some(format!(
-                        "clsact {} prio {} handle {}",
+                        "{} prio {} handle {}",
                         if f.parent_ingress {
                             "ingress"
                         } else {

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::output::{table, Report};
+use crate::output::{note, table, Report};
 use crate::probe::{self, KernelVersion, Lockdown, Probe, Probes, Support};
 use crate::sys::mounts;
 use crate::Ctx;
@@ -298,10 +298,10 @@ impl Report for FeatureReport {
             "unprivileged bpf", self.unprivileged_bpf.meaning
         )?;
         if let Some(e) = &self.probe_error {
-            writeln!(out, "\nnote: {e}")?;
+            note(out, &format!("\nnote: {e}"))?;
         }
 
-        writeln!(out, "\nattach kinds:")?;
+        note(out, "\nattach kinds:")?;
         let mut t = table(["KIND", "SUPPORTED", "DETAIL"]);
         for a in &self.attach {
             t.add_row(vec![
@@ -320,7 +320,10 @@ impl Report for FeatureReport {
                 .filter(|r| r.supported == Support::Yes)
                 .map(|r| r.name.as_str())
                 .collect();
-            writeln!(out, "\n{title}: {} of {} supported", yes.len(), rows.len())?;
+            note(
+                out,
+                &format!("\n{title}: {} of {} supported", yes.len(), rows.len()),
+            )?;
             writeln!(
                 out,
                 "  yes: {}",

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::obj::elf::{self, ObjectInfo};
 use crate::obj::source;
-use crate::output::{opt, table, Report};
+use crate::output::{note, opt, table, Report};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -68,7 +68,7 @@ impl Report for InspectReport {
             writeln!(out, "btf error: {e}")?;
         }
 
-        writeln!(out, "\nprograms:")?;
+        note(out, "\nprograms:")?;
         let mut t = table([
             "NAME", "SECTION", "TYPE", "ATTACH", "INSNS", "HELPERS", "CALLS", "MAPS",
         ]);
@@ -86,7 +86,7 @@ impl Report for InspectReport {
         }
         writeln!(out, "{t}")?;
 
-        writeln!(out, "\nmaps:")?;
+        note(out, "\nmaps:")?;
         let mut t = table([
             "NAME", "DEF", "TYPE", "KEY", "VALUE", "MAX", "FLAGS", "PINNING",
         ]);
@@ -105,7 +105,7 @@ impl Report for InspectReport {
         writeln!(out, "{t}")?;
 
         if !b.core_relocations.is_empty() {
-            writeln!(out, "\nCO-RE relocations:")?;
+            note(out, "\nCO-RE relocations:")?;
             let mut t = table(["FUNCTION", "INSN", "KIND", "ACCESS"]);
             for r in &b.core_relocations {
                 t.add_row(vec![
@@ -118,7 +118,7 @@ impl Report for InspectReport {
             writeln!(out, "{t}")?;
         }
         if !o.globals.is_empty() {
-            writeln!(out, "\nglobals:")?;
+            note(out, "\nglobals:")?;
             let mut t = table(["NAME", "SECTION", "OFFSET", "SIZE", "TYPE"]);
             for g in &o.globals {
                 t.add_row(vec![
@@ -132,7 +132,7 @@ impl Report for InspectReport {
             writeln!(out, "{t}")?;
         }
 
-        writeln!(out, "\nsections:")?;
+        note(out, "\nsections:")?;
         let mut t = table(["IDX", "NAME", "TYPE", "SIZE", "FLAGS", "ROLE"]);
         for s in &o.sections {
             if s.role == "null" {
@@ -149,7 +149,7 @@ impl Report for InspectReport {
         }
         writeln!(out, "{t}")?;
         for w in &o.warnings {
-            writeln!(out, "warning: {w}")?;
+            note(out, &format!("warning: {w}"))?;
         }
         Ok(())
     }

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::attach::{self, Attachment};
 use crate::error::{ErrorKind, X0Error};
-use crate::output::{opt, table, Report};
+use crate::output::{note, opt, table, Report};
 use crate::store::{self, Access, Store};
 use crate::sys::bpf::{MapInfo, ObjKind, ProgInfo};
 use crate::sys::{bpf, caps, mounts};
@@ -110,15 +110,104 @@ pub struct AddressedEntry {
 }
 
 /// `prog|map|link` as the first word of `list`'s arguments.
-fn address_kind(targets: &[String]) -> Option<ObjKind> {
-    if targets.len() < 2 {
-        return None;
-    }
-    match targets[0].as_str() {
+fn address_kind(targets: &[String]) -> Result<Option<ObjKind>, X0Error> {
+    let Some(first) = targets.first() else {
+        return Ok(None);
+    };
+    let kind = match first.as_str() {
         "prog" | "program" => Some(ObjKind::Prog),
         "map" => Some(ObjKind::Map),
         "link" => Some(ObjKind::Link),
         _ => None,
+    };
+    // `list foo id 1`: an address after something that is not a kind.
+    if kind.is_none()
+        && targets.len() >= 2
+        && matches!(targets[1].as_str(), "id" | "pinned" | "name")
+    {
+        return Err(X0Error::new(
+            ErrorKind::Usage,
+            format!(
+                "{first:?} is not a kind of BPF object: `list prog|map|link {} …`",
+                targets[1]
+            ),
+        )
+        .hint(format!("`x0bpf list prog {}`", targets[1..].join(" "))));
+    }
+    Ok(kind)
+}
+
+/// `list prog|map|link` without an address: every one of that kind in the kernel, x0bpf's
+/// marked (like `bpftool prog show`).
+fn all_of_kind(kind: ObjKind, objects: &[ObjectEntry]) -> AllEntries {
+    let ids = |k| bpf::all_ids(k).into_iter();
+    match kind {
+        ObjKind::Prog => {
+            let ours: BTreeSet<u32> = objects
+                .iter()
+                .flat_map(|o| o.programs.iter().map(|p| p.info.id))
+                .collect();
+            AllEntries {
+                programs: Some(
+                    ids(ObjKind::Prog)
+                        .filter_map(|id| {
+                            let fd = bpf::fd_by_id(ObjKind::Prog, id).ok()?;
+                            let info = bpf::prog_info(fd.as_fd()).ok()?;
+                            Some(Owned {
+                                owned_by_x0bpf: ours.contains(&id),
+                                info,
+                            })
+                        })
+                        .collect(),
+                ),
+                maps: None,
+                links: None,
+            }
+        }
+        ObjKind::Map => {
+            let ours: BTreeSet<u32> = objects
+                .iter()
+                .flat_map(|o| o.maps.iter().map(|m| m.info.id))
+                .collect();
+            AllEntries {
+                programs: None,
+                maps: Some(
+                    ids(ObjKind::Map)
+                        .filter_map(|id| {
+                            let fd = bpf::fd_by_id(ObjKind::Map, id).ok()?;
+                            let info = bpf::map_info(fd.as_fd()).ok()?;
+                            Some(Owned {
+                                owned_by_x0bpf: ours.contains(&id),
+                                info,
+                            })
+                        })
+                        .collect(),
+                ),
+                links: None,
+            }
+        }
+        ObjKind::Link => {
+            let ours: BTreeSet<u32> = objects
+                .iter()
+                .flat_map(|o| o.attachments.iter().filter_map(|a| a.link_id))
+                .collect();
+            AllEntries {
+                programs: None,
+                maps: None,
+                links: Some(
+                    ids(ObjKind::Link)
+                        .filter_map(|id| {
+                            let fd = bpf::fd_by_id(ObjKind::Link, id).ok()?;
+                            let info = bpf::link_info(fd.as_fd()).ok()?;
+                            Some(Owned {
+                                owned_by_x0bpf: ours.contains(&id),
+                                info,
+                            })
+                        })
+                        .collect(),
+                ),
+            }
+        }
     }
 }
 
@@ -181,7 +270,14 @@ fn addressed(
                 .iter()
                 .find(|o| o.programs.iter().any(|p| p.info.id == info.id))
                 .map(|o| o.name.clone());
-            e.attach_points = Some(attach::attach_points(info.id));
+            if e.pin.is_none() {
+                e.pin = owned
+                    .iter()
+                    .flat_map(|o| o.programs.iter())
+                    .find(|p| p.info.id == info.id)
+                    .map(|p| p.pin.clone());
+            }
+            e.attach_points = Some(attach::attach_points(info.id, &attach::all_records(store)));
             e.program = Some(info);
         }
         ObjKind::Map => {
@@ -190,6 +286,13 @@ fn addressed(
                 .iter()
                 .find(|o| o.maps.iter().any(|m| m.info.id == info.id))
                 .map(|o| o.name.clone());
+            if e.pin.is_none() {
+                e.pin = owned
+                    .iter()
+                    .flat_map(|o| o.maps.iter())
+                    .find(|m| m.info.id == info.id)
+                    .map(|m| m.pin.clone());
+            }
             e.map = Some(info);
         }
         ObjKind::Link => {
@@ -201,16 +304,37 @@ fn addressed(
                         || o.programs.iter().any(|p| p.info.id == info.prog_id)
                 })
                 .map(|o| o.name.clone());
+            if e.pin.is_none() {
+                // The record x0bpf pinned this link as.
+                e.pin = owned
+                    .iter()
+                    .flat_map(|o| o.attachments.iter())
+                    .find(|a| a.link_id == Some(info.id))
+                    .map(|a| a.record.clone());
+            }
+            if info.prog_id != 0 {
+                e.attach_points = Some(
+                    attach::attach_points(info.prog_id, &attach::all_records(store))
+                        .into_iter()
+                        .filter(|p| p.link_id == Some(info.id))
+                        .collect(),
+                );
+            }
             e.link = Some(info);
         }
     }
     Ok(e)
 }
 
+/// `--all`: programs and maps; `list prog|map|link` alone: that kind only.
 #[derive(Serialize)]
 pub struct AllEntries {
-    pub programs: Vec<Owned<ProgInfo>>,
-    pub maps: Vec<Owned<MapInfo>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub programs: Option<Vec<Owned<ProgInfo>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maps: Option<Vec<Owned<MapInfo>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub links: Option<Vec<Owned<bpf::LinkInfo>>>,
 }
 
 #[derive(Serialize)]
@@ -221,13 +345,29 @@ pub struct Owned<T: Serialize> {
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<ListReport> {
-    if args.all {
+    let kind = address_kind(&args.targets)?;
+    if args.all || (kind.is_some() && args.targets.len() == 1) {
         // Walking every id (BPF_*_GET_NEXT_ID) needs CAP_SYS_ADMIN: without it the kernel
         // answers with nothing, which must not read as "nothing loaded".
         caps::require_cap(caps::CAP_SYS_ADMIN, "CAP_SYS_ADMIN", "x0bpf list --all")?;
     }
     let store = Store::open(ctx, Access::Repair)?;
-    if let Some(kind) = address_kind(&args.targets) {
+    if let (Some(kind), 1) = (kind, args.targets.len()) {
+        let objects: Vec<ObjectEntry> = store
+            .names()
+            .iter()
+            .filter_map(|n| object_entry(&store, n).ok())
+            .collect();
+        return Ok(ListReport {
+            objects: Vec::new(),
+            pins: Vec::new(),
+            all: Some(all_of_kind(kind, &objects)),
+            note: None,
+            addressed: Vec::new(),
+            repaired: store.repaired.clone(),
+        });
+    }
+    if let Some(kind) = kind {
         let e = addressed(ctx, &store, kind, &args.targets[1..])?;
         return Ok(ListReport {
             objects: Vec::new(),
@@ -282,28 +422,33 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<ListReport> {
             .flat_map(|o| o.maps.iter().map(|m| m.info.id))
             .collect();
         AllEntries {
-            programs: bpf::all_ids(ObjKind::Prog)
-                .into_iter()
-                .filter_map(|id| {
-                    let fd = bpf::fd_by_id(ObjKind::Prog, id).ok()?;
-                    let info = bpf::prog_info(fd.as_fd()).ok()?;
-                    Some(Owned {
-                        owned_by_x0bpf: ours_p.contains(&id),
-                        info,
+            links: None,
+            programs: Some(
+                bpf::all_ids(ObjKind::Prog)
+                    .into_iter()
+                    .filter_map(|id| {
+                        let fd = bpf::fd_by_id(ObjKind::Prog, id).ok()?;
+                        let info = bpf::prog_info(fd.as_fd()).ok()?;
+                        Some(Owned {
+                            owned_by_x0bpf: ours_p.contains(&id),
+                            info,
+                        })
                     })
-                })
-                .collect(),
-            maps: bpf::all_ids(ObjKind::Map)
-                .into_iter()
-                .filter_map(|id| {
-                    let fd = bpf::fd_by_id(ObjKind::Map, id).ok()?;
-                    let info = bpf::map_info(fd.as_fd()).ok()?;
-                    Some(Owned {
-                        owned_by_x0bpf: ours_m.contains(&id),
-                        info,
+                    .collect(),
+            ),
+            maps: Some(
+                bpf::all_ids(ObjKind::Map)
+                    .into_iter()
+                    .filter_map(|id| {
+                        let fd = bpf::fd_by_id(ObjKind::Map, id).ok()?;
+                        let info = bpf::map_info(fd.as_fd()).ok()?;
+                        Some(Owned {
+                            owned_by_x0bpf: ours_m.contains(&id),
+                            info,
+                        })
                     })
-                })
-                .collect(),
+                    .collect(),
+            ),
         }
     });
     let note = (!store.mounted).then(|| {
@@ -500,16 +645,16 @@ fn collect_pins(p: &Path, out: &mut Vec<PinEntry>) -> Result<(), X0Error> {
 impl Report for ListReport {
     fn render(&self, out: &mut dyn Write) -> io::Result<()> {
         if let Some(n) = &self.note {
-            writeln!(out, "{n}")?;
+            note(out, n)?;
         } else if self.objects.is_empty()
             && self.pins.is_empty()
             && self.all.is_none()
             && self.addressed.is_empty()
         {
-            writeln!(out, "nothing loaded by x0bpf")?;
+            note(out, "nothing loaded by x0bpf")?;
         }
         for o in &self.objects {
-            writeln!(out, "{} ({})", o.name, o.dir.display())?;
+            note(out, &format!("{} ({})", o.name, o.dir.display()))?;
             let mut t = table(["KIND", "ID", "NAME", "TYPE", "DETAILS"]);
             for p in &o.programs {
                 let mut d = format!("tag {} jited {}B", p.info.tag, p.info.jited_bytes);
@@ -561,48 +706,95 @@ impl Report for ListReport {
             }
             writeln!(out, "{t}")?;
             for e in &o.errors {
-                writeln!(out, "  unreadable pin: {e}")?;
+                note(out, &format!("  unreadable pin: {e}"))?;
             }
         }
         for a in &self.addressed {
             render_addressed(a, out)?;
         }
-        for p in &self.pins {
-            let desc = match (&p.program, &p.map, &p.link) {
-                (Some(i), _, _) => format!("prog id {} {} {}", i.id, i.prog_type, i.name),
-                (_, Some(i), _) => format!("map id {} {} {}", i.id, i.map_type, i.name),
-                (_, _, Some(i)) => format!("link id {} {} prog {}", i.id, i.link_type, i.prog_id),
-                _ => "unknown object".into(),
-            };
-            writeln!(out, "{}: {desc}", p.pin.display())?;
+        if !self.pins.is_empty() {
+            let mut t = table(["PIN", "KIND", "ID", "TYPE", "NAME"]);
+            for p in &self.pins {
+                let row = match (&p.program, &p.map, &p.link) {
+                    (Some(i), _, _) => {
+                        ["prog", &i.id.to_string(), &i.prog_type, &i.name].map(str::to_string)
+                    }
+                    (_, Some(i), _) => {
+                        ["map", &i.id.to_string(), &i.map_type, &i.name].map(str::to_string)
+                    }
+                    (_, _, Some(i)) => [
+                        "link",
+                        &i.id.to_string(),
+                        &i.link_type,
+                        &format!("prog:{}", i.prog_id),
+                    ]
+                    .map(str::to_string),
+                    _ => ["unknown", "-", "-", "-"].map(str::to_string),
+                };
+                let mut cells = vec![p.pin.display().to_string()];
+                cells.extend(row);
+                t.add_row(cells);
+            }
+            writeln!(out, "{t}")?;
         }
         if let Some(all) = &self.all {
-            writeln!(out, "all programs in the kernel:")?;
-            let mut t = table(["ID", "OURS", "TYPE", "NAME", "TAG"]);
-            for p in &all.programs {
-                t.add_row(vec![
-                    p.info.id.to_string(),
-                    if p.owned_by_x0bpf { "*" } else { "" }.into(),
-                    p.info.prog_type.clone(),
-                    p.info.name.clone(),
-                    p.info.tag.clone(),
-                ]);
+            let titles = all.programs.is_some() as u8 + all.maps.is_some() as u8 > 1;
+            if let Some(programs) = &all.programs {
+                if titles {
+                    note(out, "all programs in the kernel:")?;
+                }
+                let mut t = table(["ID", "OURS", "TYPE", "NAME", "TAG"]);
+                for p in programs {
+                    t.add_row(vec![
+                        p.info.id.to_string(),
+                        if p.owned_by_x0bpf { "*" } else { "" }.into(),
+                        p.info.prog_type.clone(),
+                        p.info.name.clone(),
+                        p.info.tag.clone(),
+                    ]);
+                }
+                writeln!(out, "{t}")?;
             }
-            writeln!(out, "{t}")?;
-            writeln!(out, "all maps in the kernel:")?;
-            let mut t = table(["ID", "OURS", "TYPE", "NAME", "KEY", "VALUE", "MAX"]);
-            for m in &all.maps {
-                t.add_row(vec![
-                    m.info.id.to_string(),
-                    if m.owned_by_x0bpf { "*" } else { "" }.into(),
-                    m.info.map_type.clone(),
-                    m.info.name.clone(),
-                    m.info.key_size.to_string(),
-                    m.info.value_size.to_string(),
-                    m.info.max_entries.to_string(),
-                ]);
+            if let Some(maps) = &all.maps {
+                if titles {
+                    note(out, "all maps in the kernel:")?;
+                }
+                let mut t = table(["ID", "OURS", "TYPE", "NAME", "KEY", "VALUE", "MAX"]);
+                for m in maps {
+                    t.add_row(vec![
+                        m.info.id.to_string(),
+                        if m.owned_by_x0bpf { "*" } else { "" }.into(),
+                        m.info.map_type.clone(),
+                        m.info.name.clone(),
+                        m.info.key_size.to_string(),
+                        m.info.value_size.to_string(),
+                        m.info.max_entries.to_string(),
+                    ]);
+                }
+                writeln!(out, "{t}")?;
             }
-            writeln!(out, "{t}")?;
+            if let Some(links) = &all.links {
+                let mut t = table(["ID", "OURS", "TYPE", "PROG", "IFINDEX", "TARGET"]);
+                for l in links {
+                    t.add_row(vec![
+                        l.info.id.to_string(),
+                        if l.owned_by_x0bpf { "*" } else { "" }.into(),
+                        l.info.link_type.clone(),
+                        l.info.prog_id.to_string(),
+                        opt(&l.info.ifindex),
+                        if l.info.ifindex.is_some() {
+                            l.info.attach_type.clone().unwrap_or_default()
+                        } else {
+                            l.info
+                                .target
+                                .clone()
+                                .or_else(|| l.info.attach_type.clone())
+                                .unwrap_or_default()
+                        },
+                    ]);
+                }
+                writeln!(out, "{t}")?;
+            }
         }
         Ok(())
     }
@@ -695,11 +887,15 @@ fn render_addressed(a: &AddressedEntry, out: &mut dyn Write) -> io::Result<()> {
         }
         for p in points {
             let mut d = p.kind.clone();
-            if let Some(n) = &p.ifname {
-                d.push_str(&format!(" on {n}"));
-            }
-            if let Some(i) = p.ifindex {
-                d.push_str(&format!(" (ifindex {i})"));
+            match (&p.ifname, p.ifindex) {
+                (Some(n), Some(i)) => d.push_str(&format!(" on {n} (ifindex {i})")),
+                (None, Some(i)) if p.netns_inode.is_some() => {
+                    d.push_str(&format!(" on ifindex {i} (interface gone)"))
+                }
+                (None, Some(i)) => {
+                    d.push_str(&format!(" on ifindex {i} of an unknown network namespace"))
+                }
+                _ => {}
             }
             if let Some(m) = &p.mode {
                 d.push_str(&format!(" {m} mode"));

@@ -637,11 +637,18 @@ fn write_footer(d: &mut Dumper, inc: Option<&Incomplete>) -> io::Result<()> {
             reason.map_or("null".into(), |r| serde_json::to_string(r)
                 .unwrap_or_default())
         ),
-        Mode::Table => format!(
-            "{} entries{}\n",
-            d.count,
-            reason.map_or(String::new(), |r| format!(" (incomplete: {r})"))
-        ),
+        Mode::Table => {
+            // A trailer, not a row: in plain mode it goes to stderr (see output::note).
+            let line = format!(
+                "{} {}{}",
+                d.count,
+                if d.count == 1 { "entry" } else { "entries" },
+                reason.map_or(String::new(), |r| format!(" (incomplete: {r})"))
+            );
+            d.out.flush()?;
+            crate::output::note(d.out, &line)?;
+            String::new()
+        }
     };
     d.out.write_all(tail.as_bytes())?;
     d.out.flush()

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::attach::tc::Direction;
 use crate::attach::{self, nl_err};
-use crate::output::{table, Report};
+use crate::output::{note, opt, table, Report};
 use crate::store::{Access, Store};
 use crate::sys::bpf::ObjKind;
 use crate::sys::netlink;
@@ -178,18 +178,17 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
 
 impl Report for NetReport {
     fn render(&self, out: &mut dyn Write) -> io::Result<()> {
-        let mut t = table(["IFACE", "HOOK", "MODE", "PROG ID", "NAME", "LINK", "OWNER"]);
+        // HOOK second, so `x0bpf net | awk '$2=="xdp"'` picks XDP attachments.
+        let mut t = table([
+            "IFACE", "HOOK", "MODE", "PROG ID", "NAME", "LINK", "OWNER", "PRIO", "HANDLE",
+            "IFINDEX",
+        ]);
         for i in &self.interfaces {
             if i.xdp.is_empty() && i.tc.is_empty() {
-                t.add_row(vec![
-                    format!("{} ({})", i.name, i.ifindex),
-                    "-".into(),
-                    "".into(),
-                    "".into(),
-                    "".into(),
-                    "".into(),
-                    "".into(),
-                ]);
+                let mut row = vec![i.name.clone()];
+                row.extend(std::iter::repeat_n("-".to_string(), 8));
+                row.push(i.ifindex.to_string());
+                t.add_row(row);
                 continue;
             }
             for (hook, p) in i.xdp.iter().map(|p| ("xdp".to_string(), p)).chain(
@@ -197,21 +196,19 @@ impl Report for NetReport {
                     .map(|p| (format!("tc/{}", p.direction.unwrap_or("")), p)),
             ) {
                 t.add_row(vec![
-                    format!("{} ({})", i.name, i.ifindex),
+                    i.name.clone(),
                     hook,
-                    match (p.priority, p.handle) {
-                        (Some(pr), Some(h)) => format!("{} prio {pr} handle {h}", p.mode),
-                        _ => p.mode.clone(),
-                    },
+                    p.mode.clone(),
                     p.prog_id.to_string(),
                     p.name.clone(),
-                    p.link_id
-                        .map(|l| l.to_string())
-                        .unwrap_or_else(|| "-".into()),
+                    opt(&p.link_id),
                     p.owner
                         .clone()
                         .map(|o| format!("x0bpf:{o}"))
                         .unwrap_or_else(|| "-".into()),
+                    opt(&p.priority),
+                    opt(&p.handle),
+                    i.ifindex.to_string(),
                 ]);
             }
         }
@@ -223,7 +220,7 @@ impl Report for NetReport {
                 } else {
                     f.join(", ")
                 };
-                writeln!(out, "{}: XDP features: {f}", i.name)?;
+                note(out, &format!("{}: XDP features: {f}", i.name))?;
             }
         }
         Ok(())
