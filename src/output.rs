@@ -225,8 +225,21 @@ impl std::fmt::Display for Tbl {
         if !self.style.plain {
             return write!(f, "{}", self.table);
         }
+        // One word per cell except the last, which keeps its spaces (like `ps`'s COMMAND):
+        // `awk '$2=="xdp"'` still counts every column before it right, and prose stays legible.
         let row = |r: &comfy_table::Row| -> Vec<String> {
-            r.cell_iter().map(|c| plain_cell(&c.content())).collect()
+            let n = r.cell_iter().count();
+            r.cell_iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let text = c.content();
+                    if i + 1 == n && !text.trim().is_empty() {
+                        text.split_whitespace().collect::<Vec<_>>().join(" ")
+                    } else {
+                        plain_cell(&text)
+                    }
+                })
+                .collect()
         };
         let mut rows: Vec<Vec<String>> = Vec::new();
         if self.style.headers {
@@ -245,7 +258,7 @@ impl std::fmt::Display for Tbl {
 }
 
 /// One word per cell, so `awk` counts columns right: an empty cell is `-`, and the words of a
-/// multi-word value are joined with `,` (`a, b` becomes `a,b`).
+/// multi-word value are joined with `,` (`a, b` becomes `a,b`). The last column is exempt.
 pub fn plain_cell(s: &str) -> String {
     let words: Vec<&str> = s
         .split_whitespace()

@@ -842,6 +842,8 @@ fn feature_reports_the_kernel() {
         "program types",
         "map types",
     ] {
-        assert!(h.stdout.contains(s), "{s} missing:\n{}", h.stdout);
+        // In a pipe the section titles go to stderr; the tables stay on stdout.
+        let all = format!("{}{}", h.stdout, h.stderr);
+        assert!(all.contains(s), "{s} missing:\n{all}");
     }
 }
