@@ -52,7 +52,7 @@ fn dispatch(command: &Command, ctx: &Ctx) -> anyhow::Result<i32> {
         Command::Attach(a) => cmd::attach::run(a, ctx).and_then(|r| show("attach", &r, ctx)),
         Command::Detach(a) => cmd::detach::run(a, ctx).and_then(|r| show("detach", &r, ctx)),
         Command::Net(a) => cmd::net::run(a, ctx).and_then(|r| show("net", &r, ctx)),
-        Command::Stats(a) => cmd::stats::run(a, ctx).and_then(|r| show("stats", &r, ctx)),
+        Command::Stats(a) => cmd::stats::run(a, ctx),
         Command::Map(a) => cmd::map::run(a, ctx),
         Command::Tail(a) => cmd::tail::run(a, ctx),
         Command::Completions(a) => cmd::completions::run(a).map(|_| 0),
