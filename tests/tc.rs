@@ -11,15 +11,20 @@ fn flows(ns: &NetNs, fs: &Bpffs, name: &str) -> Value {
     r.json()
 }
 
-fn udp_packets(stats: &Value, src: &str, dst: &str, dport: u64) -> u64 {
+/// Packets of UDP flows seen from this host (`local` is the main namespace's side), received
+/// (`rx_packets`) or sent (`tx_packets`), to or from `port`.
+fn udp_packets(stats: &Value, local: &str, remote: &str, port: u64, field: &str) -> u64 {
     stats["flows"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| {
-            f["protocol"] == "udp" && f["src"] == src && f["dst"] == dst && f["dport"] == dport
+            f["protocol"] == "udp"
+                && f["local"] == local
+                && f["remote"] == remote
+                && (f["lport"] == port || f["rport"] == port)
         })
-        .map(|f| f["packets"].as_u64().unwrap())
+        .map(|f| f[field].as_u64().unwrap())
         .sum()
 }
 
@@ -87,11 +92,12 @@ fn run_both_directions(mode: &str) {
     ns.udp_to_peer(13, 7002);
     let i = flows(&ns, &fs, "tc_in");
     let e = flows(&ns, &fs, "tc_out");
-    assert_eq!(udp_packets(&i, PEER_IP, MAIN_IP, 7001), 11, "{i}");
-    assert_eq!(udp_packets(&e, MAIN_IP, PEER_IP, 7002), 13, "{e}");
+    assert_eq!(udp_packets(&i, MAIN_IP, PEER_IP, 7001, "rx_packets"), 11, "{i}");
+    assert_eq!(udp_packets(&e, MAIN_IP, PEER_IP, 7002, "tx_packets"), 13, "{e}");
     // Each direction sees only its own traffic.
-    assert_eq!(udp_packets(&i, MAIN_IP, PEER_IP, 7002), 0);
-    assert_eq!(udp_packets(&e, PEER_IP, MAIN_IP, 7001), 0);
+    assert_eq!(udp_packets(&i, MAIN_IP, PEER_IP, 7002, "packets"), 0);
+    assert_eq!(udp_packets(&e, MAIN_IP, PEER_IP, 7001, "packets"), 0);
+    assert_eq!(udp_packets(&i, MAIN_IP, PEER_IP, 7001, "tx_packets"), 0);
 
     // Same object, same place again: a conflict.
     let again = ns.x0(&[
