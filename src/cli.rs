@@ -76,6 +76,8 @@ pub enum Command {
     Net(cmd::net::Args),
     /// Counters of x0bpf's own programs (xdp_counter, tc_classifier, syscall_latency)
     Stats(cmd::stats::Args),
+    /// Top syscalls by name: count, errors, latency (avg, p50/p99) — loads its own filtered instance
+    Syscalls(cmd::syscalls::Args),
     /// Read and change any map, typed by BTF: show, dump, lookup, update, delete, peek, pop, push
     Map(cmd::map::Args),
     /// Stream the records of a ring buffer as text, JSON lines or raw binary

@@ -92,8 +92,16 @@ fn run_both_directions(mode: &str) {
     ns.udp_to_peer(13, 7002);
     let i = flows(&ns, &fs, "tc_in");
     let e = flows(&ns, &fs, "tc_out");
-    assert_eq!(udp_packets(&i, MAIN_IP, PEER_IP, 7001, "rx_packets"), 11, "{i}");
-    assert_eq!(udp_packets(&e, MAIN_IP, PEER_IP, 7002, "tx_packets"), 13, "{e}");
+    assert_eq!(
+        udp_packets(&i, MAIN_IP, PEER_IP, 7001, "rx_packets"),
+        11,
+        "{i}"
+    );
+    assert_eq!(
+        udp_packets(&e, MAIN_IP, PEER_IP, 7002, "tx_packets"),
+        13,
+        "{e}"
+    );
     // Each direction sees only its own traffic.
     assert_eq!(udp_packets(&i, MAIN_IP, PEER_IP, 7002, "packets"), 0);
     assert_eq!(udp_packets(&e, MAIN_IP, PEER_IP, 7001, "packets"), 0);

@@ -11,6 +11,7 @@ pub mod map;
 pub mod net;
 pub mod objects;
 pub mod stats;
+pub mod syscalls;
 pub mod tail;
 pub mod unload;
 pub mod validate;
