@@ -78,6 +78,8 @@ pub enum Command {
     Stats(cmd::stats::Args),
     /// Top syscalls by name: count, errors, latency (avg, p50/p99) — loads its own filtered instance
     Syscalls(cmd::syscalls::Args),
+    /// Network events as they happen: drops with the kernel's reason, TCP state changes, retransmits
+    Events(cmd::events::Args),
     /// Read and change any map, typed by BTF: show, dump, lookup, update, delete, peek, pop, push
     Map(cmd::map::Args),
     /// Stream the records of a ring buffer as text, JSON lines or raw binary

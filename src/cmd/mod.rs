@@ -2,6 +2,7 @@
 pub mod attach;
 pub mod completions;
 pub mod detach;
+pub mod events;
 pub mod feature;
 pub mod inspect;
 pub mod list;
