@@ -175,6 +175,8 @@ int tc_classify(struct __sk_buff *skb)
 		if ((void *)(ip + 1) > data_end || ip->version != 4 || ip->ihl < 5)
 			goto unparsed;
 		ihl = ip->ihl * 4;
+		if ((void *)ip + ihl > data_end)
+			goto unparsed; /* header longer than the packet */
 		key.family = 4;
 		proto = ip->protocol;
 		__builtin_memcpy(saddr, &ip->saddr, 4);
