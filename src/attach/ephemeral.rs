@@ -101,3 +101,29 @@ impl Ephemeral {
         self.raw_links.push(fd);
     }
 }
+
+impl Ephemeral {
+    /// Attach program `prog` at tcx `dir` of `ifindex` through a link only this process holds
+    /// (Linux 6.6+; before that there is no tc attachment that dies with its process).
+    pub fn tcx(
+        &mut self,
+        prog: &str,
+        ifindex: u32,
+        dir: crate::attach::tc::Direction,
+    ) -> Result<(), X0Error> {
+        let fd = self.prog_fd(prog)?;
+        let link = bpf::link_create(fd, ifindex as i32, dir.tcx_attach_type(), 0).map_err(|e| {
+            if e.raw_os_error() == Some(libc::EINVAL) {
+                X0Error::new(
+                    ErrorKind::Unsupported,
+                    format!("cannot attach {prog} at tcx {}: this kernel has no tcx (Linux 6.6+)", dir.name()),
+                )
+                .hint("attach it with `x0bpf attach tc IFACE --direction ingress|egress` (clsact), then run the view again: it reads the pinned maps")
+            } else {
+                X0Error::os(format!("attaching {prog} at tcx {}", dir.name()), &e)
+            }
+        })?;
+        self.raw_links.push(link);
+        Ok(())
+    }
+}

@@ -55,6 +55,7 @@ fn dispatch(command: &Command, ctx: &Ctx) -> anyhow::Result<i32> {
         Command::Stats(a) => cmd::stats::run(a, ctx),
         Command::Syscalls(a) => cmd::syscalls::run(a, ctx),
         Command::Events(a) => cmd::events::run(a, ctx),
+        Command::Flows(a) => cmd::flows::run(a, ctx),
         Command::Map(a) => cmd::map::run(a, ctx),
         Command::Tail(a) => cmd::tail::run(a, ctx),
         Command::Completions(a) => cmd::completions::run(a).map(|_| 0),

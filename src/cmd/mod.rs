@@ -4,6 +4,7 @@ pub mod completions;
 pub mod detach;
 pub mod events;
 pub mod feature;
+pub mod flows;
 pub mod inspect;
 pub mod list;
 pub mod load;
