@@ -25,8 +25,14 @@ _x0bpf() {
             x0bpf,detach)
                 cmd="x0bpf__subcmd__detach"
                 ;;
+            x0bpf,events)
+                cmd="x0bpf__subcmd__events"
+                ;;
             x0bpf,feature)
                 cmd="x0bpf__subcmd__feature"
+                ;;
+            x0bpf,flows)
+                cmd="x0bpf__subcmd__flows"
                 ;;
             x0bpf,help)
                 cmd="x0bpf__subcmd__help"
@@ -54,6 +60,9 @@ _x0bpf() {
                 ;;
             x0bpf,stats)
                 cmd="x0bpf__subcmd__stats"
+                ;;
+            x0bpf,syscalls)
+                cmd="x0bpf__subcmd__syscalls"
                 ;;
             x0bpf,tail)
                 cmd="x0bpf__subcmd__tail"
@@ -181,8 +190,14 @@ _x0bpf() {
             x0bpf__subcmd__help,detach)
                 cmd="x0bpf__subcmd__help__subcmd__detach"
                 ;;
+            x0bpf__subcmd__help,events)
+                cmd="x0bpf__subcmd__help__subcmd__events"
+                ;;
             x0bpf__subcmd__help,feature)
                 cmd="x0bpf__subcmd__help__subcmd__feature"
+                ;;
+            x0bpf__subcmd__help,flows)
+                cmd="x0bpf__subcmd__help__subcmd__flows"
                 ;;
             x0bpf__subcmd__help,help)
                 cmd="x0bpf__subcmd__help__subcmd__help"
@@ -210,6 +225,9 @@ _x0bpf() {
                 ;;
             x0bpf__subcmd__help,stats)
                 cmd="x0bpf__subcmd__help__subcmd__stats"
+                ;;
+            x0bpf__subcmd__help,syscalls)
+                cmd="x0bpf__subcmd__help__subcmd__syscalls"
                 ;;
             x0bpf__subcmd__help,tail)
                 cmd="x0bpf__subcmd__help__subcmd__tail"
@@ -353,7 +371,7 @@ _x0bpf() {
 
     case "${cmd}" in
         x0bpf)
-            opts="-j -p -n -v -h -V --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help --version objects inspect validate feature load unload list attach detach net stats map tail completions man help"
+            opts="-j -p -n -v -h -V --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help --version objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1244,6 +1262,44 @@ _x0bpf() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        x0bpf__subcmd__events)
+            opts="-j -p -n -v -h --type --count --duration --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --type)
+                    COMPREPLY=($(compgen -W "drop tcp retrans" -- "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bpffs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         x0bpf__subcmd__feature)
             opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1270,8 +1326,62 @@ _x0bpf() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        x0bpf__subcmd__flows)
+            opts="-j -p -n -v -h --dev --direction --sort --top --object --duration --watch --interval --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dev)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --direction)
+                    COMPREPLY=($(compgen -W "ingress egress" -- "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "bytes packets rtt" -- "${cur}"))
+                    return 0
+                    ;;
+                --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --object)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bpffs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         x0bpf__subcmd__help)
-            opts="objects inspect validate feature load unload list attach detach net stats map tail completions man help"
+            opts="objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1550,7 +1660,35 @@ _x0bpf() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        x0bpf__subcmd__help__subcmd__events)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         x0bpf__subcmd__help__subcmd__feature)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__help__subcmd__flows)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1789,6 +1927,20 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__help__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__help__subcmd__syscalls)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2535,12 +2687,74 @@ _x0bpf() {
             return 0
             ;;
         x0bpf__subcmd__stats)
-            opts="-j -p -n -v -h --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            opts="-j -p -n -v -h --dev --watch --interval --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --dev)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bpffs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pin-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --netns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        x0bpf__subcmd__syscalls)
+            opts="-j -p -n -v -h --tgid --pid --tid --comm --cgroup --duration --top --json --pretty --bpffs --pin-dir --nomount --netns --verbose --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tgid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --comm)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cgroup)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --bpffs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -44,6 +44,9 @@ complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "attach" -d 'Attach a pr
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "detach" -d 'Remove x0bpf\'s attachment (the mode is found, never asked for)'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "net" -d 'XDP and tc programs per interface, with owners'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "stats" -d 'Counters of x0bpf\'s own programs (xdp_counter, tc_classifier, syscall_latency)'
+complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "flows" -d 'Top flows of tc_classifier: per-direction counts, handshake RTT, age (attaches if needed)'
+complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "syscalls" -d 'Top syscalls by name: count, errors, latency (avg, p50/p99) — loads its own filtered instance'
+complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "events" -d 'Network events as they happen: drops with the kernel\'s reason, TCP state changes, retransmits'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "map" -d 'Read and change any map, typed by BTF: show, dump, lookup, update, delete, peek, pop, push'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "tail" -d 'Stream the records of a ring buffer as text, JSON lines or raw binary'
 complete -c x0bpf -n "__fish_x0bpf_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -335,14 +338,63 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -s p -l pretty -d 'Prin
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand net" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -l dev -d 'Only this interface (xdp_counter and tc_classifier count per interface)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -l interval -d 'Seconds between two --watch samples' -r
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -l watch -d 'Print again every --interval seconds, with rates (pps, bit/s), until Ctrl-C'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s p -l pretty -d 'Print pretty JSON (implies --json)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand stats" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand flows" -l dev -d 'The interface (needed when tc_classifier is not attached yet; else a filter)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand flows" -l direction -d 'Only flows with traffic in this direction (and, when the view attaches, only this hook)' -r -f -a "ingress\t''
+egress\t''"
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand flows" -l sort -d 'Order of the table' -r -f -a "bytes\t''
+packets\t''
+rtt\t''"
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand flows" -l top -d 'Show the N first flows (0: all)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand flows" -l object -d 'Loaded object to read when attached by `x0bpf attach tc`' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand flows" -l duration -d 'When the view attaches for itself: collect this long before printing' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand flows" -l interval -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand flows" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand flows" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand flows" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand flows" -l watch -d 'Print again every --interval seconds until Ctrl-C'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand flows" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand flows" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand flows" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand flows" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand flows" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand syscalls" -l pid -l tgid -d 'Only this process (thread group id, like `syscount -p`)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand syscalls" -l tid -d 'Only this thread (kernel task id)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand syscalls" -l comm -d 'Only tasks with this exact name (comm, at most 15 bytes)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand syscalls" -l cgroup -d 'Only tasks in this cgroup v2 directory (not its descendants)' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand syscalls" -l duration -d 'Count for this long (`10s`, `500ms`, `2m`), else until Ctrl-C' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand syscalls" -l top -d 'Show the N most frequent syscalls (0: all)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand syscalls" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand syscalls" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand syscalls" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand syscalls" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand syscalls" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand syscalls" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand syscalls" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand syscalls" -s h -l help -d 'Print help'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand events" -l type -d 'Which events (repeat or comma-separate) [default: all]' -r -f -a "drop\t'Packet drops (skb:kfree_skb), with the drop reason on Linux 5.17+'
+tcp\t'TCP state changes (sock:inet_sock_set_state)'
+retrans\t'TCP retransmits (tcp:tcp_retransmit_skb)'"
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand events" -l count -d 'Stop after exactly N events' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand events" -l duration -d 'Stop after this long (`10s`, `500ms`, `2m`; a bare number is seconds)' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand events" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand events" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand events" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand events" -s j -l json -d 'Print JSON (one document on stdout; errors too)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand events" -s p -l pretty -d 'Print pretty JSON (implies --json)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand events" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand events" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand events" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -l bpffs -d 'Root of the BPF filesystem where x0bpf pins objects' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -l pin-dir -d 'Directory inside the bpffs root holding x0bpf\'s objects [default: <bpffs>/x0bpf]' -r -F
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand map; and not __fish_seen_subcommand_from show dump lookup update delete peek pop push help" -l netns -d 'Network namespace to work in: a name from `ip netns list` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are' -r
@@ -510,22 +562,25 @@ complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -s p -l pretty -d 'Prin
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -s n -l nomount -d 'Never mount bpffs or tracefs; fail saying what is missing instead'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -s v -l verbose -d 'Show libbpf\'s and the verifier\'s log on stderr'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand man" -s h -l help -d 'Print help'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "objects" -d 'List the BPF objects embedded in this binary'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "inspect" -d 'Read a BPF ELF object without loading it: sections, programs, maps, BTF, CO-RE'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "validate" -d 'Check whether an object will load on this kernel (or on the kernel of --btf), and why not'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "feature" -d 'What this kernel offers BPF: BTF, JIT, lockdown, program, map and attach kinds'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "load" -d 'Load every program and map of an object and pin them in bpffs'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "unload" -d 'Detach, unpin and release an object loaded by x0bpf'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "list" -d 'What x0bpf has loaded and attached (--all: everything in the kernel)'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "attach" -d 'Attach a program: XDP (mode auto: hw, drv, skb), tc (tcx/clsact), tracepoints, probes'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "detach" -d 'Remove x0bpf\'s attachment (the mode is found, never asked for)'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "net" -d 'XDP and tc programs per interface, with owners'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "stats" -d 'Counters of x0bpf\'s own programs (xdp_counter, tc_classifier, syscall_latency)'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "map" -d 'Read and change any map, typed by BTF: show, dump, lookup, update, delete, peek, pop, push'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "tail" -d 'Stream the records of a ring buffer as text, JSON lines or raw binary'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
-complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats map tail completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "objects" -d 'List the BPF objects embedded in this binary'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "inspect" -d 'Read a BPF ELF object without loading it: sections, programs, maps, BTF, CO-RE'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "validate" -d 'Check whether an object will load on this kernel (or on the kernel of --btf), and why not'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "feature" -d 'What this kernel offers BPF: BTF, JIT, lockdown, program, map and attach kinds'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "load" -d 'Load every program and map of an object and pin them in bpffs'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "unload" -d 'Detach, unpin and release an object loaded by x0bpf'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "list" -d 'What x0bpf has loaded and attached (--all: everything in the kernel)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "attach" -d 'Attach a program: XDP (mode auto: hw, drv, skb), tc (tcx/clsact), tracepoints, probes'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "detach" -d 'Remove x0bpf\'s attachment (the mode is found, never asked for)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "net" -d 'XDP and tc programs per interface, with owners'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "stats" -d 'Counters of x0bpf\'s own programs (xdp_counter, tc_classifier, syscall_latency)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "flows" -d 'Top flows of tc_classifier: per-direction counts, handshake RTT, age (attaches if needed)'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "syscalls" -d 'Top syscalls by name: count, errors, latency (avg, p50/p99) — loads its own filtered instance'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "events" -d 'Network events as they happen: drops with the kernel\'s reason, TCP state changes, retransmits'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "map" -d 'Read and change any map, typed by BTF: show, dump, lookup, update, delete, peek, pop, push'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "tail" -d 'Stream the records of a ring buffer as text, JSON lines or raw binary'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "man" -d 'Write man pages (one per subcommand) into a directory'
+complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and not __fish_seen_subcommand_from objects inspect validate feature load unload list attach detach net stats flows syscalls events map tail completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from attach" -f -a "xdp" -d 'XDP on an interface (default program: the embedded xdp_counter)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from attach" -f -a "tc" -d 'tc ingress or egress (tcx on 6.6+, clsact otherwise; default: embedded tc_classifier)'
 complete -c x0bpf -n "__fish_x0bpf_using_subcommand help; and __fish_seen_subcommand_from attach" -f -a "tracepoint" -d 'A tracepoint, CATEGORY:NAME (mounts tracefs when needed)'

@@ -671,6 +671,59 @@ _arguments "${_arguments_options[@]}" : \
 ;;
 (stats)
 _arguments "${_arguments_options[@]}" : \
+'--dev=[Only this interface (xdp_counter and tc_classifier count per interface)]:IFACE:_default' \
+'--interval=[Seconds between two --watch samples]:S:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
+'--watch[Print again every --interval seconds, with rates (pps, bit/s), until Ctrl-C]' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+'::name -- Loaded object name \[default\: xdp_counter\]:_default' \
+&& ret=0
+;;
+(flows)
+_arguments "${_arguments_options[@]}" : \
+'--dev=[The interface (needed when tc_classifier is not attached yet; else a filter)]:IFACE:_default' \
+'--direction=[Only flows with traffic in this direction (and, when the view attaches, only this hook)]:DIRECTION:(ingress egress)' \
+'--sort=[Order of the table]:SORT:(bytes packets rtt)' \
+'--top=[Show the N first flows (0\: all)]:N:_default' \
+'--object=[Loaded object to read when attached by \`x0bpf attach tc\`]:NAME:_default' \
+'--duration=[When the view attaches for itself\: collect this long before printing]:D:_default' \
+'--interval=[]:S:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
+'--watch[Print again every --interval seconds until Ctrl-C]' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help]' \
+'--help[Print help]' \
+&& ret=0
+;;
+(syscalls)
+_arguments "${_arguments_options[@]}" : \
+'--pid=[Only this process (thread group id, like \`syscount -p\`)]:PID:_default' \
+'--tgid=[Only this process (thread group id, like \`syscount -p\`)]:PID:_default' \
+'--tid=[Only this thread (kernel task id)]:TID:_default' \
+'--comm=[Only tasks with this exact name (comm, at most 15 bytes)]:NAME:_default' \
+'--cgroup=[Only tasks in this cgroup v2 directory (not its descendants)]:PATH:_files' \
+'--duration=[Count for this long (\`10s\`, \`500ms\`, \`2m\`), else until Ctrl-C]:D:_default' \
+'--top=[Show the N most frequent syscalls (0\: all)]:N:_default' \
 '--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
 '--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
 '--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
@@ -684,7 +737,28 @@ _arguments "${_arguments_options[@]}" : \
 '*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
 '-h[Print help]' \
 '--help[Print help]' \
-'::name -- Loaded object name \[default\: xdp_counter\]:_default' \
+&& ret=0
+;;
+(events)
+_arguments "${_arguments_options[@]}" : \
+'*--type=[Which events (repeat or comma-separate) \[default\: all\]]:TYPE:((drop\:"Packet drops (skb\:kfree_skb), with the drop reason on Linux 5.17+"
+tcp\:"TCP state changes (sock\:inet_sock_set_state)"
+retrans\:"TCP retransmits (tcp\:tcp_retransmit_skb)"))' \
+'--count=[Stop after exactly N events]:N:_default' \
+'--duration=[Stop after this long (\`10s\`, \`500ms\`, \`2m\`; a bare number is seconds)]:D:_default' \
+'--bpffs=[Root of the BPF filesystem where x0bpf pins objects]:DIR:_files' \
+'--pin-dir=[Directory inside the bpffs root holding x0bpf'\''s objects \[default\: <bpffs>/x0bpf\]]:DIR:_files' \
+'--netns=[Network namespace to work in\: a name from \`ip netns list\` or a path (/proc/PID/ns/net); only the network namespace changes, pins stay where they are]:NAME|PATH:_default' \
+'-j[Print JSON (one document on stdout; errors too)]' \
+'--json[Print JSON (one document on stdout; errors too)]' \
+'-p[Print pretty JSON (implies --json)]' \
+'--pretty[Print pretty JSON (implies --json)]' \
+'-n[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'--nomount[Never mount bpffs or tracefs; fail saying what is missing instead]' \
+'*-v[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'*--verbose[Show libbpf'\''s and the verifier'\''s log on stderr]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
 && ret=0
 ;;
 (map)
@@ -1163,6 +1237,18 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(flows)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(syscalls)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
+(events)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (map)
 _arguments "${_arguments_options[@]}" : \
 ":: :_x0bpf__subcmd__help__subcmd__map_commands" \
@@ -1250,6 +1336,9 @@ _x0bpf_commands() {
 'detach:Remove x0bpf'\''s attachment (the mode is found, never asked for)' \
 'net:XDP and tc programs per interface, with owners' \
 'stats:Counters of x0bpf'\''s own programs (xdp_counter, tc_classifier, syscall_latency)' \
+'flows:Top flows of tc_classifier\: per-direction counts, handshake RTT, age (attaches if needed)' \
+'syscalls:Top syscalls by name\: count, errors, latency (avg, p50/p99) — loads its own filtered instance' \
+'events:Network events as they happen\: drops with the kernel'\''s reason, TCP state changes, retransmits' \
 'map:Read and change any map, typed by BTF\: show, dump, lookup, update, delete, peek, pop, push' \
 'tail:Stream the records of a ring buffer as text, JSON lines or raw binary' \
 'completions:Print a shell completion script' \
@@ -1493,10 +1582,20 @@ _x0bpf__subcmd__detach__subcmd__xdp_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf detach xdp commands' commands "$@"
 }
+(( $+functions[_x0bpf__subcmd__events_commands] )) ||
+_x0bpf__subcmd__events_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf events commands' commands "$@"
+}
 (( $+functions[_x0bpf__subcmd__feature_commands] )) ||
 _x0bpf__subcmd__feature_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf feature commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__flows_commands] )) ||
+_x0bpf__subcmd__flows_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf flows commands' commands "$@"
 }
 (( $+functions[_x0bpf__subcmd__help_commands] )) ||
 _x0bpf__subcmd__help_commands() {
@@ -1512,6 +1611,9 @@ _x0bpf__subcmd__help_commands() {
 'detach:Remove x0bpf'\''s attachment (the mode is found, never asked for)' \
 'net:XDP and tc programs per interface, with owners' \
 'stats:Counters of x0bpf'\''s own programs (xdp_counter, tc_classifier, syscall_latency)' \
+'flows:Top flows of tc_classifier\: per-direction counts, handshake RTT, age (attaches if needed)' \
+'syscalls:Top syscalls by name\: count, errors, latency (avg, p50/p99) — loads its own filtered instance' \
+'events:Network events as they happen\: drops with the kernel'\''s reason, TCP state changes, retransmits' \
 'map:Read and change any map, typed by BTF\: show, dump, lookup, update, delete, peek, pop, push' \
 'tail:Stream the records of a ring buffer as text, JSON lines or raw binary' \
 'completions:Print a shell completion script' \
@@ -1633,10 +1735,20 @@ _x0bpf__subcmd__help__subcmd__detach__subcmd__xdp_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf help detach xdp commands' commands "$@"
 }
+(( $+functions[_x0bpf__subcmd__help__subcmd__events_commands] )) ||
+_x0bpf__subcmd__help__subcmd__events_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help events commands' commands "$@"
+}
 (( $+functions[_x0bpf__subcmd__help__subcmd__feature_commands] )) ||
 _x0bpf__subcmd__help__subcmd__feature_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf help feature commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__flows_commands] )) ||
+_x0bpf__subcmd__help__subcmd__flows_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help flows commands' commands "$@"
 }
 (( $+functions[_x0bpf__subcmd__help__subcmd__help_commands] )) ||
 _x0bpf__subcmd__help__subcmd__help_commands() {
@@ -1731,6 +1843,11 @@ _x0bpf__subcmd__help__subcmd__objects_commands() {
 _x0bpf__subcmd__help__subcmd__stats_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf help stats commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__help__subcmd__syscalls_commands] )) ||
+_x0bpf__subcmd__help__subcmd__syscalls_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf help syscalls commands' commands "$@"
 }
 (( $+functions[_x0bpf__subcmd__help__subcmd__tail_commands] )) ||
 _x0bpf__subcmd__help__subcmd__tail_commands() {
@@ -1896,6 +2013,11 @@ _x0bpf__subcmd__objects_commands() {
 _x0bpf__subcmd__stats_commands() {
     local commands; commands=()
     _describe -t commands 'x0bpf stats commands' commands "$@"
+}
+(( $+functions[_x0bpf__subcmd__syscalls_commands] )) ||
+_x0bpf__subcmd__syscalls_commands() {
+    local commands; commands=()
+    _describe -t commands 'x0bpf syscalls commands' commands "$@"
 }
 (( $+functions[_x0bpf__subcmd__tail_commands] )) ||
 _x0bpf__subcmd__tail_commands() {

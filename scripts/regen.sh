@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build -q
 for sh in bash zsh fish; do
-  target/debug/x0bpf completions "$sh" > "completions/x0bpf.$sh"
+  "${CARGO_TARGET_DIR:-target}"/debug/x0bpf completions "$sh" > "completions/x0bpf.$sh"
 done
 rm -f man/*.1
-target/debug/x0bpf man man 2>/dev/null
+"${CARGO_TARGET_DIR:-target}"/debug/x0bpf man man 2>/dev/null
