@@ -68,9 +68,20 @@ static __always_inline void bump(struct counters *c, __u64 len)
 	c->bytes += len;
 }
 
-static __always_inline void count_other(struct proto_key *key, __u64 len)
+/* The slow path: built only here, so the fast path stores no key on the stack. */
+static __always_inline int count_other(__u32 ifindex, __u32 eth_proto, __u32 ip_proto,
+				       __u32 vlan_depth, __u32 malformed, __u64 len)
 {
-	struct counters *c = bpf_map_lookup_elem(&other_counts, key);
+	struct proto_key k = {};
+	struct proto_key *key = &k;
+	struct counters *c;
+
+	k.ifindex = ifindex;
+	k.eth_proto = eth_proto;
+	k.ip_proto = ip_proto;
+	k.vlan_depth = vlan_depth;
+	k.malformed = malformed;
+	c = bpf_map_lookup_elem(&other_counts, key);
 
 	if (c) {
 		bump(c, len);
@@ -85,6 +96,7 @@ static __always_inline void count_other(struct proto_key *key, __u64 len)
 				bump(c, len);
 		}
 	}
+	return 0;
 }
 
 SEC("xdp")
@@ -94,11 +106,11 @@ int xdp_count(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	__u64 len = data_end - data;
 	__u32 ifindex = ctx->ingress_ifindex;
-	struct proto_key key = {};
+	__u32 vlan_depth = 0, ip_proto = 0, malformed = 0;
 	struct ethhdr *eth = data;
 	__u32 class = CLASS_OTHER;
 	void *cursor;
-	__u16 proto;
+	__u16 proto = 0;
 
 	if ((void *)(eth + 1) > data_end) {
 		class = CLASS_RUNT;
@@ -117,24 +129,23 @@ int xdp_count(struct xdp_md *ctx)
 			break;
 		proto = bpf_ntohs(vlan->h_vlan_encapsulated_proto);
 		cursor = vlan + 1;
-		key.vlan_depth++;
+		vlan_depth++;
 	}
-	key.eth_proto = proto;
 
 	if (proto == ETH_P_IP) {
 		struct iphdr *ip = cursor;
 
 		if ((void *)(ip + 1) > data_end || ip->version != 4 || ip->ihl < 5 ||
 		    (void *)ip + ip->ihl * 4 > data_end) {
-			key.malformed = 1;
+			malformed = 1;
 			class = CLASS_IPV4_MALFORMED;
 		} else {
-			key.ip_proto = ip->protocol;
-			if (key.ip_proto == IPPROTO_TCP)
+			ip_proto = ip->protocol;
+			if (ip_proto == IPPROTO_TCP)
 				class = CLASS_IPV4_TCP;
-			else if (key.ip_proto == IPPROTO_UDP)
+			else if (ip_proto == IPPROTO_UDP)
 				class = CLASS_IPV4_UDP;
-			else if (key.ip_proto == IPPROTO_ICMP)
+			else if (ip_proto == IPPROTO_ICMP)
 				class = CLASS_IPV4_ICMP;
 		}
 	} else if (proto == ETH_P_IPV6) {
@@ -146,10 +157,10 @@ int xdp_count(struct xdp_md *ctx)
 			l4 = x0_ipv6_skip(&cursor, data_end, ip6->nexthdr);
 		}
 		if (l4 < 0) {
-			key.malformed = 1;
+			malformed = 1;
 			class = CLASS_IPV6_MALFORMED;
 		} else {
-			key.ip_proto = l4;
+			ip_proto = l4;
 			if (l4 == IPPROTO_TCP)
 				class = CLASS_IPV6_TCP;
 			else if (l4 == IPPROTO_UDP)
@@ -162,7 +173,7 @@ int xdp_count(struct xdp_md *ctx)
 	}
 
 out:
-	if (class != CLASS_OTHER && key.vlan_depth == 0 && ifindex < MAX_FAST_IFINDEX) {
+	if (class != CLASS_OTHER && vlan_depth == 0 && ifindex < MAX_FAST_IFINDEX) {
 		__u32 idx = ifindex * NIDX + class;
 		struct counters *c = bpf_map_lookup_elem(&counts, &idx);
 
@@ -170,10 +181,7 @@ out:
 			bump(c, len);
 		return XDP_PASS;
 	}
-	key.ifindex = ifindex;
-	if (class == CLASS_RUNT)
-		key.eth_proto = 0;
-	count_other(&key, len);
+	count_other(ifindex, proto, ip_proto, vlan_depth, malformed, len);
 	return XDP_PASS;
 }
 

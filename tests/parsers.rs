@@ -302,3 +302,82 @@ fn tc_classifier_finds_ports_behind_options_and_extension_headers() {
     assert_eq!(v["unparsed"].as_u64(), Some(3 * 7), "{v}");
     assert_eq!(v["evicted"], 0);
 }
+
+#[test]
+fn xdp_counter_keeps_interfaces_apart_also_past_the_fast_path() {
+    // Two interfaces, one with an ifindex inside the fast path's array (< 64) and one
+    // past it (the fallback hash), fed with BPF_PROG_TEST_RUN's ingress_ifindex.
+    let ns = common::NetNs::new();
+    let fs = Bpffs::new();
+    ns.ip(&[
+        "link", "add", "dlow", "index", "7", "type", "veth", "peer", "name", "dlowp",
+    ]);
+    ns.ip(&[
+        "link", "add", "dhigh", "index", "300", "type", "veth", "peer", "name", "dhighp",
+    ]);
+    fs.x0(&["load", "xdp_counter"]).ok();
+    let dir = tempdir();
+    let frame = dir.join("frame");
+    let f = eth(0x0800, &ipv4(17, &[], &udp(1, 2)));
+    std::fs::write(&frame, &f).unwrap();
+    let pin = fs.dir.join("x0bpf/xdp_counter/progs/xdp_count");
+    for (ifindex, n) in [(7u32, 5u32), (300, 9)] {
+        // struct xdp_md: data, data_end, data_meta, ingress_ifindex, rx_queue_index, egress_ifindex
+        let mut ctx = Vec::new();
+        for v in [0u32, f.len() as u32, 0, ifindex, 0, 0] {
+            ctx.extend_from_slice(&v.to_ne_bytes());
+        }
+        let c = dir.join(format!("ctx{ifindex}"));
+        std::fs::write(&c, ctx).unwrap();
+        let r = ns.exec(
+            "bpftool",
+            &[
+                "prog",
+                "run",
+                "pinned",
+                pin.to_str().unwrap(),
+                "data_in",
+                frame.to_str().unwrap(),
+                "ctx_in",
+                c.to_str().unwrap(),
+                "repeat",
+                &n.to_string(),
+            ],
+        );
+        assert_eq!(r.code, 0, "{} {}", r.stdout, r.stderr);
+    }
+    let udp_on = |v: &Value, i: u64| -> u64 {
+        v["protocols"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["ifindex"] == i && p["l4"] == "udp")
+            .map(|p| p["packets"].as_u64().unwrap())
+            .sum()
+    };
+    let all = ns.x0(&["--bpffs", fs.arg(), "-j", "stats", "xdp_counter"]);
+    all.ok();
+    let v = all.json();
+    assert_eq!(udp_on(&v, 7), 5, "{v}");
+    assert_eq!(udp_on(&v, 300), 9, "{v}");
+    let names: Vec<&str> = v["interfaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["dlow", "dhigh"]);
+    let one = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "-j",
+        "stats",
+        "xdp_counter",
+        "--dev",
+        "dhigh",
+    ]);
+    let v = one.json();
+    assert_eq!(v["total"]["packets"], 9, "{v}");
+    assert_eq!(udp_on(&v, 7), 0);
+    let _ = std::fs::remove_dir_all(dir);
+}
