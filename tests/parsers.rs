@@ -71,12 +71,11 @@ fn tcp(sport: u16, dport: u16, flags: u8) -> Vec<u8> {
     t
 }
 
-/// (what, frame, expected (protocol, l4, vlan_depth) in xdp_counter's stats)
-fn frames() -> Vec<(
-    &'static str,
-    Vec<u8>,
-    (&'static str, Option<&'static str>, u64),
-)> {
+/// Expected (protocol, l4, vlan_depth) in xdp_counter's stats.
+type Want = (&'static str, Option<&'static str>, u64);
+
+/// (what, frame, expected)
+fn frames() -> Vec<(&'static str, Vec<u8>, Want)> {
     let mut frag = vec![17u8, 0, 0, 0, 0, 0, 0, 7]; // fragment header, offset 0, next UDP
     frag.extend_from_slice(&udp(4000, 4001));
     let mut hop_dst = ext(60, 1);

@@ -151,7 +151,7 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
         .find(|m| m.name().to_string_lossy() == "stats")
         .ok_or_else(|| X0Error::new(ErrorKind::Internal, "syscall_latency has no stats map"))?;
     let mut syscalls = read_syscalls(&stats)?;
-    drop(stats);
+    // Detach now: the table below is what was counted until here.
     drop(eph);
     let total_calls = syscalls.iter().map(|s| s.count).sum();
     let total_errors = syscalls.iter().map(|s| s.errors).sum();
