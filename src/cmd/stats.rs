@@ -576,6 +576,9 @@ pub fn report(args: &Args, ctx: &Ctx) -> anyhow::Result<Option<StatsReport>> {
         let c = open_map(&dir, "counts")?;
         let o = open_map(&dir, "other_counts")?;
         if args.watch {
+            // A watch runs for long: never hold the store's (shared) lock meanwhile, or every
+            // attach and detach would wait for it.
+            drop(store);
             return watch_xdp(&object, &c, &o, dev, args, &dir, ctx.fmt.json).map(|_| None);
         }
         return Ok(Some(read_xdp(&object, &c, &o, dev)?));
