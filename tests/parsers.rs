@@ -380,3 +380,27 @@ fn xdp_counter_keeps_interfaces_apart_also_past_the_fast_path() {
     assert_eq!(udp_on(&v, 7), 0);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn an_older_layout_is_refused_not_misdecoded() {
+    let fs = Bpffs::new();
+    let dir = tempdir();
+    let obj = common::compile(
+        "old_xdp_counter.c",
+        "clang",
+        &["-target", "bpf", "-g"],
+        &dir,
+        "old.o",
+    );
+    fs.x0(&["load", obj.to_str().unwrap(), "--name", "xdp_counter"])
+        .ok();
+    let r = fs.x0(&["stats", "xdp_counter"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("loaded by an older x0bpf") && r.stderr.contains("reload it"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.lines().count(), 1);
+    let _ = std::fs::remove_dir_all(dir);
+}
