@@ -47,13 +47,16 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for pair in "xdp empty/progs/empty_xdp xdp_counter/progs/xdp_count" \
             "tc empty/progs/empty_tc tc_classifier/progs/tc_classify"; do
   set -- $pair
-  : > "$T/base"; : > "$T/prog"
-  for _ in $(seq "$ROUNDS"); do run "$2" >> "$T/base"; run "$3" >> "$T/prog"; done
-  b=$(median < "$T/base"); p=$(median < "$T/prog")
-  echo "$1: empty ${b} ns, $(basename "$3") ${p} ns, ratio $(awk -v p="$p" -v b="$b" 'BEGIN {printf "%.2f", p/b}')"
+  : > "$T/base"; : > "$T/prog"; : > "$T/ratio"
+  for _ in $(seq "$ROUNDS"); do
+    b=$(run "$2"); p=$(run "$3")
+    echo "$b" >> "$T/base"; echo "$p" >> "$T/prog"
+    awk -v p="$p" -v b="$b" 'BEGIN {printf "%.2f\n", p/b}' >> "$T/ratio"
+  done
+  echo "$1: empty $(median < "$T/base") ns, $(basename "$3") $(median < "$T/prog") ns, median ratio $(median < "$T/ratio") (rounds: $(tr '\n' ' ' < "$T/ratio"))"
 done
 
-# The getppid loop: CALLS calls, then prints ns per call. Waits 1.5 s first so a tracer started
+# The getppid loop: CALLS calls, then prints ns per call. Waits 3 s first so a tracer started
 # with it is attached before the timed loop.
 cat > "$T/loop.c" <<'C'
 #include <stdio.h>
@@ -64,7 +67,7 @@ cat > "$T/loop.c" <<'C'
 int main(int argc, char **argv) {
   long n = atol(argv[1]);
   struct timespec a, b;
-  usleep(1500000);
+  usleep(3000000);
   clock_gettime(CLOCK_MONOTONIC, &a);
   for (long i = 0; i < n; i++) syscall(SYS_getppid);
   clock_gettime(CLOCK_MONOTONIC, &b);
@@ -77,8 +80,8 @@ mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracin
 
 loop_with() {  # tracer command (or "none") -> ns per call of the loop while it runs
   local pid out
-  if [ "$1" = none ]; then "$T/loop" "$CALLS"; return; fi
-  "$T/loop" "$CALLS" > "$T/out" &
+  if [ "$1" = none ]; then taskset -c 1 "$T/loop" "$CALLS"; return; fi
+  taskset -c 1 "$T/loop" "$CALLS" > "$T/out" &
   pid=$!
   case $1 in
     x0bpf)     "$X" syscalls --duration 30 >/dev/null 2>&1 & ;;
@@ -93,8 +96,14 @@ loop_with() {  # tracer command (or "none") -> ns per call of the loop while it 
   cat "$T/out"
 }
 
-for mode in none x0bpf syscount x0bpf-pid syscount-pid; do
-  : > "$T/s"
-  for _ in $(seq "$ROUNDS"); do loop_with "$mode" >> "$T/s"; done
-  echo "getppid with $mode: $(median < "$T/s") ns/call"
+# Modes interleaved round by round, so drift on a shared machine hits them alike.
+MODES="none x0bpf syscount x0bpf-pid syscount-pid"
+for m in $MODES; do : > "$T/s-$m"; done
+for _ in $(seq "$ROUNDS"); do
+  for m in $MODES; do loop_with "$m" >> "$T/s-$m"; done
+done
+base=$(median < "$T/s-none")
+for m in $MODES; do
+  v=$(median < "$T/s-$m")
+  echo "getppid with $m: $v ns/call (+$(awk -v v="$v" -v b="$base" 'BEGIN {printf "%.0f", v-b}') ns)"
 done

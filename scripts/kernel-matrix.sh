@@ -295,6 +295,7 @@ verify-tc        0 'validate tc_classifier --verify'                    '"comman
 verify-syscall   0 'validate syscall_latency --verify'                  '"command":"validate"'
 verify-events    0 'validate net_events --verify'                       '"command":"validate"'
 view-syscalls    0 'syscalls --duration 1'                              '"command":"syscalls"' '"name":"'
+view-filtered    0 'syscalls --duration 1 --pid 1 --comm init'          '"command":"syscalls"' '"pid":1' '"comm":"init"'
 view-events      0 'events --duration 1'                                '"command":"events"' '"summary"'
 unload-syscall   0 'unload syscall_latency'                             '"still_held":[]' '!"released_programs":[]'
 unload-xdp       0 'unload xdp_counter'                                 '"still_held":[]'
