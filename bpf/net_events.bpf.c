@@ -45,6 +45,10 @@ struct net_event {
 	__u8 daddr[16];
 };
 
+/* Puts `struct net_event` into the object's BTF (a ring buffer has no value type), so readers
+ * such as `x0bpf tail net_events/events --type 'struct net_event'` can decode the records. */
+struct net_event *const event_layout __attribute__((used)) = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);

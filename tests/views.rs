@@ -322,3 +322,47 @@ fn views_killed_with_sigkill_leave_nothing() {
         assert_released(&before);
     }
 }
+
+#[test]
+fn tail_decodes_pinned_net_events_records_by_their_btf_type() {
+    common::require_root();
+    let _g = serial();
+    let fs = common::Bpffs::new();
+    fs.x0(&["load", "net_events"]).ok();
+    fs.x0(&[
+        "attach",
+        "raw_tracepoint",
+        "inet_sock_set_state",
+        "--prog",
+        "net_events:on_sock_set_state",
+    ])
+    .ok();
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let _c = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    // What was produced before the reader came is still in the buffer.
+    let r = fs.x0(&[
+        "-j",
+        "tail",
+        "net_events/events",
+        "--type",
+        "struct net_event",
+        "--duration",
+        "300ms",
+    ]);
+    r.ok();
+    let recs: Vec<Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|v: &Value| v["value"].is_object())
+        .collect();
+    assert!(
+        recs.iter().any(|v| v["value"]["type"] == 2
+            && v["value"]["new_state"] == 2
+            && v["value"]["dport"] == port),
+        "{}",
+        r.stdout
+    );
+    fs.x0(&["unload", "net_events"]).ok();
+}

@@ -735,7 +735,7 @@ fn stats_watch_streams_rates_and_says_when_detached() {
     let ns = NetNs::new();
     let fs = Bpffs::new();
     attach(&ns, &fs, &["veth0"]).ok();
-    let mut child = std::process::Command::new("nsenter")
+    let child = std::process::Command::new("nsenter")
         .args([&format!("--net={}", ns.path.display()), common::bin()])
         .args([
             "--bpffs",
