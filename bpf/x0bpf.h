@@ -31,6 +31,11 @@ enum bpf_map_type {
 	BPF_MAP_TYPE_RINGBUF = 27,
 };
 
+enum {
+	BPF_RB_NO_WAKEUP = 1,
+	BPF_RB_FORCE_WAKEUP = 2,
+};
+
 enum xdp_action {
 	XDP_ABORTED = 0,
 	XDP_DROP,
@@ -161,5 +166,126 @@ struct ipv6hdr {
 	__u8 saddr[16];
 	__u8 daddr[16];
 };
+
+/* Context of raw tracepoints (BPF_PROG_TYPE_RAW_TRACEPOINT): the tracepoint's arguments. */
+struct bpf_raw_tracepoint_args {
+	__u64 args[0];
+};
+
+/* Kernel socket and skb fields read (bpf_probe_read_kernel) by net_events; CO-RE matches them
+ * by name, also through the anonymous unions and structs the kernel wraps them in. */
+struct in6_addr {
+	union {
+		__u8 u6_addr8[16];
+	} in6_u;
+} __attribute__((preserve_access_index));
+
+struct sock_common {
+	__be32 skc_daddr;
+	__be32 skc_rcv_saddr;
+	__be16 skc_dport;
+	__u16 skc_num;
+	unsigned short skc_family;
+	volatile unsigned char skc_state;
+	struct in6_addr skc_v6_daddr;
+	struct in6_addr skc_v6_rcv_saddr;
+} __attribute__((preserve_access_index));
+
+struct sock {
+	struct sock_common __sk_common;
+	__u16 sk_protocol;
+} __attribute__((preserve_access_index));
+
+struct net_device {
+	int ifindex;
+} __attribute__((preserve_access_index));
+
+struct sk_buff {
+	unsigned int len;
+	struct net_device *dev;
+	__be16 protocol;
+	__u16 transport_header;
+	__u16 network_header;
+	unsigned char *head;
+} __attribute__((preserve_access_index));
+
+#define AF_INET 2
+#define AF_INET6 10
+
+/* IPv6 extension headers skipped on the way to the L4 protocol. */
+#define IPPROTO_HOPOPTS 0
+#define IPPROTO_ROUTING 43
+#define IPPROTO_FRAGMENT 44
+#define IPPROTO_AH 51
+#define IPPROTO_DSTOPTS 60
+#define IPV6_MAX_EXT 6
+
+struct ipv6_opt_hdr {
+	__u8 nexthdr;
+	__u8 hdrlen;
+};
+
+/* Log2 histogram slot: slot i counts values in [2^i, 2^(i+1)); slot 0 also takes 0 (and 1).
+ * floor(log2(v)) without a loop (the verifier likes straight lines), capped at slots - 1. */
+static __attribute__((always_inline)) inline __u32 x0_log2(__u64 v, __u32 slots)
+{
+	__u32 r = 0, shift;
+
+	shift = (v > 0xFFFFFFFFULL) << 5;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0xFFFF) << 4;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0xFF) << 3;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0xF) << 2;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0x3) << 1;
+	v >>= shift;
+	r |= shift;
+	r |= (__u32)(v >> 1);
+	return r < slots ? r : slots - 1;
+}
+
+/*
+ * Walk IPv6 extension headers (hop-by-hop, routing, fragment, destination options, AH) from
+ * `*cursor` (just after the fixed header), at most IPV6_MAX_EXT of them. Returns the first
+ * non-extension next-header value and leaves `*cursor` at it; returns -1 when a header is
+ * truncated (malformed). A chain longer than the bound returns the extension number it
+ * stopped at. ESP is returned as is: what follows it is encrypted.
+ */
+static __attribute__((always_inline)) inline int x0_ipv6_skip(void **cursor, void *data_end,
+							      __u8 nexthdr)
+{
+	void *c = *cursor;
+
+#pragma unroll
+	for (int i = 0; i < IPV6_MAX_EXT; i++) {
+		struct ipv6_opt_hdr *h = c;
+		__u32 len;
+
+		if (nexthdr != IPPROTO_HOPOPTS && nexthdr != IPPROTO_ROUTING &&
+		    nexthdr != IPPROTO_FRAGMENT && nexthdr != IPPROTO_DSTOPTS &&
+		    nexthdr != IPPROTO_AH)
+			break;
+		if ((void *)(h + 1) > data_end)
+			return -1;
+		if (nexthdr == IPPROTO_FRAGMENT)
+			len = 8;
+		else if (nexthdr == IPPROTO_AH)
+			len = ((__u32)h->hdrlen + 2) * 4;
+		else
+			len = ((__u32)h->hdrlen + 1) * 8;
+		nexthdr = h->nexthdr;
+		c += len;
+		if (c > data_end)
+			return -1;
+	}
+	*cursor = c;
+	return nexthdr;
+}
 
 #endif

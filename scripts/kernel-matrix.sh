@@ -304,7 +304,7 @@ EOF
 )
 fi
 CHECKS=$(cat <<EOF
-objects          0 'objects'                                            '"name":"xdp_counter"' '"name":"tc_classifier"' '"name":"syscall_latency"'
+objects          0 'objects'                                            '"name":"xdp_counter"' '"name":"tc_classifier"' '"name":"syscall_latency"' '"name":"net_events"'
 feature          0 'feature'                                            '"command":"feature"' '"release":"$KVER"'
 validate-embedded 0 'validate xdp_counter --verify'                     '"command":"validate"'
 attach-xdp       0 'attach xdp veth0'                                   '"mode":"drv"' '"how":"bpf_link"'
@@ -316,6 +316,12 @@ $TP_CHECKS
 $KPROBE_CHECKS
 $HELPER_CHECKS
 $MODBTF_CHECKS
+verify-tc        0 'validate tc_classifier --verify'                    '"command":"validate"'
+verify-syscall   0 'validate syscall_latency --verify'                  '"command":"validate"'
+verify-events    0 'validate net_events --verify'                       '"command":"validate"'
+view-syscalls    0 'syscalls --duration 1'                              '"command":"syscalls"' '"name":"'
+view-filtered    0 'syscalls --duration 1 --pid 1 --comm init'          '"command":"syscalls"' '"pid":1' '"comm":"init"'
+view-events      0 'events --duration 1'                                '"command":"events"' '"summary"'
 unload-syscall   0 'unload syscall_latency'                             '"still_held":[]' '!"released_programs":[]'
 unload-xdp       0 'unload xdp_counter'                                 '"still_held":[]'
 unload-tc        0 'unload tc_classifier'                               '"still_held":[]'

@@ -18,7 +18,7 @@ if command -v bpftool >/dev/null; then
   # Programs are freed asynchronously after their last reference goes: give them a moment.
   for _ in 1 2 3 4 5; do
     progs=$(bpftool -j prog list 2>/dev/null | jq -r '.[].name // empty' 2>/dev/null \
-      | grep -Ex 'xdp_count|tc_classify|on_sys_enter|on_sys_exit|on_getpid|record|good_prog|bad_prog|on_raw_sys_enter|on_kprobe|on_uprobe' || true)
+      | grep -Ex 'xdp_count|tc_classify|on_sys_enter|on_sys_exit|raw_sys_enter|raw_sys_exit|on_kfree_skb|on_sock_set_sta|on_tcp_retransm|on_getpid|record|good_prog|bad_prog|on_raw_sys_enter|on_kprobe|on_uprobe' || true)
     [ -z "$progs" ] && break
     sleep 1
   done

@@ -92,6 +92,12 @@ pub enum Command {
     Net(cmd::net::Args),
     /// Counters of x0bpf's own programs (xdp_counter, tc_classifier, syscall_latency)
     Stats(cmd::stats::Args),
+    /// Top flows of tc_classifier: per-direction counts, handshake RTT, age (attaches if needed)
+    Flows(cmd::flows::Args),
+    /// Top syscalls by name: count, errors, latency (avg, p50/p99) — loads its own filtered instance
+    Syscalls(cmd::syscalls::Args),
+    /// Network events as they happen: drops with the kernel's reason, TCP state changes, retransmits
+    Events(cmd::events::Args),
     /// Read and change any map, typed by BTF: show, dump, lookup, update, delete, peek, pop, push
     Map(cmd::map::Args),
     /// Stream the records of a ring buffer as text, JSON lines or raw binary

@@ -18,3 +18,6 @@ pub mod tc_classifier {
 pub mod syscall_latency {
     include!(concat!(env!("OUT_DIR"), "/syscall_latency.skel.rs"));
 }
+pub mod net_events {
+    include!(concat!(env!("OUT_DIR"), "/net_events.skel.rs"));
+}

@@ -55,17 +55,19 @@ fn embedded_xdp_counter() {
     assert!(helpers.contains(&"bpf_map_update_elem"), "{helpers:?}");
     let maps = strings(&p["maps"]);
     assert!(
-        maps.contains(&"proto_stats") && maps.contains(&"runt_stats"),
+        maps.contains(&"counts") && maps.contains(&"other_counts"),
         "{maps:?}"
     );
-    let m = map(&v, "proto_stats");
+    let m = map(&v, "other_counts");
     assert_eq!(m["map_type"], "percpu_hash");
     assert_eq!(m["definition"], "btf");
-    assert_eq!(m["key_size"], 4);
+    assert_eq!(m["key_size"], 12);
     assert_eq!(m["key_type"], "struct proto_key");
     assert_eq!(m["value_size"], 16);
-    assert_eq!(m["max_entries"], 1024);
-    assert_eq!(map(&v, "runt_stats")["map_type"], "percpu_array");
+    assert_eq!(m["max_entries"], 4096);
+    let c = map(&v, "counts");
+    assert_eq!(c["map_type"], "percpu_array");
+    assert_eq!(c["max_entries"], 1024);
     assert_eq!(v["btf"]["present"], true);
     assert!(v["btf"]["types"].as_u64().unwrap() > 10);
     // xdp_md is declared with preserve_access_index: its reads are CO-RE relocations.
@@ -101,7 +103,7 @@ fn human_output_names_the_parts() {
     r.ok();
     for s in [
         "xdp_count",
-        "proto_stats",
+        "other_counts",
         "percpu_hash",
         "bpf_map_lookup_elem",
         "Dual BSD/GPL",

@@ -46,7 +46,7 @@ fn load_pins_everything_and_outlives_the_process() {
     let b = bpftool(&["-j", "prog", "show", "pinned", pin]);
     assert_eq!(b["id"], prog["id"]);
     assert_eq!(b["type"], "xdp");
-    let m = fs.dir.join("x0bpf/xdp_counter/maps/proto_stats");
+    let m = fs.dir.join("x0bpf/xdp_counter/maps/other_counts");
     let d = sh(
         "bpftool",
         &["-j", "map", "dump", "pinned", m.to_str().unwrap()],

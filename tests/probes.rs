@@ -106,6 +106,8 @@ fn tracepoint_counts_a_configured_process_exactly() {
             .find(|r| r["nr"] == 110)
             .unwrap_or_else(|| panic!("no getppid (110) row: {v}"))
             .clone();
+        assert_eq!(row["name"], "getppid", "{row}");
+        assert_eq!(row["errors"], 0, "{row}");
         let hist: u64 = row["histogram"]
             .as_array()
             .unwrap()

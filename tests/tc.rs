@@ -11,15 +11,20 @@ fn flows(ns: &NetNs, fs: &Bpffs, name: &str) -> Value {
     r.json()
 }
 
-fn udp_packets(stats: &Value, src: &str, dst: &str, dport: u64) -> u64 {
+/// Packets of UDP flows seen from this host (`local` is the main namespace's side), received
+/// (`rx_packets`) or sent (`tx_packets`), to or from `port`.
+fn udp_packets(stats: &Value, local: &str, remote: &str, port: u64, field: &str) -> u64 {
     stats["flows"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| {
-            f["protocol"] == "udp" && f["src"] == src && f["dst"] == dst && f["dport"] == dport
+            f["protocol"] == "udp"
+                && f["local"] == local
+                && f["remote"] == remote
+                && (f["lport"] == port || f["rport"] == port)
         })
-        .map(|f| f["packets"].as_u64().unwrap())
+        .map(|f| f[field].as_u64().unwrap())
         .sum()
 }
 
@@ -87,11 +92,20 @@ fn run_both_directions(mode: &str) {
     ns.udp_to_peer(13, 7002);
     let i = flows(&ns, &fs, "tc_in");
     let e = flows(&ns, &fs, "tc_out");
-    assert_eq!(udp_packets(&i, PEER_IP, MAIN_IP, 7001), 11, "{i}");
-    assert_eq!(udp_packets(&e, MAIN_IP, PEER_IP, 7002), 13, "{e}");
+    assert_eq!(
+        udp_packets(&i, MAIN_IP, PEER_IP, 7001, "rx_packets"),
+        11,
+        "{i}"
+    );
+    assert_eq!(
+        udp_packets(&e, MAIN_IP, PEER_IP, 7002, "tx_packets"),
+        13,
+        "{e}"
+    );
     // Each direction sees only its own traffic.
-    assert_eq!(udp_packets(&i, MAIN_IP, PEER_IP, 7002), 0);
-    assert_eq!(udp_packets(&e, PEER_IP, MAIN_IP, 7001), 0);
+    assert_eq!(udp_packets(&i, MAIN_IP, PEER_IP, 7002, "packets"), 0);
+    assert_eq!(udp_packets(&e, MAIN_IP, PEER_IP, 7001, "packets"), 0);
+    assert_eq!(udp_packets(&i, MAIN_IP, PEER_IP, 7001, "tx_packets"), 0);
 
     // Same object, same place again: a conflict.
     let again = ns.x0(&[
@@ -345,4 +359,207 @@ fn one_direction_detaches_alone_and_replace_keeps_the_kind() {
         "0",
     ]);
     assert_eq!(r.code, 2);
+}
+
+fn tc_attach(ns: &NetNs, fs: &Bpffs, dir: &str) {
+    ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "-j",
+        "attach",
+        "tc",
+        "veth0",
+        "--direction",
+        dir,
+    ])
+    .ok();
+}
+
+fn flows_view(ns: &NetNs, fs: &Bpffs, extra: &[&str]) -> Value {
+    let mut args = vec!["--bpffs", fs.arg(), "-j", "flows", "--top", "0"];
+    args.extend_from_slice(extra);
+    let r = ns.x0(&args);
+    r.ok();
+    let v = r.json();
+    assert_eq!(v["command"], "flows");
+    v
+}
+
+/// One TCP connection from `client_ns` to `server_ns`'s `ip`, `payload` bytes client → server.
+fn tcp_once(client_ns: &str, server_ns: &str, ip: &str, payload: usize) -> u16 {
+    use std::io::{Read, Write};
+    let l = NetNs::in_ns(server_ns, || std::net::TcpListener::bind((ip, 0)).unwrap());
+    let port = l.local_addr().unwrap().port();
+    let mut c = NetNs::in_ns(client_ns, || {
+        std::net::TcpStream::connect((ip, port)).unwrap()
+    });
+    let (mut a, _) = l.accept().unwrap();
+    c.write_all(&vec![b'x'; payload]).unwrap();
+    let mut got = vec![0u8; payload];
+    a.read_exact(&mut got).unwrap();
+    drop(c);
+    drop(a);
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    port
+}
+
+#[test]
+fn flows_have_handshake_rtt_both_ways_and_per_direction_bytes() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    tc_attach(&ns, &fs, "ingress");
+    tc_attach(&ns, &fs, "egress");
+    // Incoming (peer connects to main): SYN/ACK leaves, ACK comes back.
+    let inport = tcp_once(&ns.peer, &ns.name, MAIN_IP, 3000);
+    // Outgoing (main connects to peer): SYN leaves, SYN/ACK comes back.
+    let outport = tcp_once(&ns.name, &ns.peer, PEER_IP, 500);
+    let v = flows_view(&ns, &fs, &["--dev", "veth0", "--sort", "rtt"]);
+    assert_eq!(v["source"], "pinned", "{v}");
+    let flows = v["flows"].as_array().unwrap();
+    let tcp = |lport: Option<u64>, rport: Option<u64>| -> &Value {
+        flows
+            .iter()
+            .find(|f| {
+                f["protocol"] == "tcp"
+                    && lport.is_none_or(|p| f["lport"] == p)
+                    && rport.is_none_or(|p| f["rport"] == p)
+            })
+            .unwrap_or_else(|| panic!("no tcp flow {lport:?} {rport:?}: {v}"))
+    };
+    for f in [
+        tcp(Some(inport as u64), None),
+        tcp(None, Some(outport as u64)),
+    ] {
+        let rtt = f["rtt_ns"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no RTT: {f}"));
+        assert!(rtt > 0 && rtt < 1_000_000_000, "{f}");
+        let p50 = f["rtt_p50_ns"].as_u64().unwrap();
+        assert!(p50 / 2 <= rtt && rtt <= p50.saturating_mul(2), "{f}");
+        assert_eq!(f["local"], MAIN_IP);
+        assert_eq!(f["remote"], PEER_IP);
+        let flags = f["tcp_flags"].as_array().unwrap();
+        for want in ["SYN", "ACK", "FIN"] {
+            assert!(flags.iter().any(|x| x == want), "{f}");
+        }
+        assert!(
+            f["rx_packets"].as_u64().unwrap() >= 3 && f["tx_packets"].as_u64().unwrap() >= 3,
+            "{f}"
+        );
+        assert!(f["age_s"].as_f64().unwrap() >= f["idle_s"].as_f64().unwrap());
+    }
+    // The payload direction: 3000 bytes in (plus headers), 500 out.
+    let inflow = tcp(Some(inport as u64), None);
+    assert!(inflow["rx_bytes"].as_u64().unwrap() >= 3000, "{inflow}");
+    let outflow = tcp(None, Some(outport as u64));
+    assert!(outflow["tx_bytes"].as_u64().unwrap() >= 500, "{outflow}");
+    // --direction filters, --top cuts.
+    let r = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "-j",
+        "flows",
+        "--direction",
+        "egress",
+        "--top",
+        "1",
+    ]);
+    r.ok();
+    assert_eq!(r.json()["flows"].as_array().unwrap().len(), 1);
+    assert!(r.json()["total_flows"].as_u64().unwrap() >= 2);
+}
+
+#[test]
+fn more_flows_than_entries_are_evicted_and_counted() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    tc_attach(&ns, &fs, "egress");
+    ns.udp_to_peer(1, 9); // resolve ARP first: later datagrams leave at once
+    let n = 9000u16;
+    NetNs::in_ns(&ns.name, || {
+        let s = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+        for p in 0..n {
+            s.send_to(b"x", (PEER_IP, 10000 + p)).unwrap();
+        }
+    });
+    let v = flows(&ns, &fs, "tc_classifier");
+    let created = v["flows_created"].as_u64().unwrap();
+    let evicted = v["evicted"].as_u64().unwrap();
+    let live = v["flows"].as_array().unwrap().len() as u64;
+    assert!(created > n as u64, "{created}");
+    assert!(live <= 8192, "{live}");
+    assert!(
+        evicted > 0 && evicted == created - live,
+        "{created} {evicted} {live}"
+    );
+}
+
+#[test]
+fn flows_attaches_for_itself_and_leaves_nothing() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    // Not attached and no --dev: says how to proceed.
+    let r = ns.x0(&["--bpffs", fs.arg(), "flows"]);
+    assert_eq!(r.code, 9, "{}", r.stderr);
+    assert!(r.stderr.contains("--dev"), "{}", r.stderr);
+    // With --dev: its own tcx links for the duration; counts exact.
+    let mut child = std::process::Command::new("nsenter")
+        .args([&format!("--net={}", ns.path.display()), common::bin()])
+        .args([
+            "--bpffs",
+            fs.arg(),
+            "-j",
+            "flows",
+            "--dev",
+            "veth0",
+            "--duration",
+            "3s",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut err, &mut line).unwrap();
+    assert!(line.contains("watching"), "{line}");
+    ns.udp_to_main(17, 7101);
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["source"], "own");
+    assert_eq!(
+        udp_packets(&v, MAIN_IP, PEER_IP, 7101, "rx_packets"),
+        17,
+        "{v}"
+    );
+    // Nothing pinned, nothing attached afterwards.
+    assert!(net_tc(&ns, &fs).is_empty());
+    assert!(!fs.dir.join("x0bpf/tc_classifier").exists());
+    // Killed with SIGKILL while attached: the links die with it.
+    let mut child = std::process::Command::new("nsenter")
+        .args([&format!("--net={}", ns.path.display()), common::bin()])
+        .args(["flows", "--dev", "veth0", "--duration", "60s"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut err, &mut line).unwrap();
+    assert_eq!(
+        net_tc(&ns, &fs).len(),
+        2,
+        "ingress and egress while it runs"
+    );
+    child.kill().unwrap();
+    let _ = child.wait();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !net_tc(&ns, &fs).is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "tcx links left behind"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }

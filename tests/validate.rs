@@ -505,7 +505,7 @@ fn supported_types_and_maps_pass() {
         .iter()
         .filter_map(|d| d["subject"].as_str())
         .collect();
-    for want in ["xdp", "bpf_map_lookup_elem", "proto_stats", "runt_stats"] {
+    for want in ["xdp", "bpf_map_lookup_elem", "counts", "other_counts"] {
         assert!(subjects.contains(&want), "{want} not in {subjects:?}");
     }
 }

@@ -731,3 +731,69 @@ fn net_shows_the_drivers_xdp_features() {
     assert!(t.stderr.contains("XDP features: basic"), "{}", t.stderr);
     assert!(!t.stdout.contains("XDP features"), "{}", t.stdout);
 }
+
+#[test]
+fn stats_watch_streams_rates_and_says_when_detached() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    attach(&ns, &fs, &["veth0"]).ok();
+    let child = std::process::Command::new("nsenter")
+        .args([&format!("--net={}", ns.path.display()), common::bin()])
+        .args([
+            "--bpffs",
+            fs.arg(),
+            "-j",
+            "stats",
+            "--dev",
+            "veth0",
+            "--watch",
+            "--interval",
+            "0.3",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    ns.udp_to_main(40, 9999);
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    // Detaching ends the stream, saying why.
+    ns.x0(&["--bpffs", fs.arg(), "detach", "xdp", "veth0"]).ok();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let lines: Vec<Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.len() >= 4, "{lines:?}");
+    assert_eq!(lines[0]["schema_version"], 1);
+    assert_eq!(lines[0]["command"], "stats");
+    let last = lines.last().unwrap();
+    assert_eq!(last["summary"]["reason"], "detached", "{last}");
+    let samples = &lines[1..lines.len() - 1];
+    assert_eq!(
+        samples.len() as u64,
+        last["summary"]["records"].as_u64().unwrap()
+    );
+    assert!(samples[0]["interval_s"].is_null());
+    assert!(samples[1]["interval_s"].as_f64().unwrap() > 0.0);
+    let udp = |s: &Value| -> u64 {
+        s["protocols"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["l4"] == "udp")
+            .map(|p| p["packets"].as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(udp(&samples[samples.len() - 1]), 40);
+    // Some sample saw the datagrams arrive: a positive packet rate.
+    assert!(
+        samples.iter().any(|s| s["protocols"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["l4"] == "udp" && p["pps"].as_f64().unwrap_or(0.0) > 0.0)),
+        "{samples:?}"
+    );
+}

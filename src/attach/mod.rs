@@ -9,6 +9,7 @@
 //!
 //! Record names: `<kind>@<ifname>@<ifindex>@<netns inode>[@<prio>:<handle>]` for interfaces,
 //! `<kind>@<target>` otherwise.
+pub mod ephemeral;
 mod iface;
 pub mod probes;
 mod prog;

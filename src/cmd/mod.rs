@@ -2,7 +2,9 @@
 pub mod attach;
 pub mod completions;
 pub mod detach;
+pub mod events;
 pub mod feature;
+pub mod flows;
 pub mod inspect;
 pub mod list;
 pub mod load;
@@ -11,6 +13,7 @@ pub mod map;
 pub mod net;
 pub mod objects;
 pub mod stats;
+pub mod syscalls;
 pub mod tail;
 pub mod unload;
 pub mod validate;

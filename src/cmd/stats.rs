@@ -17,6 +17,26 @@ pub struct Args {
     /// Loaded object name
     #[arg(default_value = "xdp_counter", add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::loaded))]
     pub name: String,
+    /// Only this interface (xdp_counter and tc_classifier count per interface)
+    #[arg(long, value_name = "IFACE")]
+    pub dev: Option<String>,
+    /// Print again every --interval seconds, with rates (pps, bit/s), until Ctrl-C
+    #[arg(long)]
+    pub watch: bool,
+    /// Seconds between two --watch samples
+    #[arg(long, value_name = "S", default_value_t = 1.0, requires = "watch",
+          value_parser = parse_interval)]
+    pub interval: f64,
+}
+
+fn parse_interval(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    if !(0.05..=86400.0).contains(&v) {
+        return Err(format!("{s}: must be between 0.05 and 86400 seconds"));
+    }
+    Ok(v)
 }
 
 #[derive(Serialize)]
@@ -24,14 +44,24 @@ pub struct Args {
 pub enum StatsReport {
     XdpCounter {
         object: String,
+        /// The interfaces counted (every ifindex seen, or --dev)
+        interfaces: Vec<Iface>,
         protocols: Vec<ProtoRow>,
         runts: Counts,
         total: Counts,
+        /// With --watch: seconds since the previous sample, and the rates over it
+        #[serde(skip_serializing_if = "Option::is_none")]
+        interval_s: Option<f64>,
     },
     TcClassifier {
         object: String,
+        interfaces: Vec<Iface>,
         flows: Vec<FlowRow>,
         total: Counts,
+        flows_created: u64,
+        /// flows_created minus the flows present: LRU evictions (nothing else deletes)
+        evicted: u64,
+        unparsed: u64,
     },
     SyscallLatency {
         object: String,
@@ -39,7 +69,14 @@ pub enum StatsReport {
     },
 }
 
-/// Packets and bytes: the layout of `struct counters` in both xdp_counter and tc_classifier.
+#[derive(Serialize, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Iface {
+    pub ifindex: u32,
+    /// null when no interface with this index exists in this network namespace
+    pub name: Option<String>,
+}
+
+/// Packets and bytes: the layout of `struct counters` in xdp_counter.
 #[derive(Serialize, Default, Clone, Copy)]
 #[repr(C)]
 pub struct Counts {
@@ -47,57 +84,80 @@ pub struct Counts {
     pub bytes: u64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct ProtoRow {
+    pub ifindex: u32,
+    pub interface: Option<String>,
     /// The EtherType as a number (0x0800 is 2048), like ip_protocol; its name is `protocol`.
     pub ethertype: u16,
     pub protocol: String,
     pub ip_protocol: Option<u8>,
+    /// L4 protocol name for IPv4/IPv6, or "malformed" for a truncated or invalid IP header
     pub l4: Option<String>,
     pub vlan_depth: u8,
     pub packets: u64,
     pub bytes: u64,
+    /// With --watch: packets per second and bits per second since the previous sample
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pps: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bps: Option<f64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct FlowRow {
+    pub ifindex: u32,
+    pub interface: Option<String>,
     /// `ipv4` or `ipv6`: an enumeration, so a string.
     pub family: String,
     pub protocol: String,
-    pub src: String,
-    pub sport: u16,
-    pub dst: String,
-    pub dport: u16,
+    /// This host's side (destination at ingress, source at egress)
+    pub local: String,
+    pub lport: u16,
+    pub remote: String,
+    pub rport: u16,
+    /// Received (ingress) and sent (egress)
+    pub rx_packets: u64,
+    pub rx_bytes: u64,
+    pub tx_packets: u64,
+    pub tx_bytes: u64,
     pub packets: u64,
     pub bytes: u64,
+    /// TCP flags seen in either direction (names)
+    pub tcp_flags: Vec<&'static str>,
+    /// Last measured handshake round trip (ns), null when none was seen at this hook
+    pub rtt_ns: Option<u64>,
+    /// Estimated from the log2 histogram (see docs/PROGRAMS.md)
+    pub rtt_p50_ns: Option<u64>,
+    pub rtt_p99_ns: Option<u64>,
+    pub rtt_histogram: Vec<Bucket>,
+    pub gap_p50_ns: Option<u64>,
+    pub gap_p99_ns: Option<u64>,
+    pub gap_histogram: Vec<Bucket>,
+    /// Seconds since the first and the last packet
+    pub age_s: f64,
+    pub idle_s: f64,
 }
 
 #[derive(Serialize)]
 pub struct SyscallRow {
     pub nr: u32,
+    pub name: String,
     pub count: u64,
+    pub errors: u64,
     pub total_ns: u64,
     pub avg_ns: u64,
+    /// Estimated from the log2 histogram (exact bucket, interpolated inside it)
+    pub p50_ns: Option<u64>,
+    pub p99_ns: Option<u64>,
     /// Log2 buckets: `[low_ns, high_ns)` with the count; empty buckets omitted.
     pub histogram: Vec<Bucket>,
 }
 
-#[derive(Serialize)]
-pub struct Bucket {
-    pub low_ns: u64,
-    pub high_ns: u64,
-    pub count: u64,
-}
-
-/// The edges of log2 slot `i` as the BPF side defines them: [2^i, 2^(i+1)), slot 0 also 0.
-pub fn slot_range(i: usize) -> (u64, u64) {
-    let low = if i == 0 { 0 } else { 1u64 << i };
-    let high = if i >= 63 { u64::MAX } else { 1u64 << (i + 1) };
-    (low, high)
-}
+pub use crate::obj::hist::{slot_range, Bucket};
 
 /// Read a plain C value out of map bytes.
-fn decode<T: Copy + Default>(b: &[u8]) -> T {
+pub fn decode<T: Copy + Default>(b: &[u8]) -> T {
     if b.len() < std::mem::size_of::<T>() {
         return T::default();
     }
@@ -116,8 +176,8 @@ fn open_map(dir: &Path, name: &str) -> Result<MapHandle, X0Error> {
     })
 }
 
-fn percpu_sum<T: Copy + Default>(
-    m: &MapHandle,
+pub fn percpu_sum<T: Copy + Default, M: MapCore>(
+    m: &M,
     key: &[u8],
     mut add: impl FnMut(&mut T, T),
 ) -> Result<T, X0Error> {
@@ -140,7 +200,7 @@ impl Counts {
 }
 
 /// A per-CPU `struct counters` value, summed over CPUs.
-fn percpu_counts(m: &MapHandle, key: &[u8]) -> Result<Counts, X0Error> {
+fn percpu_counts<M: MapCore>(m: &M, key: &[u8]) -> Result<Counts, X0Error> {
     percpu_sum(m, key, |a: &mut Counts, v| a.add(v))
 }
 
@@ -172,8 +232,326 @@ pub fn ip_proto_name(p: u8) -> String {
     }
 }
 
-pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
+/// xdp_counter's fast-path classes (bpf/xdp_counter.bpf.c, `enum x0_class`):
+/// (EtherType, IP protocol, malformed).
+const NIDX: u32 = 16;
+const MAX_FAST_IFINDEX: u32 = 64;
+fn class(c: u32) -> Option<(u16, u8, bool)> {
+    Some(match c {
+        1 => (0x0800, 6, false),
+        2 => (0x0800, 17, false),
+        3 => (0x0800, 1, false),
+        4 => (0x86dd, 6, false),
+        5 => (0x86dd, 17, false),
+        6 => (0x86dd, 58, false),
+        7 => (0x0806, 0, false),
+        8 => (0x0800, 0, true),
+        9 => (0x86dd, 0, true),
+        _ => return None,
+    })
+}
+const CLASS_RUNT: u32 = 10;
+
+fn iface(ifindex: u32) -> Iface {
+    Iface {
+        ifindex,
+        name: crate::sys::ifname(ifindex),
+    }
+}
+
+/// The ifindex `--dev` names (resolved in this network namespace).
+pub fn dev_ifindex(dev: &Option<String>) -> Result<Option<u32>, X0Error> {
+    match dev {
+        None => Ok(None),
+        Some(d) => Ok(Some(crate::attach::resolve_iface(d)?.ifindex)),
+    }
+}
+
+/// xdp_counter's maps, from a pinned object or one this process loaded.
+pub fn read_xdp<M: MapCore>(
+    object: &str,
+    counts: &M,
+    other: &M,
+    dev: Option<u32>,
+) -> Result<StatsReport, X0Error> {
+    let mut rows: Vec<ProtoRow> = Vec::new();
+    let mut total = Counts::default();
+    let mut runts = Counts::default();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut names = std::collections::HashMap::new();
+    let mut name_of = |i: u32| -> Option<String> {
+        names
+            .entry(i)
+            .or_insert_with(|| crate::sys::ifname(i))
+            .clone()
+    };
+    let push = |rows: &mut Vec<ProtoRow>,
+                ifindex: u32,
+                name: Option<String>,
+                et: u16,
+                ipp: u8,
+                malformed: bool,
+                vlan: u8,
+                c: Counts| {
+        let is_ip = et == 0x0800 || et == 0x86dd;
+        rows.push(ProtoRow {
+            ifindex,
+            interface: name,
+            ethertype: et,
+            protocol: ethertype_name(et).into(),
+            ip_protocol: (is_ip && !malformed).then_some(ipp),
+            l4: is_ip.then(|| {
+                if malformed {
+                    "malformed".to_string()
+                } else {
+                    ip_proto_name(ipp)
+                }
+            }),
+            vlan_depth: vlan,
+            packets: c.packets,
+            bytes: c.bytes,
+            pps: None,
+            bps: None,
+        });
+    };
+    for ifindex in 0..MAX_FAST_IFINDEX {
+        if dev.is_some_and(|d| d != ifindex) {
+            continue;
+        }
+        for c in 1..NIDX {
+            let idx = ifindex * NIDX + c;
+            let v = percpu_counts(counts, &idx.to_ne_bytes())?;
+            if v.packets == 0 {
+                continue;
+            }
+            seen.insert(ifindex);
+            total.add(v);
+            if c == CLASS_RUNT {
+                runts.add(v);
+                continue;
+            }
+            if let Some((et, ipp, bad)) = class(c) {
+                push(&mut rows, ifindex, name_of(ifindex), et, ipp, bad, 0, v);
+            }
+        }
+    }
+    for key in other.keys() {
+        let k: xdp_counter::types::proto_key = decode(&key);
+        if dev.is_some_and(|d| d != k.ifindex) {
+            continue;
+        }
+        let v = percpu_counts(other, &key)?;
+        if v.packets == 0 {
+            continue;
+        }
+        seen.insert(k.ifindex);
+        total.add(v);
+        if k.eth_proto == 0 && k.ip_proto == 0 && k.vlan_depth == 0 && k.malformed == 0 {
+            // a runt on an interface outside the fast path
+            runts.add(v);
+            continue;
+        }
+        push(
+            &mut rows,
+            k.ifindex,
+            name_of(k.ifindex),
+            k.eth_proto,
+            k.ip_proto,
+            k.malformed != 0,
+            k.vlan_depth,
+            v,
+        );
+    }
+    rows.sort_by(|a, b| {
+        a.ifindex
+            .cmp(&b.ifindex)
+            .then(b.packets.cmp(&a.packets))
+            .then(a.ethertype.cmp(&b.ethertype))
+    });
+    let mut interfaces: Vec<Iface> = seen.into_iter().map(iface).collect();
+    if let (Some(d), true) = (dev, interfaces.is_empty()) {
+        interfaces.push(iface(d));
+    }
+    Ok(StatsReport::XdpCounter {
+        object: object.to_string(),
+        interfaces,
+        protocols: rows,
+        runts,
+        total,
+        interval_s: None,
+    })
+}
+
+const TCP_FLAG_NAMES: [(u32, &str); 8] = [
+    (0x01, "FIN"),
+    (0x02, "SYN"),
+    (0x04, "RST"),
+    (0x08, "PSH"),
+    (0x10, "ACK"),
+    (0x20, "URG"),
+    (0x40, "ECE"),
+    (0x80, "CWR"),
+];
+
+fn ip_string(family: u8, a: [u8; 16]) -> String {
+    if family == 4 {
+        std::net::Ipv4Addr::new(a[0], a[1], a[2], a[3]).to_string()
+    } else {
+        std::net::Ipv6Addr::from(a).to_string()
+    }
+}
+
+/// tc_classifier's flow table and totals.
+pub fn read_tc<M: MapCore>(
+    object: &str,
+    flows_map: &M,
+    totals: &M,
+    dev: Option<u32>,
+) -> Result<StatsReport, X0Error> {
+    let now = crate::sys::monotonic_ns();
+    let mut flows = Vec::new();
+    let mut live = 0u64;
+    let mut seen = std::collections::BTreeSet::new();
+    for key in flows_map.keys() {
+        live += 1;
+        let k: tc_classifier::types::flow_key = decode(&key);
+        if dev.is_some_and(|d| d != k.ifindex) {
+            continue;
+        }
+        let Ok(Some(v)) = flows_map.lookup(&key, MapFlags::ANY) else {
+            continue;
+        };
+        let s: tc_classifier::types::flow_stats = decode(&v);
+        seen.insert(k.ifindex);
+        let rtt: Vec<u64> = s.rtt_slots.iter().map(|c| *c as u64).collect();
+        let gap: Vec<u64> = s.gap_slots.iter().map(|c| *c as u64).collect();
+        let (rx, tx) = (s.dir[0], s.dir[1]);
+        flows.push(FlowRow {
+            ifindex: k.ifindex,
+            interface: None,
+            family: match k.family {
+                4 => "ipv4".to_string(),
+                6 => "ipv6".to_string(),
+                n => format!("af{n}"),
+            },
+            protocol: ip_proto_name(k.proto),
+            local: ip_string(k.family, k.laddr),
+            lport: k.lport,
+            remote: ip_string(k.family, k.raddr),
+            rport: k.rport,
+            rx_packets: rx.packets,
+            rx_bytes: rx.bytes,
+            tx_packets: tx.packets,
+            tx_bytes: tx.bytes,
+            packets: rx.packets.wrapping_add(tx.packets),
+            bytes: rx.bytes.wrapping_add(tx.bytes),
+            tcp_flags: TCP_FLAG_NAMES
+                .iter()
+                .filter(|(b, _)| s.tcp_flags & b != 0)
+                .map(|(_, n)| *n)
+                .collect(),
+            rtt_ns: (s.rtt_ns > 0).then_some(s.rtt_ns),
+            rtt_p50_ns: crate::obj::hist::quantile(&rtt, 0.5),
+            rtt_p99_ns: crate::obj::hist::quantile(&rtt, 0.99),
+            rtt_histogram: crate::obj::hist::buckets(&rtt),
+            gap_p50_ns: crate::obj::hist::quantile(&gap, 0.5),
+            gap_p99_ns: crate::obj::hist::quantile(&gap, 0.99),
+            gap_histogram: crate::obj::hist::buckets(&gap),
+            age_s: now.saturating_sub(s.first_ns) as f64 / 1e9,
+            idle_s: now.saturating_sub(s.last_ns) as f64 / 1e9,
+        });
+    }
+    let interfaces: Vec<Iface> = seen.into_iter().map(iface).collect();
+    for f in &mut flows {
+        f.interface = interfaces
+            .iter()
+            .find(|i| i.ifindex == f.ifindex)
+            .and_then(|i| i.name.clone());
+    }
+    flows.sort_by_key(|f| std::cmp::Reverse(f.packets));
+    let t: tc_classifier::types::tc_totals = percpu_sum(
+        totals,
+        &0u32.to_ne_bytes(),
+        |a: &mut tc_classifier::types::tc_totals, v| {
+            a.packets = a.packets.wrapping_add(v.packets);
+            a.bytes = a.bytes.wrapping_add(v.bytes);
+            a.flows_created = a.flows_created.wrapping_add(v.flows_created);
+            a.unparsed = a.unparsed.wrapping_add(v.unparsed);
+        },
+    )?;
+    Ok(StatsReport::TcClassifier {
+        object: object.to_string(),
+        interfaces,
+        flows,
+        total: Counts {
+            packets: t.packets,
+            bytes: t.bytes,
+        },
+        flows_created: t.flows_created,
+        evicted: t.flows_created.saturating_sub(live),
+        unparsed: t.unparsed,
+    })
+}
+
+/// syscall_latency's per-syscall array.
+pub fn read_syscalls<M: MapCore>(m: &M) -> Result<Vec<SyscallRow>, X0Error> {
+    let mut syscalls = Vec::new();
+    for nr in 0u32..512 {
+        let s: syscall_latency::types::syscall_stats = percpu_sum(
+            m,
+            &nr.to_ne_bytes(),
+            |a: &mut syscall_latency::types::syscall_stats, v| {
+                a.count = a.count.wrapping_add(v.count);
+                a.errors = a.errors.wrapping_add(v.errors);
+                a.total_ns = a.total_ns.wrapping_add(v.total_ns);
+                for (x, y) in a.slots.iter_mut().zip(v.slots.iter()) {
+                    *x = x.wrapping_add(*y);
+                }
+            },
+        )?;
+        if s.count == 0 {
+            continue;
+        }
+        syscalls.push(SyscallRow {
+            nr,
+            name: crate::obj::syscalls::name(nr),
+            count: s.count,
+            errors: s.errors,
+            total_ns: s.total_ns,
+            avg_ns: s.total_ns / s.count.max(1),
+            p50_ns: crate::obj::hist::quantile(&s.slots, 0.5),
+            p99_ns: crate::obj::hist::quantile(&s.slots, 0.99),
+            histogram: crate::obj::hist::buckets(&s.slots),
+        });
+    }
+    syscalls.sort_by(|a, b| b.count.cmp(&a.count).then(a.nr.cmp(&b.nr)));
+    Ok(syscalls)
+}
+
+fn older(name: &str) -> X0Error {
+    X0Error::new(
+        ErrorKind::InvalidObject,
+        format!("{name} was loaded by an older x0bpf: its map layout differs from this version's"),
+    )
+    .hint(format!(
+        "reload it: `x0bpf unload {name}` (detaches it), then attach or load it again"
+    ))
+}
+
+pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
+    match report(args, ctx)? {
+        Some(r) => {
+            crate::output::emit("stats", &r, ctx.fmt)?;
+            Ok(0)
+        }
+        None => Ok(0),
+    }
+}
+
+/// The report, or None when --watch already streamed everything.
+pub fn report(args: &Args, ctx: &Ctx) -> anyhow::Result<Option<StatsReport>> {
     store::check_name("object name", &args.name)?;
+    let dev = dev_ifindex(&args.dev)?;
     let store = Store::open(ctx, Access::Read)?;
     let dir = store.dir(&args.name);
     if !store.is_loaded(&args.name) {
@@ -197,122 +575,44 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
     }
     let has = |m: &str| dir.join("maps").join(m).exists();
     let object = args.name.clone();
-    if has("proto_stats") {
-        let m = open_map(&dir, "proto_stats")?;
-        let mut protocols = Vec::new();
-        let mut total = Counts::default();
-        for key in m.keys() {
-            let k: xdp_counter::types::proto_key = decode(&key);
-            let c = percpu_counts(&m, &key)?;
-            total.add(c);
-            let is_ip = k.eth_proto == 0x0800 || k.eth_proto == 0x86dd;
-            protocols.push(ProtoRow {
-                ethertype: k.eth_proto,
-                protocol: ethertype_name(k.eth_proto).into(),
-                ip_protocol: is_ip.then_some(k.ip_proto),
-                l4: is_ip.then(|| ip_proto_name(k.ip_proto)),
-                vlan_depth: k.vlan_depth,
-                packets: c.packets,
-                bytes: c.bytes,
-            });
+    if has("proto_stats") && has("runt_stats") {
+        return Err(older(&object).into());
+    }
+    if has("counts") && has("other_counts") {
+        let c = open_map(&dir, "counts")?;
+        let o = open_map(&dir, "other_counts")?;
+        if args.watch {
+            // A watch runs for long: never hold the store's (shared) lock meanwhile, or every
+            // attach and detach would wait for it.
+            drop(store);
+            return watch_xdp(&object, &c, &o, dev, args, &dir, ctx.fmt.json).map(|_| None);
         }
-        protocols.sort_by(|a, b| {
-            b.packets
-                .cmp(&a.packets)
-                .then(a.ethertype.cmp(&b.ethertype))
-        });
-        let r = open_map(&dir, "runt_stats")?;
-        let runts = percpu_counts(&r, &0u32.to_ne_bytes())?;
-        total.add(runts);
-        return Ok(StatsReport::XdpCounter {
-            object,
-            protocols,
-            runts,
-            total,
-        });
+        return Ok(Some(read_xdp(&object, &c, &o, dev)?));
     }
     if has("flows") && has("totals") {
         let m = open_map(&dir, "flows")?;
-        let mut flows = Vec::new();
-        for key in m.keys() {
-            let k: tc_classifier::types::flow_key = decode(&key);
-            let Ok(Some(v)) = m.lookup(&key, MapFlags::ANY) else {
-                continue;
-            };
-            let c: tc_classifier::types::counters = decode(&v);
-            let addr = |a: [u8; 16]| {
-                if k.family == 4 {
-                    std::net::Ipv4Addr::new(a[0], a[1], a[2], a[3]).to_string()
-                } else {
-                    std::net::Ipv6Addr::from(a).to_string()
-                }
-            };
-            flows.push(FlowRow {
-                family: match k.family {
-                    4 => "ipv4".to_string(),
-                    6 => "ipv6".to_string(),
-                    n => format!("af{n}"),
-                },
-                protocol: ip_proto_name(k.proto),
-                src: addr(k.saddr),
-                sport: k.sport,
-                dst: addr(k.daddr),
-                dport: k.dport,
-                packets: c.packets,
-                bytes: c.bytes,
-            });
+        if m.value_size() as usize != std::mem::size_of::<tc_classifier::types::flow_stats>() {
+            return Err(older(&object).into());
         }
-        flows.sort_by_key(|f| std::cmp::Reverse(f.packets));
         let t = open_map(&dir, "totals")?;
-        let total = percpu_counts(&t, &0u32.to_ne_bytes())?;
-        return Ok(StatsReport::TcClassifier {
-            object,
-            flows,
-            total,
-        });
+        if args.watch {
+            return Err(
+                X0Error::new(ErrorKind::Usage, "stats --watch is for xdp_counter")
+                    .hint("`x0bpf flows --watch` follows tc_classifier's flows")
+                    .into(),
+            );
+        }
+        return Ok(Some(read_tc(&object, &m, &t, dev)?));
     }
     if has("stats") && has("start") {
         let m = open_map(&dir, "stats")?;
-        let mut syscalls = Vec::new();
-        for nr in 0u32..512 {
-            let s: syscall_latency::types::syscall_stats = percpu_sum(
-                &m,
-                &nr.to_ne_bytes(),
-                |a: &mut syscall_latency::types::syscall_stats, v| {
-                    a.count = a.count.wrapping_add(v.count);
-                    a.total_ns = a.total_ns.wrapping_add(v.total_ns);
-                    for (x, y) in a.slots.iter_mut().zip(v.slots.iter()) {
-                        *x = x.wrapping_add(*y);
-                    }
-                },
-            )?;
-            if s.count == 0 {
-                continue;
-            }
-            let histogram = s
-                .slots
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| **c > 0)
-                .map(|(i, c)| {
-                    let (low_ns, high_ns) = slot_range(i);
-                    Bucket {
-                        low_ns,
-                        high_ns,
-                        count: *c,
-                    }
-                })
-                .collect();
-            syscalls.push(SyscallRow {
-                nr,
-                count: s.count,
-                total_ns: s.total_ns,
-                avg_ns: s.total_ns / s.count.max(1),
-                histogram,
-            });
+        if m.value_size() as usize != std::mem::size_of::<syscall_latency::types::syscall_stats>() {
+            return Err(older(&object).into());
         }
-        syscalls.sort_by_key(|s| std::cmp::Reverse(s.count));
-        return Ok(StatsReport::SyscallLatency { object, syscalls });
+        return Ok(Some(StatsReport::SyscallLatency {
+            object,
+            syscalls: read_syscalls(&m)?,
+        }));
     }
     Err(X0Error::new(
         ErrorKind::Usage,
@@ -325,33 +625,176 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<StatsReport> {
     .into())
 }
 
+/// Human units: 1.2k, 3.4M, 5.6G.
+pub fn human(v: f64) -> String {
+    let (d, u) = if v >= 1e9 {
+        (1e9, "G")
+    } else if v >= 1e6 {
+        (1e6, "M")
+    } else if v >= 1e3 {
+        (1e3, "k")
+    } else {
+        (1.0, "")
+    };
+    format!("{:.1}{u}", v / d)
+}
+
+/// `stats --watch` on xdp_counter: a stream (docs/JSON.md) of samples with rates; ends on
+/// Ctrl-C/SIGTERM, or when the object is no longer loaded (said on the last line).
+fn watch_xdp<M: MapCore>(
+    object: &str,
+    c: &M,
+    o: &M,
+    dev: Option<u32>,
+    args: &Args,
+    dir: &Path,
+    json: bool,
+) -> anyhow::Result<()> {
+    crate::stream::install_stop_signals();
+    let mut out = crate::stream::Out::stdout();
+    if json {
+        let h = serde_json::json!({"object": object, "interval_s": args.interval, "records": "samples"});
+        out.write_all(
+            format!(
+                "{{\"schema_version\":{},\"command\":\"stats\",\"header\":{h}}}\n",
+                crate::output::SCHEMA_VERSION
+            )
+            .as_bytes(),
+        )?;
+        out.flush()?;
+    }
+    let mut prev: Option<(std::time::Instant, Vec<ProtoRow>)> = None;
+    let mut samples = 0u64;
+    let reason;
+    loop {
+        if crate::stream::stopped() {
+            reason = "interrupted";
+            break;
+        }
+        if !dir.join("links").exists() || crate::store::entries(&dir.join("links")).is_empty() {
+            reason = "detached";
+            break;
+        }
+        let now = std::time::Instant::now();
+        let mut r = read_xdp(object, c, o, dev)?;
+        if let (
+            StatsReport::XdpCounter {
+                protocols,
+                interval_s,
+                ..
+            },
+            Some((t0, old)),
+        ) = (&mut r, &prev)
+        {
+            let dt = now.duration_since(*t0).as_secs_f64().max(1e-6);
+            *interval_s = Some(dt);
+            for p in protocols.iter_mut() {
+                let before = old.iter().find(|q| {
+                    q.ifindex == p.ifindex
+                        && q.ethertype == p.ethertype
+                        && q.l4 == p.l4
+                        && q.vlan_depth == p.vlan_depth
+                });
+                let (bp, bb) = before.map(|q| (q.packets, q.bytes)).unwrap_or((0, 0));
+                p.pps = Some(p.packets.saturating_sub(bp) as f64 / dt);
+                p.bps = Some(p.bytes.saturating_sub(bb) as f64 * 8.0 / dt);
+            }
+        }
+        let mut buf = Vec::new();
+        if json {
+            crate::output::write_json(&mut buf, &r, false)?;
+        } else {
+            r.render(&mut buf)?;
+        }
+        if let Err(e) = out.write_all(&buf).and_then(|_| out.flush()) {
+            if crate::stream::is_broken_pipe(&e) {
+                return Ok(());
+            }
+            return Err(e.into());
+        }
+        samples += 1;
+        if let StatsReport::XdpCounter { protocols, .. } = r {
+            prev = Some((now, protocols));
+        }
+        let until = std::time::Instant::now() + std::time::Duration::from_secs_f64(args.interval);
+        while std::time::Instant::now() < until && !crate::stream::stopped() {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+    if json {
+        out.write_all(
+            format!("{{\"summary\":{{\"records\":{samples},\"lost\":null,\"complete\":true,\"reason\":\"{reason}\"}}}}\n").as_bytes(),
+        )?;
+    } else if reason == "detached" {
+        out.write_all(format!("{object} is no longer attached\n").as_bytes())?;
+    }
+    let _ = out.flush();
+    Ok(())
+}
+
 impl Report for StatsReport {
     fn render(&self, out: &mut dyn Write) -> io::Result<()> {
+        let ifaces = |v: &[Iface]| -> String {
+            if v.is_empty() {
+                return "no interface yet".into();
+            }
+            v.iter()
+                .map(|i| match &i.name {
+                    Some(n) => format!("{n} ({})", i.ifindex),
+                    None => format!("ifindex {}", i.ifindex),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         match self {
             StatsReport::XdpCounter {
                 object,
+                interfaces,
                 protocols,
                 runts,
                 total,
+                interval_s,
             } => {
                 writeln!(
                     out,
-                    "{object}: {} packets, {} bytes",
-                    total.packets, total.bytes
+                    "{object}: {} packets, {} bytes on {}",
+                    total.packets,
+                    total.bytes,
+                    ifaces(interfaces)
                 )?;
-                let mut t = table(["ETHERTYPE", "PROTOCOL", "L4", "VLAN", "PACKETS", "BYTES"]);
+                let rates = interval_s.is_some();
+                let mut head = vec![
+                    "IFACE",
+                    "ETHERTYPE",
+                    "PROTOCOL",
+                    "L4",
+                    "VLAN",
+                    "PACKETS",
+                    "BYTES",
+                ];
+                if rates {
+                    head.extend(["PPS", "BIT/S"]);
+                }
+                let mut t = table(head);
                 for p in protocols {
-                    t.add_row(vec![
+                    let mut row = vec![
+                        p.interface.clone().unwrap_or_else(|| p.ifindex.to_string()),
                         format!("0x{:04x}", p.ethertype),
                         p.protocol.clone(),
                         p.l4.clone().unwrap_or_else(|| "-".into()),
                         p.vlan_depth.to_string(),
                         p.packets.to_string(),
                         p.bytes.to_string(),
-                    ]);
+                    ];
+                    if rates {
+                        row.push(human(p.pps.unwrap_or(0.0)));
+                        row.push(human(p.bps.unwrap_or(0.0)));
+                    }
+                    t.add_row(row);
                 }
                 if runts.packets > 0 {
                     t.add_row(vec![
+                        "-".into(),
                         "-".into(),
                         "runt".into(),
                         "-".into(),
@@ -364,23 +807,32 @@ impl Report for StatsReport {
             }
             StatsReport::TcClassifier {
                 object,
+                interfaces,
                 flows,
                 total,
+                evicted,
+                ..
             } => {
                 writeln!(
                     out,
-                    "{object}: {} packets, {} bytes, {} flows",
+                    "{object}: {} packets, {} bytes, {} flows ({} evicted) on {}",
                     total.packets,
                     total.bytes,
-                    flows.len()
+                    flows.len(),
+                    evicted,
+                    ifaces(interfaces)
                 )?;
-                let mut t = table(["PROTO", "SOURCE", "DESTINATION", "PACKETS", "BYTES"]);
+                let mut t = table([
+                    "IFACE", "PROTO", "LOCAL", "REMOTE", "RX PKTS", "TX PKTS", "BYTES",
+                ]);
                 for f in flows {
                     t.add_row(vec![
+                        f.interface.clone().unwrap_or_else(|| f.ifindex.to_string()),
                         f.protocol.clone(),
-                        format!("{}:{}", f.src, f.sport),
-                        format!("{}:{}", f.dst, f.dport),
-                        f.packets.to_string(),
+                        sockaddr(&f.local, f.lport),
+                        sockaddr(&f.remote, f.rport),
+                        f.rx_packets.to_string(),
+                        f.tx_packets.to_string(),
                         f.bytes.to_string(),
                     ]);
                 }
@@ -388,19 +840,48 @@ impl Report for StatsReport {
             }
             StatsReport::SyscallLatency { object, syscalls } => {
                 writeln!(out, "{object}:")?;
-                let mut t = table(["SYSCALL", "COUNT", "AVG NS", "TOTAL NS"]);
-                for s in syscalls {
-                    t.add_row(vec![
-                        s.nr.to_string(),
-                        s.count.to_string(),
-                        s.avg_ns.to_string(),
-                        s.total_ns.to_string(),
-                    ]);
-                }
-                writeln!(out, "{t}")
+                render_syscalls(out, syscalls)
             }
         }
     }
+}
+
+pub fn sockaddr(ip: &str, port: u16) -> String {
+    if ip.contains(':') {
+        format!("[{ip}]:{port}")
+    } else {
+        format!("{ip}:{port}")
+    }
+}
+
+/// Nanoseconds in human units: 850ns, 12.3us, 4.5ms, 1.2s.
+pub fn ns(v: u64) -> String {
+    let f = v as f64;
+    if f >= 1e9 {
+        format!("{:.1}s", f / 1e9)
+    } else if f >= 1e6 {
+        format!("{:.1}ms", f / 1e6)
+    } else if f >= 1e3 {
+        format!("{:.1}us", f / 1e3)
+    } else {
+        format!("{v}ns")
+    }
+}
+
+pub fn render_syscalls(out: &mut dyn Write, syscalls: &[SyscallRow]) -> io::Result<()> {
+    let mut t = table(["SYSCALL", "COUNT", "ERRORS", "AVG", "P50~", "P99~", "TOTAL"]);
+    for s in syscalls {
+        t.add_row(vec![
+            s.name.clone(),
+            s.count.to_string(),
+            s.errors.to_string(),
+            ns(s.avg_ns),
+            s.p50_ns.map(ns).unwrap_or_else(|| "-".into()),
+            s.p99_ns.map(ns).unwrap_or_else(|| "-".into()),
+            ns(s.total_ns),
+        ]);
+    }
+    writeln!(out, "{t}")
 }
 
 /// A hint that works when followed: loading an embedded object only if NAME is one.

@@ -905,6 +905,22 @@ impl AttachKind {
     }
 }
 
+/// The enumerators of kernel enum `name` (e.g. `skb_drop_reason`) from the running kernel's
+/// BTF, so names match this kernel; None when the kernel has no BTF or no such enum.
+pub fn kernel_enum(name: &str) -> Option<Vec<(i64, String)>> {
+    let data = std::fs::read(VMLINUX_BTF).ok()?;
+    let btf = Btf::parse(&data).ok()?;
+    let t = btf
+        .types()
+        .find(|t| t.name == name && matches!(t.kind, BtfKind::Enum | BtfKind::Enum64))?;
+    Some(
+        t.enum_values
+            .iter()
+            .map(|v| (v.value, v.name.clone()))
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

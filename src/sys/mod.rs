@@ -9,3 +9,23 @@ pub mod netlink;
 pub mod ns;
 pub mod perfbuf;
 pub mod ringbuf;
+
+/// CLOCK_MONOTONIC in nanoseconds: the clock of `bpf_ktime_get_ns`, so ages computed from
+/// timestamps a program stored are comparable.
+pub fn monotonic_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: valid out pointer.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    (ts.tv_sec as u64).saturating_mul(1_000_000_000) + ts.tv_nsec as u64
+}
+
+/// The name of interface `ifindex` in this network namespace, if it exists.
+pub fn ifname(ifindex: u32) -> Option<String> {
+    netlink::get_link_by_index(ifindex)
+        .ok()
+        .flatten()
+        .map(|l| l.name)
+}

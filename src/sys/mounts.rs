@@ -136,3 +136,20 @@ pub fn ensure_tracefs(nomount: bool) -> Result<(), X0Error> {
     eprintln!("x0bpf: mounted tracefs at {TRACEFS_DIR}");
     Ok(())
 }
+
+pub const CGROUP2_SUPER_MAGIC: i64 = 0x63677270;
+
+/// The cgroup v2 id of the cgroup directory `path` (its inode number, which is what
+/// `bpf_get_current_cgroup_id` returns). Err(ENOTDIR) for a non-directory, Err(EXDEV) when the
+/// path is not on a cgroup2 filesystem.
+pub fn cgroup_id(path: &Path) -> io::Result<u64> {
+    use std::os::unix::fs::MetadataExt;
+    let md = std::fs::metadata(path)?;
+    if !md.is_dir() {
+        return Err(io::Error::from_raw_os_error(libc::ENOTDIR));
+    }
+    if fs_magic(path)? != CGROUP2_SUPER_MAGIC {
+        return Err(io::Error::from_raw_os_error(libc::EXDEV));
+    }
+    Ok(md.ino())
+}

@@ -1,0 +1,129 @@
+//! Programs a view (`syscalls`, `events`, `flows`, `stats --watch` on a bare interface) loads for
+//! itself: an embedded object loaded *without pinning*, its load-time constants set, attached
+//! through bpf_links (raw tracepoints, tcx/XDP links) held only by this process's fds. When the
+//! process exits — normally, on Ctrl-C or killed with SIGKILL — the kernel closes the fds and
+//! releases links, programs and maps: nothing is left behind, no bpffs is needed.
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+
+use libbpf_rs::{Link, MapCore, Object};
+
+use crate::error::{ErrorKind, X0Error};
+use crate::obj::elf;
+use crate::obj::source;
+use crate::store::load as store_load;
+use crate::sys::{bpf, libbpf_log};
+
+/// A loaded, unpinned object and the links this process holds on it.
+pub struct Ephemeral {
+    pub obj: Object,
+    links: Vec<Link>,
+    raw_links: Vec<OwnedFd>,
+}
+
+/// Load embedded object `name` unpinned, with `.rodata` values (`VAR`, `VALUE`) set before
+/// the load. Only the programs in `progs` are loaded (the rest are set not to autoload).
+pub fn load(name: &str, sets: &[(String, String)], progs: &[&str]) -> Result<Ephemeral, X0Error> {
+    let src = source::resolve(name)?;
+    let parsed = elf::parse(&src.bytes, &src.origin)?;
+    let mut open = store_load::open(&src, &parsed, name, sets)?;
+    for mut p in open.progs_mut() {
+        let pname = p.name().to_string_lossy().into_owned();
+        p.set_autoload(progs.contains(&pname.as_str()));
+    }
+    libbpf_log::clear();
+    let obj = open.load().map_err(|e| {
+        let log = libbpf_log::take();
+        store_load::load_error(&format!("loading {name}"), &e, &log)
+    })?;
+    Ok(Ephemeral {
+        obj,
+        links: Vec::new(),
+        raw_links: Vec::new(),
+    })
+}
+
+impl Ephemeral {
+    fn prog_fd(&self, prog: &str) -> Result<BorrowedFd<'_>, X0Error> {
+        self.obj
+            .progs()
+            .find(|p| p.name().to_string_lossy() == prog)
+            .map(|p| {
+                // SAFETY: the fd belongs to the program, which lives as long as self.obj.
+                unsafe { BorrowedFd::borrow_raw(p.as_fd().as_raw_fd()) }
+            })
+            .ok_or_else(|| {
+                X0Error::new(
+                    ErrorKind::Internal,
+                    format!("program {prog} missing after load"),
+                )
+            })
+    }
+
+    /// Attach program `prog` to raw tracepoint `tp` (no tracefs, no perf event).
+    pub fn raw_tracepoint(&mut self, prog: &str, tp: &str) -> Result<(), X0Error> {
+        let fd = self.prog_fd(prog)?;
+        let link = bpf::raw_tracepoint_open(tp, fd).map_err(|e| {
+            X0Error::os(format!("attaching {prog} to raw tracepoint {tp}"), &e)
+                .hint("raw tracepoint links need Linux 5.8+ and CAP_BPF + CAP_PERFMON")
+        })?;
+        self.raw_links.push(link);
+        Ok(())
+    }
+
+    /// Keep a libbpf link alive as long as this object.
+    pub fn hold(&mut self, link: Link) {
+        self.links.push(link);
+    }
+
+    /// An fd of map `name` (valid while self lives).
+    pub fn map_fd(&self, name: &str) -> Result<BorrowedFd<'_>, X0Error> {
+        self.obj
+            .maps()
+            .find(|m| m.name().to_string_lossy() == name)
+            .map(|m| {
+                // SAFETY: the map fd lives as long as self.obj.
+                unsafe { BorrowedFd::borrow_raw(m.as_fd().as_raw_fd()) }
+            })
+            .ok_or_else(|| {
+                X0Error::new(
+                    ErrorKind::Internal,
+                    format!("map {name} missing after load"),
+                )
+            })
+    }
+
+    /// A program's fd, for attaching it elsewhere (XDP, tc).
+    pub fn prog(&self, prog: &str) -> Result<BorrowedFd<'_>, X0Error> {
+        self.prog_fd(prog)
+    }
+
+    pub fn hold_fd(&mut self, fd: OwnedFd) {
+        self.raw_links.push(fd);
+    }
+}
+
+impl Ephemeral {
+    /// Attach program `prog` at tcx `dir` of `ifindex` through a link only this process holds
+    /// (Linux 6.6+; before that there is no tc attachment that dies with its process).
+    pub fn tcx(
+        &mut self,
+        prog: &str,
+        ifindex: u32,
+        dir: crate::attach::tc::Direction,
+    ) -> Result<(), X0Error> {
+        let fd = self.prog_fd(prog)?;
+        let link = bpf::link_create(fd, ifindex as i32, dir.tcx_attach_type(), 0).map_err(|e| {
+            if e.raw_os_error() == Some(libc::EINVAL) {
+                X0Error::new(
+                    ErrorKind::Unsupported,
+                    format!("cannot attach {prog} at tcx {}: this kernel has no tcx (Linux 6.6+)", dir.name()),
+                )
+                .hint("attach it with `x0bpf attach tc IFACE --direction ingress|egress` (clsact), then run the view again: it reads the pinned maps")
+            } else {
+                X0Error::os(format!("attaching {prog} at tcx {}", dir.name()), &e)
+            }
+        })?;
+        self.raw_links.push(link);
+        Ok(())
+    }
+}
