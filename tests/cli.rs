@@ -148,7 +148,7 @@ fn plain_output_when_piped() {
         "no trailing blanks"
     );
     let r = x0(&["objects", "--no-headers"]);
-    assert!(r.stdout.starts_with("syscall_latency"), "{}", r.stdout);
+    assert!(r.stdout.starts_with("net_events"), "{}", r.stdout);
     // On a terminal (util-linux `script` gives a pty): boxes and bold headers, unless asked.
     let tty = |env: &str, args: &str| {
         let o = std::process::Command::new("script")

@@ -816,9 +816,10 @@ fn attach_tc_clsact_replace_killed_at_every_step() {
     });
 }
 
-/// The key `0x0800/TCP/no VLAN` of xdp_counter's `proto_stats` (per-CPU hash, struct key and
-/// value), and the value the entry starts with.
-const MAP_KEY: &str = r#"{"eth_proto":2048,"ip_proto":6,"vlan_depth":0}"#;
+/// The key `ifindex 7, 0x0800/TCP, no VLAN` of xdp_counter's `other_counts` (per-CPU hash,
+/// struct key and value), and the value the entry starts with.
+const MAP_KEY: &str =
+    r#"{"ifindex":7,"eth_proto":2048,"ip_proto":6,"vlan_depth":0,"malformed":0,"pad":[0,0,0]}"#;
 const MAP_BEFORE: &str = r#"{"packets":1,"bytes":100}"#;
 
 /// `map update` / `map delete` killed at every step: the entry is then exactly as before or
@@ -830,16 +831,19 @@ fn run_map_case(cmd: &[&str], deletes: bool) {
     let r = env.x0(&["load", "xdp_counter"]);
     assert_eq!(r.code, 0, "load: {}", show_run(&r));
     let ids = env.pinned_ids();
-    let pin = format!("{}/x0bpf/xdp_counter/maps/proto_stats", env.fs.arg());
+    let pin = format!("{}/x0bpf/xdp_counter/maps/other_counts", env.fs.arg());
     let witness = || -> Option<String> {
-        bpftool(&["map", "lookup", "pinned", &pin, "key", "0", "8", "6", "0"])
-            .map(|v| v.to_string())
+        bpftool(&[
+            "map", "lookup", "pinned", &pin, "key", "7", "0", "0", "0", "0", "8", "6", "0", "0",
+            "0", "0", "0",
+        ])
+        .map(|v| v.to_string())
     };
     let reset = || {
         let r = env.x0(&[
             "map",
             "update",
-            "xdp_counter/proto_stats",
+            "xdp_counter/other_counts",
             "--key",
             MAP_KEY,
             "--value",
@@ -923,7 +927,7 @@ fn map_update_killed_at_every_step() {
         &[
             "map",
             "update",
-            "xdp_counter/proto_stats",
+            "xdp_counter/other_counts",
             "--key",
             MAP_KEY,
             "--value",
@@ -940,7 +944,7 @@ fn map_update_merge_killed_at_every_step() {
         &[
             "map",
             "update",
-            "xdp_counter/proto_stats",
+            "xdp_counter/other_counts",
             "--key",
             MAP_KEY,
             "--value",
@@ -956,7 +960,13 @@ fn map_update_merge_killed_at_every_step() {
 #[test]
 fn map_delete_killed_at_every_step() {
     run_map_case(
-        &["map", "delete", "xdp_counter/proto_stats", "--key", MAP_KEY],
+        &[
+            "map",
+            "delete",
+            "xdp_counter/other_counts",
+            "--key",
+            MAP_KEY,
+        ],
         true,
     );
 }

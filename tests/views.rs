@@ -115,7 +115,7 @@ fn syscalls_counts_exactly_k_getppid_by_name_for_one_pid() {
     let (code, stdout) = finish(view);
     assert_eq!(code, 0, "{stdout}");
     let v: Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     assert_eq!(v["command"], "syscalls");
     assert_eq!(v["reason"], "interrupted");
     assert_eq!(v["filters"]["pid"].as_u64(), Some(py.id() as u64));
@@ -181,7 +181,7 @@ fn events_lines(stdout: &str) -> (Value, Vec<Value>, Value) {
     assert!(lines.len() >= 2, "{stdout}");
     let summary = lines.pop().unwrap();
     let header = lines.remove(0);
-    assert_eq!(header["schema_version"], 1);
+    assert_eq!(header["schema_version"], 2);
     assert_eq!(header["command"], "events");
     assert!(summary["summary"].is_object(), "{summary}");
     (header, lines, summary)

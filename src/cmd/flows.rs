@@ -51,6 +51,7 @@ pub struct Args {
     /// Print again every --interval seconds until Ctrl-C
     #[arg(long)]
     pub watch: bool,
+    /// Seconds between two samples with --watch
     #[arg(long, value_name = "S", default_value_t = 1.0, requires = "watch")]
     pub interval: f64,
 }

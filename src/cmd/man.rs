@@ -65,9 +65,24 @@ fn examples(command: &str) -> &'static [(&'static str, &'static str)] {
             ("Every tc program, other tools' too", "x0bpf detach tc eth0 --all"),
         ],
         "net" => &[("XDP and tc programs of one interface", "x0bpf net --dev eth0")],
-        "stats" => &[("Counters of the embedded XDP counter", "x0bpf stats xdp_counter")],
+        "stats" => &[
+            ("Counters of the embedded XDP counter", "x0bpf stats xdp_counter"),
+            ("Rates on one interface, every 2 s", "x0bpf stats --dev eth0 --watch --interval 2"),
+        ],
+        "flows" => &[
+            ("Top flows by bytes where tc_classifier is attached", "x0bpf flows --top 10"),
+            ("Attach for 5 s on one interface, by handshake RTT", "x0bpf flows --dev eth0 --sort rtt"),
+        ],
+        "syscalls" => &[
+            ("Slowest syscalls of one process for 5 s", "x0bpf syscalls --pid 1234 --duration 5s"),
+            ("By command name", "x0bpf syscalls --comm nginx --top 5"),
+        ],
+        "events" => &[
+            ("Packet drops with the kernel's reason", "x0bpf events --type drop"),
+            ("TCP state changes as JSON lines, 100 of them", "x0bpf events --type tcp --json --count 100"),
+        ],
         "map" => &[
-            ("Dump a map x0bpf loaded", "x0bpf map dump xdp_counter/proto_stats"),
+            ("Dump a map x0bpf loaded", "x0bpf map dump xdp_counter/other_counts"),
             ("Any map by id", "x0bpf map show id 7"),
         ],
         "tail" => &[("Ring buffer records as JSON lines", "x0bpf tail id 9 --json --count 10")],
