@@ -766,7 +766,7 @@ fn stats_watch_streams_rates_and_says_when_detached() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert!(lines.len() >= 4, "{lines:?}");
-    assert_eq!(lines[0]["schema_version"], 1);
+    assert_eq!(lines[0]["schema_version"], 2);
     assert_eq!(lines[0]["command"], "stats");
     let last = lines.last().unwrap();
     assert_eq!(last["summary"]["reason"], "detached", "{last}");
