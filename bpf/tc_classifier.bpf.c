@@ -11,9 +11,13 @@
  * `totals.flows_created` minus the entries present is the number evicted. Handshake RTT at
  * this hook: SYN (egress) -> SYN/ACK (ingress) for outgoing connections, SYN/ACK (egress) ->
  * ACK (ingress) for incoming ones; it needs the program on both directions. Never changes the
- * verdict: TC_ACT_OK.
+ * verdict: it returns TC_ACT_UNSPEC (TCX_NEXT), so the next program on the hook (tcx) or the
+ * next filter (clsact, direct-action) still decides; TC_ACT_OK would end the chain there.
  */
 #include "x0bpf.h"
+
+/* TC_ACT_UNSPEC, TCX_NEXT: "no opinion, continue" on tcx and in cls_bpf direct-action. */
+#define X0_TC_NEXT (-1)
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
@@ -228,7 +232,7 @@ int tc_classify(struct __sk_buff *skb)
 			t->flows_created += 1;
 		s = bpf_map_lookup_elem(&flows, &key);
 		if (!s)
-			return TC_ACT_OK;
+			return X0_TC_NEXT;
 	} else {
 		__u64 gap = now - s->last_ns;
 
@@ -245,12 +249,12 @@ int tc_classify(struct __sk_buff *skb)
 		s->tcp_flags |= flags; /* racy across CPUs, but flags only accumulate */
 		handshake(s, dir, flags, now);
 	}
-	return TC_ACT_OK;
+	return X0_TC_NEXT;
 
 unparsed:
 	if (t)
 		t->unparsed += 1;
-	return TC_ACT_OK;
+	return X0_TC_NEXT;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -207,6 +207,15 @@ fn run_prog(fs: &Bpffs, obj: &str, prog: &str, frame: &[u8], repeat: u32) -> boo
         r.stdout,
         r.stderr
     );
+    if prog == "tc_classify" {
+        // TC_ACT_UNSPEC (TCX_NEXT): the next program or filter decides; TC_ACT_OK would end
+        // the tcx chain and skip every program after this one.
+        assert!(
+            r.stdout.contains("Return value: 4294967295"),
+            "tc_classify must return TCX_NEXT: {}",
+            r.stdout
+        );
+    }
     true
 }
 

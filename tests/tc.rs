@@ -563,3 +563,60 @@ fn flows_attaches_for_itself_and_leaves_nothing() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
+
+/// ifindexes repeat across network namespaces: a view in another namespace must neither read
+/// the pinned instance of this one as its own (`flows` attaches its own) nor show its counters
+/// under a same-ifindex interface (`stats --dev` refuses).
+#[test]
+fn views_tell_network_namespaces_apart() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    tc_attach(&ns, &fs, "ingress");
+    let in_peer = |args: &[&str]| {
+        let net = format!("--net=/run/netns/{}", ns.peer);
+        let mut full = vec![net.as_str(), common::bin(), "--bpffs", fs.arg(), "-j"];
+        full.extend_from_slice(args);
+        common::sh("nsenter", &full)
+    };
+    let r = in_peer(&["flows", "--dev", "veth1", "--duration", "1s"]);
+    r.ok();
+    assert_eq!(r.json()["source"], "own", "{}", r.stdout);
+    // An interface in each namespace with one ifindex; tc_classifier attached to the main one.
+    let idx = (900 + std::process::id() % 5000).to_string();
+    for (netns, a, b) in [
+        (&ns.name, "x0same", "x0same1"),
+        (&ns.peer, "x0same", "x0same1"),
+    ] {
+        let r = common::sh(
+            "ip",
+            &[
+                "-n", netns, "link", "add", a, "index", &idx, "type", "veth", "peer", "name", b,
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    ns.ip(&["link", "set", "x0same", "up"]);
+    ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "attach",
+        "tc",
+        "x0same",
+        "--direction",
+        "egress",
+    ])
+    .ok();
+    let r = in_peer(&["stats", "tc_classifier", "--dev", "x0same"]);
+    assert_eq!(r.code, 9, "{}", r.stdout);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not attached to x0same in this network namespace"),
+        "{}",
+        r.stdout
+    );
+    // flows --interval is checked like stats'.
+    let r = ns.x0(&["flows", "--watch", "--interval", "nan"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}

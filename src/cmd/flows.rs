@@ -52,7 +52,8 @@ pub struct Args {
     #[arg(long)]
     pub watch: bool,
     /// Seconds between two samples with --watch
-    #[arg(long, value_name = "S", default_value_t = 1.0, requires = "watch")]
+    #[arg(long, value_name = "S", default_value = "1", requires = "watch",
+          value_parser = super::stats::parse_interval)]
     pub interval: f64,
 }
 
@@ -148,8 +149,22 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     store::check_name("object name", &a.object)?;
     let dev = dev_ifindex(&a.dev)?;
     let store = Store::open(ctx, Access::Read)?;
+    // Read the pinned instance only where it is attached and live: on --dev in this network
+    // namespace, or (without --dev) anywhere. Otherwise the view attaches its own.
+    let ns_ino =
+        crate::sys::ns::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
+    let live = |r: &crate::store::record::Record, p: &std::path::Path| {
+        crate::attach::record_live(r, &crate::attach::record_state(r, p)).0
+    };
     let attached = store.is_loaded(&a.object)
-        && !store::entries(&store.dir(&a.object).join("links")).is_empty();
+        && crate::attach::all_records(&store)
+            .iter()
+            .filter(|(o, r, _)| {
+                o == &a.object
+                    && r.kind.starts_with("tc")
+                    && dev.is_none_or(|i| r.ifindex == Some(i) && r.netns == Some(ns_ino))
+            })
+            .any(|(_, r, p)| live(r, p));
     let src = if attached {
         let dir = store.dir(&a.object);
         let f = open_pinned(&dir, "flows")?;
@@ -171,6 +186,15 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
         }
         Source::Pinned(f, open_pinned(&dir, "totals")?)
     } else {
+        // Only the embedded tc_classifier can be loaded for a view; another name must exist.
+        if a.object != "tc_classifier" && !store.is_loaded(&a.object) {
+            return Err(X0Error::new(
+                ErrorKind::NotFound,
+                format!("no object named {} is loaded", a.object),
+            )
+            .hint("see `x0bpf list`; without --object the view uses tc_classifier")
+            .into());
+        }
         let Some(ifindex) = dev else {
             return Err(X0Error::new(
                 ErrorKind::NotAttached,

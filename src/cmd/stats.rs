@@ -29,7 +29,7 @@ pub struct Args {
     pub interval: f64,
 }
 
-fn parse_interval(s: &str) -> Result<f64, String> {
+pub(crate) fn parse_interval(s: &str) -> Result<f64, String> {
     let v: f64 = s
         .parse()
         .map_err(|_| format!("{s:?} is not a number of seconds"))?;
@@ -572,6 +572,34 @@ pub fn report(args: &Args, ctx: &Ctx) -> anyhow::Result<Option<StatsReport>> {
         )
         .hint(stats_hint(&args.name, &store.names()))
         .into());
+    }
+    if let (Some(i), Some(d)) = (dev, &args.dev) {
+        // Counters are keyed by ifindex, which repeats across network namespaces: only an
+        // attachment on this interface in this namespace makes them this interface's.
+        let ns_ino = crate::sys::ns::netns_inode()
+            .map_err(|e| X0Error::os("reading network namespace", &e))?;
+        let live_on = |same_ns: bool| {
+            crate::attach::all_records(&store).iter().any(|(o, r, p)| {
+                o == &args.name
+                    && r.ifindex == Some(i)
+                    && (r.netns == Some(ns_ino)) == same_ns
+                    && crate::attach::record_live(r, &crate::attach::record_state(r, p)).0
+            })
+        };
+        // Attached to an interface with this ifindex elsewhere and not here: those counters
+        // are another interface's. (Not attached at all, e.g. fed by BPF_PROG_TEST_RUN: the
+        // counters under this ifindex are what there is.)
+        if !live_on(true) && live_on(false) {
+            return Err(X0Error::new(
+                ErrorKind::NotAttached,
+                format!(
+                    "{} is not attached to {d} in this network namespace",
+                    args.name
+                ),
+            )
+            .hint(format!("see what runs there: `x0bpf net --dev {d}`"))
+            .into());
+        }
     }
     let has = |m: &str| dir.join("maps").join(m).exists();
     let object = args.name.clone();
