@@ -366,3 +366,24 @@ fn tail_decodes_pinned_net_events_records_by_their_btf_type() {
     );
     fs.x0(&["unload", "net_events"]).ok();
 }
+
+/// Without privilege the views say which capability is missing, before loading anything.
+#[test]
+fn views_name_the_missing_capability() {
+    for args in [
+        &["syscalls", "--duration", "1s"][..],
+        &["events", "--count", "1"],
+    ] {
+        let mut full = vec![
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--inh-caps=-all",
+            common::bin(),
+        ];
+        full.extend_from_slice(args);
+        let r = common::sh("setpriv", &full);
+        assert_eq!(r.code, 4, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("CAP_BPF"), "{args:?}: {}", r.stderr);
+    }
+}

@@ -209,6 +209,13 @@ impl Decoder {
 }
 
 pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
+    // Loading and attaching to tracepoints: say what is missing before libbpf fails vaguely.
+    crate::sys::caps::require_bpf("x0bpf events")?;
+    crate::sys::caps::require_cap(
+        crate::sys::caps::CAP_PERFMON,
+        "CAP_PERFMON",
+        "attaching to tracepoints (x0bpf events)",
+    )?;
     let types: Vec<EventType> = if a.types.is_empty() {
         vec![EventType::Drop, EventType::Tcp, EventType::Retrans]
     } else {

@@ -73,6 +73,13 @@ fn usage(msg: String, hint: &str) -> X0Error {
 
 pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     let _ = ctx;
+    // Loading and attaching to tracepoints: say what is missing before libbpf fails vaguely.
+    crate::sys::caps::require_bpf("x0bpf syscalls")?;
+    crate::sys::caps::require_cap(
+        crate::sys::caps::CAP_PERFMON,
+        "CAP_PERFMON",
+        "attaching to tracepoints (x0bpf syscalls)",
+    )?;
     let mut sets: Vec<(String, String)> = Vec::new();
     let mut filters = Filters::default();
     if let Some(p) = a.pid {
