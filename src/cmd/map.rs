@@ -736,45 +736,86 @@ fn walk_batch(m: &OpenMap, d: &mut Dumper) -> io::Result<Result<Option<Incomplet
     }
 }
 
-/// GET_NEXT_KEY + LOOKUP per element. Bounded by max_entries: a hash map whose current key is
-/// deleted meanwhile restarts from its first key, so more keys than slots means the walk is
-/// no longer consistent.
-fn walk_keys(m: &OpenMap, d: &mut Dumper) -> io::Result<Option<Incomplete>> {
-    let ks = m.info.key_size as usize;
-    let mut key = vec![0u8; ks];
-    let mut next = vec![0u8; ks];
-    let mut val = vec![0u8; m.info.value_buf_size()];
-    let mut first = true;
-    let mut seen: u64 = 0;
-    let bound = m.info.max_entries as u64;
-    loop {
+/// What the next step of a key walk found.
+enum Step {
+    Key,
+    /// No more keys, or the dump is full (`--limit`).
+    End,
+    Stop(Incomplete),
+}
+
+/// Keys by BPF_MAP_GET_NEXT_KEY, one at a time: stops on a signal and after max_entries keys
+/// (a map that changes under the walk must not make it loop forever).
+struct KeyWalk {
+    key: Vec<u8>,
+    next: Vec<u8>,
+    first: bool,
+    seen: u64,
+}
+
+impl KeyWalk {
+    fn new(m: &OpenMap) -> Self {
+        let ks = m.info.key_size as usize;
+        KeyWalk {
+            key: vec![0u8; ks],
+            next: vec![0u8; ks],
+            first: true,
+            seen: 0,
+        }
+    }
+
+    fn step(&mut self, m: &OpenMap, full: bool) -> Step {
         if stream::stopped() {
-            return Ok(Some(Incomplete {
+            return Step::Stop(Incomplete {
                 reason: "interrupted".into(),
                 error: None,
-            }));
+            });
         }
-        if d.full() {
-            return Ok(None);
+        if full {
+            return Step::End;
         }
-        match sysmap::next_key(m.fd.as_fd(), (!first).then_some(&key[..]), &mut next) {
+        let prev = (!self.first).then_some(&self.key[..]);
+        match sysmap::next_key(m.fd.as_fd(), prev, &mut self.next) {
             Ok(true) => {}
-            Ok(false) => return Ok(None),
-            Err(e) => return Ok(Some(kernel_failure(m, "BPF_MAP_GET_NEXT_KEY", &e))),
+            Ok(false) => return Step::End,
+            Err(e) => return Step::Stop(kernel_failure(m, "BPF_MAP_GET_NEXT_KEY", &e)),
         }
-        first = false;
-        std::mem::swap(&mut key, &mut next);
-        seen += 1;
-        if seen > bound {
-            return Ok(Some(Incomplete {
+        self.first = false;
+        std::mem::swap(&mut self.key, &mut self.next);
+        self.seen += 1;
+        let bound = m.info.max_entries as u64;
+        if self.seen > bound {
+            return Step::Stop(Incomplete {
                 reason: format!(
                     "the map changed during the dump: more than max_entries ({bound}) keys were returned, so the key walk restarted"
                 ),
                 error: None,
-            }));
+            });
         }
-        match sysmap::lookup(m.fd.as_fd(), Some(&key), &mut val) {
-            Ok(true) => d.entry(&key, &val)?,
+        Step::Key
+    }
+
+    fn key(&self) -> &[u8] {
+        &self.key
+    }
+}
+
+/// GET_NEXT_KEY + LOOKUP per element. Bounded by max_entries: a hash map whose current key is
+/// deleted meanwhile restarts from its first key, so more keys than slots means the walk is
+/// no longer consistent.
+fn walk_keys(m: &OpenMap, d: &mut Dumper) -> io::Result<Option<Incomplete>> {
+    let mut keys = KeyWalk::new(m);
+    let mut val = vec![0u8; m.info.value_buf_size()];
+    loop {
+        match keys.step(m, d.full()) {
+            Step::Key => {}
+            Step::End => return Ok(None),
+            Step::Stop(i) => return Ok(Some(i)),
+        }
+        let key = keys.key();
+        let seen = keys.seen;
+        match sysmap::lookup(m.fd.as_fd(), Some(key), &mut val) {
+            Ok(true) => d.entry(key, &val)?,
             // Deleted between the two calls: it is no longer in the map.
             Ok(false) => {}
             Err(e) => return Ok(Some(kernel_failure(m, "BPF_MAP_LOOKUP_ELEM", &e))),
@@ -798,39 +839,15 @@ fn walk_follow(
     ctx: &Ctx,
     a: &DumpArgs,
 ) -> io::Result<Option<Incomplete>> {
-    let ks = m.info.key_size as usize;
-    let mut key = vec![0u8; ks];
-    let mut next = vec![0u8; ks];
-    let mut first = true;
-    let mut seen: u64 = 0;
-    let bound = m.info.max_entries as u64;
+    let mut keys = KeyWalk::new(m);
     let mut incomplete: Option<Incomplete> = None;
     loop {
-        if stream::stopped() {
-            return Ok(Some(Incomplete {
-                reason: "interrupted".into(),
-                error: None,
-            }));
+        match keys.step(m, d.full()) {
+            Step::Key => {}
+            Step::End => return Ok(incomplete),
+            Step::Stop(i) => return Ok(Some(i)),
         }
-        if d.full() {
-            return Ok(incomplete);
-        }
-        match sysmap::next_key(m.fd.as_fd(), (!first).then_some(&key[..]), &mut next) {
-            Ok(true) => {}
-            Ok(false) => return Ok(incomplete),
-            Err(e) => return Ok(Some(kernel_failure(m, "BPF_MAP_GET_NEXT_KEY", &e))),
-        }
-        first = false;
-        std::mem::swap(&mut key, &mut next);
-        seen += 1;
-        if seen > bound {
-            return Ok(Some(Incomplete {
-                reason: format!(
-                    "the map changed during the dump: more than max_entries ({bound}) keys were returned, so the key walk restarted"
-                ),
-                error: None,
-            }));
-        }
+        let key = keys.key().to_vec();
         let mut v = [0u8; 4];
         match sysmap::lookup(m.fd.as_fd(), Some(&key), &mut v) {
             Ok(true) => {}
