@@ -199,6 +199,20 @@ fn describe_record(rec: &Record, path: &Path) -> Attachment {
     }
 }
 
+/// Whether `object` has a live attachment matching `want` (record kind, interface, namespace):
+/// the views ask this before reading pinned counters, which are keyed by ifindex and
+/// ifindexes repeat across network namespaces.
+pub fn object_live_where(
+    store: &store::Store,
+    object: &str,
+    want: impl Fn(&Record) -> bool,
+) -> bool {
+    all_records(store)
+        .iter()
+        .filter(|(o, r, _)| o == object && want(r))
+        .any(|(_, r, p)| record_live(r, &record_state(r, p)).0)
+}
+
 /// Records on this interface whose attachment the kernel no longer has (an interrupted
 /// detach, a kill between an intent record and the kernel change, an interface or program
 /// replaced by another tool): release them, so the next command starts from the truth.

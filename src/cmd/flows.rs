@@ -153,18 +153,11 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     // namespace, or (without --dev) anywhere. Otherwise the view attaches its own.
     let ns_ino =
         crate::sys::ns::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
-    let live = |r: &crate::store::record::Record, p: &std::path::Path| {
-        crate::attach::record_live(r, &crate::attach::record_state(r, p)).0
-    };
     let attached = store.is_loaded(&a.object)
-        && crate::attach::all_records(&store)
-            .iter()
-            .filter(|(o, r, _)| {
-                o == &a.object
-                    && r.kind.starts_with("tc")
-                    && dev.is_none_or(|i| r.ifindex == Some(i) && r.netns == Some(ns_ino))
-            })
-            .any(|(_, r, p)| live(r, p));
+        && crate::attach::object_live_where(&store, &a.object, |r| {
+            r.kind.starts_with("tc")
+                && dev.is_none_or(|i| r.ifindex == Some(i) && r.netns == Some(ns_ino))
+        });
     let src = if attached {
         let dir = store.dir(&a.object);
         let f = open_pinned(&dir, "flows")?;

@@ -579,11 +579,8 @@ pub fn report(args: &Args, ctx: &Ctx) -> anyhow::Result<Option<StatsReport>> {
         let ns_ino = crate::sys::ns::netns_inode()
             .map_err(|e| X0Error::os("reading network namespace", &e))?;
         let live_on = |same_ns: bool| {
-            crate::attach::all_records(&store).iter().any(|(o, r, p)| {
-                o == &args.name
-                    && r.ifindex == Some(i)
-                    && (r.netns == Some(ns_ino)) == same_ns
-                    && crate::attach::record_live(r, &crate::attach::record_state(r, p)).0
+            crate::attach::object_live_where(&store, &args.name, |r| {
+                r.ifindex == Some(i) && (r.netns == Some(ns_ino)) == same_ns
             })
         };
         // Attached to an interface with this ifindex elsewhere and not here: those counters
