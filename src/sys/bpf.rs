@@ -474,3 +474,48 @@ pub fn xdp_feature_names(flags: u64) -> Vec<String> {
         })
         .collect()
 }
+
+/// BPF_ENABLE_STATS(BPF_STATS_RUN_TIME): run statistics stay on exactly as long as the returned
+/// fd is open, so nothing remains enabled after x0bpf exits (even when it is killed).
+pub fn enable_stats() -> io::Result<OwnedFd> {
+    // SAFETY: plain syscall wrapper, no pointers.
+    fd_or_err(unsafe { libbpf_sys::bpf_enable_stats(libbpf_sys::BPF_STATS_RUN_TIME) })
+}
+
+/// What one BPF_PROG_TEST_RUN returned.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestRun {
+    /// The program's return value (XDP_PASS, TC_ACT_OK …).
+    pub retval: u32,
+    /// Average nanoseconds per run, as the kernel measured it over `repeat` runs.
+    pub duration_ns: u32,
+    /// The packet after the program, truncated to the output buffer.
+    pub data_out: Vec<u8>,
+    /// The length the kernel reported for the output packet (may exceed `data_out.len()`).
+    pub data_size_out: u32,
+}
+
+/// BPF_PROG_TEST_RUN of a packet program (XDP, tc, socket filter) on `data`, `repeat` times.
+pub fn prog_test_run(prog: BorrowedFd<'_>, data: &[u8], repeat: u32) -> io::Result<TestRun> {
+    // Room for programs that grow the packet (bpf_xdp_adjust_head/tail).
+    let mut out = vec![0u8; data.len() + 4096];
+    let mut opts = libbpf_sys::bpf_test_run_opts {
+        sz: std::mem::size_of::<libbpf_sys::bpf_test_run_opts>() as _,
+        data_in: data.as_ptr() as *const _,
+        data_size_in: data.len() as u32,
+        data_out: out.as_mut_ptr() as *mut _,
+        data_size_out: out.len() as u32,
+        repeat: repeat.max(1) as _,
+        ..Default::default()
+    };
+    // SAFETY: data and out outlive the call and their sizes are given.
+    rc_or_err(unsafe { libbpf_sys::bpf_prog_test_run_opts(prog.as_raw_fd(), &mut opts) })?;
+    let n = (opts.data_size_out as usize).min(out.len());
+    out.truncate(n);
+    Ok(TestRun {
+        retval: opts.retval,
+        duration_ns: opts.duration,
+        data_out: out,
+        data_size_out: opts.data_size_out,
+    })
+}

@@ -289,3 +289,21 @@ impl Drop for Bpffs {
         let _ = std::fs::remove_dir(&self.dir);
     }
 }
+
+/// `kernel.bpf_stats_enabled` is global to the host: every test that turns stats on (or checks
+/// that they are off again) holds this lock, which spans test binaries and parallel runs.
+pub struct StatsLock(std::fs::File);
+
+pub fn stats_lock() -> StatsLock {
+    use std::os::fd::AsRawFd;
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open("/tmp/x0bpf-test-bpf-stats.lock")
+        .expect("open stats lock");
+    // SAFETY: valid fd; the lock is released when the file is closed.
+    let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) };
+    assert_eq!(rc, 0, "flock stats lock");
+    StatsLock(f)
+}
