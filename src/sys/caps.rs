@@ -52,3 +52,109 @@ pub fn require_cap(cap: u32, name: &str, what: &str) -> Result<(), X0Error> {
 pub fn is_root() -> bool {
     rustix::process::geteuid().is_root()
 }
+
+/// Names of the capabilities x0bpf talks about, for messages and `--keep-caps`.
+pub const NAMES: &[(&str, u32)] = &[
+    ("CAP_NET_ADMIN", CAP_NET_ADMIN),
+    ("CAP_SYS_ADMIN", CAP_SYS_ADMIN),
+    ("CAP_PERFMON", CAP_PERFMON),
+    ("CAP_BPF", CAP_BPF),
+];
+
+/// The number of a capability name (`CAP_BPF`, `bpf`, `cap_bpf` …).
+pub fn by_name(name: &str) -> Option<u32> {
+    let up = name.to_ascii_uppercase();
+    let full = if up.starts_with("CAP_") {
+        up
+    } else {
+        format!("CAP_{up}")
+    };
+    NAMES.iter().find(|(n, _)| *n == full).map(|&(_, c)| c)
+}
+
+/// Drop every capability except `keep`, for good: from the effective, permitted and inheritable
+/// sets, the bounding set and the ambient set, with no_new_privs so an exec cannot regain any.
+/// A long-running service calls this after setup, so a bug in its socket handling cannot use
+/// root's other powers. Capabilities already missing stay missing.
+pub fn keep_only(keep: &[u32]) -> std::io::Result<()> {
+    use std::io;
+    let mask: u64 = keep.iter().fold(0, |m, &c| m | (1u64 << c));
+    // SAFETY: plain prctl calls with integer arguments.
+    unsafe {
+        if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // Ambient capabilities could survive into children: clear them.
+        libc::prctl(
+            libc::PR_CAP_AMBIENT,
+            libc::PR_CAP_AMBIENT_CLEAR_ALL,
+            0,
+            0,
+            0,
+        );
+        for cap in 0..64u32 {
+            if mask & (1u64 << cap) == 0 {
+                // EINVAL past the kernel's last capability: stop there.
+                if libc::prctl(libc::PR_CAPBSET_DROP, cap as libc::c_ulong, 0, 0, 0) != 0 {
+                    let e = io::Error::last_os_error();
+                    if e.raw_os_error() == Some(libc::EINVAL) {
+                        break;
+                    }
+                    return Err(e);
+                }
+            }
+        }
+    }
+    #[repr(C)]
+    struct Header {
+        version: u32,
+        pid: i32,
+    }
+    #[repr(C)]
+    #[derive(Clone, Copy, Default)]
+    struct Data {
+        effective: u32,
+        permitted: u32,
+        inheritable: u32,
+    }
+    const VERSION_3: u32 = 0x2008_0522;
+    let mut hdr = Header {
+        version: VERSION_3,
+        pid: 0,
+    };
+    let mut cur = [Data::default(); 2];
+    // SAFETY: header and two data words, as capget(2) with version 3 expects.
+    if unsafe { libc::syscall(libc::SYS_capget, &mut hdr as *mut Header, cur.as_mut_ptr()) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let lo = mask as u32;
+    let hi = (mask >> 32) as u32;
+    let new = [
+        Data {
+            effective: cur[0].effective & lo,
+            permitted: cur[0].permitted & lo,
+            inheritable: 0,
+        },
+        Data {
+            effective: cur[1].effective & hi,
+            permitted: cur[1].permitted & hi,
+            inheritable: 0,
+        },
+    ];
+    // SAFETY: as above, for capset(2).
+    if unsafe { libc::syscall(libc::SYS_capset, &mut hdr as *mut Header, new.as_ptr()) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cap_names() {
+        assert_eq!(super::by_name("bpf"), Some(super::CAP_BPF));
+        assert_eq!(super::by_name("CAP_PERFMON"), Some(super::CAP_PERFMON));
+        assert_eq!(super::by_name("cap_net_admin"), Some(super::CAP_NET_ADMIN));
+        assert_eq!(super::by_name("CAP_NOPE"), None);
+    }
+}
