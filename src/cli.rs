@@ -102,6 +102,12 @@ pub enum Command {
     Map(cmd::map::Args),
     /// Stream the records of a ring buffer as text, JSON lines or raw binary
     Tail(cmd::tail::Args),
+    /// Every BPF program on the host, live: runs/s, ns per run, CPU % (stats on only meanwhile)
+    Top(cmd::top::Args),
+    /// Runs, run time and ns per run of one program over a window (stats on only meanwhile)
+    Profile(cmd::profile::Args),
+    /// Run an XDP, tc or socket-filter program on a crafted frame (BPF_PROG_TEST_RUN)
+    Bench(cmd::bench::Args),
     /// Print a shell completion script
     #[command(hide = true)]
     Completions(cmd::completions::Args),

@@ -25,7 +25,17 @@ pub struct Ephemeral {
 pub fn load(name: &str, sets: &[(String, String)], progs: &[&str]) -> Result<Ephemeral, X0Error> {
     let src = source::resolve(name)?;
     let parsed = elf::parse(&src.bytes, &src.origin)?;
-    let mut open = store_load::open(&src, &parsed, name, sets)?;
+    load_parsed(&src, &parsed, sets, progs)
+}
+
+fn load_parsed(
+    src: &source::ObjectSource,
+    parsed: &elf::ParsedObject,
+    sets: &[(String, String)],
+    progs: &[&str],
+) -> Result<Ephemeral, X0Error> {
+    let name = src.name.as_str();
+    let mut open = store_load::open(src, parsed, name, sets)?;
     for mut p in open.progs_mut() {
         let pname = p.name().to_string_lossy().into_owned();
         p.set_autoload(progs.contains(&pname.as_str()));
@@ -33,7 +43,7 @@ pub fn load(name: &str, sets: &[(String, String)], progs: &[&str]) -> Result<Eph
     libbpf_log::clear();
     let obj = open.load().map_err(|e| {
         let log = libbpf_log::take();
-        store_load::load_error(&format!("loading {name}"), &e, &log)
+        store_load::load_error(&format!("loading {}", src.origin), &e, &log)
     })?;
     Ok(Ephemeral {
         obj,
@@ -126,4 +136,79 @@ impl Ephemeral {
         self.raw_links.push(link);
         Ok(())
     }
+}
+
+/// One program of an object (embedded, or a file), loaded unpinned for a one-off use such as
+/// BPF_PROG_TEST_RUN: `prog` names it, or else the object must have exactly one program that
+/// `usable` accepts (by the type libbpf gives its section). Nothing else of the object is
+/// loaded; everything is released when the returned value is dropped.
+pub fn load_one(
+    object: &str,
+    prog: Option<&str>,
+    usable: &dyn Fn(&str) -> bool,
+    what: &str,
+) -> Result<(Ephemeral, String), X0Error> {
+    let src = source::resolve(object)?;
+    let parsed = elf::parse(&src.bytes, &src.origin)?;
+    let progs: Vec<(&str, &str)> = parsed
+        .info
+        .programs
+        .iter()
+        .filter(|p| p.global)
+        .map(|p| (p.name.as_str(), p.prog_type.as_deref().unwrap_or("unknown")))
+        .collect();
+    let listed = |v: &[(&str, &str)]| {
+        v.iter()
+            .map(|(n, t)| format!("{n} ({t})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let chosen = match prog {
+        Some(p) => {
+            let Some(&(n, t)) = progs.iter().find(|(n, _)| *n == p) else {
+                return Err(X0Error::new(
+                    ErrorKind::NotFound,
+                    format!("{} has no program named {p}", src.origin),
+                )
+                .hint(format!("its programs: {}", listed(&progs))));
+            };
+            if !usable(t) {
+                return Err(X0Error::new(
+                    ErrorKind::Unsupported,
+                    format!("{}:{n} is a {t} program: {what}", src.name),
+                ));
+            }
+            n
+        }
+        None => {
+            let ok: Vec<&(&str, &str)> = progs.iter().filter(|(_, t)| usable(t)).collect();
+            match ok.as_slice() {
+                [one] => one.0,
+                [] => {
+                    return Err(X0Error::new(
+                        ErrorKind::Unsupported,
+                        format!(
+                            "{} has no program of a type that can be run here ({}): {what}",
+                            src.origin,
+                            listed(&progs)
+                        ),
+                    ))
+                }
+                many => {
+                    return Err(X0Error::new(
+                        ErrorKind::Usage,
+                        format!(
+                            "{} has several programs: {}",
+                            src.origin,
+                            many.iter().map(|p| p.0).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                    .hint(format!("name one as {}:{}", src.name, many[0].0)))
+                }
+            }
+        }
+    }
+    .to_string();
+    let eph = load_parsed(&src, &parsed, &[], &[chosen.as_str()])?;
+    Ok((eph, chosen))
 }

@@ -86,6 +86,18 @@ fn examples(command: &str) -> &'static [(&'static str, &'static str)] {
             ("Any map by id", "x0bpf map show id 7"),
         ],
         "tail" => &[("Ring buffer records as JSON lines", "x0bpf tail id 9 --json --count 10")],
+        "top" => &[
+            ("Every BPF program, live, by CPU share", "x0bpf top"),
+            ("Ten samples of 2 s as JSON lines, for a script", "x0bpf top --json --interval 2 --count 10"),
+        ],
+        "profile" => &[
+            ("One program for 10 s", "x0bpf profile id 42 --duration 10s"),
+            ("A program x0bpf loaded, as JSON", "x0bpf profile xdp_counter:xdp_count --json"),
+        ],
+        "bench" => &[
+            ("The embedded XDP counter on a TCP frame, without loading it first", "x0bpf bench xdp_counter --frame tcp"),
+            ("A loaded program on your own frame, a million runs", "x0bpf bench id 42 --frame pkt.bin --repeat 1000000"),
+        ],
         _ => &[],
     }
 }

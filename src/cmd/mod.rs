@@ -1,5 +1,6 @@
 //! One module per subcommand: an `Args` struct and a `run` that returns a report.
 pub mod attach;
+pub mod bench;
 pub mod completions;
 pub mod detach;
 pub mod events;
@@ -12,8 +13,10 @@ pub mod man;
 pub mod map;
 pub mod net;
 pub mod objects;
+pub mod profile;
 pub mod stats;
 pub mod syscalls;
 pub mod tail;
+pub mod top;
 pub mod unload;
 pub mod validate;

@@ -95,6 +95,37 @@ impl ObjRef {
     }
 }
 
+/// The grammar's hint for commands that take a program (`profile`, `bench`).
+pub const PROG_GRAMMAR: &str = "name a program with `id N`, `pinned PATH` (or a path starting with / or .), `name NAME`, or OBJECT:PROG for a program x0bpf loaded";
+
+impl ObjRef {
+    /// [`ObjRef::parse`] for a command that takes a program: a map reference is refused and
+    /// the hint names the program forms.
+    pub fn parse_prog(words: &[String]) -> Result<ObjRef, X0Error> {
+        match ObjRef::parse(words) {
+            Ok(ObjRef::LoadedMap { object, map }) => Err(X0Error::new(
+                ErrorKind::Usage,
+                format!("`{object}/{map}` names a map, not a program"),
+            )
+            .hint(PROG_GRAMMAR)),
+            Ok(r) => Ok(r),
+            Err(e) if e.kind == ErrorKind::Usage => Err(e.hint(PROG_GRAMMAR)),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Open the program a reference names (see [`open_kind`]).
+pub fn open_prog(ctx: &Ctx, r: &ObjRef) -> Result<(OwnedFd, Option<PathBuf>), X0Error> {
+    crate::sys::caps::require_bpf("opening a program")?;
+    open_kind(ctx, ObjKind::Prog, r)
+}
+
+/// Whether x0bpf has an object loaded under this name (in the pin dir of `ctx`).
+pub fn object_loaded(ctx: &Ctx, object: &str) -> bool {
+    Store::open(ctx, Access::Read).is_ok_and(|s| s.mounted && s.is_loaded(object))
+}
+
 /// An open map and what the kernel says about it.
 pub struct OpenMap {
     pub fd: OwnedFd,

@@ -1,0 +1,406 @@
+//! `x0bpf top [--interval S] [--count N] [--sort COL]`: every BPF program on the host with its
+//! runs/s, average ns per run and CPU share, from run-statistics deltas — a live, sortable
+//! terminal view (ratatui), or with `--json` (or when stdout is not a terminal) a stream of one
+//! sample per interval. Statistics are on only while it runs (a BPF_ENABLE_STATS fd).
+use std::io;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::output::SCHEMA_VERSION;
+use crate::sys::progstats::{self, ProgDelta, Sample};
+use crate::Ctx;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SortKey {
+    Id,
+    Type,
+    Name,
+    Runs,
+    Avg,
+    Cpu,
+}
+
+const COLUMNS: [SortKey; 6] = [
+    SortKey::Id,
+    SortKey::Type,
+    SortKey::Name,
+    SortKey::Runs,
+    SortKey::Avg,
+    SortKey::Cpu,
+];
+
+impl SortKey {
+    fn name(self) -> &'static str {
+        match self {
+            SortKey::Id => "id",
+            SortKey::Type => "type",
+            SortKey::Name => "name",
+            SortKey::Runs => "runs",
+            SortKey::Avg => "avg",
+            SortKey::Cpu => "cpu",
+        }
+    }
+    /// Text columns read best A→Z, numbers largest first.
+    fn default_asc(self) -> bool {
+        matches!(self, SortKey::Id | SortKey::Type | SortKey::Name)
+    }
+    fn index(self) -> usize {
+        COLUMNS.iter().position(|&c| c == self).unwrap_or(0)
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Seconds between two samples
+    #[arg(long, value_name = "S", default_value_t = 1.0, value_parser = super::stats::parse_interval)]
+    pub interval: f64,
+    /// Stop after N samples
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
+    /// Column to sort by (numbers largest first, text A-Z; in the view the Left and Right keys
+    /// or 1-6 change it, r reverses)
+    #[arg(long, value_enum, default_value_t = SortKey::Cpu)]
+    pub sort: SortKey,
+}
+
+/// Order rows by `key` (descending unless `asc`); ties by id so the order is stable.
+pub fn sort_rows(rows: &mut [ProgDelta], key: SortKey, asc: bool) {
+    use std::cmp::Ordering;
+    let f = |x: f64, y: f64| x.partial_cmp(&y).unwrap_or(Ordering::Equal);
+    rows.sort_by(|a, b| {
+        let o = match key {
+            SortKey::Id => a.id.cmp(&b.id),
+            SortKey::Type => a.prog_type.cmp(&b.prog_type),
+            SortKey::Name => a.name.cmp(&b.name),
+            SortKey::Runs => f(a.runs_per_s, b.runs_per_s),
+            SortKey::Avg => f(a.avg_ns.unwrap_or(-1.0), b.avg_ns.unwrap_or(-1.0)),
+            SortKey::Cpu => f(a.cpu_pct, b.cpu_pct),
+        };
+        let o = if asc { o } else { o.reverse() };
+        o.then(a.id.cmp(&b.id))
+    });
+}
+
+/// One sample: the record of the stream, and what the view shows.
+#[derive(Serialize)]
+pub struct TopSample {
+    /// Counts samples from 1.
+    pub seq: u64,
+    /// Seconds since the previous sample (measured).
+    pub interval_s: f64,
+    pub programs: Vec<ProgDelta>,
+    /// Programs unloaded since the previous sample, by id.
+    pub gone: Vec<u32>,
+    pub total: Total,
+}
+
+#[derive(Serialize, Default)]
+pub struct Total {
+    pub programs: usize,
+    pub runs: u64,
+    pub run_time_ns: u64,
+    pub cpu_pct: f64,
+}
+
+fn build(seq: u64, prev: &Sample, cur: &Sample, cpus: u32, key: SortKey, asc: bool) -> TopSample {
+    let (mut programs, gone) = progstats::deltas(prev, cur, cpus);
+    sort_rows(&mut programs, key, asc);
+    let total = Total {
+        programs: programs.len(),
+        runs: programs.iter().map(|p| p.runs).sum(),
+        run_time_ns: programs.iter().map(|p| p.run_time_ns).sum(),
+        cpu_pct: programs.iter().fold(0.0, |a, p| a + p.cpu_pct),
+    };
+    TopSample {
+        seq,
+        interval_s: cur.at.saturating_duration_since(prev.at).as_secs_f64(),
+        programs,
+        gone,
+        total,
+    }
+}
+
+/// Sleep until `until`, waking for Ctrl-C/SIGTERM; false when stopped.
+fn wait_until(until: Instant) -> bool {
+    loop {
+        if crate::stream::stopped() {
+            return false;
+        }
+        let now = Instant::now();
+        if now >= until {
+            return true;
+        }
+        std::thread::sleep((until - now).min(Duration::from_millis(50)));
+    }
+}
+
+pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
+    crate::sys::caps::require_bpf("x0bpf top")?;
+    crate::stream::install_stop_signals();
+    let stats = progstats::enable()?;
+    let r = if ctx.fmt.json || !crate::stream::stdout_is_terminal() {
+        stream(a)
+    } else {
+        view::run(a)
+    };
+    drop(stats);
+    r.map(|_| 0)
+}
+
+/// The JSON-lines stream (docs/JSON.md, Streams): header, one record per sample, summary.
+fn stream(a: &Args) -> anyhow::Result<()> {
+    let cpus = progstats::online_cpus();
+    let mut out = crate::stream::Out::stdout();
+    let mut prev = progstats::sample_all();
+    // The header is written after the first (baseline) sample: whatever runs after a reader
+    // sees it is counted in the records.
+    let h = serde_json::json!({
+        "interval_s": a.interval,
+        "cpus": cpus,
+        "sort": a.sort.name(),
+        "records": "samples",
+    });
+    let head =
+        format!("{{\"schema_version\":{SCHEMA_VERSION},\"command\":\"top\",\"header\":{h}}}\n");
+    let mut seq = 0u64;
+    let write = |out: &mut crate::stream::Out, b: &[u8]| -> io::Result<bool> {
+        match out.write_all(b).and_then(|_| out.flush()) {
+            Ok(()) => Ok(true),
+            Err(e) if crate::stream::is_broken_pipe(&e) => Ok(false),
+            Err(e) => Err(e),
+        }
+    };
+    if !write(&mut out, head.as_bytes())? {
+        return Ok(());
+    }
+    let mut next = prev.at + Duration::from_secs_f64(a.interval);
+    let reason = loop {
+        let woke = wait_until(next);
+        let cur = progstats::sample_all();
+        // Stopped: the partial interval still gets its record, so no run goes uncounted.
+        seq += 1;
+        let s = build(seq, &prev, &cur, cpus, a.sort, a.sort.default_asc());
+        let mut line = serde_json::to_vec(&s)?;
+        line.push(b'\n');
+        if !write(&mut out, &line)? {
+            return Ok(());
+        }
+        if !woke {
+            break "interrupted";
+        }
+        if a.count.is_some_and(|n| seq >= n) {
+            break "count";
+        }
+        next += Duration::from_secs_f64(a.interval);
+        // Never try to catch up on missed intervals (a stopped process, a slow host).
+        if next < cur.at {
+            next = cur.at + Duration::from_secs_f64(a.interval);
+        }
+        prev = cur;
+    };
+    let sum = format!(
+        "{{\"summary\":{{\"records\":{seq},\"lost\":null,\"complete\":true,\"reason\":\"{reason}\"}}}}\n"
+    );
+    write(&mut out, sum.as_bytes())?;
+    Ok(())
+}
+
+/// The terminal view. The terminal is restored on every way out: return, error (the guard's
+/// Drop), panic (ratatui's hook), SIGTERM (the stop flag ends the loop).
+mod view {
+    use super::*;
+    use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+    use ratatui::layout::{Constraint, Layout};
+    use ratatui::style::{Modifier, Style};
+    use ratatui::text::Line;
+    use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+    struct Restore;
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            ratatui::restore();
+        }
+    }
+
+    pub fn run(a: &Args) -> anyhow::Result<()> {
+        let cpus = progstats::online_cpus();
+        let mut prev = progstats::sample_all();
+        // A first view at once (every program, nothing measured yet).
+        let mut shown = build(0, &prev, &prev, cpus, a.sort, a.sort.default_asc());
+        // The guard first: a setup that fails half-way (raw mode on, no alternate screen)
+        // is undone too.
+        let _restore = Restore;
+        let mut terminal = ratatui::try_init()?;
+        let (mut key, mut asc) = (a.sort, a.sort.default_asc());
+        let mut state = TableState::default();
+        let mut next = prev.at + Duration::from_secs_f64(a.interval);
+        let mut seq = 0u64;
+        let mut dirty = true;
+        loop {
+            // Drawn only when something changed: a sample, a key, a resize.
+            if std::mem::take(&mut dirty) {
+                terminal.draw(|f| draw(f, &shown, key, asc, cpus, a.interval, &mut state))?;
+            }
+            if crate::stream::stopped() {
+                return Ok(());
+            }
+            let wait = next
+                .saturating_duration_since(Instant::now())
+                .min(Duration::from_millis(100));
+            if event::poll(wait)? {
+                dirty = true;
+                if let Event::Key(k) = event::read()? {
+                    if k.kind != KeyEventKind::Press {
+                        continue;
+                    }
+                    let ctrl_c =
+                        k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
+                    match k.code {
+                        _ if ctrl_c => return Ok(()),
+                        KeyCode::Char('q') | KeyCode::Esc => return Ok(()),
+                        KeyCode::Left | KeyCode::Char('<') => {
+                            key = COLUMNS[(key.index() + COLUMNS.len() - 1) % COLUMNS.len()];
+                            asc = key.default_asc();
+                        }
+                        KeyCode::Right | KeyCode::Char('>') => {
+                            key = COLUMNS[(key.index() + 1) % COLUMNS.len()];
+                            asc = key.default_asc();
+                        }
+                        KeyCode::Char(c @ '1'..='6') => {
+                            key = COLUMNS[c as usize - '1' as usize];
+                            asc = key.default_asc();
+                        }
+                        KeyCode::Char('r') => asc = !asc,
+                        KeyCode::Down | KeyCode::Char('j') => state.select_next(),
+                        KeyCode::Up | KeyCode::Char('k') => state.select_previous(),
+                        _ => {}
+                    }
+                    sort_rows(&mut shown.programs, key, asc);
+                }
+                continue;
+            }
+            if Instant::now() >= next {
+                let cur = progstats::sample_all();
+                seq += 1;
+                shown = build(seq, &prev, &cur, cpus, key, asc);
+                prev = cur;
+                dirty = true;
+                next += Duration::from_secs_f64(a.interval);
+                if next < prev.at {
+                    next = prev.at + Duration::from_secs_f64(a.interval);
+                }
+                if a.count.is_some_and(|n| seq >= n) {
+                    terminal.draw(|f| draw(f, &shown, key, asc, cpus, a.interval, &mut state))?;
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    fn draw(
+        f: &mut ratatui::Frame,
+        s: &TopSample,
+        key: SortKey,
+        asc: bool,
+        cpus: u32,
+        interval: f64,
+        state: &mut TableState,
+    ) {
+        let [top, body] =
+            Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(f.area());
+        let title = format!(
+            "x0bpf top — {} programs, {:.0} runs/s, {:.2}% of {cpus} CPUs, every {interval}s{}",
+            s.total.programs,
+            s.total.runs as f64 / s.interval_s.max(1e-9),
+            s.total.cpu_pct,
+            if s.seq == 0 { " (measuring…)" } else { "" }
+        );
+        let help = format!(
+            "sort: {} {} | ←/→ or 1-6 sort, r reverse, ↑/↓ move, q quit",
+            key.name(),
+            if asc { "ascending" } else { "descending" }
+        );
+        f.render_widget(
+            Paragraph::new(vec![
+                Line::from(title),
+                Line::from(help).style(Style::new().add_modifier(Modifier::DIM)),
+            ]),
+            top,
+        );
+        let heads = ["ID", "TYPE", "NAME", "RUNS/S", "AVG NS", "CPU %"];
+        let header = Row::new(heads.iter().enumerate().map(|(i, h)| {
+            let c = Cell::from(*h);
+            if i == key.index() {
+                c.style(Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED))
+            } else {
+                c.style(Style::new().add_modifier(Modifier::BOLD))
+            }
+        }));
+        let rows = s.programs.iter().map(|p| {
+            Row::new(vec![
+                Cell::from(p.id.to_string()),
+                Cell::from(p.prog_type.clone()),
+                Cell::from(p.name.clone()),
+                Cell::from(format!("{:.1}", p.runs_per_s)),
+                Cell::from(
+                    p.avg_ns
+                        .map(|v| format!("{v:.0}"))
+                        .unwrap_or_else(|| "-".into()),
+                ),
+                Cell::from(format!("{:.3}", p.cpu_pct)),
+            ])
+        });
+        let widths = [
+            Constraint::Length(8),
+            Constraint::Length(22),
+            Constraint::Length(17),
+            Constraint::Length(12),
+            Constraint::Length(10),
+            Constraint::Length(8),
+        ];
+        let t = Table::new(rows, widths)
+            .header(header)
+            .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+        f.render_stateful_widget(t, body, state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: u32, name: &str, rps: f64, avg: Option<f64>, cpu: f64) -> ProgDelta {
+        ProgDelta {
+            id,
+            prog_type: "xdp".into(),
+            name: name.into(),
+            runs: 0,
+            run_time_ns: 0,
+            runs_per_s: rps,
+            avg_ns: avg,
+            cpu_pct: cpu,
+            new: false,
+        }
+    }
+
+    #[test]
+    fn sorting() {
+        let mut v = vec![
+            row(3, "b", 10.0, Some(5.0), 0.1),
+            row(1, "c", 30.0, None, 0.0),
+            row(2, "a", 20.0, Some(50.0), 0.3),
+        ];
+        let ids = |v: &[ProgDelta]| v.iter().map(|p| p.id).collect::<Vec<_>>();
+        sort_rows(&mut v, SortKey::Cpu, false);
+        assert_eq!(ids(&v), [2, 3, 1]);
+        sort_rows(&mut v, SortKey::Runs, false);
+        assert_eq!(ids(&v), [1, 2, 3]);
+        sort_rows(&mut v, SortKey::Avg, false);
+        assert_eq!(ids(&v), [2, 3, 1]);
+        sort_rows(&mut v, SortKey::Name, true);
+        assert_eq!(ids(&v), [2, 3, 1]);
+        sort_rows(&mut v, SortKey::Id, true);
+        assert_eq!(ids(&v), [1, 2, 3]);
+    }
+}
