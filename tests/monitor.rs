@@ -738,3 +738,70 @@ fn without_capabilities_commands_say_so() {
         assert!(r.stderr.contains("CAP_BPF"), "{args:?}: {}", r.stderr);
     }
 }
+
+/// Program ids bpftool lists under a kernel name.
+fn ids_named(name: &str) -> Vec<u64> {
+    let r = sh("bpftool", &["prog", "show", "-j"]);
+    serde_json::from_str::<Value>(&r.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["name"] == name)
+        .map(|p| p["id"].as_u64().unwrap())
+        .collect()
+}
+
+#[test]
+fn bench_object_files_and_sigkill_leave_nothing() {
+    require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let drop_name = format!("dr{}", unique());
+    let obj = monitor_obj(dir.path(), &drop_name);
+    let o = obj.to_str().unwrap();
+    // A file is loaded for the run only, by path (not a pin: it is not on bpffs).
+    let v = bench_json(&fs, &[&format!("{o}:{drop_name}"), "--repeat", "10"]);
+    assert_eq!(v["retval_name"], "XDP_DROP");
+    assert_eq!(v["program"]["source"], "ephemeral");
+    assert_eq!(ids_named(&drop_name), Vec::<u64>::new());
+    // Several packet programs: which one? (exit 2, the hint usable as typed)
+    let r = fs.x0(&["bench", o]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("name one as {o}:")),
+        "{}",
+        r.stderr
+    );
+    let r = fs.x0(&["bench", "xdp_counter:"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+
+    // Killed in the middle of a long test run: the kernel releases the program.
+    let mut p = Proc(
+        Command::new(common::bin())
+            .args(["--bpffs", fs.arg(), "bench"])
+            .arg(format!("{o}:{drop_name}"))
+            .args(["--repeat", "4000000000"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while ids_named(&drop_name).is_empty() {
+        assert!(Instant::now() < deadline, "the program never appeared");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        p.0.try_wait().unwrap().is_none(),
+        "bench ended before the kill"
+    );
+    signal(&p, libc::SIGKILL);
+    p.0.wait().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !ids_named(&drop_name).is_empty() {
+        assert!(Instant::now() < deadline, "program left after SIGKILL");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

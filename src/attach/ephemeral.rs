@@ -175,7 +175,7 @@ pub fn load_one(
             if !usable(t) {
                 return Err(X0Error::new(
                     ErrorKind::Unsupported,
-                    format!("{}:{n} is a {t} program: {what}", src.name),
+                    format!("{object}:{n} is a {t} program: {what}"),
                 ));
             }
             n
@@ -203,7 +203,8 @@ pub fn load_one(
                             many.iter().map(|p| p.0).collect::<Vec<_>>().join(", ")
                         ),
                     )
-                    .hint(format!("name one as {}:{}", src.name, many[0].0)))
+                    // The object as given, so the suggestion works as typed.
+                    .hint(format!("name one as {object}:{}", many[0].0)));
                 }
             }
         }

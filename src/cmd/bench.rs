@@ -94,24 +94,50 @@ impl Target {
 fn resolve(ctx: &Ctx, words: &[String]) -> Result<Target, X0Error> {
     let loaded = |r: &ObjRef| addr::open_prog(ctx, r).map(|(fd, _)| Target::Kernel(fd));
     let usable = |t: &str| PacketKind::of(t).is_some();
-    match words {
-        [one] if !one.starts_with('/') && !one.starts_with('.') => {
-            if let Some((o, p)) = one.split_once(':') {
-                if addr::object_loaded(ctx, o) {
-                    return loaded(&ObjRef::parse_prog(words)?);
-                }
-                let (e, prog) = ephemeral::load_one(o, Some(p), &usable, RUNNABLE)?;
-                Ok(Target::Ephemeral(e, prog, o.to_string()))
-            } else if one.contains('/') {
-                // OBJECT/MAP: refused by the grammar with its hint.
-                loaded(&ObjRef::parse_prog(words)?)
-            } else {
-                let (e, prog) = ephemeral::load_one(one, None, &usable, RUNNABLE)?;
-                Ok(Target::Ephemeral(e, prog, one.clone()))
+    let ephemeral = |o: &str, p: Option<&str>| -> Result<Target, X0Error> {
+        let (e, prog) = ephemeral::load_one(o, p, &usable, RUNNABLE)?;
+        Ok(Target::Ephemeral(e, prog, o.to_string()))
+    };
+    let [one] = words else {
+        return loaded(&ObjRef::parse_prog(words)?);
+    };
+    // OBJECT:PROG, where PROG has no `/` (a pin path may contain `:`).
+    let (obj, prog) = match one.rsplit_once(':') {
+        Some((o, p)) if !o.is_empty() && !p.contains('/') => {
+            if p.is_empty() {
+                return Err(X0Error::new(
+                    ErrorKind::Usage,
+                    format!("`{one}`: expected OBJECT:PROG"),
+                )
+                .hint(addr::PROG_GRAMMAR));
             }
+            (o, Some(p))
         }
-        _ => loaded(&ObjRef::parse_prog(words)?),
+        _ => (one.as_str(), None),
+    };
+    if one.starts_with('/') || one.starts_with('.') {
+        // A path: a pin when it is on bpffs, else an object file to load for the run.
+        let path = std::path::Path::new(one);
+        let on_bpffs = path.parent().is_some_and(crate::sys::mounts::is_bpffs);
+        if !on_bpffs && std::path::Path::new(obj).is_file() {
+            return ephemeral(obj, prog);
+        }
+        return loaded(&ObjRef::Pinned(path.to_path_buf()));
     }
+    if let Some(p) = prog {
+        if addr::object_loaded(ctx, obj) {
+            return loaded(&ObjRef::LoadedProg {
+                object: obj.to_string(),
+                prog: p.to_string(),
+            });
+        }
+        return ephemeral(obj, Some(p));
+    }
+    if one.contains('/') {
+        // OBJECT/MAP: refused by the grammar with its hint.
+        return loaded(&ObjRef::parse_prog(words)?);
+    }
+    ephemeral(obj, None)
 }
 
 fn frame_error(msg: String) -> X0Error {
