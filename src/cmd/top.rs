@@ -139,7 +139,9 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     crate::sys::caps::require_bpf("x0bpf top")?;
     crate::stream::install_stop_signals();
     let stats = progstats::enable()?;
-    let r = if ctx.fmt.json || !crate::stream::stdout_is_terminal() {
+    // A terminal that cannot draw (TERM=dumb) gets the stream, as a pipe does.
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    let r = if ctx.fmt.json || dumb || !crate::stream::stdout_is_terminal() {
         stream(a)
     } else {
         view::run(a)

@@ -246,6 +246,11 @@ pub fn open_kind(
                             ObjKind::Link => "`bpftool link list` shows the links the kernel holds",
                             _ => "`x0bpf list --all` shows the programs and maps the kernel holds",
                         })
+                } else if e.raw_os_error() == Some(libc::EPERM) {
+                    // The kernel opens objects by id for CAP_SYS_ADMIN only, CAP_BPF or not.
+                    X0Error::os(format!("{what} id {id}"), &e).hint(format!(
+                        "opening a {what} by id needs CAP_SYS_ADMIN; without it, name it by `pinned PATH`"
+                    ))
                 } else {
                     X0Error::os(format!("{what} id {id}"), &e)
                 }
