@@ -122,6 +122,10 @@ fn resolve(ctx: &Ctx, words: &[String]) -> Result<Target, X0Error> {
         if !on_bpffs && std::path::Path::new(obj).is_file() {
             return ephemeral(obj, prog);
         }
+        // A file whose own name has a `:` in it.
+        if !on_bpffs && prog.is_some() && path.is_file() {
+            return ephemeral(one, None);
+        }
         return loaded(&ObjRef::Pinned(path.to_path_buf()));
     }
     if let Some(p) = prog {

@@ -353,10 +353,12 @@ mod view {
                 Cell::from(format!("{:.3}", p.cpu_pct)),
             ])
         });
+        // 74 columns: fits an 80-column terminal. Kernel names are at most 15 bytes; longer
+        // type names (raw_tracepoint_writable) are cut.
         let widths = [
-            Constraint::Length(8),
-            Constraint::Length(22),
-            Constraint::Length(17),
+            Constraint::Length(7),
+            Constraint::Length(16),
+            Constraint::Length(16),
             Constraint::Length(12),
             Constraint::Length(10),
             Constraint::Length(8),
