@@ -327,16 +327,16 @@ fn top_count_and_stdout_not_a_terminal() {
     assert_eq!(records[1]["seq"], 2);
     assert_stats_off(&fs, id);
     // A closed stdout ends it quietly.
-    let o = Command::new("sh")
+    let o = Command::new("bash")
         .arg("-c")
         .arg(format!(
-            "{} --bpffs {} top --interval 0.05 | head -c 10 >/dev/null",
+            "set -o pipefail; {} --bpffs {} top --interval 0.05 | head -c 10 >/dev/null",
             common::bin(),
             fs.arg()
         ))
         .output()
         .unwrap();
-    assert!(o.status.success());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_stats_off(&fs, id);
 }
 
