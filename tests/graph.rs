@@ -521,6 +521,8 @@ fn graph_bad_flags_are_usage_errors() {
         &["flows", "--graph", "--max-nodes", "-1"],
         &["flows", "--graph", "--watch"],
         &["flows", "--graph", "--sort", "rtt"],
+        &["flows", "--graph", "--duration", "3s"],
+        &["flows", "--graph", "--direction", "ingress"],
         &["flows", "--window", "5"],
         &["flows", "--max-nodes", "5"],
         &["flows", "--interval", "1"],

@@ -49,7 +49,8 @@ pub struct Args {
     #[arg(long, value_name = "NAME", default_value = "tc_classifier")]
     pub object: String,
     /// When the view attaches for itself: collect this long before printing
-    #[arg(long, value_name = "D", default_value = "5s", value_parser = super::tail::parse_duration)]
+    #[arg(long, value_name = "D", default_value = "5s", conflicts_with = "graph",
+          value_parser = super::tail::parse_duration)]
     pub duration: Duration,
     /// Print again every --interval seconds until Ctrl-C
     #[arg(long, conflicts_with = "graph")]
@@ -316,58 +317,136 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     }
 }
 
-/// The flow table as graph samples, and evictions so far (flows_created minus entries present).
+/// One flow table entry, decoded.
+fn graph_sample(key: &[u8], val: &[u8]) -> FlowSample {
+    use crate::skel::tc_classifier::types::{flow_key, flow_stats};
+    let k: flow_key = super::stats::decode(key);
+    let s: flow_stats = super::stats::decode(val);
+    let addr = |a: [u8; 16]| -> std::net::IpAddr {
+        if k.family == 4 {
+            std::net::Ipv4Addr::new(a[0], a[1], a[2], a[3]).into()
+        } else {
+            std::net::Ipv6Addr::from(a).into()
+        }
+    };
+    FlowSample {
+        id: FlowId {
+            ifindex: k.ifindex,
+            proto: k.proto,
+            local: addr(k.laddr),
+            lport: k.lport,
+            remote: addr(k.raddr),
+            rport: k.rport,
+        },
+        first_ns: s.first_ns,
+        last_ns: s.last_ns,
+        c: graph::Counters {
+            rx_packets: s.dir[0].packets,
+            rx_bytes: s.dir[0].bytes,
+            tx_packets: s.dir[1].packets,
+            tx_bytes: s.dir[1].bytes,
+        },
+        rtt_slots: s.rtt_slots.iter().map(|c| *c as u64).collect(),
+    }
+}
+
+/// The flow table as graph samples, and evictions so far (flows_created minus entries
+/// present). BPF_MAP_LOOKUP_BATCH (a few syscalls for the whole table instead of two per
+/// entry: docs/PERFORMANCE.md); a kernel without batch lookups gets the key walk. A key seen
+/// twice (a walk restarts when the LRU evicts the key it stands on) counts once.
 fn read_graph<M: MapCore>(
     flows: &M,
     totals: &M,
     dev: Option<u32>,
 ) -> Result<(Vec<FlowSample>, u64), X0Error> {
     use crate::skel::tc_classifier::types::{flow_key, flow_stats, tc_totals};
-    let mut out = Vec::new();
-    let mut live = 0u64;
-    for key in flows.keys() {
-        live += 1;
-        let k: flow_key = super::stats::decode(&key);
-        if dev.is_some_and(|d| d != k.ifindex) {
-            continue;
-        }
-        // Gone between the key walk and the lookup (LRU eviction): nothing to count.
-        let Ok(Some(v)) = flows.lookup(&key, libbpf_rs::MapFlags::ANY) else {
-            continue;
-        };
-        let s: flow_stats = super::stats::decode(&v);
-        let addr = |a: [u8; 16]| -> std::net::IpAddr {
-            if k.family == 4 {
-                std::net::Ipv4Addr::new(a[0], a[1], a[2], a[3]).into()
-            } else {
-                std::net::Ipv6Addr::from(a).into()
+    let ks = std::mem::size_of::<flow_key>();
+    let vs = std::mem::size_of::<flow_stats>();
+    // The kernel writes key_size and value_size bytes per element into the buffers below.
+    if flows.key_size() as usize != ks || flows.value_size() as usize != vs {
+        return Err(X0Error::new(
+            ErrorKind::InvalidObject,
+            "the flows map is not tc_classifier's flow table (key or value size differs)",
+        ));
+    }
+    let mut by_key: std::collections::HashMap<FlowId, FlowSample> =
+        std::collections::HashMap::new();
+    let mut add = |s: FlowSample| {
+        by_key.insert(s.id.clone(), s);
+    };
+    let mut max = 4096u32.min(flows.max_entries().max(1));
+    let mut keys = vec![0u8; ks * max as usize];
+    let mut vals = vec![0u8; vs * max as usize];
+    let (mut token, mut next) = ([0u8; 8], [0u8; 8]);
+    let mut first = true;
+    let mut batched = true;
+    loop {
+        let b = match crate::sys::map::lookup_batch(
+            flows.as_fd(),
+            (!first).then_some(&token),
+            &mut next,
+            &mut keys,
+            &mut vals,
+            max,
+        ) {
+            Ok(b) => b,
+            // One bucket holds more than the buffers: grow them and ask again.
+            Err(e) if e.raw_os_error() == Some(libc::ENOSPC) && max < (1 << 20) => {
+                max *= 2;
+                keys.resize(ks * max as usize, 0);
+                vals.resize(vs * max as usize, 0);
+                continue;
+            }
+            // No batch operations on this kernel (before 5.6) or for this map.
+            Err(e)
+                if first
+                    && matches!(
+                        e.raw_os_error(),
+                        Some(libc::EINVAL | libc::EOPNOTSUPP | 524)
+                    ) =>
+            {
+                batched = false;
+                break;
+            }
+            Err(e) => {
+                return Err(X0Error::new(
+                    ErrorKind::Kernel,
+                    format!("reading the flow table: {e}"),
+                ))
             }
         };
-        out.push(FlowSample {
-            id: FlowId {
-                ifindex: k.ifindex,
-                proto: k.proto,
-                local: addr(k.laddr),
-                lport: k.lport,
-                remote: addr(k.raddr),
-                rport: k.rport,
-            },
-            first_ns: s.first_ns,
-            last_ns: s.last_ns,
-            c: graph::Counters {
-                rx_packets: s.dir[0].packets,
-                rx_bytes: s.dir[0].bytes,
-                tx_packets: s.dir[1].packets,
-                tx_bytes: s.dir[1].bytes,
-            },
-            rtt_slots: s.rtt_slots.iter().map(|c| *c as u64).collect(),
-        });
+        for i in 0..b.count as usize {
+            let (k, v) = (&keys[i * ks..(i + 1) * ks], &vals[i * vs..(i + 1) * vs]);
+            add(graph_sample(k, v));
+        }
+        if b.done {
+            break;
+        }
+        token = next;
+        first = false;
     }
+    if !batched {
+        // Bounded: a table that keeps changing under the walk cannot keep it going forever.
+        let limit = 2 * flows.max_entries() as usize + 1;
+        for key in flows.keys().take(limit) {
+            // Gone between the key walk and the lookup (LRU eviction): nothing to count.
+            if let Ok(Some(v)) = flows.lookup(&key, libbpf_rs::MapFlags::ANY) {
+                add(graph_sample(&key, &v));
+            }
+        }
+    }
+    let live = by_key.len() as u64;
     let t: tc_totals =
         super::stats::percpu_sum(totals, &0u32.to_ne_bytes(), |a: &mut tc_totals, v| {
             a.flows_created = a.flows_created.wrapping_add(v.flows_created);
         })?;
-    Ok((out, t.flows_created.saturating_sub(live)))
+    Ok((
+        by_key
+            .into_values()
+            .filter(|s| dev.is_none_or(|d| d == s.id.ifindex))
+            .collect(),
+        t.flows_created.saturating_sub(live),
+    ))
 }
 
 fn clock() -> graph::Clock {

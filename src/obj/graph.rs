@@ -628,6 +628,29 @@ mod tests {
         }
         // Growing until the window is full, then the last three intervals.
         assert_eq!(got, [1, 2, 3, 3, 3, 3]);
+        // Each window starts at the read three reads back (the first read until then).
+        let mut w = Windows::new(
+            3,
+            &f,
+            ReadMeta {
+                unix_ns: 0,
+                evicted: 7,
+            },
+        );
+        let starts: Vec<(u64, u64)> = (1..=5)
+            .map(|t| {
+                w.next(
+                    &f,
+                    ReadMeta {
+                        unix_ns: t,
+                        evicted: 7 + t,
+                    },
+                )
+                .1
+            })
+            .map(|m| (m.unix_ns, m.evicted))
+            .collect();
+        assert_eq!(starts, [(0, 7), (0, 7), (0, 7), (1, 8), (2, 9)]);
         // Tumbling windows add up to the whole.
         let mut f = vec![flow(1, 17, "10.0.0.1", 1, "10.0.0.2", 2, (0, 0), (0, 0))];
         let mut w = Windows::new(1, &f, ReadMeta::default());
