@@ -72,13 +72,17 @@ def main():
             return 1
         if "header" in rec:
             if rec.get("command") != "flows" or rec["header"].get("records") != "windows":
-                print(f"graph_consumer: not a flows --graph stream: {line}", file=sys.stderr)
+                print(f"graph_consumer: line {lineno} is not a flows --graph header: {line}", file=sys.stderr)
                 return 1
             continue
         if "summary" in rec:
             reason = rec["summary"]["reason"]
             continue
-        window(rec, top)
+        try:
+            window(rec, top)
+        except (KeyError, TypeError, ValueError, IndexError) as e:
+            print(f"graph_consumer: line {lineno} is not a graph window ({e!r})", file=sys.stderr)
+            return 1
         windows += 1
     print(f"end windows {windows} reason {reason}")
     return 0

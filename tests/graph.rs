@@ -548,3 +548,28 @@ fn graph_stream_of_a_pinned_attachment_ends_when_it_is_detached() {
     assert_eq!(last["summary"]["reason"], "detached", "{last}");
     assert_eq!(last["summary"]["complete"], true);
 }
+
+#[test]
+fn graph_consumer_refuses_what_is_not_a_graph_stream() {
+    for input in [
+        "not json\n",
+        "{\"x\":1}\n",
+        "{\"schema_version\":2,\"command\":\"tail\",\"header\":{\"records\":\"events\"}}\n",
+        // An edge to a node the window does not have.
+        "{\"window\":1,\"nodes\":[],\"edges\":[{\"src\":0,\"dst\":5}],\"nodes_left_out\":0,\"edges_left_out\":0}\n",
+    ] {
+        let mut py = Command::new("python3")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/graph_consumer.py"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("python3 (X0BPF_TEST_DEPS installs it)");
+        py.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        let o = py.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{input}: {err}");
+        assert!(err.starts_with("graph_consumer: line 1 "), "{input}: {err}");
+        assert!(!err.contains("Traceback"), "{err}");
+    }
+}
