@@ -6,6 +6,8 @@
 //! it at tcx ingress and/or egress through links only this process holds — nothing pinned,
 //! nothing left behind when it exits, even killed — and collects for `--duration` (or shows
 //! samples every `--interval` with `--watch`).
+//! `--graph`: the same table as a stream of graphs, one JSON line per window (nodes =
+//! addresses, edges = flows; built by `obj::graph`, docs/JSON.md "flows --graph").
 use std::io::{self, Write};
 use std::time::{Duration, Instant};
 
@@ -15,6 +17,7 @@ use serde::Serialize;
 use super::stats::{dev_ifindex, ns, read_tc, sockaddr, FlowRow, Iface, StatsReport};
 use crate::attach::tc::Direction;
 use crate::error::{ErrorKind, X0Error};
+use crate::obj::graph::{self, FlowId, FlowSample, ReadMeta, Windows};
 use crate::output::{table, Report, SCHEMA_VERSION};
 use crate::store::{self, Access, Store};
 use crate::stream::{self, Out};
@@ -34,27 +37,40 @@ pub struct Args {
     #[arg(long, value_name = "IFACE")]
     pub dev: Option<String>,
     /// Only flows with traffic in this direction (and, when the view attaches, only this hook)
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, conflicts_with = "graph")]
     pub direction: Option<Direction>,
     /// Order of the table
-    #[arg(long, value_enum, default_value = "bytes")]
+    #[arg(long, value_enum, default_value = "bytes", conflicts_with = "graph")]
     pub sort: Sort,
     /// Show the N first flows (0: all)
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = 20, conflicts_with = "graph")]
     pub top: usize,
     /// Loaded object to read when attached by `x0bpf attach tc`
     #[arg(long, value_name = "NAME", default_value = "tc_classifier")]
     pub object: String,
     /// When the view attaches for itself: collect this long before printing
-    #[arg(long, value_name = "D", default_value = "5s", value_parser = super::tail::parse_duration)]
+    #[arg(long, value_name = "D", default_value = "5s", conflicts_with = "graph",
+          value_parser = super::tail::parse_duration)]
     pub duration: Duration,
     /// Print again every --interval seconds until Ctrl-C
-    #[arg(long)]
+    #[arg(long, conflicts_with = "graph")]
     pub watch: bool,
-    /// Seconds between two samples with --watch
-    #[arg(long, value_name = "S", default_value = "1", requires = "watch",
-          value_parser = super::stats::parse_interval)]
-    pub interval: f64,
+    /// Seconds between two samples with --watch or two windows with --graph [default: 1]
+    #[arg(long, value_name = "S", value_parser = super::stats::parse_interval)]
+    pub interval: Option<f64>,
+    /// Stream the flow graph: one JSON line per window, nodes (addresses) and edges (flows)
+    #[arg(long)]
+    pub graph: bool,
+    /// With --graph: seconds each window spans, ending at each read [default: --interval]
+    #[arg(long, value_name = "S", requires = "graph", value_parser = super::stats::parse_interval)]
+    pub window: Option<f64>,
+    /// With --graph: keep the N addresses with the most bytes per window (0: all)
+    #[arg(long, value_name = "N", default_value_t = 1000, requires = "graph")]
+    pub max_nodes: usize,
+    /// With --graph: stop after N windows
+    #[arg(long, value_name = "N", requires = "graph",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -147,6 +163,21 @@ fn open_pinned(dir: &std::path::Path, m: &str) -> Result<MapHandle, X0Error> {
 
 pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     store::check_name("object name", &a.object)?;
+    if a.interval.is_some() && !a.watch && !a.graph {
+        return Err(
+            X0Error::new(ErrorKind::Usage, "--interval needs --watch or --graph")
+                .hint("add --watch (tables) or --graph (graph stream)")
+                .into(),
+        );
+    }
+    let interval = a.interval.unwrap_or(1.0);
+    // Checked before anything is attached: bad flags leave nothing behind.
+    let k = if a.graph {
+        graph::intervals_per_window(interval, a.window.unwrap_or(interval))
+            .map_err(|m| X0Error::new(ErrorKind::Usage, m))?
+    } else {
+        1
+    };
     let dev = dev_ifindex(&a.dev)?;
     let store = Store::open(ctx, Access::Read)?;
     // Read the pinned instance only where it is attached and live: on --dev in this network
@@ -206,9 +237,14 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
         }
         Source::Own(e)
     };
+    // Where the pinned attachment's links live: a graph stream ends when the last one goes.
+    let links = matches!(src, Source::Pinned(..)).then(|| store.dir(&a.object).join("links"));
     drop(store);
     stream::install_stop_signals();
     let name = a.object.clone();
+    if a.graph {
+        return graph_stream(a, &src, links.as_deref(), dev, &name, interval, k);
+    }
     if !a.watch {
         if let Source::Own(_) = src {
             eprintln!(
@@ -226,13 +262,13 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
         return Ok(0);
     }
     // --watch: a stream of samples (docs/JSON.md, Streams).
-    eprintln!("x0bpf: watching flows every {}s until Ctrl-C", a.interval);
+    eprintln!("x0bpf: watching flows every {interval}s until Ctrl-C");
     let mut out = Out::stdout();
     let json = ctx.fmt.json;
     let res = (|| -> anyhow::Result<(u64, &'static str)> {
         if json {
             let h =
-                serde_json::json!({"object": name, "interval_s": a.interval, "records": "samples"});
+                serde_json::json!({"object": name, "interval_s": interval, "records": "samples"});
             out.write_all(
                 format!("{{\"schema_version\":{SCHEMA_VERSION},\"command\":\"flows\",\"header\":{h}}}\n")
                     .as_bytes(),
@@ -240,7 +276,7 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
         }
         let mut n = 0u64;
         loop {
-            let until = Instant::now() + Duration::from_secs_f64(a.interval.clamp(0.05, 86400.0));
+            let until = Instant::now() + Duration::from_secs_f64(interval.clamp(0.05, 86400.0));
             while Instant::now() < until && !stream::stopped() {
                 std::thread::sleep(Duration::from_millis(50));
             }
@@ -278,6 +314,292 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
             Ok(0)
         }
         Err(e) => Err(e),
+    }
+}
+
+/// One flow table entry, decoded.
+fn graph_sample(key: &[u8], val: &[u8]) -> FlowSample {
+    use crate::skel::tc_classifier::types::{flow_key, flow_stats};
+    let k: flow_key = super::stats::decode(key);
+    let s: flow_stats = super::stats::decode(val);
+    let addr = |a: [u8; 16]| -> std::net::IpAddr {
+        if k.family == 4 {
+            std::net::Ipv4Addr::new(a[0], a[1], a[2], a[3]).into()
+        } else {
+            std::net::Ipv6Addr::from(a).into()
+        }
+    };
+    FlowSample {
+        id: FlowId {
+            ifindex: k.ifindex,
+            proto: k.proto,
+            local: addr(k.laddr),
+            lport: k.lport,
+            remote: addr(k.raddr),
+            rport: k.rport,
+        },
+        first_ns: s.first_ns,
+        last_ns: s.last_ns,
+        c: graph::Counters {
+            rx_packets: s.dir[0].packets,
+            rx_bytes: s.dir[0].bytes,
+            tx_packets: s.dir[1].packets,
+            tx_bytes: s.dir[1].bytes,
+        },
+        rtt_slots: s.rtt_slots.iter().map(|c| *c as u64).collect(),
+    }
+}
+
+/// The flow table as graph samples, and evictions so far (flows_created minus entries
+/// present). BPF_MAP_LOOKUP_BATCH (a few syscalls for the whole table instead of two per
+/// entry: docs/PERFORMANCE.md); a kernel without batch lookups gets the key walk. A key seen
+/// twice (a walk restarts when the LRU evicts the key it stands on) counts once.
+fn read_graph<M: MapCore>(
+    flows: &M,
+    totals: &M,
+    dev: Option<u32>,
+) -> Result<(Vec<FlowSample>, u64), X0Error> {
+    use crate::skel::tc_classifier::types::{flow_key, flow_stats, tc_totals};
+    let ks = std::mem::size_of::<flow_key>();
+    let vs = std::mem::size_of::<flow_stats>();
+    // The kernel writes key_size and value_size bytes per element into the buffers below.
+    if flows.key_size() as usize != ks || flows.value_size() as usize != vs {
+        return Err(X0Error::new(
+            ErrorKind::InvalidObject,
+            "the flows map is not tc_classifier's flow table (key or value size differs)",
+        ));
+    }
+    let mut by_key: std::collections::HashMap<FlowId, FlowSample> =
+        std::collections::HashMap::new();
+    let mut add = |s: FlowSample| {
+        by_key.insert(s.id.clone(), s);
+    };
+    let mut max = 4096u32.min(flows.max_entries().max(1));
+    let mut keys = vec![0u8; ks * max as usize];
+    let mut vals = vec![0u8; vs * max as usize];
+    let (mut token, mut next) = ([0u8; 8], [0u8; 8]);
+    let mut first = true;
+    let mut batched = true;
+    loop {
+        let b = match crate::sys::map::lookup_batch(
+            flows.as_fd(),
+            (!first).then_some(&token),
+            &mut next,
+            &mut keys,
+            &mut vals,
+            max,
+        ) {
+            Ok(b) => b,
+            // One bucket holds more than the buffers: grow them and ask again.
+            Err(e) if e.raw_os_error() == Some(libc::ENOSPC) && max < (1 << 20) => {
+                max *= 2;
+                keys.resize(ks * max as usize, 0);
+                vals.resize(vs * max as usize, 0);
+                continue;
+            }
+            // No batch operations on this kernel (before 5.6) or for this map.
+            Err(e)
+                if first
+                    && matches!(
+                        e.raw_os_error(),
+                        Some(libc::EINVAL | libc::EOPNOTSUPP | 524)
+                    ) =>
+            {
+                batched = false;
+                break;
+            }
+            Err(e) => {
+                return Err(X0Error::new(
+                    ErrorKind::Kernel,
+                    format!("reading the flow table: {e}"),
+                ))
+            }
+        };
+        for i in 0..b.count as usize {
+            let (k, v) = (&keys[i * ks..(i + 1) * ks], &vals[i * vs..(i + 1) * vs]);
+            add(graph_sample(k, v));
+        }
+        if b.done {
+            break;
+        }
+        token = next;
+        first = false;
+    }
+    if !batched {
+        // Bounded: a table that keeps changing under the walk cannot keep it going forever.
+        let limit = 2 * flows.max_entries() as usize + 1;
+        for key in flows.keys().take(limit) {
+            // Gone between the key walk and the lookup (LRU eviction): nothing to count.
+            if let Ok(Some(v)) = flows.lookup(&key, libbpf_rs::MapFlags::ANY) {
+                add(graph_sample(&key, &v));
+            }
+        }
+    }
+    let live = by_key.len() as u64;
+    let t: tc_totals =
+        super::stats::percpu_sum(totals, &0u32.to_ne_bytes(), |a: &mut tc_totals, v| {
+            a.flows_created = a.flows_created.wrapping_add(v.flows_created);
+        })?;
+    Ok((
+        by_key
+            .into_values()
+            .filter(|s| dev.is_none_or(|d| d == s.id.ifindex))
+            .collect(),
+        t.flows_created.saturating_sub(live),
+    ))
+}
+
+fn clock() -> graph::Clock {
+    let unix_ns = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0);
+    graph::Clock {
+        mono_ns: crate::sys::monotonic_ns(),
+        unix_ns,
+    }
+}
+
+fn read_src(src: &Source, dev: Option<u32>) -> Result<(Vec<FlowSample>, u64), X0Error> {
+    match src {
+        Source::Pinned(f, t) => read_graph(f, t, dev),
+        Source::Own(e) => {
+            let m = |n: &str| {
+                e.obj
+                    .maps()
+                    .find(|m| m.name().to_string_lossy() == n)
+                    .ok_or_else(|| X0Error::new(ErrorKind::Internal, format!("no {n} map")))
+            };
+            read_graph(&m("flows")?, &m("totals")?, dev)
+        }
+    }
+}
+
+/// One line of the graph stream (docs/JSON.md, "flows --graph").
+#[derive(Serialize)]
+struct GraphLine<'a> {
+    /// 1, 2, …
+    window: u64,
+    /// The reads the window starts and ends at
+    start_unix_ns: u64,
+    end_unix_ns: u64,
+    /// Flow table entries that counted packets in the window (before merging)
+    flows: usize,
+    /// Entries evicted from the table in the window: their last counts are missing
+    evicted: u64,
+    #[serde(flatten)]
+    graph: &'a graph::Graph,
+}
+
+/// `--graph`: a stream (header, one line per window, summary), JSON whatever --json says.
+fn graph_stream(
+    a: &Args,
+    src: &Source,
+    links: Option<&std::path::Path>,
+    dev: Option<u32>,
+    name: &str,
+    interval: f64,
+    k: usize,
+) -> anyhow::Result<i32> {
+    let mut out = Out::stdout();
+    let mut n = 0u64;
+    let mut started = false;
+    let res = (|| -> anyhow::Result<&'static str> {
+        // One conversion for the whole stream: a flow's first_seen stays the same number in
+        // every window that holds it.
+        let c0 = clock();
+        let (first, evicted) = read_src(src, dev)?;
+        let mut w = Windows::new(
+            k,
+            &first,
+            ReadMeta {
+                unix_ns: c0.unix_ns,
+                evicted,
+            },
+        );
+        let h = serde_json::json!({
+            "object": name,
+            "source": match src { Source::Pinned(..) => "pinned", Source::Own(_) => "own" },
+            "interval_s": interval,
+            "window_s": a.window.unwrap_or(interval),
+            "intervals_per_window": k,
+            "max_nodes": a.max_nodes,
+            "records": "windows",
+        });
+        out.write_all(
+            format!(
+                "{{\"schema_version\":{SCHEMA_VERSION},\"command\":\"flows\",\"header\":{h}}}\n"
+            )
+            .as_bytes(),
+        )?;
+        out.flush()?;
+        started = true;
+        let start = Instant::now();
+        loop {
+            if a.count.is_some_and(|c| n >= c) {
+                return Ok("count");
+            }
+            // Deadlines from the start: windows do not drift with the time a read takes.
+            let until = start + Duration::from_secs_f64(interval * (n + 1) as f64);
+            while !stream::stopped() {
+                let now = Instant::now();
+                if now >= until {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50).min(until - now));
+            }
+            if stream::stopped() {
+                return Ok("interrupted");
+            }
+            // Detached or unloaded: the table no longer changes, the stream has ended.
+            if links.is_some_and(|l| store::entries(l).is_empty()) {
+                return Ok("detached");
+            }
+            let c = clock();
+            let (cur, evicted) = read_src(src, dev)?;
+            let meta = ReadMeta {
+                unix_ns: c.unix_ns,
+                evicted,
+            };
+            let (flows, base) = w.next(&cur, meta);
+            let g = graph::build(&flows, a.max_nodes, c0, super::stats::ip_proto_name);
+            n += 1;
+            let line = GraphLine {
+                window: n,
+                start_unix_ns: base.unix_ns,
+                end_unix_ns: c.unix_ns,
+                flows: flows.len(),
+                evicted: evicted.saturating_sub(base.evicted),
+                graph: &g,
+            };
+            let mut buf = serde_json::to_vec(&line)?;
+            buf.push(b'\n');
+            out.write_all(&buf)?;
+            out.flush()?;
+        }
+    })();
+    let summary = |complete: bool, reason: &str| serde_json::json!({"summary": {"records": n, "lost": null, "complete": complete, "reason": reason}});
+    match res {
+        Ok(reason) => {
+            let _ = out.write_all(format!("{}\n", summary(true, reason)).as_bytes());
+            let _ = out.flush();
+            Ok(0)
+        }
+        Err(e)
+            if e.downcast_ref::<io::Error>()
+                .is_some_and(stream::is_broken_pipe) =>
+        {
+            Ok(0)
+        }
+        Err(e) => {
+            // A stream that failed half-way still ends with its summary (docs/JSON.md, Streams).
+            if started {
+                let _ =
+                    out.write_all(format!("{}\n", summary(false, &format!("{e:#}"))).as_bytes());
+                let _ = out.flush();
+            }
+            Err(e)
+        }
     }
 }
 

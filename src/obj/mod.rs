@@ -4,6 +4,7 @@ pub mod btf;
 pub mod btf_value;
 pub mod elf;
 pub mod frame;
+pub mod graph;
 pub mod helpers;
 pub mod hist;
 pub mod names;
