@@ -206,7 +206,21 @@ pub fn run(args: &Args) -> anyhow::Result<ExplainReport> {
             })
         }
         Target::Pinned(p) => {
-            let fd = bpf::obj_get(Path::new(&p))
+            let path = Path::new(&p);
+            if std::fs::symlink_metadata(path).is_err() {
+                return Err(X0Error::new(ErrorKind::NotFound, format!("no pin at {p}"))
+                    .hint("pins live under the bpffs root (/sys/fs/bpf); `x0bpf list` shows x0bpf's")
+                    .into());
+            }
+            if !path.parent().is_some_and(crate::sys::mounts::is_bpffs) {
+                return Err(X0Error::new(
+                    ErrorKind::Usage,
+                    format!("{p} is not on a BPF filesystem, so it is not a pinned program"),
+                )
+                .hint("give a pin path under the bpffs root (/sys/fs/bpf), or `id N`")
+                .into());
+            }
+            let fd = bpf::obj_get(path)
                 .map_err(|e| X0Error::os(format!("opening pinned program {p}"), &e))?;
             if bpf::fd_kind(fd.as_fd()) != Some(ObjKind::Prog) {
                 return Err(X0Error::new(
