@@ -100,7 +100,8 @@ fn xdp_counter_never_drops_and_updates_its_counters() {
     let text = x0(&["explain", "xdp_counter"]);
     assert_eq!(text.code, 0);
     assert!(
-        text.stdout.contains("always XDP_PASS: it never drops or redirects"),
+        text.stdout
+            .contains("always XDP_PASS: it never drops or redirects"),
         "{}",
         text.stdout
     );
@@ -116,7 +117,10 @@ fn tc_classifier_returns_next_and_writes_flows() {
     let p = prog(&doc, "tc_classify");
     let names = return_names(p);
     assert_eq!(names.len(), 1, "{names:?}");
-    assert!(names.iter().all(|n| n.starts_with("TC_ACT_UNSPEC")), "{names:?}");
+    assert!(
+        names.iter().all(|n| n.starts_with("TC_ACT_UNSPEC")),
+        "{names:?}"
+    );
     assert_eq!(p["returns"]["values"][0]["value"], -1);
     assert_eq!(p["returns"]["drops"], false);
     for m in ["flows", "totals"] {
@@ -131,7 +135,10 @@ fn tc_classifier_returns_next_and_writes_flows() {
         "{}",
         map(p, "flows")
     );
-    assert_eq!(helper_names(p), inspect_helpers("tc_classifier", "tc_classify"));
+    assert_eq!(
+        helper_names(p),
+        inspect_helpers("tc_classifier", "tc_classify")
+    );
 }
 
 #[test]
@@ -184,7 +191,12 @@ fn syscall_latency_times_syscalls_in_maps() {
         .as_str()
         .unwrap()
         .contains("raw_syscalls/sys_exit"));
-    for p in ["on_sys_enter", "on_sys_exit", "raw_sys_enter", "raw_sys_exit"] {
+    for p in [
+        "on_sys_enter",
+        "on_sys_exit",
+        "raw_sys_enter",
+        "raw_sys_exit",
+    ] {
         assert_eq!(
             helper_names(prog(&doc, p)),
             inspect_helpers("syscall_latency", p),
@@ -227,8 +239,14 @@ fn compiled_filter_drops_redirect_redirects_subprogram_is_followed() {
     let r = prog(&doc, "xdp_fwd");
     assert_eq!(r["returns"]["redirects"], true);
     assert_eq!(r["returns"]["values"][0]["helper"], "bpf_redirect_map");
-    assert_eq!(ops(map(r, "tx_ports")), BTreeSet::from(["redirect".to_string()]));
-    assert!(r["returns"]["summary"].as_str().unwrap().contains("may redirect"));
+    assert_eq!(
+        ops(map(r, "tx_ports")),
+        BTreeSet::from(["redirect".to_string()])
+    );
+    assert!(r["returns"]["summary"]
+        .as_str()
+        .unwrap()
+        .contains("may redirect"));
 
     let s = prog(&doc, "xdp_sub");
     assert_eq!(s["subprograms"], 1);
@@ -279,7 +297,11 @@ fn loaded_programs_by_id_match_their_objects_and_bpftool() {
         let e = &doc["programs"][0];
         assert_eq!(e["id"].to_string(), id);
         assert_eq!(e["returns"]["drops"], want_drop, "{p}: {}", e["returns"]);
-        assert_eq!(e["returns"]["redirects"], want_redirect, "{p}: {}", e["returns"]);
+        assert_eq!(
+            e["returns"]["redirects"], want_redirect,
+            "{p}: {}",
+            e["returns"]
+        );
         // The same verdicts as from the object file.
         let file = explain_json(&[&format!("{obj}:{p}")]);
         if p != "xdp_fwd" {
@@ -304,9 +326,17 @@ fn loaded_programs_by_id_match_their_objects_and_bpftool() {
     let s = &explain_json(&["id", &id_of("xdp_sub")])["programs"][0];
     assert_eq!(s["subprograms"], 1);
     let f = &explain_json(&["id", &id_of("xdp_filter_v6")])["programs"][0];
-    assert!(ops(map(f, "filter_hits")).contains("atomic_value"), "{}", f["maps"]);
+    assert!(
+        ops(map(f, "filter_hits")).contains("atomic_value"),
+        "{}",
+        f["maps"]
+    );
     let r = &explain_json(&["id", &id_of("xdp_fwd")])["programs"][0];
-    assert!(ops(map(r, "tx_ports")).contains("redirect"), "{}", r["maps"]);
+    assert!(
+        ops(map(r, "tx_ports")).contains("redirect"),
+        "{}",
+        r["maps"]
+    );
     // The pin names the same program.
     let pin = format!("{}/x0bpf/{name}/progs/xdp_sub", fs.arg());
     let by_pin = explain_json(&["pinned", &pin]);
@@ -399,7 +429,10 @@ fn missing_id_and_no_privilege() {
     let r = nobody(&["explain", "-j", "xdp_counter"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let doc = r.json();
-    assert_eq!(return_names(&doc["programs"][0]), BTreeSet::from(["XDP_PASS".to_string()]));
+    assert_eq!(
+        return_names(&doc["programs"][0]),
+        BTreeSet::from(["XDP_PASS".to_string()])
+    );
     // What could not be probed says so instead of guessing.
     assert!(doc["programs"][0]["kernel"]
         .as_array()

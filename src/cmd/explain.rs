@@ -144,7 +144,10 @@ pub struct Need {
 }
 
 enum Target {
-    Object { object: String, prog: Option<String> },
+    Object {
+        object: String,
+        prog: Option<String>,
+    },
     Id(u32),
     Pinned(String),
 }
@@ -180,7 +183,10 @@ fn parse_target(words: &[String]) -> Result<Target, X0Error> {
                 }),
             }
         }
-        _ => Err(usage(format!("cannot read {:?} as a target", words.join(" ")))),
+        _ => Err(usage(format!(
+            "cannot read {:?} as a target",
+            words.join(" ")
+        ))),
     }
 }
 
@@ -193,9 +199,12 @@ pub fn run(args: &Args) -> anyhow::Result<ExplainReport> {
                 let errno = e.raw_os_error().unwrap_or(0);
                 let x = X0Error::os(format!("program id {id}"), &e);
                 if errno == libc::ENOENT {
-                    X0Error::new(ErrorKind::NotFound, format!("no loaded program has id {id}"))
-                        .errno(errno)
-                        .hint("`x0bpf list --all` shows the loaded programs and their ids")
+                    X0Error::new(
+                        ErrorKind::NotFound,
+                        format!("no loaded program has id {id}"),
+                    )
+                    .errno(errno)
+                    .hint("`x0bpf list --all` shows the loaded programs and their ids")
                 } else {
                     x
                 }
@@ -209,7 +218,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExplainReport> {
             let path = Path::new(&p);
             if std::fs::symlink_metadata(path).is_err() {
                 return Err(X0Error::new(ErrorKind::NotFound, format!("no pin at {p}"))
-                    .hint("pins live under the bpffs root (/sys/fs/bpf); `x0bpf list` shows x0bpf's")
+                    .hint(
+                        "pins live under the bpffs root (/sys/fs/bpf); `x0bpf list` shows x0bpf's",
+                    )
                     .into());
             }
             if !path.parent().is_some_and(crate::sys::mounts::is_bpffs) {
@@ -223,12 +234,11 @@ pub fn run(args: &Args) -> anyhow::Result<ExplainReport> {
             let fd = bpf::obj_get(path)
                 .map_err(|e| X0Error::os(format!("opening pinned program {p}"), &e))?;
             if bpf::fd_kind(fd.as_fd()) != Some(ObjKind::Prog) {
-                return Err(X0Error::new(
-                    ErrorKind::Usage,
-                    format!("{p} is not a pinned program"),
-                )
-                .hint("pin paths of maps and links are not programs")
-                .into());
+                return Err(
+                    X0Error::new(ErrorKind::Usage, format!("{p} is not a pinned program"))
+                        .hint("pin paths of maps and links are not programs")
+                        .into(),
+                );
             }
             Ok(ExplainReport {
                 source: p,
@@ -274,20 +284,24 @@ fn explain_object(
     let info = &parsed.info;
     let chosen: Vec<usize> = match prog {
         Some(p) => {
-            let i = info.programs.iter().position(|x| x.name == p).ok_or_else(|| {
-                X0Error::new(
-                    ErrorKind::NotFound,
-                    format!("{} has no program named {p}", src.origin),
-                )
-                .hint(format!(
-                    "its programs are: {}",
-                    info.programs
-                        .iter()
-                        .map(|p| p.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?;
+            let i = info
+                .programs
+                .iter()
+                .position(|x| x.name == p)
+                .ok_or_else(|| {
+                    X0Error::new(
+                        ErrorKind::NotFound,
+                        format!("{} has no program named {p}", src.origin),
+                    )
+                    .hint(format!(
+                        "its programs are: {}",
+                        info.programs
+                            .iter()
+                            .map(|p| p.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                })?;
             vec![i]
         }
         None => (0..info.programs.len()).collect(),
@@ -336,9 +350,7 @@ fn explain_object(
             id: None,
             section: Some(p.section.clone()),
             prog_type: pt,
-            attach_type: at.filter(|&a| {
-                a != 0 || pt == Some(libbpf_sys::BPF_PROG_TYPE_CGROUP_SKB)
-            }),
+            attach_type: at.filter(|&a| a != 0 || pt == Some(libbpf_sys::BPF_PROG_TYPE_CGROUP_SKB)),
             instructions: code.insns.len(),
             facts,
             maps,
@@ -657,7 +669,10 @@ fn build(inp: Input<'_>) -> Explained {
     } else if values.len() == 1 && !computed {
         format!("always {}", words[0])
     } else {
-        let (last, rest) = words.split_last().map(|(l, r)| (l.clone(), r.join(", "))).unwrap_or_default();
+        let (last, rest) = words
+            .split_last()
+            .map(|(l, r)| (l.clone(), r.join(", ")))
+            .unwrap_or_default();
         format!("returns one of {rest} or {last}")
     };
     if ignored && !computed && !drops && !redirects {
@@ -674,7 +689,9 @@ fn build(inp: Input<'_>) -> Explained {
             clauses.push("it may redirect".to_string());
         }
         if values.iter().any(|v| v.effect == "transmit") {
-            clauses.push("it sends some packets back out of the interface they came in on".to_string());
+            clauses.push(
+                "it sends some packets back out of the interface they came in on".to_string(),
+            );
         }
         if !drops && !redirects && !computed && !tail_calls {
             clauses.push("it never drops or redirects".to_string());
@@ -885,8 +902,16 @@ fn build(inp: Input<'_>) -> Explained {
             what: what.into(),
             since: Some(since.into()),
             here: if probes.version().at_least(
-                since.split('.').next().and_then(|s| s.parse().ok()).unwrap_or(0),
-                since.split('.').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0),
+                since
+                    .split('.')
+                    .next()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(0),
+                since
+                    .split('.')
+                    .nth(1)
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(0),
             ) == Some(true)
             {
                 "yes"

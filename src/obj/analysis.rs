@@ -267,9 +267,13 @@ pub fn is_redirect_helper(id: u32) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Return {
-    Const { value: u64 },
+    Const {
+        value: u64,
+    },
     /// The result of a helper call returned as is (`return bpf_redirect_map(...)`).
-    Helper { id: u32 },
+    Helper {
+        id: u32,
+    },
     /// Not a constant the analysis can follow.
     Computed,
 }
@@ -385,9 +389,7 @@ pub fn analyze(p: &Program) -> Facts {
         }
         if !round.changed || rounds >= MAX_ROUNDS {
             facts = round.obs;
-            facts.unreachable_insns = (0..n)
-                .filter(|&i| !round.visited[i] && !second[i])
-                .count();
+            facts.unreachable_insns = (0..n).filter(|&i| !round.visited[i] && !second[i]).count();
             if round.changed {
                 facts
                     .limits
@@ -580,8 +582,10 @@ impl Round<'_> {
                 for (m, _) in &maps {
                     self.obs.maps.entry(*m).or_default().insert(op);
                 }
-                if matches!(op, MapOp::Lookup | MapOp::RingbufReserve | MapOp::StorageGet)
-                    && !maps.is_empty()
+                if matches!(
+                    op,
+                    MapOp::Lookup | MapOp::RingbufReserve | MapOp::StorageGet
+                ) && !maps.is_empty()
                 {
                     r0 = Val::Set(maps.iter().map(|(m, _)| Atom::MapValue(*m)).collect());
                 }
@@ -658,7 +662,9 @@ impl Round<'_> {
                     st.regs[d] = match (ins.src, self.p.refs.get(&pc)) {
                         (_, Some(Ref::Map(m))) => Val::one(Atom::MapPtr(*m)),
                         (_, Some(Ref::MapValue(m))) => Val::one(Atom::MapValue(*m)),
-                        (0, None) => Val::konst((u64::from(hi as u32) << 32) | u64::from(ins.imm as u32)),
+                        (0, None) => {
+                            Val::konst((u64::from(hi as u32) << 32) | u64::from(ins.imm as u32))
+                        }
                         (PSEUDO_FUNC, None) => {
                             let to = pc as i64 + 1 + i64::from(ins.imm);
                             if to > 0 && (to as usize) < self.p.insns.len() {
@@ -667,8 +673,14 @@ impl Round<'_> {
                                 Val::Top
                             }
                         }
-                        (PSEUDO_MAP_FD | PSEUDO_MAP_VALUE | PSEUDO_MAP_IDX | PSEUDO_MAP_IDX_VALUE, None) => {
-                            self.limit(format!("instruction {pc} loads a map the analysis cannot name"));
+                        (
+                            PSEUDO_MAP_FD | PSEUDO_MAP_VALUE | PSEUDO_MAP_IDX
+                            | PSEUDO_MAP_IDX_VALUE,
+                            None,
+                        ) => {
+                            self.limit(format!(
+                                "instruction {pc} loads a map the analysis cannot name"
+                            ));
                             Val::Top
                         }
                         _ => Val::Top,
@@ -829,12 +841,18 @@ impl Round<'_> {
                         } else {
                             o.wrapping_sub(*c as i64)
                         }),
-                        (Atom::MapValue(m), _) | (Atom::Const(_), Atom::MapValue(m)) if op == ADD => {
+                        (Atom::MapValue(m), _) | (Atom::Const(_), Atom::MapValue(m))
+                            if op == ADD =>
+                        {
                             Atom::MapValue(*m)
                         }
                         (Atom::MapValue(m), Atom::Const(_)) => Atom::MapValue(*m),
                         (Atom::MapPtr(m), Atom::Const(_)) | (Atom::Const(_), Atom::MapPtr(m)) => {
-                            self.obs.maps.entry(*m).or_default().insert(MapOp::LookupInlined);
+                            self.obs
+                                .maps
+                                .entry(*m)
+                                .or_default()
+                                .insert(MapOp::LookupInlined);
                             Atom::MapValue(*m)
                         }
                         _ => return self.ptr_top(dst, src),
@@ -856,7 +874,11 @@ impl Round<'_> {
         for v in [dst, src] {
             for (m, is_value) in v.maps() {
                 if !is_value {
-                    self.obs.maps.entry(m).or_default().insert(MapOp::LookupInlined);
+                    self.obs
+                        .maps
+                        .entry(m)
+                        .or_default()
+                        .insert(MapOp::LookupInlined);
                 }
             }
         }
@@ -1020,7 +1042,11 @@ pub fn from_xlated(
             match ins.src {
                 0 => {
                     // Tail calls are dumped as helper 12 with its id, not an address.
-                    let id = if ins.imm == 12 { Some(12) } else { helper_of(ins.imm) };
+                    let id = if ins.imm == 12 {
+                        Some(12)
+                    } else {
+                        helper_of(ins.imm)
+                    };
                     match id {
                         Some(id) => insns[i].imm = id as i32,
                         None => {

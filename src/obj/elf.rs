@@ -768,7 +768,6 @@ fn parse_aligned(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
         }
     }
 
-
     // Linked code per program, for the analysis (`explain`): as libbpf's bpf_object__reloc_code
     // does, append every function reached through calls or function addresses after the
     // program and rewrite those references as offsets relative to the next instruction.
@@ -817,7 +816,9 @@ fn parse_aligned(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
         if Some(f.section) == text {
             continue;
         }
-        linked.push(link_one(fi, &funcs, &sec_data, big, &relocs, &syms, &target_of, &map_index));
+        linked.push(link_one(
+            fi, &funcs, &sec_data, big, &relocs, &syms, &target_of, &map_index,
+        ));
     }
 
     // Global variables: OBJECT symbols in data sections, typed from BTF's DATASEC when present.
@@ -940,8 +941,10 @@ fn link_one(
                         }
                     } else {
                         let r = relocs.get(&(f.section, at)).map(|&s| &syms[s]);
-                        r.map(|r| r.value.wrapping_add(i64::from(ins.imm) as u64) / INSN_SIZE as u64)
-                            .unwrap_or(cf.start)
+                        r.map(|r| {
+                            r.value.wrapping_add(i64::from(ins.imm) as u64) / INSN_SIZE as u64
+                        })
+                        .unwrap_or(cf.start)
                     }
                     .saturating_sub(cf.start);
                     let to = base[&c] as i64 + inner as i64;

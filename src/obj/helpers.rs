@@ -262,7 +262,6 @@ pub fn by_name(name: &str) -> Option<&'static Helper> {
         .find(|h| h.name.strip_prefix("bpf_") == Some(bare))
 }
 
-
 /// The kernel release that first offered each helper (mainline), as ranges of ids: ids are
 /// assigned in order, so a helper's release is that of the last range starting at or before
 /// its id. Source: the `FN(...)` order of include/uapi/linux/bpf.h across releases.
@@ -316,7 +315,11 @@ pub fn since(id: u32) -> Option<&'static str> {
     if id == 0 || by_id(id).is_none() {
         return None;
     }
-    SINCE.iter().rev().find(|(first, _)| *first <= id).map(|(_, v)| *v)
+    SINCE
+        .iter()
+        .rev()
+        .find(|(first, _)| *first <= id)
+        .map(|(_, v)| *v)
 }
 
 /// What a helper does, in one line (the helpers embedded programs and common tools use).
@@ -464,7 +467,13 @@ pub fn by_kernel_function(func: &str) -> Option<u32> {
             }
         }
     }
-    for prefix in ["bpf_xdp_", "bpf_skb_", "bpf_sock_addr_", "bpf_sock_ops_", "bpf_tc_"] {
+    for prefix in [
+        "bpf_xdp_",
+        "bpf_skb_",
+        "bpf_sock_addr_",
+        "bpf_sock_ops_",
+        "bpf_tc_",
+    ] {
         if let Some(rest) = func.strip_prefix(prefix) {
             if let Some(h) = by_name(rest).filter(|h| h.id != 0) {
                 return Some(h.id);
@@ -498,7 +507,10 @@ mod tests {
         assert_eq!(by_kernel_function("bpf_map_lookup_elem"), Some(1));
         assert_eq!(by_kernel_function("htab_map_update_elem"), Some(2));
         assert_eq!(by_kernel_function("__htab_map_lookup_elem"), Some(1));
-        assert_eq!(by_kernel_function("percpu_array_map_lookup_percpu_elem"), Some(195));
+        assert_eq!(
+            by_kernel_function("percpu_array_map_lookup_percpu_elem"),
+            Some(195)
+        );
         assert_eq!(by_kernel_function("dev_map_redirect"), Some(51));
         assert_eq!(by_kernel_function("bpf_xdp_event_output"), Some(25));
         assert_eq!(by_kernel_function("bpf_get_stackid_tp"), Some(27));

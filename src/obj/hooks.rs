@@ -196,13 +196,11 @@ pub fn return_value(
             1 => ("allow", Pass),
             _ => return None,
         },
-        s::BPF_PROG_TYPE_SK_SKB | s::BPF_PROG_TYPE_SK_MSG | s::BPF_PROG_TYPE_SK_LOOKUP => {
-            match v {
-                0 => ("SK_DROP", Drop),
-                1 => ("SK_PASS", Pass),
-                _ => return None,
-            }
-        }
+        s::BPF_PROG_TYPE_SK_SKB | s::BPF_PROG_TYPE_SK_MSG | s::BPF_PROG_TYPE_SK_LOOKUP => match v {
+            0 => ("SK_DROP", Drop),
+            1 => ("SK_PASS", Pass),
+            _ => return None,
+        },
         s::BPF_PROG_TYPE_NETFILTER => match v {
             0 => ("NF_DROP", Drop),
             1 => ("NF_ACCEPT", Pass),
@@ -298,8 +296,7 @@ mod tests {
         // -1 as a 64-bit or a 32-bit value is TC_ACT_UNSPEC.
         for v in [u64::MAX, 0xffff_ffff] {
             assert_eq!(
-                return_value(s::BPF_PROG_TYPE_SCHED_CLS, Some(s::BPF_TCX_INGRESS), v)
-                    .map(|r| r.0),
+                return_value(s::BPF_PROG_TYPE_SCHED_CLS, Some(s::BPF_TCX_INGRESS), v).map(|r| r.0),
                 Some("TCX_NEXT")
             );
         }
@@ -328,7 +325,11 @@ mod tests {
             None,
             "tracepoint/raw_syscalls/sys_enter",
         );
-        assert!(h.attaches.contains("raw_syscalls/sys_enter"), "{}", h.attaches);
+        assert!(
+            h.attaches.contains("raw_syscalls/sys_enter"),
+            "{}",
+            h.attaches
+        );
         let x = hook(s::BPF_PROG_TYPE_XDP, None, "xdp");
         assert!(x.attaches.contains("XDP"));
     }

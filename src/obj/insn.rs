@@ -18,6 +18,7 @@ pub const BPF_IMM: u8 = 0x00;
 pub const BPF_MEM: u8 = 0x60;
 pub const BPF_MEMSX: u8 = 0x80;
 pub const BPF_ATOMIC: u8 = 0xc0;
+pub const BPF_W: u8 = 0x00;
 pub const BPF_DW: u8 = 0x18;
 
 // Jump ops.

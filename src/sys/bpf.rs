@@ -209,7 +209,9 @@ pub fn prog_xlated(fd: BorrowedFd<'_>) -> io::Result<Vec<u8>> {
     };
     let mut len = std::mem::size_of_val(&again) as u32;
     // SAFETY: buf outlives the call and holds xlated_prog_len bytes.
-    rc_or_err(unsafe { libbpf_sys::bpf_prog_get_info_by_fd(fd.as_raw_fd(), &mut again, &mut len) })?;
+    rc_or_err(unsafe {
+        libbpf_sys::bpf_prog_get_info_by_fd(fd.as_raw_fd(), &mut again, &mut len)
+    })?;
     // The program cannot change, but never trust a length to grow between calls.
     buf.truncate((again.xlated_prog_len as usize).min(want));
     Ok(buf)

@@ -33,7 +33,10 @@ fn ja(off: i16) -> Insn {
 }
 /// Both slots of `dst = map` (the reference is attached by `prog`).
 fn ld_map(dst: u8) -> [Insn; 2] {
-    [i(BPF_LD | BPF_IMM | BPF_DW, dst, PSEUDO_MAP_FD, 0, 0), Insn::default()]
+    [
+        i(BPF_LD | BPF_IMM | BPF_DW, dst, PSEUDO_MAP_FD, 0, 0),
+        Insn::default(),
+    ]
 }
 fn prog(insns: Vec<Insn>, refs: &[(usize, Ref)]) -> Program {
     Program {
@@ -75,7 +78,14 @@ fn both_sides_of_an_unknown_branch() {
 #[test]
 fn decided_branch_prunes_the_dead_side() {
     let f = analyze(&prog(
-        vec![mov(3, 7), jeq(3, 7, 2), mov(0, 1), exit(), mov(0, 2), exit()],
+        vec![
+            mov(3, 7),
+            jeq(3, 7, 2),
+            mov(0, 1),
+            exit(),
+            mov(0, 2),
+            exit(),
+        ],
         &[],
     ));
     assert_eq!(consts(&f), vec![2]);
@@ -86,18 +96,12 @@ fn decided_branch_prunes_the_dead_side() {
 fn merged_constants_and_computed_values() {
     // r0 = 1 or 3 joined, then r0 += 1 → {2, 4}; a value loaded from the context is computed.
     let f = analyze(&prog(
-        vec![
-            mov(0, 1),
-            jeq(1, 0, 1),
-            mov(0, 3),
-            add(0, 1),
-            exit(),
-        ],
+        vec![mov(0, 1), jeq(1, 0, 1), mov(0, 3), add(0, 1), exit()],
         &[],
     ));
     assert_eq!(consts(&f), vec![2, 4]);
     let g = analyze(&prog(
-        vec![i(BPF_LDX | BPF_MEM | 0x00, 0, 1, 0, 0), exit()],
+        vec![i(BPF_LDX | BPF_MEM | BPF_W, 0, 1, 0, 0), exit()],
         &[],
     ));
     assert!(g.returns.contains(&Return::Computed));
@@ -175,7 +179,7 @@ fn a_narrow_store_over_a_spill_forgets_it() {
             a,
             b,
             i(BPF_STX | BPF_MEM | BPF_DW, 10, 1, -8, 0),
-            i(BPF_ST | BPF_MEM | 0x00, 10, 0, -4, 0), // *(u32 *)(r10 - 4) = 0
+            i(BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, 0), // *(u32 *)(r10 - 4) = 0
             i(BPF_LDX | BPF_MEM | BPF_DW, 1, 10, -8, 0),
             call(2),
             mov(0, 0),
@@ -254,7 +258,11 @@ fn returned_redirect_is_seen() {
         ],
         &[(0, Ref::Map(1))],
     ));
-    assert!(f.returns.contains(&Return::Helper { id: 51 }), "{:?}", f.returns);
+    assert!(
+        f.returns.contains(&Return::Helper { id: 51 }),
+        "{:?}",
+        f.returns
+    );
     assert!(f.maps[&1].contains(&MapOp::Redirect));
 }
 
@@ -292,7 +300,7 @@ fn global_data_reads_and_writes() {
             Insn::default(),
             add(1, 8),
             i(BPF_LDX | BPF_MEM | BPF_DW, 2, 1, 0, 0),
-            i(BPF_ST | BPF_MEM | 0x00, 1, 0, 4, 9),
+            i(BPF_ST | BPF_MEM | BPF_W, 1, 0, 4, 9),
             mov(0, 0),
             exit(),
         ],
@@ -306,13 +314,21 @@ fn global_data_reads_and_writes() {
 fn malformed_code_is_reported_not_fatal() {
     let f = analyze(&prog(vec![ja(100)], &[]));
     assert!(!f.limits.is_empty());
-    let g = analyze(&prog(vec![i(BPF_JMP | BPF_CALL, 0, PSEUDO_CALL, 0, 50), exit()], &[]));
+    let g = analyze(&prog(
+        vec![i(BPF_JMP | BPF_CALL, 0, PSEUDO_CALL, 0, 50), exit()],
+        &[],
+    ));
     assert!(!g.limits.is_empty());
     let h = analyze(&prog(vec![], &[]));
     assert!(!h.limits.is_empty());
     // A jump into the second half of a 64-bit load.
     let k = analyze(&prog(
-        vec![ja(1), i(BPF_LD | BPF_IMM | BPF_DW, 0, 0, 0, 1), Insn::default(), exit()],
+        vec![
+            ja(1),
+            i(BPF_LD | BPF_IMM | BPF_DW, 0, 0, 0, 1),
+            Insn::default(),
+            exit(),
+        ],
         &[],
     ));
     assert!(!k.limits.is_empty());
@@ -367,7 +383,11 @@ fn xlated_calls_and_maps_are_normalised() {
     assert_eq!(unresolved, BTreeSet::from([0x9999]));
     let f = analyze(&p);
     assert!(f.maps[&0].contains(&MapOp::Lookup));
-    assert!(f.limits.iter().any(|l| l.contains("cannot resolve")), "{:?}", f.limits);
+    assert!(
+        f.limits.iter().any(|l| l.contains("cannot resolve")),
+        "{:?}",
+        f.limits
+    );
 }
 
 #[test]
@@ -378,7 +398,7 @@ fn inlined_array_lookup_in_xlated_code() {
             i(BPF_LD | BPF_IMM | BPF_DW, 1, PSEUDO_MAP_FD, 0, 0),
             Insn::default(),
             add(1, 272),
-            i(BPF_LDX | BPF_MEM | 0x00, 0, 2, 0, 0),
+            i(BPF_LDX | BPF_MEM | BPF_W, 0, 2, 0, 0),
             i(BPF_ALU64 | 0x60, 0, 0, 0, 3),
             i(BPF_ALU64 | 0x08, 0, 1, 0, 0),
             i(BPF_ST | BPF_MEM | BPF_DW, 0, 0, 0, 1),
