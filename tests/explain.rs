@@ -206,12 +206,16 @@ fn syscall_latency_times_syscalls_in_maps() {
 }
 
 fn xdp_tools_object(dir: &std::path::Path) -> String {
+    xdp_tools_object_for(dir, "bpf")
+}
+
+fn xdp_tools_object_for(dir: &std::path::Path, target: &str) -> String {
     compile(
         "explain_xdp.c",
         "clang",
-        &["-target", "bpf", "-g"],
+        &["-target", target, "-g"],
         dir,
-        "explain_xdp.o",
+        &format!("explain_xdp_{target}.o"),
     )
     .to_str()
     .unwrap()
@@ -221,8 +225,15 @@ fn xdp_tools_object(dir: &std::path::Path) -> String {
 #[test]
 fn compiled_filter_drops_redirect_redirects_subprogram_is_followed() {
     let dir = tempfile::tempdir().unwrap();
-    let obj = xdp_tools_object(dir.path());
-    let doc = explain_json(&[&obj]);
+    // Big-endian objects are read as well (their instructions swap register nibbles).
+    for target in ["bpfeb", "bpf"] {
+        let obj = xdp_tools_object_for(dir.path(), target);
+        compiled_object_says_the_right_things(&obj);
+    }
+}
+
+fn compiled_object_says_the_right_things(obj: &str) {
+    let doc = explain_json(&[obj]);
 
     let f = prog(&doc, "xdp_filter_v6");
     assert_eq!(
@@ -261,6 +272,27 @@ fn compiled_filter_drops_redirect_redirects_subprogram_is_followed() {
         .iter()
         .any(|n| n["what"] == "bpf-to-bpf function calls"));
 
+    let c = prog(&doc, "xdp_chain");
+    assert!(
+        ops(map(c, "jmp_table")).contains("tail_call"),
+        "{}",
+        c["maps"]
+    );
+    assert!(
+        ops(map(c, "samples")).contains("ringbuf_output"),
+        "{}",
+        c["maps"]
+    );
+    assert!(c["returns"]["summary"]
+        .as_str()
+        .unwrap()
+        .contains("tail-call"));
+    // A tail call hands the verdict to an unknown program: never "never drops".
+    assert!(!c["returns"]["summary"]
+        .as_str()
+        .unwrap()
+        .contains("never drops"));
+
     // OBJECT:PROG picks one; the text says "drops".
     let one = x0(&["explain", &format!("{obj}:xdp_filter_v6")]);
     assert_eq!(one.code, 0, "{}", one.stderr);
@@ -291,6 +323,7 @@ fn loaded_programs_by_id_match_their_objects_and_bpftool() {
         ("xdp_filter_v6", true, false),
         ("xdp_fwd", false, true),
         ("xdp_sub", false, false),
+        ("xdp_chain", false, false),
     ] {
         let id = id_of(p);
         let doc = explain_json(&["id", &id]);

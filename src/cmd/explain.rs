@@ -699,7 +699,9 @@ fn build(inp: Input<'_>) -> Explained {
         if computed {
             clauses.push("some paths return a value the analysis cannot follow".to_string());
         }
-        ret_summary = format!("{ret_summary}: {}", clauses.join("; "));
+        if !clauses.is_empty() {
+            ret_summary = format!("{ret_summary}: {}", clauses.join("; "));
+        }
     }
     if tail_calls {
         ret_summary.push_str(
@@ -987,6 +989,15 @@ fn build(inp: Input<'_>) -> Explained {
                 "It sends records to user space through the ring buffer {}.",
                 m.name
             ));
+        }
+        if m.ops.contains(&MapOp::TailCall) {
+            summary.push(format!(
+                "It tail-calls programs stored in the program array {}.",
+                m.name
+            ));
+        }
+        if m.ops.contains(&MapOp::Redirect) {
+            summary.push(format!("It redirects packets through {}.", m.name));
         }
         if m.ops.contains(&MapOp::PerfOutput) {
             summary.push(format!(

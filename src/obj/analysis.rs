@@ -20,7 +20,7 @@ use crate::obj::insn::*;
 /// Past this many distinct atoms a register is `Top`.
 const MAX_ATOMS: usize = 16;
 /// Instruction visits per analysis round, and rounds, before giving up (reported).
-const VISIT_BUDGET: usize = 2_000_000;
+const VISIT_BUDGET: usize = 500_000;
 const MAX_ROUNDS: usize = 64;
 
 /// What a 64-bit immediate load names, resolved by whoever built the stream.
@@ -71,6 +71,9 @@ impl Val {
         Val::one(Atom::Const(v))
     }
     fn join(&self, o: &Val) -> Val {
+        if self == o {
+            return self.clone();
+        }
         match (self, o) {
             (Val::Set(a), Val::Set(b)) => {
                 let u: BTreeSet<Atom> = a.union(b).cloned().collect();
@@ -142,6 +145,9 @@ impl State {
         }
     }
     fn join(&self, o: &State) -> State {
+        if self == o {
+            return self.clone();
+        }
         let regs = std::array::from_fn(|i| self.regs[i].join(&o.regs[i]));
         let stack = self
             .stack
@@ -258,6 +264,17 @@ pub fn map_arg(helper: u32) -> Option<(usize, MapOp)> {
     })
 }
 
+/// Helpers that write into memory they are given (`ARG_PTR_TO_UNINIT_MEM`): the pointer's
+/// register and the size's register. A stack buffer they fill loses what was spilled there.
+fn writes_memory(helper: u32) -> Option<(usize, usize)> {
+    Some(match helper {
+        4 | 45 | 112 | 113 | 114 | 115 | 16 | 148 | 165 | 191 | 201 => (1, 2),
+        26 | 68 | 189 => (3, 4),
+        67 | 141 => (2, 3),
+        _ => return None,
+    })
+}
+
 /// Helpers whose result, when returned, sends the packet elsewhere.
 pub fn is_redirect_helper(id: u32) -> bool {
     matches!(id, 13 | 23 | 51 | 52 | 60 | 71 | 72 | 152 | 155)
@@ -304,6 +321,8 @@ pub struct Facts {
     pub unreachable_insns: usize,
     /// What kept the analysis from being complete.
     pub limits: Vec<String>,
+    /// Instruction visits the analysis took (its cost).
+    pub visits: usize,
 }
 
 struct Func {
@@ -315,6 +334,11 @@ struct Func {
 /// Runs the analysis. Never panics on malformed code: jumps out of range or into the middle of
 /// a 64-bit load end that path and are reported in `limits`.
 pub fn analyze(p: &Program) -> Facts {
+    analyze_within(p, VISIT_BUDGET)
+}
+
+/// [`analyze`] with a given budget of instruction visits.
+pub fn analyze_within(p: &Program, visit_budget: usize) -> Facts {
     let n = p.insns.len();
     let mut funcs: Vec<Func> = vec![Func {
         entry: 0,
@@ -352,6 +376,8 @@ pub fn analyze(p: &Program) -> Facts {
         i += 1;
     }
     let mut rounds = 0;
+    // One budget for all rounds: hostile code must not multiply it.
+    let mut budget = visit_budget;
     loop {
         rounds += 1;
         let mut round = Round {
@@ -361,7 +387,7 @@ pub fn analyze(p: &Program) -> Facts {
             visited: vec![false; n],
             new_funcs: Vec::new(),
             changed: false,
-            budget: VISIT_BUDGET,
+            budget,
         };
         let mut fi = 0;
         while fi < funcs.len() {
@@ -387,8 +413,10 @@ pub fn analyze(p: &Program) -> Facts {
                 round.changed = true;
             }
         }
-        if !round.changed || rounds >= MAX_ROUNDS {
+        budget = round.budget;
+        if !round.changed || rounds >= MAX_ROUNDS || budget == 0 {
             facts = round.obs;
+            facts.visits = visit_budget - budget;
             facts.unreachable_insns = (0..n).filter(|&i| !round.visited[i] && !second[i]).count();
             if round.changed {
                 facts
@@ -588,6 +616,16 @@ impl Round<'_> {
                 ) && !maps.is_empty()
                 {
                     r0 = Val::Set(maps.iter().map(|(m, _)| Atom::MapValue(*m)).collect());
+                }
+            }
+            if let Some((ptr, len)) = writes_memory(id) {
+                if let Some(o) = st.regs[ptr].single_stack() {
+                    let n = match st.regs[len].consts().as_deref() {
+                        Some([n]) if *n <= 512 => *n as i64,
+                        // Unknown size: everything from the buffer up to the frame top.
+                        _ => (-o).max(0),
+                    };
+                    st.clobber_stack(o, n);
                 }
             }
             if id == 81 {

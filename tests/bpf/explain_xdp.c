@@ -29,6 +29,21 @@ struct {
 	unsigned int *value;
 } tx_ports SEC(".maps");
 
+struct {
+	int (*type)[3]; /* BPF_MAP_TYPE_PROG_ARRAY */
+	int (*max_entries)[4];
+	unsigned int *key;
+	unsigned int *value;
+} jmp_table SEC(".maps");
+
+struct {
+	int (*type)[27]; /* BPF_MAP_TYPE_RINGBUF */
+	int (*max_entries)[4096];
+} samples SEC(".maps");
+
+static long (*bpf_tail_call)(void *ctx, void *map, unsigned int idx) = (void *)12;
+static long (*bpf_ringbuf_output)(void *rb, void *data, unsigned long long size,
+				  unsigned long long flags) = (void *)130;
 static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;
 static long (*bpf_redirect_map)(void *map, unsigned long long key, unsigned long long flags) = (void *)51;
 
@@ -74,6 +89,18 @@ int xdp_sub(struct xdp_md *ctx)
 	int len = ctx->data_end - ctx->data;
 
 	return verdict(ctx, len);
+}
+
+/* Samples each frame's length into a ring buffer, then chains to the next program
+ * (xdp-tools' dispatcher style); passes when no program is installed. */
+SEC("xdp")
+int xdp_chain(struct xdp_md *ctx)
+{
+	unsigned int len = ctx->data_end - ctx->data;
+
+	bpf_ringbuf_output(&samples, &len, sizeof(len), 0);
+	bpf_tail_call(ctx, &jmp_table, 0);
+	return XDP_PASS;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -411,3 +411,69 @@ fn inlined_array_lookup_in_xlated_code() {
     assert!(ops.contains(&MapOp::LookupInlined), "{ops:?}");
     assert!(ops.contains(&MapOp::WriteValue), "{ops:?}");
 }
+
+#[test]
+fn huge_programs_hit_the_budget_and_say_so() {
+    // 3k instructions: 1k counted loops, each followed until its counter widens.
+    let mut insns = Vec::new();
+    for _ in 0..1_000 {
+        insns.push(mov(1, 0));
+        insns.push(add(1, 1));
+        insns.push(i(BPF_JMP | BPF_JLT, 1, 0, -2, 1000));
+    }
+    insns.push(mov(0, 2));
+    insns.push(exit());
+    let f = analyze_within(&prog(insns.clone(), &[]), 10_000);
+    assert!(
+        f.limits.iter().any(|l| l.contains("budget")),
+        "{:?}",
+        f.limits
+    );
+    assert!(f.visits <= 10_000);
+    // With room enough, the same code is followed to its end.
+    let g = analyze_within(&prog(insns, &[]), 1_000_000);
+    assert!(g.limits.is_empty(), "{:?}", g.limits);
+    assert_eq!(consts(&g), vec![2]);
+}
+
+#[test]
+fn a_helper_filling_a_stack_buffer_overwrites_spills_there() {
+    // Spill the map at r10-8, let bpf_probe_read_kernel fill 16 bytes at r10-16, reload.
+    let [a, b] = ld_map(1);
+    let f = analyze(&prog(
+        vec![
+            a,
+            b,
+            i(BPF_STX | BPF_MEM | BPF_DW, 10, 1, -8, 0),
+            movr(1, 10),
+            add(1, -16),
+            mov(2, 16),
+            call(113),
+            i(BPF_LDX | BPF_MEM | BPF_DW, 1, 10, -8, 0),
+            call(3),
+            mov(0, 0),
+            exit(),
+        ],
+        &[(0, Ref::Map(0))],
+    ));
+    assert!(f.maps.is_empty(), "{:?}", f.maps);
+    // An 8-byte read below the spill leaves it alone.
+    let [a, b] = ld_map(1);
+    let g = analyze(&prog(
+        vec![
+            a,
+            b,
+            i(BPF_STX | BPF_MEM | BPF_DW, 10, 1, -8, 0),
+            movr(1, 10),
+            add(1, -16),
+            mov(2, 8),
+            call(113),
+            i(BPF_LDX | BPF_MEM | BPF_DW, 1, 10, -8, 0),
+            call(3),
+            mov(0, 0),
+            exit(),
+        ],
+        &[(0, Ref::Map(0))],
+    ));
+    assert!(g.maps[&0].contains(&MapOp::Delete));
+}
