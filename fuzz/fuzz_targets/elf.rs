@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(parsed) = x0bpf::obj::elf::parse(data, "fuzz") {
+    if let Ok(parsed) = x0bpf::obj::elf::parse_linked(data, "fuzz") {
         let _ = serde_json::to_string(&parsed.info);
         if let Some(b) = &parsed.btf {
             x0bpf_fuzz::walk_types(b);

@@ -280,7 +280,7 @@ fn explain_object(
         }
         Err(e) => return Err(e.into()),
     };
-    let parsed = elf::parse(&src.bytes, &src.origin)?;
+    let parsed = elf::parse_linked(&src.bytes, &src.origin)?;
     let info = &parsed.info;
     let chosen: Vec<usize> = match prog {
         Some(p) => {

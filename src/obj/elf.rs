@@ -191,6 +191,7 @@ pub struct ParsedObject {
     pub btf_ext: Option<btf::BtfExt>,
     /// Per program (same order as `info.programs`): its code linked as libbpf loads it (the
     /// program, then every function it reaches), map references as indexes into `info.maps`.
+    /// Empty unless read with [`parse_linked`].
     pub linked: Vec<crate::obj::analysis::Program>,
 }
 
@@ -311,6 +312,16 @@ struct Sym {
 }
 
 pub fn parse(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
+    parse_with(data, source, false)
+}
+
+/// [`parse`], plus each program's code linked for the analysis (`ParsedObject::linked`), which
+/// only `explain` needs: linking copies every reached subprogram into every program.
+pub fn parse_linked(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
+    parse_with(data, source, true)
+}
+
+fn parse_with(data: &[u8], source: &str, link: bool) -> Result<ParsedObject, X0Error> {
     // The ELF reader maps headers in place and needs 8-byte alignment, which embedded
     // (include_bytes!) data does not promise: copy into an aligned buffer when needed.
     if data.as_ptr() as usize % 8 != 0 {
@@ -319,12 +330,12 @@ pub fn parse(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
         let aligned =
             unsafe { std::slice::from_raw_parts_mut(words.as_mut_ptr() as *mut u8, data.len()) };
         aligned.copy_from_slice(data);
-        return parse_aligned(aligned, source);
+        return parse_aligned(aligned, source, link);
     }
-    parse_aligned(data, source)
+    parse_aligned(data, source, link)
 }
 
-fn parse_aligned(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
+fn parse_aligned(data: &[u8], source: &str, link: bool) -> Result<ParsedObject, X0Error> {
     let (endian, machine) = check_ident(data)?;
     let file = ElfFile64::<Endianness>::parse(data).map_err(|e| {
         invalid(format!("malformed or truncated ELF object: {e}"))
@@ -813,7 +824,7 @@ fn parse_aligned(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
     };
     let mut linked = Vec::new();
     for (fi, f) in funcs.iter().enumerate() {
-        if Some(f.section) == text {
+        if !link || Some(f.section) == text {
             continue;
         }
         linked.push(link_one(
@@ -895,6 +906,10 @@ fn link_one(
     };
     // Functions in load order: the program, then callees as first reached.
     let mut order = vec![fi];
+    let mut queued = vec![false; funcs.len()];
+    if let Some(q) = queued.get_mut(fi) {
+        *q = true;
+    }
     let mut k = 0;
     while k < order.len() {
         let f = &funcs[order[k]];
@@ -904,7 +919,8 @@ fn link_one(
                 continue;
             }
             if let Some(c) = target_of(f, f.start + j as u64, ins) {
-                if !order.contains(&c) {
+                if !queued[c] {
+                    queued[c] = true;
                     order.push(c);
                 }
             }
