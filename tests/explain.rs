@@ -293,6 +293,18 @@ fn compiled_object_says_the_right_things(obj: &str) {
         .unwrap()
         .contains("never drops"));
 
+    let q = prog(&doc, "xdp_by_queue");
+    assert_eq!(q["returns"]["computed"], true);
+    assert_eq!(q["returns"]["values"][0]["effect"], "unknown");
+    assert!(
+        q["returns"]["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("returns a value computed at run time"),
+        "{}",
+        q["returns"]["summary"]
+    );
+
     // OBJECT:PROG picks one; the text says "drops".
     let one = x0(&["explain", &format!("{obj}:xdp_filter_v6")]);
     assert_eq!(one.code, 0, "{}", one.stderr);
@@ -324,6 +336,7 @@ fn loaded_programs_by_id_match_their_objects_and_bpftool() {
         ("xdp_fwd", false, true),
         ("xdp_sub", false, false),
         ("xdp_chain", false, false),
+        ("xdp_by_queue", false, false),
     ] {
         let id = id_of(p);
         let doc = explain_json(&["id", &id]);

@@ -666,8 +666,10 @@ fn build(inp: Input<'_>) -> Explained {
         .any(|v| matches!(v.effect, "pass" | "drop" | "redirect" | "transmit"));
     let mut ret_summary = if f.returns.is_empty() {
         "it never returns: no exit is reachable".to_string()
-    } else if values.len() == 1 && !computed {
+    } else if words.len() == 1 && !computed {
         format!("always {}", words[0])
+    } else if words.len() == 1 {
+        format!("returns {}", words[0])
     } else {
         let (last, rest) = words
             .split_last()

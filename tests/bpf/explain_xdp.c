@@ -103,4 +103,11 @@ int xdp_chain(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+/* Spreads frames by receive queue: the verdict is computed, not a constant. */
+SEC("xdp")
+int xdp_by_queue(struct xdp_md *ctx)
+{
+	return ctx->rx_queue_index & 3;
+}
+
 char LICENSE[] SEC("license") = "GPL";
