@@ -97,6 +97,17 @@ fn xdp_counter_never_drops_and_updates_its_counters() {
     }
     assert!(ops(map(p, "other_counts")).contains("update"));
     assert_eq!(helper_names(p), inspect_helpers("xdp_counter", "xdp_count"));
+    // It parses the frame: it reads the packet bounds from its context.
+    let ctx: Vec<&str> = p["hook"]["context_fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        ctx.contains(&"data") && ctx.contains(&"data_end"),
+        "{ctx:?}"
+    );
     let text = x0(&["explain", "xdp_counter"]);
     assert_eq!(text.code, 0);
     assert!(
@@ -294,6 +305,10 @@ fn compiled_object_says_the_right_things(obj: &str) {
         .contains("never drops"));
 
     let q = prog(&doc, "xdp_by_queue");
+    assert_eq!(
+        q["hook"]["context_fields"],
+        serde_json::json!(["rx_queue_index"])
+    );
     assert_eq!(q["returns"]["computed"], true);
     assert_eq!(q["returns"]["values"][0]["effect"], "unknown");
     assert!(

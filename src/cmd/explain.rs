@@ -72,6 +72,9 @@ pub struct HookOut {
     pub sees: String,
     /// Loaded programs: the bpf_links that attach it now.
     pub attached: Vec<String>,
+    /// Fields of its context it loads directly (objects; in loaded programs the verifier has
+    /// rewritten these loads into the kernel's own structures).
+    pub context_fields: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -346,6 +349,7 @@ fn explain_object(
             ));
         }
         programs.push(build(Input {
+            btf: parsed.btf.as_ref(),
             name: p.name.clone(),
             id: None,
             section: Some(p.section.clone()),
@@ -489,6 +493,7 @@ fn explain_loaded(fd: std::os::fd::BorrowedFd<'_>, probes: &Probes) -> anyhow::R
     let attached = links_of(pi.id);
     let kf = kernel_functions.into_inner();
     Ok(build(Input {
+        btf: None,
         name: pi.name.clone(),
         id: Some(pi.id),
         section: None,
@@ -548,6 +553,8 @@ struct MapDesc {
 }
 
 struct Input<'a> {
+    /// The object's BTF (context types are looked up there first, then in the kernel's).
+    btf: Option<&'a Btf>,
     name: String,
     id: Option<u32>,
     section: Option<String>,
@@ -602,6 +609,26 @@ fn build(inp: Input<'_>) -> Explained {
         },
     };
     let mut unknown = inp.unknown;
+
+    // Context fields read directly (objects only: see HookOut::context_fields).
+    let mut context_fields = Vec::new();
+    if let (Some(t), None) = (pt.and_then(hooks::context_type), inp.id) {
+        let vmlinux = inp.probes.vmlinux().ok();
+        for &(off, _) in &f.context_loads {
+            let name = inp
+                .btf
+                .and_then(|b| hooks::member_at(b, t, i64::from(off)))
+                .or_else(|| {
+                    vmlinux
+                        .as_ref()
+                        .and_then(|b| hooks::member_at(b, t, i64::from(off)))
+                })
+                .unwrap_or_else(|| format!("offset {off}"));
+            if !context_fields.contains(&name) {
+                context_fields.push(name);
+            }
+        }
+    }
 
     // Returns.
     let mut values = Vec::new();
@@ -965,6 +992,13 @@ fn build(inp: Input<'_>) -> Explained {
     if !inp.attached.is_empty() {
         summary.push(format!("Attached now: {}.", inp.attached.join("; ")));
     }
+    if !context_fields.is_empty() {
+        summary.push(format!(
+            "From its context ({}) it reads: {}.",
+            pt.and_then(hooks::context_type).unwrap_or("?"),
+            context_fields.join(", ")
+        ));
+    }
     let written: Vec<&str> = maps_out
         .iter()
         .filter(|m| m.writes)
@@ -1063,6 +1097,7 @@ fn build(inp: Input<'_>) -> Explained {
             attaches: hook.attaches,
             sees: hook.sees.to_string(),
             attached: inp.attached,
+            context_fields,
         },
         returns: Returns {
             values,

@@ -313,6 +313,8 @@ pub struct Facts {
     pub subprograms: usize,
     pub kfunc_calls: usize,
     pub reads_context: bool,
+    /// Offsets (and access widths) of direct loads from the context pointer.
+    pub context_loads: BTreeSet<(i16, u8)>,
     /// Whether a reachable jump goes backwards (a bounded loop; Linux 5.3+).
     pub loops: bool,
     /// Helper calls whose map argument could not be determined (helper ids).
@@ -732,6 +734,9 @@ impl Round<'_> {
             BPF_LDX => {
                 let base = st.regs[sr].clone();
                 self.access(&base, false, false);
+                if base.atoms().is_some_and(|a| a.contains(&Atom::Ctx)) {
+                    self.obs.context_loads.insert((ins.off, ins.access_bytes()));
+                }
                 let v = match (ins.mode(), ins.size(), base.single_stack()) {
                     (BPF_MEM, BPF_DW, Some(o)) => st
                         .stack

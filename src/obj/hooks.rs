@@ -134,6 +134,54 @@ pub fn hook(prog_type: u32, attach_type: Option<u32>, section: &str) -> Hook {
     Hook { attaches, sees }
 }
 
+/// The C type of the context a program of this type is given, when it is a fixed UAPI struct
+/// whose fields can be named (tracing programs get raw records or arguments instead).
+pub fn context_type(prog_type: u32) -> Option<&'static str> {
+    use libbpf_sys as s;
+    Some(match prog_type {
+        s::BPF_PROG_TYPE_XDP => "xdp_md",
+        s::BPF_PROG_TYPE_SCHED_CLS
+        | s::BPF_PROG_TYPE_SCHED_ACT
+        | s::BPF_PROG_TYPE_SOCKET_FILTER
+        | s::BPF_PROG_TYPE_CGROUP_SKB
+        | s::BPF_PROG_TYPE_SK_SKB
+        | s::BPF_PROG_TYPE_LWT_IN
+        | s::BPF_PROG_TYPE_LWT_OUT
+        | s::BPF_PROG_TYPE_LWT_XMIT
+        | s::BPF_PROG_TYPE_FLOW_DISSECTOR => "__sk_buff",
+        s::BPF_PROG_TYPE_SOCK_OPS => "bpf_sock_ops",
+        s::BPF_PROG_TYPE_SK_MSG => "sk_msg_md",
+        s::BPF_PROG_TYPE_CGROUP_SOCK_ADDR => "bpf_sock_addr",
+        s::BPF_PROG_TYPE_CGROUP_SOCK => "bpf_sock",
+        s::BPF_PROG_TYPE_SK_LOOKUP => "bpf_sk_lookup",
+        s::BPF_PROG_TYPE_CGROUP_SYSCTL => "bpf_sysctl",
+        s::BPF_PROG_TYPE_PERF_EVENT => "bpf_perf_event_data",
+        _ => return None,
+    })
+}
+
+/// The member of struct `name` in `btf` at byte `off` (`field` or `field+N` inside it).
+pub fn member_at(btf: &Btf, name: &str, off: i64) -> Option<String> {
+    let id = btf
+        .find_by_name(name)
+        .into_iter()
+        .find(|&id| btf.get(id).is_some_and(|t| t.kind == BtfKind::Struct))?;
+    let t = btf.get(id)?;
+    let off_bits = u64::try_from(off).ok()? * 8;
+    t.members.iter().find_map(|m| {
+        let start = u64::from(m.bit_offset);
+        let size = u64::from(btf.resolve_size(m.type_id)?) * 8;
+        (off_bits >= start && off_bits < start + size).then(|| {
+            let delta = (off_bits - start) / 8;
+            if delta == 0 {
+                m.name.clone()
+            } else {
+                format!("{}+{delta}", m.name)
+            }
+        })
+    })
+}
+
 /// What a return value means to the hook.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Effect {

@@ -106,6 +106,7 @@ fn merged_constants_and_computed_values() {
     ));
     assert!(g.returns.contains(&Return::Computed));
     assert!(g.reads_context);
+    assert_eq!(g.context_loads, BTreeSet::from([(0, 4)]));
 }
 
 #[test]
