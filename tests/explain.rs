@@ -442,6 +442,15 @@ fn loaded_programs_by_id_match_their_objects_and_bpftool() {
         .collect();
     assert_eq!(ran, values(s), "{}", s["returns"]);
 
+    // `name NAME` finds it among every loaded program.
+    let by_name = explain_json(&["name", "xdp_by_queue"]);
+    assert_eq!(by_name["source"], "name xdp_by_queue");
+    assert!(by_name["programs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["id"].as_u64().map(|v| v.to_string()) == Some(id_of("xdp_by_queue"))));
+
     // The pin names the same program.
     let pin = format!("{}/x0bpf/{name}/progs/xdp_sub", fs.arg());
     let by_pin = explain_json(&["pinned", &pin]);
@@ -515,6 +524,8 @@ fn missing_id_and_no_privilege() {
     let r = x0(&["explain", "id", "4000000000"]);
     assert_eq!(r.code, 7, "{}", r.stderr);
     assert!(r.stderr.contains("no loaded program has id 4000000000"));
+    let r = x0(&["explain", "name", "no_such_prog_x0"]);
+    assert_eq!(r.code, 7, "{}", r.stderr);
     // Without capabilities: loaded programs are refused with exit 4, objects still explained.
     let nobody = |args: &[&str]| {
         let mut a = vec![

@@ -25,13 +25,14 @@ use crate::validate::license::license_is_gpl_compatible;
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "TARGET is OBJECT (every program in it), OBJECT:PROG, the name of a program in an \
-                  embedded object, `id N` (a loaded program) or `pinned PATH`.\n\n\
+                  embedded object, `id N` (a loaded program), `name NAME` (every loaded program \
+                  of that name) or `pinned PATH`.\n\n\
                   Exit codes: 0 explained, 2 usage or unreadable file, 3 not a BPF object, \
                   4 permission (loaded programs need CAP_SYS_ADMIN or CAP_BPF+CAP_PERFMON), \
                   7 no such object, program or id."
 )]
 pub struct Args {
-    /// What to explain: OBJECT[:PROG], PROG, `id N` or `pinned PATH`
+    /// What to explain: OBJECT[:PROG], PROG, `id N`, `name NAME` or `pinned PATH`
     #[arg(required = true, num_args = 1..=2, value_name = "TARGET")]
     pub target: Vec<String>,
 }
@@ -153,12 +154,13 @@ enum Target {
     },
     Id(u32),
     Pinned(String),
+    Name(String),
 }
 
 fn parse_target(words: &[String]) -> Result<Target, X0Error> {
     let usage = |m: String| {
         X0Error::new(ErrorKind::Usage, m)
-            .hint("give OBJECT, OBJECT:PROG, PROG, `id N` or `pinned PATH`")
+            .hint("give OBJECT, OBJECT:PROG, PROG, `id N`, `name NAME` or `pinned PATH`")
     };
     match words {
         [kw, v] if kw == "id" => v
@@ -168,6 +170,7 @@ fn parse_target(words: &[String]) -> Result<Target, X0Error> {
             .map(Target::Id)
             .ok_or_else(|| usage(format!("`id` needs a positive program id, not {v:?}"))),
         [kw, v] if kw == "pinned" => Ok(Target::Pinned(v.clone())),
+        [kw, v] if kw == "name" => Ok(Target::Name(v.clone())),
         [one] => {
             if Path::new(one).exists() || source::embedded(one).is_some() {
                 return Ok(Target::Object {
@@ -215,6 +218,39 @@ pub fn run(args: &Args) -> anyhow::Result<ExplainReport> {
             Ok(ExplainReport {
                 source: format!("id {id}"),
                 programs: vec![explain_loaded(fd.as_fd(), &probes)?],
+            })
+        }
+        Target::Name(n) => {
+            // The kernel keeps the first 15 bytes of a program's name.
+            let short: String = n.chars().take(15).collect();
+            let mut programs = Vec::new();
+            let mut denied = None;
+            for id in bpf::all_ids(ObjKind::Prog) {
+                let fd = match bpf::fd_by_id(ObjKind::Prog, id) {
+                    Ok(fd) => fd,
+                    Err(e) => {
+                        denied.get_or_insert(e);
+                        continue;
+                    }
+                };
+                if bpf::prog_info(fd.as_fd()).is_ok_and(|i| i.name == short) {
+                    programs.push(explain_loaded(fd.as_fd(), &probes)?);
+                }
+            }
+            if programs.is_empty() {
+                if let Some(e) = denied.filter(|e| e.raw_os_error() == Some(libc::EPERM)) {
+                    return Err(X0Error::os("listing loaded programs".to_string(), &e).into());
+                }
+                return Err(X0Error::new(
+                    ErrorKind::NotFound,
+                    format!("no loaded program is named {n}"),
+                )
+                .hint("`x0bpf list prog` shows the loaded programs and their names")
+                .into());
+            }
+            Ok(ExplainReport {
+                source: format!("name {n}"),
+                programs,
             })
         }
         Target::Pinned(p) => {
