@@ -800,6 +800,9 @@ fn build(inp: Input<'_>) -> Explained {
                     | MapOp::Pop
                     | MapOp::Iterate
                     | MapOp::StorageGet
+                    | MapOp::TailCall
+                    | MapOp::Redirect
+                    | MapOp::RingbufQuery
             )
         });
         let writes = ops.iter().any(|o| o.writes());

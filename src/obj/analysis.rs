@@ -630,6 +630,14 @@ impl Round<'_> {
                     st.clobber_stack(o, n);
                 }
             }
+            if id == 51 {
+                // bpf_redirect_map: XDP_REDIRECT on success; when the lookup fails, the low
+                // two bits of the flags (XDP_ABORTED…XDP_TX) are the return code.
+                if let (Some(fl), Val::Set(mut set)) = (st.regs[3].consts(), r0.clone()) {
+                    set.extend(fl.iter().map(|f| Atom::Const(f & 3)));
+                    r0 = Val::Set(set);
+                }
+            }
             if id == 81 {
                 // bpf_get_local_storage returns the cgroup storage of the map in R1.
                 let maps = st.regs[1].maps();
@@ -781,10 +789,10 @@ impl Round<'_> {
                             st.stack.insert(at, v);
                         }
                     }
-                } else if base.atoms().is_none() {
-                    // A store through an unknown pointer might hit our spills only if it
-                    // points to the stack, which the verifier tracks but we do not.
                 }
+                // A store through an unknown pointer (packet, or a stack address that went
+                // through a call) leaves the spills alone: packet writes are common, stack
+                // writes through laundered pointers rare, and only the latter would matter.
                 if atomic {
                     // BPF_FETCH (0x01) loads the old value into src; cmpxchg (0xf1) into R0.
                     if ins.imm == 0xf1 {
