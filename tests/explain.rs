@@ -180,6 +180,10 @@ fn net_events_sends_ring_buffer_records() {
             .iter()
             .any(|h| h == "bpf_probe_read_kernel"));
         assert_eq!(helper_names(p), inspect_helpers("net_events", name));
+        // Every helper an embedded program calls is described in one line.
+        for h in p["helpers"].as_array().unwrap() {
+            assert!(h["what"].is_string(), "{name}: {h}");
+        }
         // Ring buffers need 5.8: the newest requirement.
         assert!(p["kernel"]
             .as_array()
