@@ -73,6 +73,9 @@ pub enum Command {
     Objects(cmd::objects::Args),
     /// Read a BPF ELF object without loading it: sections, programs, maps, BTF, CO-RE
     Inspect(cmd::inspect::Args),
+    /// What a program does, from its instructions: hook, maps read and written, helpers,
+    /// every return value, license, kernel needs (objects, files or loaded programs by id)
+    Explain(cmd::explain::Args),
     /// Check whether an object will load on this kernel (or on the kernel of --btf), and why not
     Validate(cmd::validate::Args),
     /// What this kernel offers BPF: BTF, JIT, lockdown, program, map and attach kinds

@@ -71,6 +71,7 @@ fn dispatch(command: &Command, ctx: &Ctx) -> anyhow::Result<i32> {
             None => Ok(0),
         },
         Command::Inspect(a) => cmd::inspect::run(a).and_then(|r| show("inspect", &r, ctx)),
+        Command::Explain(a) => cmd::explain::run(a).and_then(|r| show("explain", &r, ctx)),
         Command::Validate(a) => cmd::validate::run(a).and_then(|r| show("validate", &r, ctx)),
         Command::Feature(a) => cmd::feature::run(a, ctx).and_then(|r| show("feature", &r, ctx)),
         Command::Load(a) => cmd::load::run(a, ctx).and_then(|r| show("load", &r, ctx)),

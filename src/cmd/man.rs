@@ -39,6 +39,11 @@ fn examples(command: &str) -> &'static [(&'static str, &'static str)] {
             ("An embedded object", "x0bpf inspect xdp_counter"),
             ("A file, read from standard input", "cat prog.o | x0bpf inspect -"),
         ],
+        "explain" => &[
+            ("What an embedded program does", "x0bpf explain xdp_counter"),
+            ("One program of an object file, as JSON", "x0bpf explain -j prog.o:xdp_filter"),
+            ("A loaded program, from its translated code", "x0bpf explain id 42"),
+        ],
         "validate" => &[
             ("Will it load here, verifier included", "x0bpf validate prog.o --verify"),
             ("Against another kernel's BTF", "x0bpf validate prog.o --btf vmlinux-6.1"),

@@ -4,6 +4,7 @@ pub mod bench;
 pub mod completions;
 pub mod detach;
 pub mod events;
+pub mod explain;
 pub mod feature;
 pub mod flows;
 pub mod inspect;

@@ -108,6 +108,11 @@ pub struct MapInfo {
     pub flags: u32,
     pub pinning: &'static str,
     pub section: String,
+    /// BTF type ids of key and value (BTF-defined maps), for typed descriptions.
+    #[serde(skip)]
+    pub key_type_id: Option<u32>,
+    #[serde(skip)]
+    pub value_type_id: Option<u32>,
 }
 
 impl MapInfo {
@@ -126,6 +131,8 @@ impl MapInfo {
             flags: 0,
             pinning: "none",
             section: ".maps".into(),
+            key_type_id: None,
+            value_type_id: None,
         }
     }
 }
@@ -182,6 +189,10 @@ pub struct ParsedObject {
     pub info: ObjectInfo,
     pub btf: Option<Btf>,
     pub btf_ext: Option<btf::BtfExt>,
+    /// Per program (same order as `info.programs`): its code linked as libbpf loads it (the
+    /// program, then every function it reaches), map references as indexes into `info.maps`.
+    /// Empty unless read with [`parse_linked`].
+    pub linked: Vec<crate::obj::analysis::Program>,
 }
 
 fn invalid(msg: impl Into<String>) -> X0Error {
@@ -301,6 +312,16 @@ struct Sym {
 }
 
 pub fn parse(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
+    parse_with(data, source, false)
+}
+
+/// [`parse`], plus each program's code linked for the analysis (`ParsedObject::linked`), which
+/// only `explain` needs: linking copies every reached subprogram into every program.
+pub fn parse_linked(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
+    parse_with(data, source, true)
+}
+
+fn parse_with(data: &[u8], source: &str, link: bool) -> Result<ParsedObject, X0Error> {
     // The ELF reader maps headers in place and needs 8-byte alignment, which embedded
     // (include_bytes!) data does not promise: copy into an aligned buffer when needed.
     if data.as_ptr() as usize % 8 != 0 {
@@ -309,12 +330,12 @@ pub fn parse(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
         let aligned =
             unsafe { std::slice::from_raw_parts_mut(words.as_mut_ptr() as *mut u8, data.len()) };
         aligned.copy_from_slice(data);
-        return parse_aligned(aligned, source);
+        return parse_aligned(aligned, source, link);
     }
-    parse_aligned(data, source)
+    parse_aligned(data, source, link)
 }
 
-fn parse_aligned(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
+fn parse_aligned(data: &[u8], source: &str, link: bool) -> Result<ParsedObject, X0Error> {
     let (endian, machine) = check_ident(data)?;
     let file = ElfFile64::<Endianness>::parse(data).map_err(|e| {
         invalid(format!("malformed or truncated ELF object: {e}"))
@@ -752,8 +773,63 @@ fn parse_aligned(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
                 },
                 pinning: "none",
                 section: n.clone(),
+                key_type_id: None,
+                value_type_id: None,
             });
         }
+    }
+
+    // Linked code per program, for the analysis (`explain`): as libbpf's bpf_object__reloc_code
+    // does, append every function reached through calls or function addresses after the
+    // program and rewrite those references as offsets relative to the next instruction.
+    let map_index = |r: &Sym| -> Option<crate::obj::analysis::Ref> {
+        use crate::obj::analysis::Ref;
+        let sec = r.section?;
+        let n = names.get(sec)?;
+        if map_sections.contains(&sec) {
+            let i = maps.iter().position(|m| m.name == r.name)?;
+            return Some(Ref::Map(i as u32));
+        }
+        if is_data_section(n) {
+            let i = maps
+                .iter()
+                .position(|m| m.definition == "internal" && &m.name == n)?;
+            return Some(Ref::MapValue(i as u32));
+        }
+        None
+    };
+    let target_of = |f: &Func, i: u64, ins: &crate::obj::insn::Insn| -> Option<usize> {
+        let reloc = relocs.get(&(f.section, i)).map(|&s| &syms[s]);
+        let (sec, at) = if ins.is_call() {
+            match reloc {
+                Some(r) => (
+                    r.section?,
+                    (r.value / INSN_SIZE as u64).wrapping_add((i64::from(ins.imm) + 1) as u64),
+                ),
+                None => (f.section, i.wrapping_add((i64::from(ins.imm) + 1) as u64)),
+            }
+        } else {
+            let r = reloc?;
+            let sec = r.section?;
+            if !sec_exec.get(sec).copied().unwrap_or(false) {
+                return None;
+            }
+            (
+                sec,
+                r.value.wrapping_add(i64::from(ins.imm) as u64) / INSN_SIZE as u64,
+            )
+        };
+        let callee = func_at(sec, at)?;
+        Some(callee)
+    };
+    let mut linked = Vec::new();
+    for (fi, f) in funcs.iter().enumerate() {
+        if !link || Some(f.section) == text {
+            continue;
+        }
+        linked.push(link_one(
+            fi, &funcs, &sec_data, big, &relocs, &syms, &target_of, &map_index,
+        ));
     }
 
     // Global variables: OBJECT symbols in data sections, typed from BTF's DATASEC when present.
@@ -804,7 +880,106 @@ fn parse_aligned(data: &[u8], source: &str) -> Result<ParsedObject, X0Error> {
         },
         btf: btf_obj,
         btf_ext,
+        linked,
     })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn link_one(
+    fi: usize,
+    funcs: &[Func],
+    sec_data: &[&[u8]],
+    big: bool,
+    relocs: &BTreeMap<(usize, u64), usize>,
+    syms: &[Sym],
+    target_of: &dyn Fn(&Func, u64, &crate::obj::insn::Insn) -> Option<usize>,
+    map_index: &dyn Fn(&Sym) -> Option<crate::obj::analysis::Ref>,
+) -> crate::obj::analysis::Program {
+    use crate::obj::insn::{decode_all, PSEUDO_CALL, PSEUDO_FUNC};
+    let code_of = |f: &Func| {
+        let d = sec_data.get(f.section).copied().unwrap_or(&[]);
+        let start = (f.start as usize).saturating_mul(INSN_SIZE).min(d.len());
+        let end = ((f.start + f.len) as usize)
+            .saturating_mul(INSN_SIZE)
+            .min(d.len());
+        decode_all(&d[start..end], big)
+    };
+    // Functions in load order: the program, then callees as first reached.
+    let mut order = vec![fi];
+    let mut queued = vec![false; funcs.len()];
+    if let Some(q) = queued.get_mut(fi) {
+        *q = true;
+    }
+    let mut k = 0;
+    while k < order.len() {
+        let f = &funcs[order[k]];
+        for (j, ins) in code_of(f).iter().enumerate() {
+            let refers = (ins.is_call() && ins.src == PSEUDO_CALL) || ins.is_ld_imm64();
+            if !refers {
+                continue;
+            }
+            if let Some(c) = target_of(f, f.start + j as u64, ins) {
+                if !queued[c] {
+                    queued[c] = true;
+                    order.push(c);
+                }
+            }
+        }
+        k += 1;
+    }
+    let mut base = BTreeMap::new();
+    let mut pos = 0usize;
+    for &f in &order {
+        base.insert(f, pos);
+        pos += code_of(&funcs[f]).len();
+    }
+    let mut prog = crate::obj::analysis::Program::default();
+    for &fidx in &order {
+        let f = &funcs[fidx];
+        let b = base[&fidx];
+        if fidx != fi {
+            prog.entries.push(b);
+        }
+        for (j, mut ins) in code_of(f).into_iter().enumerate() {
+            let here = b + j;
+            let at = f.start + j as u64;
+            let is_call = ins.is_call() && ins.src == PSEUDO_CALL;
+            if is_call || ins.is_ld_imm64() {
+                if let Some(c) = target_of(f, at, &ins) {
+                    let cf = &funcs[c];
+                    // Where inside the callee the reference lands (a function start, normally).
+                    let inner = if is_call {
+                        let r = relocs.get(&(f.section, at)).map(|&s| &syms[s]);
+                        match r {
+                            Some(r) => (r.value / INSN_SIZE as u64)
+                                .wrapping_add((i64::from(ins.imm) + 1) as u64),
+                            None => at.wrapping_add((i64::from(ins.imm) + 1) as u64),
+                        }
+                    } else {
+                        let r = relocs.get(&(f.section, at)).map(|&s| &syms[s]);
+                        r.map(|r| {
+                            r.value.wrapping_add(i64::from(ins.imm) as u64) / INSN_SIZE as u64
+                        })
+                        .unwrap_or(cf.start)
+                    }
+                    .saturating_sub(cf.start);
+                    let to = base[&c] as i64 + inner as i64;
+                    ins.imm = (to - here as i64 - 1) as i32;
+                    if !is_call {
+                        ins.src = PSEUDO_FUNC;
+                    }
+                } else if ins.is_ld_imm64() {
+                    if let Some(r) = relocs.get(&(f.section, at)).map(|&s| &syms[s]) {
+                        if let Some(m) = map_index(r) {
+                            prog.refs.insert(here, m);
+                        }
+                    }
+                }
+            }
+            prog.insns.push(ins);
+        }
+    }
+    prog
 }
 
 fn is_data_section(n: &str) -> bool {
@@ -895,12 +1070,14 @@ fn btf_map_def(b: &Btf, name: &str) -> Option<MapInfo> {
             "key" => {
                 if let Some(t) = ptr_target(mem.type_id) {
                     m.key_type = Some(b.type_name(t));
+                    m.key_type_id = Some(t);
                     m.key_size = m.key_size.or_else(|| b.resolve_size(t));
                 }
             }
             "value" => {
                 if let Some(t) = ptr_target(mem.type_id) {
                     m.value_type = Some(b.type_name(t));
+                    m.value_type_id = Some(t);
                     m.value_size = m.value_size.or_else(|| b.resolve_size(t));
                 }
             }
@@ -982,6 +1159,8 @@ fn legacy_maps(
                 "none"
             },
             section: "maps".into(),
+            key_type_id: None,
+            value_type_id: None,
         });
     }
     out

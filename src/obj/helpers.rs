@@ -262,9 +262,262 @@ pub fn by_name(name: &str) -> Option<&'static Helper> {
         .find(|h| h.name.strip_prefix("bpf_") == Some(bare))
 }
 
+/// The kernel release that first offered each helper (mainline), as ranges of ids: ids are
+/// assigned in order, so a helper's release is that of the last range starting at or before
+/// its id. Source: the `FN(...)` order of include/uapi/linux/bpf.h across releases.
+const SINCE: &[(u32, &str)] = &[
+    (1, "3.19"),
+    (4, "4.1"),
+    (12, "4.2"),
+    (17, "4.3"),
+    (23, "4.4"),
+    (26, "4.5"),
+    (27, "4.6"),
+    (31, "4.8"),
+    (37, "4.9"),
+    (42, "4.10"),
+    (45, "4.11"),
+    (46, "4.12"),
+    (48, "4.13"),
+    (51, "4.14"),
+    (54, "4.15"),
+    (58, "4.16"),
+    (60, "4.17"),
+    (65, "4.18"),
+    (81, "4.19"),
+    (84, "4.20"),
+    (92, "5.0"),
+    (93, "5.1"),
+    (99, "5.2"),
+    (109, "5.3"),
+    (111, "5.5"),
+    (119, "5.6"),
+    (122, "5.7"),
+    (128, "5.8"),
+    (136, "5.9"),
+    (142, "5.10"),
+    (156, "5.11"),
+    (163, "5.12"),
+    (164, "5.13"),
+    (166, "5.14"),
+    (169, "5.15"),
+    (176, "5.16"),
+    (180, "5.17"),
+    (186, "5.18"),
+    (194, "5.19"),
+    (204, "6.0"),
+    (208, "6.1"),
+    (210, "6.2"),
+];
+
+/// First mainline release with helper `id`.
+pub fn since(id: u32) -> Option<&'static str> {
+    if id == 0 || by_id(id).is_none() {
+        return None;
+    }
+    SINCE
+        .iter()
+        .rev()
+        .find(|(first, _)| *first <= id)
+        .map(|(_, v)| *v)
+}
+
+/// What a helper does, in one line (the helpers embedded programs and common tools use).
+pub fn describe(id: u32) -> Option<&'static str> {
+    Some(match id {
+        1 => "finds the value stored under a key in a map (NULL if absent)",
+        2 => "creates or replaces the value stored under a key in a map",
+        3 => "removes a key from a map",
+        4 => "copies memory from an unsafe (kernel or user) address",
+        5 => "reads the monotonic clock in nanoseconds (time since boot, without suspend)",
+        6 => "prints a debug line to the trace pipe (/sys/kernel/tracing/trace_pipe)",
+        7 => "returns a pseudo-random 32-bit number",
+        8 => "returns the id of the CPU running the program",
+        9 => "writes bytes into the packet",
+        10 => "fixes up an IP header checksum after a rewrite",
+        11 => "fixes up a TCP/UDP checksum after a rewrite",
+        12 => "jumps to another program in a program array; does not return when it succeeds",
+        13 => "sends a copy of the packet out of another interface",
+        14 => "returns the current process (tgid, upper 32 bits) and thread (pid, lower 32 bits) ids",
+        15 => "returns the current task's uid and gid",
+        16 => "copies the current task's command name (comm)",
+        17 => "returns the net_cls cgroup class id of the packet's socket",
+        18 => "adds a VLAN tag to the packet",
+        19 => "removes the VLAN tag of the packet",
+        20 => "reads the tunnel metadata (remote address, key) of the packet",
+        21 => "sets tunnel metadata for encapsulation",
+        22 => "reads a perf event counter",
+        23 => "sends the packet to another interface (the program must return its result)",
+        25 => "sends a record to user space through a perf event array",
+        26 => "copies bytes out of the packet",
+        27 => "records the current stack and returns its id in a stack-trace map",
+        28 => "computes a checksum difference",
+        31 => "changes the packet's protocol (IPv4 <-> IPv6)",
+        34 => "returns (recomputing) the packet's flow hash",
+        35 => "returns a pointer to the current task_struct",
+        36 => "writes into the current process's user memory",
+        39 => "makes non-linear packet bytes directly readable",
+        44 => "moves the start of the packet (adds or removes headroom)",
+        45 => "copies a NUL-terminated string from an unsafe address",
+        46 => "returns the socket's unique cookie",
+        47 => "returns the uid owning the packet's socket",
+        49 => "sets a socket option",
+        50 => "grows or shrinks room in the packet at the network layer",
+        51 => "redirects the packet to an entry of a devmap/cpumap/xskmap (the program must return its result)",
+        52 => "redirects the packet to a socket of a sockmap",
+        54 => "moves the start of the XDP metadata area",
+        57 => "reads a socket option",
+        58 => "overrides the return value of the probed kernel function",
+        65 => "moves the end of the packet (trims or extends it)",
+        67 => "copies the current kernel or user stack into a buffer",
+        69 => "looks up the kernel's routing (FIB) table",
+        80 => "returns the id of the current task's cgroup (v2)",
+        84 => "looks up a TCP socket by addresses and ports",
+        85 => "looks up a UDP socket by addresses and ports",
+        86 => "releases a socket reference taken by a lookup",
+        87 => "pushes a value onto a queue or stack map",
+        88 => "pops a value from a queue or stack map",
+        89 => "reads the head of a queue or stack map without removing it",
+        93 => "takes a spin lock inside a map value",
+        94 => "releases a spin lock inside a map value",
+        107 => "gets (or creates) a socket's local storage in a map",
+        109 => "sends a signal to the current process",
+        112 => "copies memory from a user-space address",
+        113 => "copies memory from a kernel address",
+        114 => "copies a NUL-terminated string from a user-space address",
+        115 => "copies a NUL-terminated string from a kernel address",
+        118 => "returns the jiffies counter",
+        121 => "sends a record (and packet bytes) to user space through a perf event array",
+        125 => "reads the boot-time clock in nanoseconds (includes suspend)",
+        130 => "copies a record into a ring buffer for user space",
+        131 => "reserves space for a record in a ring buffer (submitted or discarded later)",
+        132 => "makes a reserved ring buffer record visible to user space",
+        133 => "drops a reserved ring buffer record",
+        134 => "queries a ring buffer's state (free space, positions)",
+        141 => "copies a task's kernel stack into a buffer",
+        147 => "resolves a file path into a string",
+        148 => "copies memory from user space (may sleep)",
+        152 => "redirects the packet to another interface, filling in the L2 neighbour",
+        155 => "redirects the packet into the peer of a veth/netkit device",
+        156 => "gets (or creates) a task's local storage in a map",
+        158 => "returns the current task_struct as a BTF pointer",
+        160 => "reads a coarse (tick-resolution) monotonic clock",
+        163 => "checks a packet size against an interface MTU",
+        164 => "calls a callback for every element of a map",
+        165 => "formats a string into a buffer",
+        169 => "initialises a timer inside a map value",
+        171 => "arms a timer",
+        173 => "returns the address of the traced function",
+        177 => "prints a debug line with any number of arguments to the trace pipe",
+        181 => "calls a callback up to N times (a bounded loop)",
+        182 => "compares a string with a constant string",
+        186 => "reads the return value the hook will give",
+        187 => "sets the return value the hook will give",
+        194 => "atomically exchanges a kernel pointer stored in a map value",
+        195 => "finds a value in a per-CPU map for a given CPU",
+        197 => "wraps memory in a dynamic pointer",
+        198 => "reserves a ring buffer record as a dynamic pointer",
+        199 => "submits a dynamic-pointer ring buffer record",
+        200 => "discards a dynamic-pointer ring buffer record",
+        201 => "reads from a dynamic pointer",
+        202 => "writes to a dynamic pointer",
+        209 => "drains records that user space wrote into a user ring buffer",
+        210 => "gets (or creates) a cgroup's local storage in a map",
+        _ => return None,
+    })
+}
+
+/// The helper a kernel function implements, for translated code whose calls name kernel
+/// functions (`/proc/kallsyms`): the verifier replaces map helpers by the map type's own
+/// operation (`htab_map_lookup_elem`, `array_map_update_elem`, `dev_map_redirect`…) and some
+/// helpers by per-program-type variants (`bpf_xdp_event_output`, `bpf_get_stackid_tp`…).
+pub fn by_kernel_function(func: &str) -> Option<u32> {
+    if let Some(h) = by_name(func).filter(|h| h.id != 0) {
+        return Some(h.id);
+    }
+    let map_ops: &[(&str, u32)] = &[
+        ("_map_lookup_percpu_elem", 195),
+        ("_map_lookup_elem", 1),
+        ("_map_update_elem", 2),
+        ("_map_delete_elem", 3),
+        ("_map_push_elem", 87),
+        ("_map_pop_elem", 88),
+        ("_map_peek_elem", 89),
+        ("_map_redirect", 51),
+        ("_map_for_each_callback", 164),
+    ];
+    for (suffix, id) in map_ops {
+        if func.ends_with(suffix) {
+            return Some(*id);
+        }
+    }
+    let aliases: &[(&str, u32)] = &[
+        ("bpf_xdp_event_output", 25),
+        ("bpf_skb_event_output", 25),
+        ("bpf_for_each_array_elem", 164),
+        ("bpf_for_each_hash_elem", 164),
+    ];
+    if let Some((_, id)) = aliases.iter().find(|(n, _)| *n == func) {
+        return Some(*id);
+    }
+    for suffix in ["_raw_tp", "_tp", "_pe", "_proto", "_compat"] {
+        if let Some(base) = func.strip_suffix(suffix) {
+            if let Some(h) = by_name(base).filter(|h| h.id != 0) {
+                return Some(h.id);
+            }
+        }
+    }
+    for prefix in [
+        "bpf_xdp_",
+        "bpf_skb_",
+        "bpf_sock_addr_",
+        "bpf_sock_ops_",
+        "bpf_tc_",
+    ] {
+        if let Some(rest) = func.strip_prefix(prefix) {
+            if let Some(h) = by_name(rest).filter(|h| h.id != 0) {
+                return Some(h.id);
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn since_and_descriptions() {
+        assert_eq!(since(1), Some("3.19"));
+        assert_eq!(since(130), Some("5.8"));
+        assert_eq!(since(181), Some("5.17"));
+        assert_eq!(since(211), Some("6.2"));
+        assert_eq!(since(0), None);
+        assert_eq!(since(212), None);
+        // Versions never go backwards as ids grow.
+        assert!(SINCE.windows(2).all(|w| w[0].0 < w[1].0));
+        for id in [1, 2, 3, 5, 12, 14, 16, 23, 51, 113, 130, 131, 132, 133] {
+            assert!(describe(id).is_some(), "{id}");
+        }
+    }
+
+    #[test]
+    fn kernel_functions_map_to_helpers() {
+        assert_eq!(by_kernel_function("bpf_map_lookup_elem"), Some(1));
+        assert_eq!(by_kernel_function("htab_map_update_elem"), Some(2));
+        assert_eq!(by_kernel_function("__htab_map_lookup_elem"), Some(1));
+        assert_eq!(
+            by_kernel_function("percpu_array_map_lookup_percpu_elem"),
+            Some(195)
+        );
+        assert_eq!(by_kernel_function("dev_map_redirect"), Some(51));
+        assert_eq!(by_kernel_function("bpf_xdp_event_output"), Some(25));
+        assert_eq!(by_kernel_function("bpf_get_stackid_tp"), Some(27));
+        assert_eq!(by_kernel_function("bpf_xdp_fib_lookup"), Some(69));
+        assert_eq!(by_kernel_function("bpf_ringbuf_output"), Some(130));
+        assert_eq!(by_kernel_function("schedule"), None);
+    }
 
     const UAPI_HEADER: &str = "/usr/include/linux/bpf.h";
 

@@ -1,5 +1,6 @@
 //! Pure object reading: bytes in, facts out. Nothing here calls the kernel (the direction test
 //! in `tests/layers.rs` keeps it so), which is also what lets the parsers be fuzzed alone.
+pub mod analysis;
 pub mod btf;
 pub mod btf_value;
 pub mod elf;
@@ -7,6 +8,8 @@ pub mod frame;
 pub mod graph;
 pub mod helpers;
 pub mod hist;
+pub mod hooks;
+pub mod insn;
 pub mod names;
 pub mod quiet;
 pub mod rules;

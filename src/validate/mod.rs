@@ -26,7 +26,7 @@ use crate::sys::{bpf, caps};
 mod btf_info;
 mod co_re;
 mod elf_check;
-mod license;
+pub mod license;
 mod support;
 mod verifier;
 

@@ -1,0 +1,480 @@
+//! The analysis on hand-assembled programs: branches, loops with back edges, calls, spills.
+use super::*;
+
+fn i(code: u8, dst: u8, src: u8, off: i16, imm: i32) -> Insn {
+    Insn {
+        code,
+        dst,
+        src,
+        off,
+        imm,
+    }
+}
+fn mov(dst: u8, imm: i32) -> Insn {
+    i(BPF_ALU64 | 0xb0, dst, 0, 0, imm)
+}
+fn movr(dst: u8, src: u8) -> Insn {
+    i(BPF_ALU64 | 0xb0 | 0x08, dst, src, 0, 0)
+}
+fn add(dst: u8, imm: i32) -> Insn {
+    i(BPF_ALU64, dst, 0, 0, imm)
+}
+fn exit() -> Insn {
+    i(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+}
+fn call(id: i32) -> Insn {
+    i(BPF_JMP | BPF_CALL, 0, 0, 0, id)
+}
+fn jeq(dst: u8, imm: i32, off: i16) -> Insn {
+    i(BPF_JMP | BPF_JEQ, dst, 0, off, imm)
+}
+fn ja(off: i16) -> Insn {
+    i(BPF_JMP | BPF_JA, 0, 0, off, 0)
+}
+/// Both slots of `dst = map` (the reference is attached by `prog`).
+fn ld_map(dst: u8) -> [Insn; 2] {
+    [
+        i(BPF_LD | BPF_IMM | BPF_DW, dst, PSEUDO_MAP_FD, 0, 0),
+        Insn::default(),
+    ]
+}
+fn prog(insns: Vec<Insn>, refs: &[(usize, Ref)]) -> Program {
+    Program {
+        insns,
+        refs: refs.iter().copied().collect(),
+        entries: Vec::new(),
+    }
+}
+fn consts(f: &Facts) -> Vec<u64> {
+    f.returns
+        .iter()
+        .filter_map(|r| match r {
+            Return::Const { value } => Some(*value),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn constant_return() {
+    let f = analyze(&prog(vec![mov(0, 2), exit()], &[]));
+    assert_eq!(consts(&f), vec![2]);
+    assert!(f.limits.is_empty(), "{:?}", f.limits);
+    assert!(!f.loops);
+    assert_eq!(f.subprograms, 0);
+}
+
+#[test]
+fn both_sides_of_an_unknown_branch() {
+    // r1 is the context: the comparison cannot be decided.
+    let f = analyze(&prog(
+        vec![jeq(1, 0, 2), mov(0, 1), exit(), mov(0, 2), exit()],
+        &[],
+    ));
+    assert_eq!(consts(&f), vec![1, 2]);
+    assert_eq!(f.unreachable_insns, 0);
+}
+
+#[test]
+fn decided_branch_prunes_the_dead_side() {
+    let f = analyze(&prog(
+        vec![
+            mov(3, 7),
+            jeq(3, 7, 2),
+            mov(0, 1),
+            exit(),
+            mov(0, 2),
+            exit(),
+        ],
+        &[],
+    ));
+    assert_eq!(consts(&f), vec![2]);
+    assert_eq!(f.unreachable_insns, 2);
+}
+
+#[test]
+fn merged_constants_and_computed_values() {
+    // r0 = 1 or 3 joined, then r0 += 1 → {2, 4}; a value loaded from the context is computed.
+    let f = analyze(&prog(
+        vec![mov(0, 1), jeq(1, 0, 1), mov(0, 3), add(0, 1), exit()],
+        &[],
+    ));
+    assert_eq!(consts(&f), vec![2, 4]);
+    let g = analyze(&prog(
+        vec![i(BPF_LDX | BPF_MEM | BPF_W, 0, 1, 0, 0), exit()],
+        &[],
+    ));
+    assert!(g.returns.contains(&Return::Computed));
+    assert!(g.reads_context);
+    assert_eq!(g.context_loads, BTreeSet::from([(0, 4)]));
+}
+
+#[test]
+fn loops_with_back_edges_terminate() {
+    // r2 counts to 100 in a loop: the set widens to Top and the exit edge opens.
+    let f = analyze(&prog(
+        vec![
+            mov(2, 0),
+            add(2, 1),
+            i(BPF_JMP | BPF_JLT, 2, 0, -2, 100),
+            movr(0, 2),
+            exit(),
+        ],
+        &[],
+    ));
+    assert!(f.returns.contains(&Return::Computed), "{:?}", f.returns);
+    assert!(f.loops);
+    // A loop that never exits: terminates, returns nothing.
+    let g = analyze(&prog(vec![mov(0, 1), ja(-1), exit()], &[]));
+    assert!(g.returns.is_empty());
+    // A short counted loop is followed exactly: r2 ends at 3.
+    let h = analyze(&prog(
+        vec![
+            mov(2, 0),
+            add(2, 1),
+            i(BPF_JMP | BPF_JLT, 2, 0, -2, 3),
+            movr(0, 2),
+            exit(),
+        ],
+        &[],
+    ));
+    assert_eq!(consts(&h), vec![3]);
+}
+
+#[test]
+fn map_pointer_through_a_stack_spill() {
+    let [a, b] = ld_map(1);
+    let f = analyze(&prog(
+        vec![
+            a,
+            b,
+            // *(u64 *)(r10 - 8) = r1; r1 = 0; r1 = *(u64 *)(r10 - 8)
+            i(BPF_STX | BPF_MEM | BPF_DW, 10, 1, -8, 0),
+            mov(1, 0),
+            i(BPF_LDX | BPF_MEM | BPF_DW, 1, 10, -8, 0),
+            movr(2, 10),
+            add(2, -16),
+            call(1),
+            jeq(0, 0, 2),
+            mov(1, 1),
+            // lock *(u64 *)(r0 + 0) += r1
+            i(BPF_STX | BPF_ATOMIC | BPF_DW, 0, 1, 0, 0),
+            mov(0, 2),
+            exit(),
+        ],
+        &[(0, Ref::Map(0))],
+    ));
+    assert_eq!(f.helpers.get(&1), Some(&1));
+    let ops = &f.maps[&0];
+    assert!(ops.contains(&MapOp::Lookup), "{ops:?}");
+    assert!(ops.contains(&MapOp::AtomicValue), "{ops:?}");
+    assert!(f.unknown_map_args.is_empty());
+    assert_eq!(consts(&f), vec![2]);
+}
+
+#[test]
+fn a_narrow_store_over_a_spill_forgets_it() {
+    let [a, b] = ld_map(1);
+    let f = analyze(&prog(
+        vec![
+            a,
+            b,
+            i(BPF_STX | BPF_MEM | BPF_DW, 10, 1, -8, 0),
+            i(BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, 0), // *(u32 *)(r10 - 4) = 0
+            i(BPF_LDX | BPF_MEM | BPF_DW, 1, 10, -8, 0),
+            call(2),
+            mov(0, 0),
+            exit(),
+        ],
+        &[(0, Ref::Map(0))],
+    ));
+    assert!(f.maps.is_empty(), "{:?}", f.maps);
+    assert!(f.unknown_map_args.contains(&2));
+}
+
+#[test]
+fn subprogram_returns_flow_back() {
+    // main: r1 = 1; call sub; exit.   sub: r0 = 3; if r1 == 1 goto +1; r0 = 1; exit
+    let f = analyze(&prog(
+        vec![
+            mov(1, 1),
+            i(BPF_JMP | BPF_CALL, 0, PSEUDO_CALL, 0, 1),
+            exit(),
+            mov(0, 3),
+            jeq(1, 1, 1),
+            mov(0, 1),
+            exit(),
+        ],
+        &[],
+    ));
+    assert_eq!(consts(&f), vec![3]);
+    assert_eq!(f.subprograms, 1);
+    // A subprogram that uses a map passed by the caller.
+    let [a, b] = ld_map(1);
+    let g = analyze(&prog(
+        vec![
+            a,
+            b,
+            i(BPF_JMP | BPF_CALL, 0, PSEUDO_CALL, 0, 2),
+            mov(0, 0),
+            exit(),
+            call(3),
+            exit(),
+        ],
+        &[(0, Ref::Map(4))],
+    ));
+    assert!(g.maps[&4].contains(&MapOp::Delete));
+    assert_eq!(consts(&g), vec![0]);
+}
+
+#[test]
+fn recursive_and_mutual_calls_terminate() {
+    let f = analyze(&prog(
+        vec![
+            i(BPF_JMP | BPF_CALL, 0, PSEUDO_CALL, 0, 1),
+            exit(),
+            jeq(1, 0, 1),
+            i(BPF_JMP | BPF_CALL, 0, PSEUDO_CALL, 0, -2),
+            mov(0, 5),
+            exit(),
+        ],
+        &[],
+    ));
+    assert_eq!(consts(&f), vec![5]);
+}
+
+#[test]
+fn returned_redirect_is_seen() {
+    let [a, b] = ld_map(1);
+    let f = analyze(&prog(
+        vec![
+            a,
+            b,
+            mov(2, 0),
+            mov(3, 2),
+            call(51),
+            jeq(0, 4, 1), // XDP_REDIRECT → keep; else pass
+            mov(0, 2),
+            exit(),
+        ],
+        &[(0, Ref::Map(1))],
+    ));
+    assert!(
+        f.returns.contains(&Return::Helper { id: 51 }),
+        "{:?}",
+        f.returns
+    );
+    assert!(f.maps[&1].contains(&MapOp::Redirect));
+}
+
+#[test]
+fn callbacks_are_analysed() {
+    // r2 = &callback; call bpf_loop; r0 = 0; exit.  callback: r1 = ringbuf; call ringbuf_output
+    let [a, b] = ld_map(1);
+    let f = analyze(&prog(
+        vec![
+            i(BPF_LD | BPF_IMM | BPF_DW, 2, PSEUDO_FUNC, 0, 5),
+            Insn::default(),
+            mov(1, 10),
+            call(181),
+            mov(0, 0),
+            exit(),
+            mov(0, 0),
+            a,
+            b,
+            call(130),
+            mov(0, 0),
+            exit(),
+        ],
+        &[(7, Ref::Map(2))],
+    ));
+    assert!(f.maps[&2].contains(&MapOp::RingbufOutput), "{:?}", f.maps);
+    assert_eq!(f.subprograms, 1);
+    assert_eq!(consts(&f), vec![0]);
+}
+
+#[test]
+fn global_data_reads_and_writes() {
+    let f = analyze(&prog(
+        vec![
+            i(BPF_LD | BPF_IMM | BPF_DW, 1, PSEUDO_MAP_VALUE, 0, 0),
+            Insn::default(),
+            add(1, 8),
+            i(BPF_LDX | BPF_MEM | BPF_DW, 2, 1, 0, 0),
+            i(BPF_ST | BPF_MEM | BPF_W, 1, 0, 4, 9),
+            mov(0, 0),
+            exit(),
+        ],
+        &[(0, Ref::MapValue(3))],
+    ));
+    let ops = &f.maps[&3];
+    assert!(ops.contains(&MapOp::ReadValue) && ops.contains(&MapOp::WriteValue));
+}
+
+#[test]
+fn malformed_code_is_reported_not_fatal() {
+    let f = analyze(&prog(vec![ja(100)], &[]));
+    assert!(!f.limits.is_empty());
+    let g = analyze(&prog(
+        vec![i(BPF_JMP | BPF_CALL, 0, PSEUDO_CALL, 0, 50), exit()],
+        &[],
+    ));
+    assert!(!g.limits.is_empty());
+    let h = analyze(&prog(vec![], &[]));
+    assert!(!h.limits.is_empty());
+    // A jump into the second half of a 64-bit load.
+    let k = analyze(&prog(
+        vec![
+            ja(1),
+            i(BPF_LD | BPF_IMM | BPF_DW, 0, 0, 0, 1),
+            Insn::default(),
+            exit(),
+        ],
+        &[],
+    ));
+    assert!(!k.limits.is_empty());
+    // Registers beyond r10.
+    let m = analyze(&prog(vec![mov(12, 1), exit()], &[]));
+    assert!(!m.limits.is_empty());
+}
+
+#[test]
+fn random_code_never_panics() {
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..300 {
+        let mut bytes = Vec::new();
+        let len = (x % 64) as usize;
+        for _ in 0..len * 8 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            bytes.push(x as u8);
+        }
+        let insns = decode_all(&bytes, false);
+        let mut refs = BTreeMap::new();
+        refs.insert(0, Ref::Map(0));
+        let _ = analyze(&Program {
+            insns,
+            refs,
+            entries: vec![3, 1000],
+        });
+    }
+}
+
+#[test]
+fn xlated_calls_and_maps_are_normalised() {
+    let insns = vec![
+        i(BPF_LD | BPF_IMM | BPF_DW, 1, PSEUDO_MAP_FD, 0, 77),
+        i(0, 0, 0, 0, 0),
+        i(BPF_JMP | BPF_CALL, 0, 0, 0, 0x1234),
+        i(BPF_JMP | BPF_CALL, 0, PSEUDO_CALL, 2, 1), // imm = subprog index, off = offset
+        i(BPF_JMP | BPF_CALL, 0, 0, 0, 0x9999),
+        exit(),
+        mov(0, 1),
+        exit(),
+    ];
+    let (p, unresolved) = from_xlated(
+        insns,
+        |a| (a == 0x1234).then_some(1),
+        |id| (id == 77).then_some(0),
+    );
+    assert_eq!(p.insns[2].imm, 1);
+    assert_eq!(p.insns[3].imm, 2);
+    assert_eq!(p.refs.get(&0), Some(&Ref::Map(0)));
+    assert_eq!(unresolved, BTreeSet::from([0x9999]));
+    let f = analyze(&p);
+    assert!(f.maps[&0].contains(&MapOp::Lookup));
+    assert!(
+        f.limits.iter().any(|l| l.contains("cannot resolve")),
+        "{:?}",
+        f.limits
+    );
+}
+
+#[test]
+fn inlined_array_lookup_in_xlated_code() {
+    // r1 = map; r1 += 272; r0 = *(u32 *)(r2 + 0); r0 <<= 3; r0 += r1; *(u64 *)(r0 + 0) = 1
+    let f = analyze(&prog(
+        vec![
+            i(BPF_LD | BPF_IMM | BPF_DW, 1, PSEUDO_MAP_FD, 0, 0),
+            Insn::default(),
+            add(1, 272),
+            i(BPF_LDX | BPF_MEM | BPF_W, 0, 2, 0, 0),
+            i(BPF_ALU64 | 0x60, 0, 0, 0, 3),
+            i(BPF_ALU64 | 0x08, 0, 1, 0, 0),
+            i(BPF_ST | BPF_MEM | BPF_DW, 0, 0, 0, 1),
+            mov(0, 2),
+            exit(),
+        ],
+        &[(0, Ref::Map(0))],
+    ));
+    let ops = &f.maps[&0];
+    assert!(ops.contains(&MapOp::LookupInlined), "{ops:?}");
+    assert!(ops.contains(&MapOp::WriteValue), "{ops:?}");
+}
+
+#[test]
+fn huge_programs_hit_the_budget_and_say_so() {
+    // 3k instructions: 1k counted loops, each followed until its counter widens.
+    let mut insns = Vec::new();
+    for _ in 0..1_000 {
+        insns.push(mov(1, 0));
+        insns.push(add(1, 1));
+        insns.push(i(BPF_JMP | BPF_JLT, 1, 0, -2, 1000));
+    }
+    insns.push(mov(0, 2));
+    insns.push(exit());
+    let f = analyze_within(&prog(insns.clone(), &[]), 10_000);
+    assert!(
+        f.limits.iter().any(|l| l.contains("budget")),
+        "{:?}",
+        f.limits
+    );
+    assert!(f.visits <= 10_000);
+    // With room enough, the same code is followed to its end.
+    let g = analyze_within(&prog(insns, &[]), 1_000_000);
+    assert!(g.limits.is_empty(), "{:?}", g.limits);
+    assert_eq!(consts(&g), vec![2]);
+}
+
+#[test]
+fn a_helper_filling_a_stack_buffer_overwrites_spills_there() {
+    // Spill the map at r10-8, let bpf_probe_read_kernel fill 16 bytes at r10-16, reload.
+    let [a, b] = ld_map(1);
+    let f = analyze(&prog(
+        vec![
+            a,
+            b,
+            i(BPF_STX | BPF_MEM | BPF_DW, 10, 1, -8, 0),
+            movr(1, 10),
+            add(1, -16),
+            mov(2, 16),
+            call(113),
+            i(BPF_LDX | BPF_MEM | BPF_DW, 1, 10, -8, 0),
+            call(3),
+            mov(0, 0),
+            exit(),
+        ],
+        &[(0, Ref::Map(0))],
+    ));
+    assert!(f.maps.is_empty(), "{:?}", f.maps);
+    // An 8-byte read below the spill leaves it alone.
+    let [a, b] = ld_map(1);
+    let g = analyze(&prog(
+        vec![
+            a,
+            b,
+            i(BPF_STX | BPF_MEM | BPF_DW, 10, 1, -8, 0),
+            movr(1, 10),
+            add(1, -16),
+            mov(2, 8),
+            call(113),
+            i(BPF_LDX | BPF_MEM | BPF_DW, 1, 10, -8, 0),
+            call(3),
+            mov(0, 0),
+            exit(),
+        ],
+        &[(0, Ref::Map(0))],
+    ));
+    assert!(g.maps[&0].contains(&MapOp::Delete));
+}
