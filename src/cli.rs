@@ -100,6 +100,8 @@ pub enum Command {
     Events(cmd::events::Args),
     /// Read and change any map, typed by BTF: show, dump, lookup, update, delete, peek, pop, push
     Map(cmd::map::Args),
+    /// Prometheus metrics on /metrics: x0bpf's programs, every BPF program and map, configured maps
+    Exporter(cmd::exporter::Args),
     /// Stream the records of a ring buffer as text, JSON lines or raw binary
     Tail(cmd::tail::Args),
     /// Print a shell completion script

@@ -85,6 +85,7 @@ fn dispatch(command: &Command, ctx: &Ctx) -> anyhow::Result<i32> {
         Command::Flows(a) => cmd::flows::run(a, ctx),
         Command::Map(a) => cmd::map::run(a, ctx),
         Command::Tail(a) => cmd::tail::run(a, ctx),
+        Command::Exporter(a) => cmd::exporter::run(a, ctx),
         Command::Completions(a) => cmd::completions::run(a).map(|_| 0),
         Command::Man(a) => cmd::man::run(a).map(|_| 0),
     }

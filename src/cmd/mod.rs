@@ -3,6 +3,7 @@ pub mod attach;
 pub mod completions;
 pub mod detach;
 pub mod events;
+pub mod exporter;
 pub mod feature;
 pub mod flows;
 pub mod inspect;
