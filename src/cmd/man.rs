@@ -86,6 +86,10 @@ fn examples(command: &str) -> &'static [(&'static str, &'static str)] {
             ("Any map by id", "x0bpf map show id 7"),
         ],
         "tail" => &[("Ring buffer records as JSON lines", "x0bpf tail id 9 --json --count 10")],
+        "exporter" => &[
+            ("Serve metrics on 127.0.0.1:9442 with run statistics on", "x0bpf exporter --enable-stats"),
+            ("Also export maps described in a TOML file", "x0bpf exporter --config /etc/x0bpf/exporter.toml"),
+        ],
         _ => &[],
     }
 }

@@ -104,7 +104,7 @@ fn batch(fd: BorrowedFd<'_>, info: &sysmap::Info, e: &mut Entries) -> io::Result
         e.vals.extend_from_slice(&vals[..n * vs]);
         e.len += n;
         // A map that keeps changing must not make the walk loop forever.
-        if b.done || e.len as u64 >= info.max_entries as u64 * 2 + 1 {
+        if b.done || e.len as u64 > info.max_entries as u64 * 2 {
             return Ok(());
         }
         token = next;

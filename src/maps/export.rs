@@ -91,12 +91,15 @@ pub struct Metric {
     per: f64,
 }
 
+/// Label pairs of one series.
+pub type Labels = Vec<(String, String)>;
+
 /// The samples of one metric in one scrape.
 pub enum Samples {
     /// (label pairs, value)
-    Plain(Vec<(Vec<(String, String)>, f64)>),
+    Plain(Vec<(Labels, f64)>),
     /// (label pairs, per-slot counts, estimated sum)
-    Hist(Vec<(Vec<(String, String)>, Vec<u64>, f64)>),
+    Hist(Vec<(Labels, Vec<u64>, f64)>),
 }
 
 fn bad(path: &Path, what: impl Into<String>) -> X0Error {
@@ -438,11 +441,11 @@ impl Metric {
     pub fn read(&self) -> std::io::Result<Samples> {
         let e = crate::maps::batch::read_all(self.fd.as_fd())?;
         let mut ifnames = BTreeMap::new();
-        let mut plain: BTreeMap<Vec<(String, String)>, f64> = BTreeMap::new();
-        let mut hist: BTreeMap<Vec<(String, String)>, (Vec<u64>, f64)> = BTreeMap::new();
+        let mut plain: BTreeMap<Labels, f64> = BTreeMap::new();
+        let mut hist: BTreeMap<Labels, (Vec<u64>, f64)> = BTreeMap::new();
         for i in 0..e.len {
             let key = e.key(i);
-            let labels: Vec<(String, String)> = self
+            let labels: Labels = self
                 .labels
                 .iter()
                 .map(|l| (l.name.clone(), label_value(l, key, &mut ifnames)))
