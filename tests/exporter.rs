@@ -585,6 +585,8 @@ fn bad_configs_fail_before_listening_naming_the_field() {
         ("[[metric]]\nmap = \"id 0\"\nname = \"a\"\ntype = \"counter\"\n".into(), 2, "map"),
         (format!("[[metric]]\nmap = \"pinned {}\"\nname = \"bad-name\"\ntype = \"counter\"\n", conns.display()), 2, "name"),
         ("this is not toml".into(), 2, "line 1"),
+        (format!("{head}type = \"counter\"\nvalue = \"packets\"\n{head}type = \"gauge\"\nvalue = \"bytes\"\n"), 2, "twice"),
+        (format!("{head}type = \"counter\"\nvalue = \"packets\"\n[[metric.label]]\nfield = \"addr\"\nname = \"le\"\n"), 2, "label name"),
     ];
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
@@ -604,6 +606,20 @@ fn bad_configs_fail_before_listening_naming_the_field() {
         assert!(line.contains(word), "case {i}: {line:?} should name {word}");
         // Nothing listened.
         assert!(std::net::TcpListener::bind(&listen).is_ok());
+    }
+    // Special files are refused, not read (a FIFO would hang the start).
+    let fifo = tmp.path().join("fifo");
+    let r = common::sh("mkfifo", &[fifo.to_str().unwrap()]);
+    assert_eq!(r.code, 0);
+    for p in [
+        fifo.to_str().unwrap(),
+        "/dev/zero",
+        tmp.path().to_str().unwrap(),
+        "/nonexistent.toml",
+    ] {
+        let r = fs.x0(&["exporter", "--listen", &listen, "--config", p]);
+        assert_eq!(r.code, 2, "{p}: {}", r.stderr);
+        assert!(r.stderr.contains("cannot read config"), "{p}: {}", r.stderr);
     }
     // A map without BTF (bpftool map create makes none): exit 3.
     let plain = fs.dir.join("plain");
@@ -846,4 +862,69 @@ fn sigint_ends_it_and_unprivileged_runs_are_refused() {
     assert_eq!(r.code, 4, "{}", r.stderr);
     assert!(r.stderr.contains("CAP_BPF"), "{}", r.stderr);
     assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+}
+
+#[test]
+fn net_events_drops_are_counted_by_reason_without_the_ring_buffer() {
+    common::require_root();
+    let fs = Bpffs::new();
+    fs.x0(&[
+        "load",
+        "net_events",
+        "--name",
+        "ne",
+        "--set",
+        "has_drop_reason=1",
+    ])
+    .ok();
+    fs.x0(&[
+        "attach",
+        "raw_tracepoint",
+        "kfree_skb",
+        "--prog",
+        "ne:on_kfree_skb",
+    ])
+    .ok();
+    let listen = format!("127.0.0.1:{}", free_port());
+    let mut exp = exporter(None, &fs, &listen, &[]);
+    let before = get(None, &format!("http://{listen}/metrics"));
+    let drops = |t: &str| {
+        sample(
+            t,
+            "x0bpf_net_drops_total",
+            &["object=\"ne\"", "reason=\"NO_SOCKET\""],
+        )
+        .unwrap_or(0.0)
+    };
+    let n0 = drops(&before);
+    // 20 datagrams to a port nobody listens on: each is freed with SKB_DROP_REASON_NO_SOCKET.
+    let closed = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let s = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    for _ in 0..20 {
+        s.send_to(b"x", ("127.0.0.1", port)).unwrap();
+    }
+    let after = get(None, &format!("http://{listen}/metrics"));
+    promtool_ok(&after);
+    let n1 = drops(&after);
+    // Other processes may drop packets for that reason meanwhile: at least ours.
+    assert!(n1 - n0 >= 20.0, "NO_SOCKET drops {n0} -> {n1}\n{after}");
+    // The exporter never consumed the ring buffer: the records are still there for a reader.
+    assert!(sample(&after, "x0bpf_net_events_lost_total", &["object=\"ne\""]).is_some());
+    let r = fs.x0(&[
+        "-j",
+        "tail",
+        "ne/events",
+        "--count",
+        "1",
+        "--duration",
+        "2s",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout.trim().is_empty(),
+        "records are still in the ring buffer"
+    );
+    assert_eq!(exp.term(), 0);
 }

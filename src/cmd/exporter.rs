@@ -66,6 +66,10 @@ struct Family {
     help: String,
     kind: MetricType,
     metrics: Vec<Metric>,
+    /// Where each label set is in `metrics`: two rows that decode to the same labels (e.g.
+    /// two EtherTypes both named "other") are one series, summed — a duplicate series is an
+    /// invalid exposition.
+    index: std::collections::HashMap<Labels, usize>,
 }
 
 fn pairs(labels: &[(String, String)]) -> Vec<LabelPair> {
@@ -94,10 +98,28 @@ impl Family {
             help: help.into(),
             kind,
             metrics: Vec::new(),
+            index: std::collections::HashMap::new(),
         }
     }
 
     fn value(&mut self, labels: &[(String, String)], v: f64) {
+        if let Some(&i) = self.index.get(labels) {
+            let m = &mut self.metrics[i];
+            match self.kind {
+                MetricType::COUNTER => {
+                    let mut c = Counter::default();
+                    c.set_value(m.get_counter().get_value() + v);
+                    m.set_counter(c);
+                }
+                _ => {
+                    let mut g = Gauge::default();
+                    g.set_value(m.get_gauge().get_value() + v);
+                    m.set_gauge(g);
+                }
+            }
+            return;
+        }
+        self.index.insert(labels.to_vec(), self.metrics.len());
         let mut m = Metric::from_label(pairs(labels));
         match self.kind {
             MetricType::COUNTER => {
@@ -730,8 +752,11 @@ fn serve(server: &tiny_http::Server, registry: &prometheus::Registry) {
                 tiny_http::Response::from_string("not found: try /metrics\n").with_status_code(404)
             }
         };
-        // A client that went away is its own business.
-        let _ = req.respond(resp);
+        // Written by another thread: a client that does not read its answer must not stall
+        // the next scrape. One that went away is its own business.
+        std::thread::spawn(move || {
+            let _ = req.respond(resp);
+        });
     }
 }
 
@@ -794,6 +819,17 @@ mod tests {
         assert_eq!(b, vec![(1e-9, 1), (3e-9, 1), (7e-9, 3)]);
         assert_eq!(h.get_sample_count(), 8);
         assert_eq!(h.get_sample_sum(), 1.5);
+    }
+
+    #[test]
+    fn equal_label_sets_are_one_series() {
+        let mut f = Family::new("x", "x", MetricType::COUNTER);
+        let a = l(&[("protocol", "other".to_string())]);
+        f.value(&a, 2.0);
+        f.value(&l(&[("protocol", "arp".to_string())]), 1.0);
+        f.value(&a, 3.0);
+        assert_eq!(f.metrics.len(), 2);
+        assert_eq!(f.metrics[0].get_counter().get_value(), 5.0);
     }
 
     #[test]

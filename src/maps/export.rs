@@ -119,7 +119,7 @@ pub fn valid_name(s: &str, colon: bool) -> bool {
 
 /// Read and check a config file: every map opened, every field found in its BTF.
 pub fn load(ctx: &Ctx, path: &Path) -> Result<Vec<Metric>, X0Error> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = read_config(path).map_err(|e| {
         X0Error::new(
             ErrorKind::Usage,
             format!("cannot read config {}: {e}", path.display()),
@@ -303,6 +303,33 @@ pub fn load(ctx: &Ctx, path: &Path) -> Result<Vec<Metric>, X0Error> {
         });
     }
     Ok(out)
+}
+
+/// A regular file of at most 1 MiB, UTF-8: a FIFO or a device named by --config must not hang
+/// the exporter's start.
+fn read_config(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    const MAX: u64 = 1 << 20;
+    let f = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC)
+        .open(path)?;
+    if !f.metadata()?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        ));
+    }
+    let mut s = String::new();
+    (&f).take(MAX + 1).read_to_string(&mut s)?;
+    if s.len() as u64 > MAX {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "larger than 1 MiB",
+        ));
+    }
+    Ok(s)
 }
 
 /// A named top-level field of a layout (anonymous members are already flattened), or the whole
