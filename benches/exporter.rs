@@ -108,14 +108,14 @@ fn main() {
     }
     let _u = Unmount(dir.clone());
 
-    let flows = create(
+    let mut flows = create(
         MapType::LruHash,
         "flows",
         std::mem::size_of::<flow_key>(),
         std::mem::size_of::<flow_stats>(),
         FLOWS + FLOWS / 4,
     );
-    let totals = create(
+    let mut totals = create(
         MapType::PercpuArray,
         "totals",
         4,
