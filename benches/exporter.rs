@@ -123,12 +123,14 @@ fn main() {
         1,
     );
     for i in 0..FLOWS {
-        let mut k = flow_key::default();
-        k.ifindex = 2;
-        k.family = 4;
-        k.proto = 6;
-        k.lport = 443;
-        k.rport = (i % 60000) as u16;
+        let mut k = flow_key {
+            ifindex: 2,
+            family: 4,
+            proto: 6,
+            lport: 443,
+            rport: (i % 60000) as u16,
+            ..Default::default()
+        };
         k.laddr[..4].copy_from_slice(&[10, 0, 0, 1]);
         k.raddr[..4].copy_from_slice(&(0x0a00_0000u32 + i).to_be_bytes());
         let mut v = flow_stats::default();
