@@ -928,3 +928,80 @@ fn net_events_drops_are_counted_by_reason_without_the_ring_buffer() {
     );
     assert_eq!(exp.term(), 0);
 }
+
+/// One TCP connection from the peer to the main namespace (a handshake tc_classifier times).
+fn tcp_once(ns: &NetNs) {
+    use std::io::Read;
+    let l = NetNs::in_ns(&ns.name, || {
+        std::net::TcpListener::bind((common::MAIN_IP, 0)).unwrap()
+    });
+    let port = l.local_addr().unwrap().port();
+    let mut c = NetNs::in_ns(&ns.peer, || {
+        std::net::TcpStream::connect((common::MAIN_IP, port)).unwrap()
+    });
+    let (mut a, _) = l.accept().unwrap();
+    c.write_all(b"hello").unwrap();
+    let mut got = [0u8; 5];
+    a.read_exact(&mut got).unwrap();
+}
+
+#[test]
+fn tc_classifier_totals_flows_and_rtt_histogram_match_stats() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    for dir in ["ingress", "egress"] {
+        ns.x0(&[
+            "--bpffs",
+            fs.arg(),
+            "attach",
+            "tc",
+            "veth0",
+            "--direction",
+            dir,
+        ])
+        .ok();
+    }
+    ns.udp_to_main(12, 7777);
+    tcp_once(&ns);
+    tcp_once(&ns);
+    std::thread::sleep(Duration::from_millis(100));
+    let listen = format!("127.0.0.1:{}", free_port());
+    let mut exp = exporter(None, &fs, &listen, &[]);
+    let text = get(None, &format!("http://{listen}/metrics"));
+    promtool_ok(&text);
+    // The witness: `x0bpf stats` (per-flow rows) read right after.
+    let r = ns.x0(&["--bpffs", fs.arg(), "-j", "stats", "tc_classifier"]);
+    r.ok();
+    let s = r.json();
+    let o = ["object=\"tc_classifier\""];
+    assert_eq!(
+        sample(&text, "x0bpf_tc_packets_total", &o),
+        s["total"]["packets"].as_f64(),
+        "{text}"
+    );
+    assert_eq!(
+        sample(&text, "x0bpf_tc_flows", &o),
+        Some(s["flows"].as_array().unwrap().len() as f64)
+    );
+    assert_eq!(
+        sample(&text, "x0bpf_tc_flows_created_total", &o),
+        s["flows_created"].as_f64()
+    );
+    let rtts: u64 = s["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["rtt_histogram"].as_array().unwrap().iter())
+        .map(|b| b["count"].as_u64().unwrap())
+        .sum();
+    assert!(rtts >= 2, "two handshakes timed: {s}");
+    assert_eq!(
+        sample(&text, "x0bpf_tc_handshake_rtt_seconds_count", &o),
+        Some(rtts as f64),
+        "{text}"
+    );
+    let sum = sample(&text, "x0bpf_tc_handshake_rtt_seconds_sum", &o).unwrap();
+    assert!(sum > 0.0 && sum < 2.0, "{sum}");
+    assert!(sample(&text, "x0bpf_tc_packets_total", &o).unwrap() >= 12.0 + 6.0);
+    assert_eq!(exp.term(), 0);
+}

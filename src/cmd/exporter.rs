@@ -17,7 +17,9 @@ use prometheus::proto::{
 };
 use prometheus::{Encoder, TextEncoder};
 
-use super::stats::{entry_sum, read_syscalls, read_tc, read_xdp, snapshot, StatsReport};
+use super::stats::{
+    entry_sum, read_syscalls, read_xdp, snapshot, tc_rtt_summary, tc_totals, StatsReport,
+};
 use crate::error::{ErrorKind, X0Error};
 use crate::maps::export::{self as mexport, Kind, Samples};
 use crate::store::{self, Access, Store};
@@ -414,29 +416,14 @@ impl Exporter {
                     {
                         return Err(anyhow::anyhow!("{object} was loaded by an older x0bpf"));
                     }
-                    if let StatsReport::TcClassifier {
-                        flows,
-                        total,
-                        flows_created,
-                        unparsed,
-                        ..
-                    } = read_tc(&object, &m, &t, None)?
-                    {
-                        tp.value(&ob(), total.packets as f64);
-                        tb.value(&ob(), total.bytes as f64);
-                        tfc.value(&ob(), flows_created as f64);
-                        tu.value(&ob(), unparsed as f64);
-                        tf.value(&ob(), flows.len() as f64);
-                        let mut slots = vec![0u64; 32];
-                        let mut sum = 0u64;
-                        for f in &flows {
-                            for b in &f.rtt_histogram {
-                                slots[slot_of(b.low_ns).min(31)] += b.count;
-                            }
-                            sum = sum.saturating_add(f.rtt_ns.unwrap_or(0));
-                        }
-                        trtt.log2_hist(&ob(), &slots, sum as f64 / NS, NS);
-                    }
+                    let t = tc_totals(&t)?;
+                    let r = tc_rtt_summary(&m)?;
+                    tp.value(&ob(), t.packets as f64);
+                    tb.value(&ob(), t.bytes as f64);
+                    tfc.value(&ob(), t.flows_created as f64);
+                    tu.value(&ob(), t.unparsed as f64);
+                    tf.value(&ob(), r.flows as f64);
+                    trtt.log2_hist(&ob(), &r.rtt_slots, r.rtt_sum_ns as f64 / NS, NS);
                 } else if has("stats") && has("start") {
                     let m = open("stats")?;
                     if m.value_size() as usize

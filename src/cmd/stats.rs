@@ -479,16 +479,7 @@ pub fn read_tc<M: MapCore>(
             .and_then(|i| i.name.clone());
     }
     flows.sort_by_key(|f| std::cmp::Reverse(f.packets));
-    let t: tc_classifier::types::tc_totals = percpu_sum(
-        totals,
-        &0u32.to_ne_bytes(),
-        |a: &mut tc_classifier::types::tc_totals, v| {
-            a.packets = a.packets.wrapping_add(v.packets);
-            a.bytes = a.bytes.wrapping_add(v.bytes);
-            a.flows_created = a.flows_created.wrapping_add(v.flows_created);
-            a.unparsed = a.unparsed.wrapping_add(v.unparsed);
-        },
-    )?;
+    let t = tc_totals(totals)?;
     Ok(StatsReport::TcClassifier {
         object: object.to_string(),
         interfaces,
@@ -501,6 +492,46 @@ pub fn read_tc<M: MapCore>(
         evicted: t.flows_created.saturating_sub(live),
         unparsed: t.unparsed,
     })
+}
+
+/// tc_classifier's `totals`, summed over CPUs.
+pub fn tc_totals<M: MapCore>(totals: &M) -> Result<tc_classifier::types::tc_totals, X0Error> {
+    percpu_sum(
+        totals,
+        &0u32.to_ne_bytes(),
+        |a: &mut tc_classifier::types::tc_totals, v| {
+            a.packets = a.packets.wrapping_add(v.packets);
+            a.bytes = a.bytes.wrapping_add(v.bytes);
+            a.flows_created = a.flows_created.wrapping_add(v.flows_created);
+            a.unparsed = a.unparsed.wrapping_add(v.unparsed);
+        },
+    )
+}
+
+/// The flow table summed for monitoring: how many flows, their handshake-RTT log2 slots added
+/// up, and the sum of each flow's last RTT (ns). One batch walk and no per-flow rows (a scrape
+/// of 100k flows must stay cheap).
+pub struct RttSummary {
+    pub flows: u64,
+    pub rtt_slots: Vec<u64>,
+    pub rtt_sum_ns: u64,
+}
+
+pub fn tc_rtt_summary<M: MapCore>(flows_map: &M) -> Result<RttSummary, X0Error> {
+    let all = snapshot(flows_map)?;
+    let mut r = RttSummary {
+        flows: all.len as u64,
+        rtt_slots: vec![0; tc_classifier::types::flow_stats::default().rtt_slots.len()],
+        rtt_sum_ns: 0,
+    };
+    for i in 0..all.len {
+        let s: tc_classifier::types::flow_stats = decode(all.value(i));
+        for (a, b) in r.rtt_slots.iter_mut().zip(s.rtt_slots.iter()) {
+            *a = a.wrapping_add(*b as u64);
+        }
+        r.rtt_sum_ns = r.rtt_sum_ns.wrapping_add(s.rtt_ns);
+    }
+    Ok(r)
 }
 
 /// syscall_latency's per-syscall array.
