@@ -782,12 +782,22 @@ fn enable_stats_counts_runs_and_is_off_after_exit() {
             "10",
         ],
     );
-    let r = common::sh("bpftool", &["-j", "prog", "show", "id", &id]);
-    let cnt = r.json()["run_cnt"].as_u64().unwrap_or(0);
-    assert!(
-        cnt == 1000 || cnt == 0,
-        "stats still counting after exit: run_cnt {cnt}"
+    let run_cnt = || {
+        let r = common::sh("bpftool", &["-j", "prog", "show", "id", &id]);
+        r.json()["run_cnt"].as_u64().unwrap_or(0)
+    };
+    assert_eq!(run_cnt(), 1000, "stats still counting after the exporter exited");
+    // Killed with SIGKILL: the kernel closes the stats fd all the same.
+    let mut exp = exporter(None, &fs, &listen, &["--enable-stats"]);
+    let mut c = exp.0.take().unwrap();
+    c.kill().unwrap();
+    c.wait().unwrap();
+    common::sh(
+        "bpftool",
+        &["prog", "run", "pinned", prog.to_str().unwrap(), "data_in", frame.path().to_str().unwrap(), "repeat", "10"],
     );
+    assert_eq!(run_cnt(), 1000, "stats still counting after SIGKILL");
+    assert_eq!(stats_sysctl(), "0");
 }
 
 #[test]
