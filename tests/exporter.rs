@@ -747,14 +747,41 @@ fn enable_stats_counts_runs_and_is_off_after_exit() {
         &["-j", "map", "dump", "pinned", other.to_str().unwrap()],
     );
     let n = d.json().as_array().unwrap().len() as f64;
+    let m = common::sh(
+        "bpftool",
+        &["-j", "map", "show", "pinned", other.to_str().unwrap()],
+    );
+    let mid = format!("id=\"{}\"", m.json()["id"]);
     assert_eq!(
-        sample(&text, "x0bpf_bpf_map_entries", &["name=\"other_counts\""]),
+        sample(
+            &text,
+            "x0bpf_bpf_map_entries",
+            &[&mid, "name=\"other_counts\""]
+        ),
         Some(n),
         "{text}"
     );
-    assert!(sample(&text, "x0bpf_bpf_map_entries", &["name=\"counts\""]).is_none());
+    let m = common::sh(
+        "bpftool",
+        &[
+            "-j",
+            "map",
+            "show",
+            "pinned",
+            fs.dir
+                .join("x0bpf/xdp_counter/maps/counts")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    let cid = format!("id=\"{}\"", m.json()["id"]);
+    assert!(sample(&text, "x0bpf_bpf_map_entries", &[&cid]).is_none());
     assert_eq!(
-        sample(&text, "x0bpf_bpf_map_max_entries", &["name=\"counts\""]),
+        sample(
+            &text,
+            "x0bpf_bpf_map_max_entries",
+            &[&cid, "name=\"counts\""]
+        ),
         Some(1024.0)
     );
     let pid = exp.pid();
@@ -786,7 +813,11 @@ fn enable_stats_counts_runs_and_is_off_after_exit() {
         let r = common::sh("bpftool", &["-j", "prog", "show", "id", &id]);
         r.json()["run_cnt"].as_u64().unwrap_or(0)
     };
-    assert_eq!(run_cnt(), 1000, "stats still counting after the exporter exited");
+    assert_eq!(
+        run_cnt(),
+        1000,
+        "stats still counting after the exporter exited"
+    );
     // Killed with SIGKILL: the kernel closes the stats fd all the same.
     let mut exp = exporter(None, &fs, &listen, &["--enable-stats"]);
     let mut c = exp.0.take().unwrap();
@@ -794,7 +825,16 @@ fn enable_stats_counts_runs_and_is_off_after_exit() {
     c.wait().unwrap();
     common::sh(
         "bpftool",
-        &["prog", "run", "pinned", prog.to_str().unwrap(), "data_in", frame.path().to_str().unwrap(), "repeat", "10"],
+        &[
+            "prog",
+            "run",
+            "pinned",
+            prog.to_str().unwrap(),
+            "data_in",
+            frame.path().to_str().unwrap(),
+            "repeat",
+            "10",
+        ],
     );
     assert_eq!(run_cnt(), 1000, "stats still counting after SIGKILL");
     assert_eq!(stats_sysctl(), "0");
@@ -977,39 +1017,48 @@ fn tc_classifier_totals_flows_and_rtt_histogram_match_stats() {
     std::thread::sleep(Duration::from_millis(100));
     let listen = format!("127.0.0.1:{}", free_port());
     let mut exp = exporter(None, &fs, &listen, &[]);
+    // The witness: `x0bpf stats` (per-flow rows), read just before and just after the scrape
+    // (IPv6 neighbour discovery may still add packets meanwhile).
+    let stats = || {
+        let r = ns.x0(&["--bpffs", fs.arg(), "-j", "stats", "tc_classifier"]);
+        r.ok();
+        r.json()
+    };
+    let rtts = |s: &Value| -> f64 {
+        s["flows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|f| f["rtt_histogram"].as_array().unwrap().iter())
+            .map(|b| b["count"].as_u64().unwrap())
+            .sum::<u64>() as f64
+    };
+    let s1 = stats();
     let text = get(None, &format!("http://{listen}/metrics"));
+    let s2 = stats();
     promtool_ok(&text);
-    // The witness: `x0bpf stats` (per-flow rows) read right after.
-    let r = ns.x0(&["--bpffs", fs.arg(), "-j", "stats", "tc_classifier"]);
-    r.ok();
-    let s = r.json();
     let o = ["object=\"tc_classifier\""];
-    assert_eq!(
-        sample(&text, "x0bpf_tc_packets_total", &o),
-        s["total"]["packets"].as_f64(),
-        "{text}"
+    let between = |name: &str, a: f64, b: f64| {
+        let v = sample(&text, name, &o).unwrap_or_else(|| panic!("no {name}: {text}"));
+        assert!(a <= v && v <= b, "{name}: {a} <= {v} <= {b}");
+    };
+    between(
+        "x0bpf_tc_packets_total",
+        s1["total"]["packets"].as_f64().unwrap(),
+        s2["total"]["packets"].as_f64().unwrap(),
     );
-    assert_eq!(
-        sample(&text, "x0bpf_tc_flows", &o),
-        Some(s["flows"].as_array().unwrap().len() as f64)
+    between(
+        "x0bpf_tc_flows_created_total",
+        s1["flows_created"].as_f64().unwrap(),
+        s2["flows_created"].as_f64().unwrap(),
     );
-    assert_eq!(
-        sample(&text, "x0bpf_tc_flows_created_total", &o),
-        s["flows_created"].as_f64()
+    between(
+        "x0bpf_tc_flows",
+        s1["flows"].as_array().unwrap().len() as f64,
+        s2["flows"].as_array().unwrap().len() as f64,
     );
-    let rtts: u64 = s["flows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|f| f["rtt_histogram"].as_array().unwrap().iter())
-        .map(|b| b["count"].as_u64().unwrap())
-        .sum();
-    assert!(rtts >= 2, "two handshakes timed: {s}");
-    assert_eq!(
-        sample(&text, "x0bpf_tc_handshake_rtt_seconds_count", &o),
-        Some(rtts as f64),
-        "{text}"
-    );
+    assert!(rtts(&s1) >= 2.0, "two handshakes timed: {s1}");
+    between("x0bpf_tc_handshake_rtt_seconds_count", rtts(&s1), rtts(&s2));
     let sum = sample(&text, "x0bpf_tc_handshake_rtt_seconds_sum", &o).unwrap();
     assert!(sum > 0.0 && sum < 2.0, "{sum}");
     assert!(sample(&text, "x0bpf_tc_packets_total", &o).unwrap() >= 12.0 + 6.0);
