@@ -61,6 +61,17 @@ struct {
 	__type(value, __u64);
 } lost SEC(".maps");
 
+/* Drops per reason, counted before the ring buffer is tried, so a reader that only wants totals
+ * (the exporter) never consumes `events`. Bounded: reasons past the last slot share it. */
+#define DROP_REASON_SLOTS 512
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DROP_REASON_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} drop_reasons SEC(".maps");
+
 static __always_inline struct net_event *reserve(__u32 type)
 {
 	struct net_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -148,12 +159,17 @@ SEC("raw_tp/kfree_skb")
 int on_kfree_skb(struct bpf_raw_tracepoint_args *ctx)
 {
 	const struct sk_buff *skb = (const void *)ctx->args[0];
-	struct net_event *e = reserve(EV_DROP);
+	__u32 reason = has_drop_reason ? (__u32)ctx->args[2] : 0;
+	__u32 slot = reason < DROP_REASON_SLOTS ? reason : DROP_REASON_SLOTS - 1;
+	__u64 *n = bpf_map_lookup_elem(&drop_reasons, &slot);
+	struct net_event *e;
 
+	if (n)
+		*n += 1;
+	e = reserve(EV_DROP);
 	if (!e)
 		return 0;
-	if (has_drop_reason)
-		e->reason = (__u32)ctx->args[2];
+	e->reason = reason;
 	from_skb(e, skb);
 	bpf_ringbuf_submit(e, 0);
 	return 0;

@@ -3,7 +3,7 @@
 # tests need root), a leak check, then smoke tests on Debian's 5.10, 6.1 and 6.12 kernels under QEMU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-X0BPF_TEST_DEPS="gcc-bpf clang-16 bpftool iproute2 iputils-ping xdp-tools jq python3 strace util-linux man-db groff-base" scripts/setup.sh
+X0BPF_TEST_DEPS="gcc-bpf clang-16 bpftool iproute2 iputils-ping xdp-tools jq python3 strace util-linux man-db groff-base prometheus curl" scripts/setup.sh
 cargo fmt --all -- --check
 cargo clippy --all-targets -- -D warnings
 log=$(mktemp)

@@ -103,6 +103,8 @@ pub enum Command {
     Events(cmd::events::Args),
     /// Read and change any map, typed by BTF: show, dump, lookup, update, delete, peek, pop, push
     Map(cmd::map::Args),
+    /// Prometheus metrics on /metrics: x0bpf's programs, every BPF program and map, configured maps
+    Exporter(cmd::exporter::Args),
     /// Stream the records of a ring buffer as text, JSON lines or raw binary
     Tail(cmd::tail::Args),
     /// Every BPF program on the host, live: runs/s, ns per run, CPU % (stats on only meanwhile)

@@ -89,6 +89,7 @@ fn dispatch(command: &Command, ctx: &Ctx) -> anyhow::Result<i32> {
         Command::Top(a) => cmd::top::run(a, ctx),
         Command::Profile(a) => cmd::profile::run(a, ctx),
         Command::Bench(a) => cmd::bench::run(a, ctx),
+        Command::Exporter(a) => cmd::exporter::run(a, ctx),
         Command::Completions(a) => cmd::completions::run(a).map(|_| 0),
         Command::Man(a) => cmd::man::run(a).map(|_| 0),
     }

@@ -103,6 +103,10 @@ fn examples(command: &str) -> &'static [(&'static str, &'static str)] {
             ("The embedded XDP counter on a TCP frame, without loading it first", "x0bpf bench xdp_counter --frame tcp"),
             ("A loaded program on your own frame, a million runs", "x0bpf bench id 42 --frame pkt.bin --repeat 1000000"),
         ],
+        "exporter" => &[
+            ("Serve metrics on 127.0.0.1:9442 with run statistics on", "x0bpf exporter --enable-stats"),
+            ("Also export maps described in a TOML file", "x0bpf exporter --config /etc/x0bpf/exporter.toml"),
+        ],
         _ => &[],
     }
 }

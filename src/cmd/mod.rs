@@ -5,6 +5,7 @@ pub mod completions;
 pub mod detach;
 pub mod events;
 pub mod explain;
+pub mod exporter;
 pub mod feature;
 pub mod flows;
 pub mod inspect;

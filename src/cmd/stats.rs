@@ -7,6 +7,7 @@ use libbpf_rs::{MapCore, MapFlags, MapHandle};
 use serde::Serialize;
 
 use crate::error::{ErrorKind, X0Error};
+use crate::maps::batch::Entries;
 use crate::output::{table, Report};
 use crate::skel::{syscall_latency, tc_classifier, xdp_counter};
 use crate::store::{self, Access, Store};
@@ -199,9 +200,19 @@ impl Counts {
     }
 }
 
-/// A per-CPU `struct counters` value, summed over CPUs.
-fn percpu_counts<M: MapCore>(m: &M, key: &[u8]) -> Result<Counts, X0Error> {
-    percpu_sum(m, key, |a: &mut Counts, v| a.add(v))
+/// A whole map in one batch walk (no syscall per element: the exporter reads these per scrape).
+pub fn snapshot<M: MapCore>(m: &M) -> Result<Entries, X0Error> {
+    crate::maps::batch::read_all(m.as_fd())
+        .map_err(|e| X0Error::os(format!("reading map {}", m.name().to_string_lossy()), &e))
+}
+
+/// Element `i` of a snapshot, its per-CPU copies summed with `add`.
+pub fn entry_sum<T: Copy + Default>(e: &Entries, i: usize, mut add: impl FnMut(&mut T, T)) -> T {
+    let mut acc = T::default();
+    for v in e.cpu_values(i) {
+        add(&mut acc, decode::<T>(v));
+    }
+    acc
 }
 
 pub fn ethertype_name(t: u16) -> &'static str {
@@ -314,33 +325,34 @@ pub fn read_xdp<M: MapCore>(
             bps: None,
         });
     };
-    for ifindex in 0..MAX_FAST_IFINDEX {
-        if dev.is_some_and(|d| d != ifindex) {
+    let fast = snapshot(counts)?;
+    for i in 0..fast.len {
+        let idx = u32::from_ne_bytes(fast.key(i).try_into().unwrap_or([0xff; 4]));
+        let (ifindex, c) = (idx / NIDX, idx % NIDX);
+        if ifindex >= MAX_FAST_IFINDEX || c == 0 || dev.is_some_and(|d| d != ifindex) {
             continue;
         }
-        for c in 1..NIDX {
-            let idx = ifindex * NIDX + c;
-            let v = percpu_counts(counts, &idx.to_ne_bytes())?;
-            if v.packets == 0 {
-                continue;
-            }
-            seen.insert(ifindex);
-            total.add(v);
-            if c == CLASS_RUNT {
-                runts.add(v);
-                continue;
-            }
-            if let Some((et, ipp, bad)) = class(c) {
-                push(&mut rows, ifindex, name_of(ifindex), et, ipp, bad, 0, v);
-            }
+        let v: Counts = entry_sum(&fast, i, |a: &mut Counts, v| a.add(v));
+        if v.packets == 0 {
+            continue;
+        }
+        seen.insert(ifindex);
+        total.add(v);
+        if c == CLASS_RUNT {
+            runts.add(v);
+            continue;
+        }
+        if let Some((et, ipp, bad)) = class(c) {
+            push(&mut rows, ifindex, name_of(ifindex), et, ipp, bad, 0, v);
         }
     }
-    for key in other.keys() {
-        let k: xdp_counter::types::proto_key = decode(&key);
+    let slow = snapshot(other)?;
+    for i in 0..slow.len {
+        let k: xdp_counter::types::proto_key = decode(slow.key(i));
         if dev.is_some_and(|d| d != k.ifindex) {
             continue;
         }
-        let v = percpu_counts(other, &key)?;
+        let v: Counts = entry_sum(&slow, i, |a: &mut Counts, v| a.add(v));
         if v.packets == 0 {
             continue;
         }
@@ -412,16 +424,14 @@ pub fn read_tc<M: MapCore>(
     let mut flows = Vec::new();
     let mut live = 0u64;
     let mut seen = std::collections::BTreeSet::new();
-    for key in flows_map.keys() {
+    let all = snapshot(flows_map)?;
+    for i in 0..all.len {
         live += 1;
-        let k: tc_classifier::types::flow_key = decode(&key);
+        let k: tc_classifier::types::flow_key = decode(all.key(i));
         if dev.is_some_and(|d| d != k.ifindex) {
             continue;
         }
-        let Ok(Some(v)) = flows_map.lookup(&key, MapFlags::ANY) else {
-            continue;
-        };
-        let s: tc_classifier::types::flow_stats = decode(&v);
+        let s: tc_classifier::types::flow_stats = decode(all.value(i));
         seen.insert(k.ifindex);
         let rtt: Vec<u64> = s.rtt_slots.iter().map(|c| *c as u64).collect();
         let gap: Vec<u64> = s.gap_slots.iter().map(|c| *c as u64).collect();
@@ -469,16 +479,7 @@ pub fn read_tc<M: MapCore>(
             .and_then(|i| i.name.clone());
     }
     flows.sort_by_key(|f| std::cmp::Reverse(f.packets));
-    let t: tc_classifier::types::tc_totals = percpu_sum(
-        totals,
-        &0u32.to_ne_bytes(),
-        |a: &mut tc_classifier::types::tc_totals, v| {
-            a.packets = a.packets.wrapping_add(v.packets);
-            a.bytes = a.bytes.wrapping_add(v.bytes);
-            a.flows_created = a.flows_created.wrapping_add(v.flows_created);
-            a.unparsed = a.unparsed.wrapping_add(v.unparsed);
-        },
-    )?;
+    let t = tc_totals(totals)?;
     Ok(StatsReport::TcClassifier {
         object: object.to_string(),
         interfaces,
@@ -493,13 +494,55 @@ pub fn read_tc<M: MapCore>(
     })
 }
 
+/// tc_classifier's `totals`, summed over CPUs.
+pub fn tc_totals<M: MapCore>(totals: &M) -> Result<tc_classifier::types::tc_totals, X0Error> {
+    percpu_sum(
+        totals,
+        &0u32.to_ne_bytes(),
+        |a: &mut tc_classifier::types::tc_totals, v| {
+            a.packets = a.packets.wrapping_add(v.packets);
+            a.bytes = a.bytes.wrapping_add(v.bytes);
+            a.flows_created = a.flows_created.wrapping_add(v.flows_created);
+            a.unparsed = a.unparsed.wrapping_add(v.unparsed);
+        },
+    )
+}
+
+/// The flow table summed for monitoring: how many flows, their handshake-RTT log2 slots added
+/// up, and the sum of each flow's last RTT (ns). One batch walk and no per-flow rows (a scrape
+/// of 100k flows must stay cheap).
+pub struct RttSummary {
+    pub flows: u64,
+    pub rtt_slots: Vec<u64>,
+    pub rtt_sum_ns: u64,
+}
+
+pub fn tc_rtt_summary<M: MapCore>(flows_map: &M) -> Result<RttSummary, X0Error> {
+    let all = snapshot(flows_map)?;
+    let mut r = RttSummary {
+        flows: all.len as u64,
+        rtt_slots: vec![0; tc_classifier::types::flow_stats::default().rtt_slots.len()],
+        rtt_sum_ns: 0,
+    };
+    for i in 0..all.len {
+        let s: tc_classifier::types::flow_stats = decode(all.value(i));
+        for (a, b) in r.rtt_slots.iter_mut().zip(s.rtt_slots.iter()) {
+            *a = a.wrapping_add(*b as u64);
+        }
+        r.rtt_sum_ns = r.rtt_sum_ns.wrapping_add(s.rtt_ns);
+    }
+    Ok(r)
+}
+
 /// syscall_latency's per-syscall array.
 pub fn read_syscalls<M: MapCore>(m: &M) -> Result<Vec<SyscallRow>, X0Error> {
     let mut syscalls = Vec::new();
-    for nr in 0u32..512 {
-        let s: syscall_latency::types::syscall_stats = percpu_sum(
-            m,
-            &nr.to_ne_bytes(),
+    let all = snapshot(m)?;
+    for i in 0..all.len {
+        let nr = u32::from_ne_bytes(all.key(i).try_into().unwrap_or([0xff; 4]));
+        let s: syscall_latency::types::syscall_stats = entry_sum(
+            &all,
+            i,
             |a: &mut syscall_latency::types::syscall_stats, v| {
                 a.count = a.count.wrapping_add(v.count);
                 a.errors = a.errors.wrapping_add(v.errors);
@@ -508,7 +551,7 @@ pub fn read_syscalls<M: MapCore>(m: &M) -> Result<Vec<SyscallRow>, X0Error> {
                     *x = x.wrapping_add(*y);
                 }
             },
-        )?;
+        );
         if s.count == 0 {
             continue;
         }

@@ -1,0 +1,833 @@
+//! `x0bpf exporter`: Prometheus metrics over HTTP (docs/MONITORING.md fixes the names). A custom
+//! `prometheus::core::Collector` builds every metric family afresh at each scrape from the
+//! kernel (x0bpf's own programs through the `stats` decoders, every program and map on the
+//! host, configured maps); `tiny_http` serves them. One request at a time: a scrape is a few
+//! batch reads, and serialising them bounds what a flood of requests can cost.
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::os::fd::{AsFd, OwnedFd};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use libbpf_rs::{MapCore, MapHandle};
+use prometheus::proto::{
+    Bucket, Counter, Gauge, Histogram, LabelPair, Metric, MetricFamily, MetricType,
+};
+use prometheus::{Encoder, TextEncoder};
+
+use super::stats::{
+    entry_sum, read_syscalls, read_xdp, snapshot, tc_rtt_summary, tc_totals, StatsReport,
+};
+use crate::error::{ErrorKind, X0Error};
+use crate::maps::export::{self as mexport, Kind, Samples};
+use crate::store::{self, Access, Store};
+use crate::sys::bpf::{self, ObjKind};
+use crate::sys::map as sysmap;
+use crate::Ctx;
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:9442";
+pub const DEFAULT_MAX_SERIES: u64 = 10_000;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address and port to serve /metrics and /healthz on (loopback by default: see
+    /// docs/SECURITY.md)
+    #[arg(long, value_name = "ADDR:PORT", default_value = DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+    /// TOML file exporting any map as metrics (docs/MONITORING.md)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Keep BPF run statistics on while the exporter runs (a BPF_ENABLE_STATS fd; off again
+    /// when it exits, even if killed)
+    #[arg(long)]
+    pub enable_stats: bool,
+    /// At most this many samples per scrape; the rest is dropped and counted in
+    /// x0bpf_exporter_series_dropped_total
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_SERIES,
+          value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub max_series: u64,
+    /// Capabilities kept after setup (comma-separated) [default: CAP_BPF,CAP_PERFMON,CAP_SYS_ADMIN]
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub keep_caps: Option<Vec<String>>,
+    /// Count the elements of hash maps up to this max_entries for x0bpf_bpf_map_entries (0: never)
+    #[arg(long, value_name = "N", default_value_t = 65536)]
+    pub max_fill_entries: u32,
+}
+
+/// Capabilities kept by default: CAP_SYS_ADMIN because listing every program and map
+/// (BPF_*_GET_NEXT_ID, GET_FD_BY_ID) needs it (docs/MONITORING.md, Privileges).
+const DEFAULT_KEEP: [&str; 3] = ["CAP_BPF", "CAP_PERFMON", "CAP_SYS_ADMIN"];
+
+type Labels = Vec<(String, String)>;
+
+/// One family under construction.
+struct Family {
+    name: String,
+    help: String,
+    kind: MetricType,
+    metrics: Vec<Metric>,
+    /// Where each label set is in `metrics`: two rows that decode to the same labels (e.g.
+    /// two EtherTypes both named "other") are one series, summed — a duplicate series is an
+    /// invalid exposition.
+    index: std::collections::HashMap<Labels, usize>,
+}
+
+fn pairs(labels: &[(String, String)]) -> Vec<LabelPair> {
+    labels
+        .iter()
+        .map(|(k, v)| {
+            let mut p = LabelPair::default();
+            p.set_name(k.clone());
+            p.set_value(v.clone());
+            p
+        })
+        .collect()
+}
+
+fn l(pairs: &[(&str, String)]) -> Labels {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
+}
+
+impl Family {
+    fn new(name: &str, help: &str, kind: MetricType) -> Family {
+        Family {
+            name: name.into(),
+            help: help.into(),
+            kind,
+            metrics: Vec::new(),
+            index: std::collections::HashMap::new(),
+        }
+    }
+
+    fn value(&mut self, labels: &[(String, String)], v: f64) {
+        if let Some(&i) = self.index.get(labels) {
+            let m = &mut self.metrics[i];
+            match self.kind {
+                MetricType::COUNTER => {
+                    let mut c = Counter::default();
+                    c.set_value(m.get_counter().get_value() + v);
+                    m.set_counter(c);
+                }
+                _ => {
+                    let mut g = Gauge::default();
+                    g.set_value(m.get_gauge().get_value() + v);
+                    m.set_gauge(g);
+                }
+            }
+            return;
+        }
+        self.index.insert(labels.to_vec(), self.metrics.len());
+        let mut m = Metric::from_label(pairs(labels));
+        match self.kind {
+            MetricType::COUNTER => {
+                let mut c = Counter::default();
+                c.set_value(v);
+                m.set_counter(c);
+            }
+            _ => {
+                let mut g = Gauge::default();
+                g.set_value(v);
+                m.set_gauge(g);
+            }
+        }
+        self.metrics.push(m);
+    }
+
+    /// A histogram from log2 slots (see `log2_le`); `per` slot units make one exported unit
+    /// (1e9 for nanoseconds to seconds). Dividing, not multiplying by 1e-9, keeps the edges
+    /// the shortest decimals (15 / 1e6 is 0.000015; 15 * 1e-6 is 0.000014999999999999999).
+    fn log2_hist(&mut self, labels: &[(String, String)], slots: &[u64], sum: f64, per: f64) {
+        let mut h = Histogram::default();
+        let mut buckets = Vec::new();
+        let mut cum = 0u64;
+        let last = slots.len().saturating_sub(1);
+        for (i, c) in slots.iter().enumerate() {
+            cum = cum.saturating_add(*c);
+            // The last slot holds everything above: it is only in +Inf.
+            if i < last {
+                let mut b = Bucket::default();
+                b.set_upper_bound(log2_le(i) / per);
+                b.set_cumulative_count(cum);
+                buckets.push(b);
+            }
+        }
+        h.set_bucket(buckets);
+        h.set_sample_count(cum);
+        h.set_sample_sum(sum);
+        let mut m = Metric::from_label(pairs(labels));
+        m.set_histogram(h);
+        self.metrics.push(m);
+    }
+
+    fn samples(m: &Metric, kind: MetricType) -> usize {
+        match kind {
+            // buckets, +Inf, _sum, _count
+            MetricType::HISTOGRAM => m.get_histogram().get_bucket().len() + 3,
+            _ => 1,
+        }
+    }
+
+    fn finish(self) -> Option<MetricFamily> {
+        if self.metrics.is_empty() {
+            return None;
+        }
+        let mut f = MetricFamily::default();
+        f.set_name(self.name);
+        f.set_help(self.help);
+        f.set_field_type(self.kind);
+        f.set_metric(self.metrics);
+        Some(f)
+    }
+}
+
+/// The inclusive upper edge of log2 slot `i` in the slot's unit: slot `i` counts integer values
+/// in `[2^i, 2^(i+1))` (slot 0 also 0), so every value it holds is `<= 2^(i+1) - 1`, and a value
+/// of exactly `2^(i+1)` is in slot `i+1`, past that edge.
+pub fn log2_le(i: usize) -> f64 {
+    if i >= 63 {
+        return f64::INFINITY;
+    }
+    ((1u64 << (i + 1)) - 1) as f64
+}
+
+/// Nanoseconds per second.
+const NS: f64 = 1e9;
+
+pub struct Exporter {
+    ctx: Ctx,
+    /// x0bpf's pin directory, resolved once at start (the store is not held: holding its lock
+    /// would block every attach and detach).
+    base: PathBuf,
+    config: Vec<mexport::Metric>,
+    max_series: usize,
+    max_fill: u32,
+    dropped: AtomicU64,
+    errors: Mutex<BTreeMap<String, u64>>,
+    drop_reasons: Option<BTreeMap<u64, String>>,
+    /// This process holds a BPF_ENABLE_STATS fd. The sysctl reads back what was last written
+    /// to it, not whether an fd keeps statistics on, so it cannot tell.
+    stats_held: bool,
+}
+
+impl Exporter {
+    fn error(&self, source: &str, e: impl std::fmt::Display) {
+        if self.ctx.verbose {
+            eprintln!("x0bpf: exporter: {source}: {e}");
+        }
+        let mut m = self.errors.lock().unwrap_or_else(|p| p.into_inner());
+        *m.entry(source.to_string()).or_default() += 1;
+    }
+
+    /// Every family of one scrape, in the order the series limit fills them.
+    pub fn scrape(&self) -> Vec<MetricFamily> {
+        let t0 = Instant::now();
+        let mut fams: Vec<Family> = Vec::new();
+        self.embedded(&mut fams);
+        self.configured(&mut fams);
+        self.host(&mut fams);
+        // The series limit: whole metrics (a histogram with its buckets) in order.
+        let mut budget = self.max_series;
+        let mut dropped = 0u64;
+        for f in fams.iter_mut() {
+            let kind = f.kind;
+            let mut keep = Vec::new();
+            for m in f.metrics.drain(..) {
+                let n = Family::samples(&m, kind);
+                if n <= budget {
+                    budget -= n;
+                    keep.push(m);
+                } else {
+                    dropped += n as u64;
+                    budget = 0;
+                }
+            }
+            f.metrics = keep;
+        }
+        let total_dropped = self.dropped.fetch_add(dropped, Ordering::Relaxed) + dropped;
+        let mut own = Vec::new();
+        let mut f = Family::new(
+            "x0bpf_exporter_series_dropped_total",
+            "Samples left out of scrapes by --max-series, since start",
+            MetricType::COUNTER,
+        );
+        f.value(&[], total_dropped as f64);
+        own.push(f);
+        let mut f = Family::new(
+            "x0bpf_exporter_max_series",
+            "The --max-series limit",
+            MetricType::GAUGE,
+        );
+        f.value(&[], self.max_series as f64);
+        own.push(f);
+        let mut f = Family::new(
+            "x0bpf_exporter_scrape_errors_total",
+            "Sources left out of a scrape because reading them failed, since start",
+            MetricType::COUNTER,
+        );
+        {
+            let errs = self.errors.lock().unwrap_or_else(|p| p.into_inner());
+            for (s, n) in errs.iter() {
+                f.value(&l(&[("source", s.clone())]), *n as f64);
+            }
+        }
+        own.push(f);
+        let mut f = Family::new(
+            "x0bpf_exporter_scrape_duration_seconds",
+            "Seconds this scrape took to read the kernel",
+            MetricType::GAUGE,
+        );
+        f.value(&[], t0.elapsed().as_secs_f64());
+        own.push(f);
+        own.into_iter()
+            .chain(fams)
+            .filter_map(Family::finish)
+            .collect()
+    }
+
+    /// Names of the objects in x0bpf's store (real directories only, never symlinks).
+    fn objects(&self) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(&self.base)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| !n.starts_with('_') && store::check_name("object", n).is_ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    fn embedded(&self, fams: &mut Vec<Family>) {
+        let mut xp = Family::new(
+            "x0bpf_xdp_packets_total",
+            "Packets xdp_counter saw, per interface and protocol",
+            MetricType::COUNTER,
+        );
+        let mut xb = Family::new(
+            "x0bpf_xdp_bytes_total",
+            "Bytes xdp_counter saw, per interface and protocol",
+            MetricType::COUNTER,
+        );
+        let mut tp = Family::new(
+            "x0bpf_tc_packets_total",
+            "Packets tc_classifier saw",
+            MetricType::COUNTER,
+        );
+        let mut tb = Family::new(
+            "x0bpf_tc_bytes_total",
+            "Bytes tc_classifier saw",
+            MetricType::COUNTER,
+        );
+        let mut tfc = Family::new(
+            "x0bpf_tc_flows_created_total",
+            "Flows tc_classifier created",
+            MetricType::COUNTER,
+        );
+        let mut tu = Family::new(
+            "x0bpf_tc_unparsed_packets_total",
+            "Packets tc_classifier could not parse",
+            MetricType::COUNTER,
+        );
+        let mut tf = Family::new(
+            "x0bpf_tc_flows",
+            "Flows in tc_classifier's LRU table now",
+            MetricType::GAUGE,
+        );
+        let mut trtt = Family::new(
+            "x0bpf_tc_handshake_rtt_seconds",
+            "TCP handshake round trips of the flows present (log2 buckets)",
+            MetricType::HISTOGRAM,
+        );
+        let mut sl = Family::new(
+            "x0bpf_syscall_latency_seconds",
+            "Syscall latency per syscall (log2 buckets; _count is the number of calls)",
+            MetricType::HISTOGRAM,
+        );
+        let mut se = Family::new(
+            "x0bpf_syscall_errors_total",
+            "Syscalls that returned an error",
+            MetricType::COUNTER,
+        );
+        let mut nd = Family::new(
+            "x0bpf_net_drops_total",
+            "Packets the kernel dropped, per drop reason (net_events)",
+            MetricType::COUNTER,
+        );
+        let mut nl = Family::new(
+            "x0bpf_net_events_lost_total",
+            "net_events records the ring buffer could not take",
+            MetricType::COUNTER,
+        );
+        for object in self.objects() {
+            let dir = self.base.join(&object);
+            let has = |m: &str| {
+                std::fs::symlink_metadata(dir.join("maps").join(m)).is_ok_and(|t| !t.is_symlink())
+            };
+            let open = |m: &str| MapHandle::from_pinned_path(dir.join("maps").join(m));
+            let ob = || vec![("object".to_string(), object.clone())];
+            let res: anyhow::Result<()> = (|| {
+                if has("counts") && has("other_counts") {
+                    let (c, o) = (open("counts")?, open("other_counts")?);
+                    if let StatsReport::XdpCounter {
+                        protocols,
+                        runts,
+                        interfaces,
+                        ..
+                    } = read_xdp(&object, &c, &o, None)?
+                    {
+                        for p in protocols {
+                            let labels = l(&[
+                                ("object", object.clone()),
+                                ("ifindex", p.ifindex.to_string()),
+                                ("interface", p.interface.unwrap_or_default()),
+                                ("protocol", p.protocol),
+                                ("l4", p.l4.unwrap_or_default()),
+                                ("vlan_depth", p.vlan_depth.to_string()),
+                            ]);
+                            xp.value(&labels, p.packets as f64);
+                            xb.value(&labels, p.bytes as f64);
+                        }
+                        // Runts are totals over the interfaces: one series per object.
+                        if runts.packets > 0 {
+                            let labels = l(&[
+                                ("object", object.clone()),
+                                ("ifindex", String::new()),
+                                ("interface", String::new()),
+                                ("protocol", "runt".into()),
+                                ("l4", String::new()),
+                                ("vlan_depth", "0".into()),
+                            ]);
+                            let _ = interfaces;
+                            xp.value(&labels, runts.packets as f64);
+                            xb.value(&labels, runts.bytes as f64);
+                        }
+                    }
+                } else if has("flows") && has("totals") {
+                    let (m, t) = (open("flows")?, open("totals")?);
+                    if m.value_size() as usize
+                        != std::mem::size_of::<crate::skel::tc_classifier::types::flow_stats>()
+                    {
+                        return Err(anyhow::anyhow!("{object} was loaded by an older x0bpf"));
+                    }
+                    let t = tc_totals(&t)?;
+                    let r = tc_rtt_summary(&m)?;
+                    tp.value(&ob(), t.packets as f64);
+                    tb.value(&ob(), t.bytes as f64);
+                    tfc.value(&ob(), t.flows_created as f64);
+                    tu.value(&ob(), t.unparsed as f64);
+                    tf.value(&ob(), r.flows as f64);
+                    trtt.log2_hist(&ob(), &r.rtt_slots, r.rtt_sum_ns as f64 / NS, NS);
+                } else if has("stats") && has("start") {
+                    let m = open("stats")?;
+                    if m.value_size() as usize
+                        != std::mem::size_of::<crate::skel::syscall_latency::types::syscall_stats>()
+                    {
+                        return Err(anyhow::anyhow!("{object} was loaded by an older x0bpf"));
+                    }
+                    for s in read_syscalls(&m)? {
+                        let labels = l(&[("object", object.clone()), ("syscall", s.name.clone())]);
+                        let mut slots = vec![0u64; 32];
+                        for b in &s.histogram {
+                            slots[slot_of(b.low_ns).min(31)] += b.count;
+                        }
+                        sl.log2_hist(&labels, &slots, s.total_ns as f64 / NS, NS);
+                        se.value(&labels, s.errors as f64);
+                    }
+                } else if has("drop_reasons") && has("lost") {
+                    let d = open("drop_reasons")?;
+                    let all = snapshot(&d)?;
+                    for i in 0..all.len {
+                        let r = u32::from_ne_bytes(all.key(i).try_into().unwrap_or([0; 4]));
+                        let n: u64 =
+                            entry_sum(&all, i, |a: &mut u64, v: u64| *a = a.wrapping_add(v));
+                        if n == 0 {
+                            continue;
+                        }
+                        let name = self
+                            .drop_reasons
+                            .as_ref()
+                            .and_then(|m| m.get(&(r as u64)))
+                            .map(|n| n.trim_start_matches("SKB_DROP_REASON_").to_string())
+                            .unwrap_or_else(|| format!("reason-{r}"));
+                        nd.value(
+                            &l(&[("object", object.clone()), ("reason", name)]),
+                            n as f64,
+                        );
+                    }
+                    let lost = open("lost")?;
+                    let all = snapshot(&lost)?;
+                    let mut n = 0u64;
+                    for i in 0..all.len {
+                        n = n.wrapping_add(entry_sum(&all, i, |a: &mut u64, v: u64| {
+                            *a = a.wrapping_add(v)
+                        }));
+                    }
+                    nl.value(&ob(), n as f64);
+                }
+                Ok(())
+            })();
+            if let Err(e) = res {
+                self.error(&format!("object {object}"), e);
+            }
+        }
+        fams.extend([xp, xb, tp, tb, tfc, tu, tf, trtt, sl, se, nd, nl]);
+    }
+
+    fn configured(&self, fams: &mut Vec<Family>) {
+        for c in &self.config {
+            let kind = match c.kind {
+                Kind::Counter => MetricType::COUNTER,
+                Kind::Gauge => MetricType::GAUGE,
+                Kind::Histogram => MetricType::HISTOGRAM,
+            };
+            let mut f = Family::new(&c.name, &c.help, kind);
+            match c.read() {
+                Ok(Samples::Plain(v)) => {
+                    for (labels, x) in v {
+                        f.value(&labels, x);
+                    }
+                }
+                Ok(Samples::Hist(v)) => {
+                    for (labels, slots, sum) in v {
+                        // Up to the highest non-empty slot, plus one so the last real bucket
+                        // is not the catch-all.
+                        let top = slots.iter().rposition(|c| *c > 0).map_or(1, |i| i + 2);
+                        let s = &slots[..top.min(slots.len())];
+                        f.log2_hist(&labels, s, sum, c.per());
+                    }
+                }
+                Err(e) => self.error(&format!("config {}", c.name), e),
+            }
+            fams.push(f);
+        }
+    }
+
+    fn host(&self, fams: &mut Vec<Family>) {
+        let stats_on = self.stats_held
+            || std::fs::read_to_string("/proc/sys/kernel/bpf_stats_enabled")
+                .map(|s| s.trim() == "1")
+                .unwrap_or(false);
+        let mut en = Family::new(
+            "x0bpf_bpf_stats_enabled",
+            "1 when BPF run statistics are on (kernel.bpf_stats_enabled, or --enable-stats)",
+            MetricType::GAUGE,
+        );
+        en.value(&[], if stats_on { 1.0 } else { 0.0 });
+        let mut rc = Family::new(
+            "x0bpf_bpf_prog_run_count_total",
+            "Runs of each BPF program while statistics were enabled",
+            MetricType::COUNTER,
+        );
+        let mut rt = Family::new(
+            "x0bpf_bpf_prog_run_time_seconds_total",
+            "CPU seconds each BPF program ran while statistics were enabled",
+            MetricType::COUNTER,
+        );
+        for id in bpf::all_ids(ObjKind::Prog) {
+            let Ok(fd) = bpf::fd_by_id(ObjKind::Prog, id) else {
+                continue; // gone since the listing
+            };
+            let Ok(p) = bpf::prog_info(fd.as_fd()) else {
+                continue;
+            };
+            // prog_info reports no statistics when they are zero and the sysctl is off: with
+            // our own fd they are on, and zero is the answer.
+            let (n, t) = match (p.run_cnt, p.run_time_ns) {
+                (Some(n), Some(t)) => (n, t),
+                _ if stats_on => (0, 0),
+                _ => continue,
+            };
+            let labels = l(&[
+                ("id", p.id.to_string()),
+                ("name", p.name.clone()),
+                ("type", p.prog_type.clone()),
+                ("tag", p.tag.clone()),
+            ]);
+            rc.value(&labels, n as f64);
+            rt.value(&labels, t as f64 / NS);
+        }
+        let mut me = Family::new(
+            "x0bpf_bpf_map_max_entries",
+            "max_entries of each BPF map",
+            MetricType::GAUGE,
+        );
+        let mut ne = Family::new(
+            "x0bpf_bpf_map_entries",
+            "Elements in each hash map (counted by batch lookup; see --max-fill-entries)",
+            MetricType::GAUGE,
+        );
+        for id in bpf::all_ids(ObjKind::Map) {
+            let Ok(fd) = bpf::fd_by_id(ObjKind::Map, id) else {
+                continue;
+            };
+            let Ok(info) = sysmap::info(fd.as_fd()) else {
+                continue;
+            };
+            let labels = l(&[
+                ("id", info.id.to_string()),
+                ("name", info.name.clone()),
+                ("type", crate::obj::names::map_type_name(info.map_type)),
+            ]);
+            me.value(&labels, info.max_entries as f64);
+            let hash = matches!(
+                info.map_type,
+                sysmap::HASH | sysmap::PERCPU_HASH | sysmap::LRU_HASH | sysmap::LRU_PERCPU_HASH
+            );
+            if hash && info.max_entries <= self.max_fill {
+                match count(&fd) {
+                    Ok(n) => ne.value(&labels, n as f64),
+                    Err(e) => self.error("map entries", e),
+                }
+            }
+        }
+        fams.extend([en, rc, rt, me, ne]);
+    }
+}
+
+fn count(fd: &OwnedFd) -> std::io::Result<usize> {
+    crate::maps::batch::read_all(fd.as_fd()).map(|e| e.len)
+}
+
+/// The log2 slot whose lower edge is `low` (`obj::hist::slot_range`).
+fn slot_of(low: u64) -> usize {
+    if low == 0 {
+        0
+    } else {
+        low.trailing_zeros() as usize
+    }
+}
+
+impl prometheus::core::Collector for Exporter {
+    fn desc(&self) -> Vec<&prometheus::core::Desc> {
+        // Families change with what is loaded: described at collection time only.
+        Vec::new()
+    }
+
+    fn collect(&self) -> Vec<MetricFamily> {
+        self.scrape()
+    }
+}
+
+/// The capabilities to keep, from --keep-caps (names checked) or the default.
+fn keep_list(a: &Option<Vec<String>>) -> Result<Vec<u32>, X0Error> {
+    let names: Vec<String> = match a {
+        Some(v) => v
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        None => DEFAULT_KEEP.iter().map(|s| s.to_string()).collect(),
+    };
+    names
+        .iter()
+        .map(|n| {
+            crate::sys::caps::by_name(n).ok_or_else(|| {
+                X0Error::new(
+                    ErrorKind::Usage,
+                    format!("--keep-caps: unknown capability {n:?}"),
+                )
+                .hint("known: CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN, CAP_NET_ADMIN")
+            })
+        })
+        .collect()
+}
+
+/// Set up everything that needs privilege, then serve until SIGTERM/SIGINT.
+pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
+    let keep = keep_list(&args.keep_caps)?;
+    crate::sys::caps::require_bpf("the exporter")?;
+    // The store may move this process out of a private mount namespace: before any thread.
+    let base = {
+        let s = Store::open(ctx, Access::Read)?;
+        s.base.clone()
+    };
+    let config = match &args.config {
+        Some(p) => mexport::load(ctx, p)?,
+        None => Vec::new(),
+    };
+    let stats_fd = if args.enable_stats {
+        Some(bpf::enable_stats().map_err(|e| X0Error::os("BPF_ENABLE_STATS", &e))?)
+    } else {
+        None
+    };
+    let drop_reasons = crate::probe::kernel_enum("skb_drop_reason")
+        .map(|v| v.into_iter().map(|(n, s)| (n as u64, s)).collect());
+    let server = tiny_http::Server::http(args.listen).map_err(|e| {
+        let taken = e
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::AddrInUse);
+        X0Error::new(
+            if taken {
+                ErrorKind::Conflict
+            } else {
+                ErrorKind::Usage
+            },
+            format!("cannot listen on {}: {e}", args.listen),
+        )
+        .hint("pick another address with --listen ADDR:PORT")
+    })?;
+    crate::stream::install_stop_signals();
+    crate::sys::caps::keep_only(&keep).map_err(|e| X0Error::os("dropping capabilities", &e))?;
+    let exporter = Exporter {
+        ctx: ctx.clone(),
+        base,
+        config,
+        max_series: args.max_series as usize,
+        max_fill: args.max_fill_entries,
+        dropped: AtomicU64::new(0),
+        errors: Mutex::new(BTreeMap::new()),
+        drop_reasons,
+        stats_held: stats_fd.is_some(),
+    };
+    let registry = prometheus::Registry::new();
+    registry.register(Box::new(exporter))?;
+    eprintln!(
+        "x0bpf: exporter listening on http://{}/metrics{}",
+        server
+            .server_addr()
+            .to_ip()
+            .map_or_else(|| args.listen.to_string(), |a| a.to_string()),
+        if stats_fd.is_some() {
+            " (BPF run statistics on)"
+        } else {
+            ""
+        }
+    );
+    serve(&server, &registry);
+    drop(server);
+    drop(stats_fd);
+    Ok(0)
+}
+
+fn serve(server: &tiny_http::Server, registry: &prometheus::Registry) {
+    let encoder = TextEncoder::new();
+    while !crate::stream::stopped() {
+        let req = match server.recv_timeout(Duration::from_millis(200)) {
+            Ok(Some(r)) => r,
+            Ok(None) => continue,
+            Err(_) => continue, // a signal interrupted the wait; the loop checks it
+        };
+        let path = req.url().split('?').next().unwrap_or("").to_string();
+        let get = matches!(
+            req.method(),
+            tiny_http::Method::Get | tiny_http::Method::Head
+        );
+        let resp = match (path.as_str(), get) {
+            ("/metrics", true) => {
+                let mut buf = Vec::new();
+                match encoder.encode(&registry.gather(), &mut buf) {
+                    Ok(()) => with_type(tiny_http::Response::from_data(buf), encoder.format_type()),
+                    Err(e) => tiny_http::Response::from_string(format!("encoding: {e}\n"))
+                        .with_status_code(500),
+                }
+            }
+            ("/healthz", true) => with_type(
+                tiny_http::Response::from_string("ok\n"),
+                "text/plain; charset=utf-8",
+            ),
+            ("/metrics" | "/healthz", false) => {
+                tiny_http::Response::from_string("method not allowed\n").with_status_code(405)
+            }
+            _ => {
+                tiny_http::Response::from_string("not found: try /metrics\n").with_status_code(404)
+            }
+        };
+        // Written by another thread: a client that does not read its answer must not stall
+        // the next scrape. One that went away is its own business.
+        std::thread::spawn(move || {
+            let _ = req.respond(resp);
+        });
+    }
+}
+
+fn with_type(
+    r: tiny_http::Response<std::io::Cursor<Vec<u8>>>,
+    v: &str,
+) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
+    match tiny_http::Header::from_bytes(&b"Content-Type"[..], v.as_bytes()) {
+        Ok(h) => r.with_header(h),
+        Err(()) => r,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log2_edges_are_inclusive_upper_bounds() {
+        // slot 0 holds 0 and 1; slot 1 holds 2 and 3; slot 9 holds 512..1023.
+        assert_eq!(log2_le(0), 1.0);
+        assert_eq!(log2_le(1), 3.0);
+        assert_eq!(log2_le(9), 1023.0);
+        assert_eq!(log2_le(30), 2147483647.0);
+        assert_eq!(log2_le(63), f64::INFINITY);
+        // Every value lands under its own slot's edge and above the previous slot's.
+        for v in [0u64, 1, 2, 3, 4, 7, 8, 1023, 1024, 1025, (1 << 31) - 1] {
+            let slot = if v < 2 {
+                0
+            } else {
+                63 - v.leading_zeros() as usize
+            };
+            let (low, high) = crate::obj::hist::slot_range(slot);
+            assert!(low <= v && v < high, "{v} not in slot {slot}");
+            assert!(v as f64 <= log2_le(slot), "{v} above slot {slot}'s le");
+            if slot > 0 {
+                assert!(
+                    v as f64 > log2_le(slot - 1),
+                    "{v} under slot {}'s le",
+                    slot - 1
+                );
+            }
+        }
+        // slot_of inverts slot_range's lower edge.
+        for i in 0..32 {
+            assert_eq!(slot_of(crate::obj::hist::slot_range(i).0), i);
+        }
+    }
+
+    #[test]
+    fn histogram_buckets_are_cumulative_and_last_slot_only_in_inf() {
+        let mut f = Family::new("x", "x", MetricType::HISTOGRAM);
+        f.log2_hist(&[], &[1, 0, 2, 5], 1.5, NS);
+        let h = f.metrics[0].get_histogram();
+        let b: Vec<(f64, u64)> = h
+            .get_bucket()
+            .iter()
+            .map(|b| (b.upper_bound(), b.cumulative_count()))
+            .collect();
+        assert_eq!(b, vec![(1e-9, 1), (3e-9, 1), (7e-9, 3)]);
+        assert_eq!(h.get_sample_count(), 8);
+        assert_eq!(h.get_sample_sum(), 1.5);
+    }
+
+    #[test]
+    fn equal_label_sets_are_one_series() {
+        let mut f = Family::new("x", "x", MetricType::COUNTER);
+        let a = l(&[("protocol", "other".to_string())]);
+        f.value(&a, 2.0);
+        f.value(&l(&[("protocol", "arp".to_string())]), 1.0);
+        f.value(&a, 3.0);
+        assert_eq!(f.metrics.len(), 2);
+        assert_eq!(f.metrics[0].get_counter().get_value(), 5.0);
+    }
+
+    #[test]
+    fn keep_caps_names() {
+        assert_eq!(keep_list(&None).unwrap().len(), 3);
+        assert!(keep_list(&Some(vec!["CAP_NOPE".into()])).is_err());
+        assert_eq!(
+            keep_list(&Some(vec!["bpf".into(), "perfmon".into()]))
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+}
