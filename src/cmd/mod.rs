@@ -5,6 +5,7 @@ pub mod detach;
 pub mod events;
 pub mod feature;
 pub mod flows;
+pub mod guard;
 pub mod inspect;
 pub mod list;
 pub mod load;

@@ -3,6 +3,7 @@
 pub mod btf;
 pub mod btf_value;
 pub mod elf;
+pub mod guard;
 pub mod helpers;
 pub mod hist;
 pub mod names;
