@@ -6,8 +6,8 @@
  * (LPM trie) first. A hit whose expiry is still ahead of bpf_ktime_get_boot_ns() drops the
  * packet and counts it in the entry, unless `allowlist` (LPM trie) also matches: the allowlist
  * always wins. An expired entry is ignored, so enforcement needs no user space at all. Every
- * packet not dropped is counted per source in `sources` (LRU hash: packets, bytes, SYNs) for
- * the user-space loop to read. Everything else (ARP, other EtherTypes, runts) passes.
+ * packet not dropped is counted per source in `sources` (per-CPU LRU hash: packets, bytes,
+ * SYNs; per-CPU so the pass path has no atomics) for the user-space loop to read and sum. Everything else (ARP, other EtherTypes, runts) passes.
  *
  * Clock: CLOCK_BOOTTIME (bpf_ktime_get_boot_ns, Linux 5.8+), because it keeps counting across
  * suspend: a TTL of ten minutes means ten minutes of wall time, and user space reads the same
@@ -68,7 +68,7 @@ struct guard_state {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_PERCPU_HASH);
 	__uint(max_entries, MAX_SOURCES);
 	__type(key, struct src_key);
 	__type(value, struct src_counts);
@@ -166,21 +166,20 @@ int xdp_guard(struct xdp_md *ctx)
 	/* The source key is the trie key's address: the same 16 bytes right after prefixlen. */
 	c = bpf_map_lookup_elem(&sources, &key.addr);
 	if (c) {
-		__sync_fetch_and_add(&c->packets, 1);
-		__sync_fetch_and_add(&c->bytes, len);
-		if (syn)
-			__sync_fetch_and_add(&c->syns, 1);
+		/* Per-CPU: only this CPU writes this copy, no atomics needed. */
+		c->packets += 1;
+		c->bytes += len;
+		c->syns += syn;
 	} else {
 		struct src_counts init = { .packets = 1, .bytes = len, .syns = syn };
 
-		/* Another CPU may create it first: then count into theirs. */
+		/* Another CPU may create it first: then count into this CPU's copy of theirs. */
 		if (bpf_map_update_elem(&sources, &key.addr, &init, BPF_NOEXIST) != 0) {
 			c = bpf_map_lookup_elem(&sources, &key.addr);
 			if (c) {
-				__sync_fetch_and_add(&c->packets, 1);
-				__sync_fetch_and_add(&c->bytes, len);
-				if (syn)
-					__sync_fetch_and_add(&c->syns, 1);
+				c->packets += 1;
+				c->bytes += len;
+				c->syns += syn;
 			}
 		}
 	}

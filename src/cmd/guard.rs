@@ -286,12 +286,31 @@ fn keys(fd: BorrowedFd<'_>, key_size: usize, limit: usize) -> io::Result<Vec<Vec
     Ok(out)
 }
 
-/// Monitor: the per-source counters, by batch (one syscall per 4096 sources), or key by key
+/// One source's value: per-CPU copies (8-byte aligned, one per possible CPU), summed.
+fn sum_percpu(addr_key: &[u8], v: &[u8], ncpu: usize) -> Sample {
+    let mut addr = [0u8; 16];
+    addr.copy_from_slice(&addr_key[..16]);
+    let mut s = Sample {
+        addr,
+        ..Default::default()
+    };
+    for c in 0..ncpu {
+        let o = c * SRC_VAL;
+        s.packets = s.packets.wrapping_add(u64_at(v, o));
+        s.bytes = s.bytes.wrapping_add(u64_at(v, o + 8));
+        s.syns = s.syns.wrapping_add(u64_at(v, o + 16));
+    }
+    s
+}
+
+/// Monitor: the per-source counters, by batch (one syscall per 1024 sources), or key by key
 /// on kernels without batch operations for hash maps (before 5.6).
 fn read_sources(fd: BorrowedFd<'_>) -> Result<Vec<Sample>, X0Error> {
-    const MAX: usize = 4096;
+    const MAX: usize = 1024;
+    let ncpu = sysmap::possible_cpus().max(1);
+    let vsz = SRC_VAL * ncpu;
     let mut keys_buf = vec![0u8; SRC_KEY * MAX];
-    let mut vals = vec![0u8; SRC_VAL * MAX];
+    let mut vals = vec![0u8; vsz * MAX];
     let mut out = Vec::new();
     let mut token = [0u8; 8];
     let mut first = true;
@@ -311,22 +330,17 @@ fn read_sources(fd: BorrowedFd<'_>) -> Result<Vec<Sample>, X0Error> {
                 if first
                     && matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOTSUP | 524)) =>
             {
-                return read_sources_slow(fd);
+                return read_sources_slow(fd, ncpu);
             }
             Err(e) => return Err(kerr("reading the sources map", e)),
         };
         first = false;
         for i in 0..b.count as usize {
-            let k = &keys_buf[i * SRC_KEY..(i + 1) * SRC_KEY];
-            let v = &vals[i * SRC_VAL..(i + 1) * SRC_VAL];
-            let mut addr = [0u8; 16];
-            addr.copy_from_slice(k);
-            out.push(Sample {
-                addr,
-                packets: u64_at(v, 0),
-                bytes: u64_at(v, 8),
-                syns: u64_at(v, 16),
-            });
+            out.push(sum_percpu(
+                &keys_buf[i * SRC_KEY..(i + 1) * SRC_KEY],
+                &vals[i * vsz..(i + 1) * vsz],
+                ncpu,
+            ));
         }
         if b.done {
             return Ok(out);
@@ -334,19 +348,12 @@ fn read_sources(fd: BorrowedFd<'_>) -> Result<Vec<Sample>, X0Error> {
     }
 }
 
-fn read_sources_slow(fd: BorrowedFd<'_>) -> Result<Vec<Sample>, X0Error> {
+fn read_sources_slow(fd: BorrowedFd<'_>, ncpu: usize) -> Result<Vec<Sample>, X0Error> {
     let mut out = Vec::new();
+    let mut v = vec![0u8; SRC_VAL * ncpu];
     for k in keys(fd, SRC_KEY, 1 << 20).map_err(|e| kerr("reading the sources map", e))? {
-        let mut v = [0u8; SRC_VAL];
         if sysmap::lookup(fd, Some(&k), &mut v).map_err(|e| kerr("reading the sources map", e))? {
-            let mut addr = [0u8; 16];
-            addr.copy_from_slice(&k);
-            out.push(Sample {
-                addr,
-                packets: u64_at(&v, 0),
-                bytes: u64_at(&v, 8),
-                syns: u64_at(&v, 16),
-            });
+            out.push(sum_percpu(&k, &v, ncpu));
         }
     }
     Ok(out)
