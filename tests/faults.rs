@@ -970,3 +970,71 @@ fn map_delete_killed_at_every_step() {
         true,
     );
 }
+
+/// `guard start` with `--duration 0`: set up (load, attach, allowlist, pid), one round of the
+/// loop, clear the pid, exit. Killed anywhere, `guard stop` removes whatever it left.
+#[test]
+fn guard_start_killed_at_every_step() {
+    run_case(Case {
+        foreign_xdp: false,
+        setup: &[],
+        cmd: &[
+            "guard",
+            "start",
+            "veth0",
+            "--duration",
+            "0",
+            "--allow",
+            "10.0.0.0/8",
+        ],
+        repair: &[
+            (&["-j", "list"], OK),
+            (&["guard", "stop", "veth0"], OK_OR_NOT),
+        ],
+        keeps: None,
+    });
+}
+
+#[test]
+fn guard_stop_killed_at_every_step() {
+    run_case(Case {
+        foreign_xdp: false,
+        setup: &[&["guard", "start", "veth0", "--duration", "0"]],
+        cmd: &["guard", "stop", "veth0"],
+        repair: &[
+            (&["-j", "list"], OK),
+            (&["guard", "stop", "veth0"], OK_OR_NOT),
+        ],
+        keeps: None,
+    });
+}
+
+/// A blocklist entry written through `map update` (its BTF types), then unblocked: one map
+/// delete, so killed anywhere the entry is there or gone, and a rerun finishes.
+#[test]
+fn guard_unblock_killed_at_every_step() {
+    const KEY: &str = r#"{"prefixlen":128,"addr":[0,0,0,0,0,0,0,0,0,0,255,255,10,9,0,1]}"#;
+    const VAL: &str =
+        r#"{"expires_ns":18446744073709551615,"drops":0,"drop_bytes":0,"added_ns":0}"#;
+    run_case(Case {
+        foreign_xdp: false,
+        setup: &[
+            &["guard", "start", "veth0", "--duration", "0"],
+            &[
+                "map",
+                "update",
+                "guard-veth0/blocklist",
+                "--key",
+                KEY,
+                "--value",
+                VAL,
+            ],
+        ],
+        cmd: &["guard", "unblock", "10.9.0.1"],
+        repair: &[
+            (&["guard", "unblock", "10.9.0.1"], &[0, 7]),
+            (&["guard", "stop", "veth0"], OK),
+        ],
+        keeps: None,
+    });
+}

@@ -985,6 +985,18 @@ fn killed_guard_keeps_protecting_and_a_restart_resumes() {
         &["--pps", "2000", "--ttl", "4", "--interval", "0.5"],
     );
     let pid = g.child.id();
+    // After setup the loop keeps CAP_BPF only (bit 39), with no_new_privs.
+    let st = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |k: &str| {
+        st.lines()
+            .find(|l| l.starts_with(k))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(field("CapEff:"), format!("{:016x}", 1u64 << 39), "{st}");
+    assert_eq!(field("CapBnd:"), format!("{:016x}", 1u64 << 39), "{st}");
+    assert_eq!(field("NoNewPrivs:"), "1");
     let f = flood(&peer2.name, PEER2_IP, 1.5);
     g.wait_for(|l| l.iter().any(|v| v["action"] == "block"), "the block");
     f.join().unwrap();
@@ -1068,6 +1080,26 @@ fn invalid_policy_exits_2_naming_the_field_and_attaches_nothing() {
         a.extend_from_slice(bad);
         let r = ns.x0(&a);
         assert_eq!(r.code, 2, "{bad:?}: {}", r.stderr);
+    }
+    // Not a regular file: refused, never read (a FIFO would block, /dev/zero never end).
+    let fifo = dir.path().join("fifo");
+    assert_eq!(sh("mkfifo", &[fifo.to_str().unwrap()]).code, 0);
+    for p in [
+        fifo.to_str().unwrap(),
+        "/dev/zero",
+        dir.path().to_str().unwrap(),
+    ] {
+        let r = ns.x0(&[
+            "--bpffs",
+            fs.arg(),
+            "guard",
+            "start",
+            "veth0",
+            "--policy",
+            p,
+        ]);
+        assert_eq!(r.code, 2, "{p}: {}", r.stderr);
+        assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
     }
     assert_eq!(xdp_prog(&ns), None);
     assert!(!fs.dir.join("x0bpf").exists(), "nothing created");

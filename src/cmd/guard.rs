@@ -59,6 +59,9 @@ pub struct StartArgs {
     /// XDP attach mode
     #[arg(long, value_enum, default_value = "auto")]
     pub mode: xdp::Mode,
+    /// End the loop after this long, as Ctrl-C would (`0`: set up, one round, exit)
+    #[arg(long, value_name = "D", value_parser = super::tail::parse_duration)]
+    pub duration: Option<Duration>,
     /// Packets per second per source (0: off)
     #[arg(long, value_name = "N")]
     pub pps: Option<u64>,
@@ -154,12 +157,50 @@ fn policy_error(origin: &str, e: pol::PolicyError) -> X0Error {
         .hint("see docs/GUARD.md for the fields and their ranges")
 }
 
+/// A policy is small: more than this is not one.
+const MAX_POLICY: u64 = 1 << 20;
+
+/// Read a policy file: a regular file (a FIFO or device would block or never end) of at most
+/// 1 MiB, UTF-8. Every refusal is a usage error (exit 2).
+fn read_policy_file(f: &Path) -> Result<String, X0Error> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let usage = |m: String| {
+        X0Error::new(ErrorKind::Usage, m).hint("--policy takes a TOML file (docs/GUARD.md)")
+    };
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC)
+        .open(f)
+        .map_err(|e| usage(format!("cannot read policy {}: {e}", f.display())))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| usage(format!("cannot read policy {}: {e}", f.display())))?;
+    if !meta.is_file() {
+        return Err(usage(format!(
+            "policy {} is not a regular file",
+            f.display()
+        )));
+    }
+    let mut text = String::new();
+    file.take(MAX_POLICY + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| usage(format!("cannot read policy {}: {e}", f.display())))?;
+    if text.len() as u64 > MAX_POLICY {
+        return Err(usage(format!(
+            "policy {} is larger than {} KiB",
+            f.display(),
+            MAX_POLICY >> 10
+        )));
+    }
+    Ok(text)
+}
+
 /// The policy file (if any) with the flags over it, validated. Nothing is touched before.
 pub fn build_policy(s: &StartArgs) -> Result<Policy, X0Error> {
     let (mut p, origin) = match &s.policy {
         Some(f) => {
-            let text = std::fs::read_to_string(f)
-                .map_err(|e| X0Error::os(format!("reading policy {}", f.display()), &e))?;
+            let text = read_policy_file(f)?;
             let origin = f.display().to_string();
             (
                 Policy::from_toml(&text).map_err(|e| policy_error(&origin, e))?,
@@ -756,6 +797,7 @@ fn run_loop(
     let res = (|| -> anyhow::Result<&'static str> {
         let interval = Duration::from_secs_f64(policy.interval);
         let mut next = Instant::now();
+        let end = s.duration.map(|d| Instant::now() + d);
         loop {
             // Monitor.
             let now = process::boottime_ns();
@@ -812,6 +854,9 @@ fn run_loop(
             loop {
                 if stream::stopped() {
                     return Ok("interrupted");
+                }
+                if end.is_some_and(|e| Instant::now() >= e) {
+                    return Ok("duration");
                 }
                 let left = next.saturating_duration_since(Instant::now());
                 if left.is_zero() {
