@@ -632,9 +632,6 @@ fn start(s: &StartArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     // Everything that can be wrong with the command line is checked before the store opens:
     // an invalid policy attaches nothing.
     let policy = build_policy(s)?;
-    // Before the pid is recorded: a `guard stop` that signals us from then on finds the flag
-    // set (the loop ends after setup), never the default action half-way.
-    stream::install_stop_signals();
     let link = attach::resolve_iface(&s.iface)?;
     let name = object_name(&link.name);
     let store = Store::open(ctx, Access::Write)?;
@@ -710,6 +707,9 @@ fn start(s: &StartArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         eprintln!("x0bpf: note: {n}");
     }
     // The store lock is for setup only: the loop must not keep attach/detach waiting.
+    // Before the lock goes: a `guard stop` (which needs the lock) then always finds the
+    // handlers in place, and Ctrl-C during setup still ends the command at once.
+    stream::install_stop_signals();
     drop(store);
     // From here on the loop only uses the map fds it holds: every other power goes.
     // CAP_BPF stays for kernels before 6.5, which check it on map operations too.
