@@ -933,9 +933,22 @@ pub struct GuardRow {
     pub running_s: Option<f64>,
     pub decisions: u64,
     pub sources_tracked: usize,
+    /// The sources with most packets counted (blocked packets are not counted here)
+    pub top_sources: Vec<SourceRow>,
     pub allowlist: usize,
     pub blocklist: Vec<BlockRow>,
 }
+
+#[derive(Serialize)]
+pub struct SourceRow {
+    pub source: String,
+    pub packets: u64,
+    pub bytes: u64,
+    pub syns: u64,
+}
+
+/// How many sources `guard status` lists.
+const TOP_SOURCES: usize = 10;
 
 #[derive(Serialize)]
 pub struct StatusReport {
@@ -985,6 +998,19 @@ fn status(a: &StatusArgs, ctx: &Ctx) -> anyhow::Result<StatusReport> {
             })
             .collect();
         blocklist.sort_by(|a, b| b.drops.cmp(&a.drops).then(a.prefix.cmp(&b.prefix)));
+        let mut sources = read_sources(m.sources.as_fd())?;
+        let sources_tracked = sources.len();
+        sources.sort_by(|a, b| b.packets.cmp(&a.packets).then(a.addr.cmp(&b.addr)));
+        let top_sources = sources
+            .iter()
+            .take(TOP_SOURCES)
+            .map(|x| SourceRow {
+                source: Prefix::host(x.addr).to_string(),
+                packets: x.packets,
+                bytes: x.bytes,
+                syns: x.syns,
+            })
+            .collect();
         guards.push(GuardRow {
             object: name.clone(),
             interface: live.or(att.first()).and_then(|x| x.ifname.clone()),
@@ -995,9 +1021,8 @@ fn status(a: &StatusArgs, ctx: &Ctx) -> anyhow::Result<StatusReport> {
             pid: running.then_some(st.pid),
             running_s: running.then(|| now.saturating_sub(st.started_ns) as f64 / 1e9),
             decisions: st.decisions,
-            sources_tracked: keys(m.sources.as_fd(), SRC_KEY, 1 << 20)
-                .map(|k| k.len())
-                .unwrap_or(0),
+            sources_tracked,
+            top_sources,
             allowlist: keys(m.allowlist.as_fd(), LPM_KEY, pol::MAP_MAX_ALLOWED)
                 .map(|k| k.len())
                 .unwrap_or(0),
@@ -1050,6 +1075,18 @@ impl Report for StatusReport {
                 ]);
             }
             writeln!(out, "{t}")?;
+            if !g.top_sources.is_empty() {
+                let mut t = table(["TOP SOURCE", "PACKETS", "BYTES", "SYNS"]);
+                for x in &g.top_sources {
+                    t.add_row(vec![
+                        x.source.clone(),
+                        x.packets.to_string(),
+                        x.bytes.to_string(),
+                        x.syns.to_string(),
+                    ]);
+                }
+                writeln!(out, "{t}")?;
+            }
         }
         Ok(())
     }
