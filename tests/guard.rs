@@ -1205,3 +1205,128 @@ fn unblock_removes_an_entry_and_an_unknown_one_is_exit_7() {
     let r = ns.x0(&["--bpffs", fs.arg(), "guard", "stop", "veth0"]);
     assert_eq!(r.code, 9, "{}", r.stderr);
 }
+
+// ------------------------------------------------------------------ hostile use
+
+fn as_nobody(ns: &NetNs, args: &[&str]) -> common::Run {
+    let net = format!("--net={}", ns.path.display());
+    let mut full = vec![
+        net.as_str(),
+        "setpriv",
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+        common::bin(),
+    ];
+    full.extend_from_slice(args);
+    sh("nsenter", &full)
+}
+
+#[test]
+fn without_capabilities_every_guard_command_says_so_and_changes_nothing() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    for cmd in [
+        &["guard", "start", "veth0"][..],
+        &["guard", "status"],
+        &["guard", "unblock", "10.0.0.1"],
+        &["guard", "stop", "veth0"],
+    ] {
+        let mut a = vec!["--bpffs", fs.arg()];
+        a.extend_from_slice(cmd);
+        let r = as_nobody(&ns, &a);
+        assert_eq!(r.code, 4, "{cmd:?}: {} {}", r.stdout, r.stderr);
+        assert!(r.stderr.contains("CAP_BPF"), "{cmd:?}: {}", r.stderr);
+    }
+    assert!(!fs.dir.join("x0bpf").exists());
+    assert_eq!(xdp_prog(&ns), None);
+}
+
+fn spawn_x0(ns: &NetNs, args: &[&str]) -> std::process::Child {
+    let net = format!("--net={}", ns.path.display());
+    std::process::Command::new("nsenter")
+        .arg(&net)
+        .arg(common::bin())
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn parallel_starts_have_one_loop_and_parallel_stops_one_winner() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let kids: Vec<_> = (0..5)
+        .map(|_| {
+            spawn_x0(
+                &ns,
+                &[
+                    "--bpffs",
+                    fs.arg(),
+                    "guard",
+                    "start",
+                    "veth0",
+                    "--duration",
+                    "4",
+                ],
+            )
+        })
+        .collect();
+    let outs: Vec<_> = kids
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    let codes: Vec<i32> = outs.iter().map(|o| o.status.code().unwrap()).collect();
+    assert_eq!(codes.iter().filter(|c| **c == 0).count(), 1, "{codes:?}");
+    assert!(codes.iter().all(|c| *c == 0 || *c == 8), "{codes:?}");
+    for o in outs.iter().filter(|o| o.status.code() == Some(8)) {
+        assert!(String::from_utf8_lossy(&o.stderr).contains("already runs"));
+    }
+    let kids: Vec<_> = (0..5)
+        .map(|_| spawn_x0(&ns, &["--bpffs", fs.arg(), "guard", "stop", "veth0"]))
+        .collect();
+    let codes: Vec<i32> = kids
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap().status.code().unwrap())
+        .collect();
+    assert_eq!(codes.iter().filter(|c| **c == 0).count(), 1, "{codes:?}");
+    assert!(codes.iter().all(|c| *c == 0 || *c == 9), "{codes:?}");
+    assert_eq!(xdp_prog(&ns), None);
+    let left: Vec<_> = std::fs::read_dir(&fs.dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".debug"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_symlink_planted_as_the_guard_object_is_never_followed() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let victim = fs.dir.join("victim");
+    std::fs::create_dir_all(victim.join("maps")).unwrap();
+    std::fs::create_dir_all(fs.dir.join("x0bpf")).unwrap();
+    std::os::unix::fs::symlink(&victim, fs.dir.join("x0bpf/guard-veth0")).unwrap();
+    let r = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "guard",
+        "start",
+        "veth0",
+        "--duration",
+        "0",
+    ]);
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert_eq!(xdp_prog(&ns), None, "nothing attached");
+    let inside: Vec<_> = std::fs::read_dir(victim.join("maps")).unwrap().collect();
+    assert!(inside.is_empty(), "nothing pinned through the link");
+    let r = ns.x0(&["--bpffs", fs.arg(), "guard", "stop", "veth0"]);
+    assert_eq!(r.code, 9, "a symlink is not a guard: {}", r.stderr);
+    assert!(victim.join("maps").exists(), "the target is left alone");
+}
