@@ -1017,7 +1017,7 @@ fn killed_guard_keeps_protecting_and_a_restart_resumes() {
     let g = Guard::start(
         &ns,
         &fs,
-        &["--pps", "2000", "--ttl", "4", "--interval", "0.5"],
+        &["--pps", "2000", "--ttl", "8", "--interval", "0.5"],
     );
     let pid = g.child.id();
     // After setup the loop keeps CAP_BPF only (bit 39), with no_new_privs.
@@ -1054,7 +1054,7 @@ fn killed_guard_keeps_protecting_and_a_restart_resumes() {
     let g = Guard::start(
         &ns,
         &fs,
-        &["--pps", "2000", "--ttl", "4", "--interval", "0.5"],
+        &["--pps", "2000", "--ttl", "8", "--interval", "0.5"],
     );
     let h = &g.lines()[0]["header"];
     assert_eq!(h["resumed"], true);
