@@ -699,7 +699,8 @@ fn start(s: &StartArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         pid: me,
         pid_start: process::start_time(me).unwrap_or(0),
         started_ns: process::boottime_ns(),
-        decisions: 0,
+        // The count goes on across restarts: it is the object's, not this process's.
+        decisions: read_state(m.state.as_fd()).decisions,
     };
     write_state(m.state.as_fd(), &st).map_err(|e| kerr("recording the loop's pid", e))?;
     let blocked_now = read_blocklist(m.blocklist.as_fd())?.len();
