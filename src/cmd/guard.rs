@@ -46,6 +46,7 @@ pub enum GuardCmd {
 #[derive(Debug, clap::Args)]
 pub struct StartArgs {
     /// Interface to guard
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::ifaces))]
     pub iface: String,
     /// Policy file (TOML; see docs/GUARD.md); flags below override it
     #[arg(long, value_name = "FILE")]
@@ -91,6 +92,7 @@ pub struct StartArgs {
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {
     /// Only this interface's guard
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::ifaces))]
     pub iface: Option<String>,
 }
 
@@ -99,13 +101,14 @@ pub struct UnblockArgs {
     /// The prefix as it is in the blocklist (`10.0.0.7`, `10.0.0.0/24`, `2001:db8::/64`)
     pub prefix: String,
     /// Only the guard of this interface
-    #[arg(long, value_name = "IFACE")]
+    #[arg(long, value_name = "IFACE", add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::ifaces))]
     pub dev: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct StopArgs {
     /// Interface whose guard to stop and remove
+    #[arg(add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::ifaces))]
     pub iface: String,
 }
 

@@ -620,7 +620,9 @@ impl Engine {
         let strikes_of = |pre: &Prefix| {
             offenders
                 .get(pre)
-                .filter(|o| now_ns.saturating_sub(o.last_ns) < p.forget_after * 1_000_000_000)
+                .filter(|o| {
+                    now_ns.saturating_sub(o.last_ns) < p.forget_after.saturating_mul(1_000_000_000)
+                })
                 .map_or(0, |o| o.strikes)
         };
         let mut live: Vec<Prefix> = Vec::new();
@@ -728,8 +730,9 @@ impl Engine {
             }
             let ttl = p.ttl_for(strikes);
             d.ttl_s = Some(ttl);
-            d.strikes = strikes + 1;
-            d.expires_ns = Some(now_ns + ttl * 1_000_000_000);
+            // Saturating: the history is read back from a map, so it may hold anything.
+            d.strikes = strikes.saturating_add(1);
+            d.expires_ns = Some(now_ns.saturating_add(ttl.saturating_mul(1_000_000_000)));
             count += 1;
             out.push(d);
         }
