@@ -1087,6 +1087,23 @@ fn killed_guard_keeps_protecting_and_a_restart_resumes() {
     assert_ne!(r.code, 0, "program {pid_s} still loaded");
 }
 
+/// Detached or unloaded under a running loop: the loop notices and ends (reason `detached`).
+#[test]
+fn the_loop_ends_when_its_program_is_detached_under_it() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let g = Guard::start(&ns, &fs, &["--interval", "0.2"]);
+    ns.x0(&["--bpffs", fs.arg(), "unload", "guard-veth0"]).ok();
+    g.wait_for(
+        |l| l.iter().any(|v| v.get("summary").is_some()),
+        "the summary",
+    );
+    let (code, log) = g.sigterm();
+    assert_eq!(code, 0);
+    assert_eq!(log.last().unwrap()["summary"]["reason"], "detached");
+    assert_eq!(xdp_prog(&ns), None);
+}
+
 #[test]
 fn invalid_policy_exits_2_naming_the_field_and_attaches_nothing() {
     let ns = NetNs::new();

@@ -721,6 +721,7 @@ fn start(s: &StartArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         eprintln!("x0bpf: warning: could not drop capabilities: {e}");
     }
     let res = run_loop(
+        link.ifindex,
         s,
         ctx,
         &policy,
@@ -741,8 +742,25 @@ fn start(s: &StartArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     res
 }
 
+/// Whether `prog_id` still runs as XDP on `ifindex` (a netlink query: no capability needed).
+/// A failed query counts as attached: only a clear answer ends the loop.
+fn still_attached(ifindex: u32, prog_id: u32) -> bool {
+    match crate::sys::netlink::get_link_by_index(ifindex) {
+        Ok(Some(l)) => [
+            l.xdp.prog_id,
+            l.xdp.drv_prog_id,
+            l.xdp.skb_prog_id,
+            l.xdp.hw_prog_id,
+        ]
+        .contains(&Some(prog_id)),
+        Ok(None) => false,
+        Err(_) => true,
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn run_loop(
+    ifindex: u32,
     s: &StartArgs,
     ctx: &Ctx,
     policy: &Policy,
@@ -805,6 +823,11 @@ fn run_loop(
         let mut next = Instant::now();
         let end = s.duration.map(|d| Instant::now() + d);
         loop {
+            // Our program gone from the interface (detached, unloaded, replaced, or the
+            // interface deleted): nothing to guard any more.
+            if !still_attached(ifindex, prog_id) {
+                return Ok("detached");
+            }
             // Monitor.
             let now = process::boottime_ns();
             let samples = read_sources(m.sources.as_fd())?;
@@ -882,6 +905,10 @@ fn run_loop(
                 let _ = out.write_all(
                     format!("{{\"summary\":{{\"records\":{n},\"lost\":null,\"complete\":true,\"reason\":\"{reason}\"}}}}\n")
                         .as_bytes(),
+                );
+            } else if reason == "detached" {
+                eprintln!(
+                    "x0bpf: xdp_guard is no longer attached to {ifname}: the loop ends after {n} decisions"
                 );
             } else {
                 eprintln!(
