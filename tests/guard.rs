@@ -1347,3 +1347,30 @@ fn a_symlink_planted_as_the_guard_object_is_never_followed() {
     assert_eq!(r.code, 9, "a symlink is not a guard: {}", r.stderr);
     assert!(victim.join("maps").exists(), "the target is left alone");
 }
+
+#[test]
+fn an_object_that_only_took_a_guard_name_is_never_touched() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    fs.x0(&["load", "xdp_counter", "--name", "guard-veth0"])
+        .ok();
+    for cmd in [
+        &["guard", "start", "veth0"][..],
+        &["guard", "stop", "veth0"],
+    ] {
+        let mut a = vec!["--bpffs", fs.arg()];
+        a.extend_from_slice(cmd);
+        let r = ns.x0(&a);
+        assert_eq!(r.code, 8, "{cmd:?}: {}", r.stderr);
+        assert!(r.stderr.contains("not a guard"), "{}", r.stderr);
+    }
+    let r = ns.x0(&["--bpffs", fs.arg(), "--json", "guard", "status"]);
+    r.ok();
+    assert_eq!(r.json()["guards"], serde_json::json!([]));
+    assert!(
+        fs.dir.join("x0bpf/guard-veth0/progs/xdp_count").exists(),
+        "left alone"
+    );
+    assert_eq!(xdp_prog(&ns), None);
+    fs.x0(&["unload", "guard-veth0"]).ok();
+}

@@ -132,6 +132,23 @@ pub fn object_name(iface: &str) -> String {
     format!("{OBJECT_PREFIX}{s}")
 }
 
+/// Whether the object in `dir` is a guard (xdp_guard's program and maps pinned), not another
+/// object that merely took a `guard-…` name: guard commands never touch anything else.
+fn is_guard_object(dir: &Path) -> bool {
+    let has = |p: &str| std::fs::symlink_metadata(dir.join(p)).is_ok_and(|m| !m.is_symlink());
+    has("progs/xdp_guard") && has("maps/blocklist") && has("maps/state") && has("maps/sources")
+}
+
+fn not_a_guard(name: &str) -> X0Error {
+    X0Error::new(
+        ErrorKind::Conflict,
+        format!("the object loaded as {name} is not a guard (no xdp_guard program and maps)"),
+    )
+    .hint(format!(
+        "it was loaded under that name by `x0bpf load`: `x0bpf unload {name}` removes it"
+    ))
+}
+
 pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     match &a.cmd {
         GuardCmd::Start(s) => start(s, ctx),
@@ -643,6 +660,9 @@ fn start(s: &StartArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     let mut resumed = false;
     if store.is_loaded(&name) {
         let dir = store.dir(&name);
+        if !is_guard_object(&dir) {
+            return Err(not_a_guard(&name).into());
+        }
         let m = Maps::open(&dir)?;
         let st = read_state(m.state.as_fd());
         if st.running() {
@@ -992,6 +1012,7 @@ fn guard_names(store: &Store, iface: Option<&str>) -> Vec<String> {
         .into_iter()
         .filter(|n| n.starts_with(OBJECT_PREFIX))
         .filter(|n| iface.is_none_or(|i| *n == object_name(i)))
+        .filter(|n| is_guard_object(&store.dir(n)))
         .collect()
 }
 
@@ -1235,6 +1256,9 @@ fn stop(a: &StopArgs, ctx: &Ctx) -> anyhow::Result<StopReport> {
         );
     }
     let dir = store.dir(&name);
+    if !is_guard_object(&dir) {
+        return Err(not_a_guard(&name).into());
+    }
     let mut report = StopReport {
         object: name.clone(),
         stopped_pid: None,
