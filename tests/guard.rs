@@ -1374,3 +1374,55 @@ fn an_object_that_only_took_a_guard_name_is_never_touched() {
     assert_eq!(xdp_prog(&ns), None);
     fs.x0(&["unload", "guard-veth0"]).ok();
 }
+
+/// The offender history stays bounded: a prefix not blocked for `forget_after` is dropped from
+/// the pinned map at the next round.
+#[test]
+fn forgotten_offenders_are_pruned_from_the_history_map() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "guard",
+        "start",
+        "veth0",
+        "--duration",
+        "0",
+    ])
+    .ok();
+    let off = x0bpf::sys::bpf::obj_get(&fs.dir.join("x0bpf/guard-veth0/maps/offenders")).unwrap();
+    let now = x0bpf::sys::process::boottime_ns();
+    let put = |p: &str, last_ns: u64| {
+        let mut v = [0u8; 24];
+        v[0..4].copy_from_slice(&3u32.to_ne_bytes());
+        v[8..16].copy_from_slice(&last_ns.to_ne_bytes());
+        x0bpf::sys::map::update(off.as_fd(), Some(&Prefix::parse(p).unwrap().key()), &v, 0)
+            .unwrap();
+    };
+    put("10.1.0.1", now.saturating_sub(7200 * S)); // two hours ago: forgotten
+    put("10.1.0.2", now.saturating_sub(10 * S)); // recent: kept
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("p.toml");
+    std::fs::write(&p, "forget_after = 3600\n").unwrap();
+    ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "guard",
+        "start",
+        "veth0",
+        "--duration",
+        "0",
+        "--policy",
+        p.to_str().unwrap(),
+    ])
+    .ok();
+    let has = |a: &str| {
+        let mut v = [0u8; 24];
+        x0bpf::sys::map::lookup(off.as_fd(), Some(&Prefix::parse(a).unwrap().key()), &mut v)
+            .unwrap()
+    };
+    assert!(!has("10.1.0.1"), "forgotten offender pruned");
+    assert!(has("10.1.0.2"), "recent offender kept");
+    ns.x0(&["--bpffs", fs.arg(), "guard", "stop", "veth0"]).ok();
+}

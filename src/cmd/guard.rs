@@ -518,8 +518,14 @@ fn execute(m: &Maps, d: &Decision, now_ns: u64) -> Result<(), X0Error> {
             o[0..4].copy_from_slice(&d.strikes.to_ne_bytes());
             o[8..16].copy_from_slice(&now_ns.to_ne_bytes());
             o[16..24].copy_from_slice(&d.ttl_s.unwrap_or(0).to_ne_bytes());
-            sysmap::update(m.offenders.as_fd(), Some(&key), &o, 0)
-                .map_err(|e| kerr("updating offenders", e))?;
+            // A full history map must not stop blocking: the block goes in, only its backoff
+            // memory is lost (forgotten prefixes are pruned every round, so this is rare).
+            if let Err(e) = sysmap::update(m.offenders.as_fd(), Some(&key), &o, 0) {
+                eprintln!(
+                    "x0bpf: warning: offender history of {} not kept: {e}",
+                    d.prefix
+                );
+            }
             sysmap::update(m.blocklist.as_fd(), Some(&key), &v, 0)
                 .map_err(|e| kerr(&format!("adding {} to the blocklist", d.prefix), e))?;
         }
@@ -530,6 +536,27 @@ fn execute(m: &Maps, d: &Decision, now_ns: u64) -> Result<(), X0Error> {
         Action::Allowlisted | Action::Limit => {}
     }
     Ok(())
+}
+
+/// Forget prefixes whose last block is older than `forget_after` and that are not blocked
+/// now: they would start at `ttl` again anyway, and the history map stays bounded.
+fn prune_offenders(
+    m: &Maps,
+    policy: &Policy,
+    now: u64,
+    blocked: &[Blocked],
+    offenders: &mut HashMap<Prefix, Offender>,
+) {
+    let horizon = policy.forget_after.saturating_mul(1_000_000_000);
+    offenders.retain(|p, o| {
+        let stale =
+            now.saturating_sub(o.last_ns) >= horizon && !blocked.iter().any(|b| b.prefix == *p);
+        if stale {
+            // A failed delete keeps the entry: retried next round.
+            return sysmap::delete(m.offenders.as_fd(), &p.key()).is_err();
+        }
+        true
+    });
 }
 
 fn sync_allowlist(m: &Maps, allow: &[Prefix]) -> Result<(), X0Error> {
@@ -853,13 +880,15 @@ fn run_loop(
             let samples = read_sources(m.sources.as_fd())?;
             let (blocked, offenders) = match &pretend {
                 Some((b, o)) => (b.clone(), o.clone()),
-                None => (
-                    read_blocklist(m.blocklist.as_fd())?
+                None => {
+                    let blocked: Vec<Blocked> = read_blocklist(m.blocklist.as_fd())?
                         .into_iter()
                         .map(|b| b.0)
-                        .collect(),
-                    read_offenders(m.offenders.as_fd())?,
-                ),
+                        .collect();
+                    let mut offenders = read_offenders(m.offenders.as_fd())?;
+                    prune_offenders(m, policy, now, &blocked, &mut offenders);
+                    (blocked, offenders)
+                }
             };
             // Analyse + Plan (pure).
             let decisions = engine.step(now, &samples, &blocked, &offenders);
