@@ -28,6 +28,7 @@ clang -O2 -g -target bpf -c "$T/empty.c" -o "$T/empty.o"
 "$X" --bpffs "$FS" load "$T/empty.o" --name empty >/dev/null
 "$X" --bpffs "$FS" load xdp_counter >/dev/null
 "$X" --bpffs "$FS" load tc_classifier >/dev/null
+"$X" --bpffs "$FS" load xdp_guard >/dev/null   # nothing blocked: the pass path
 
 # A 64-byte IPv4/UDP frame.
 python3 - "$T/frame" <<'PY'
@@ -45,6 +46,7 @@ run() {  # pinned program -> the kernel's average ns per run (whole ns, as bpfto
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 for pair in "xdp empty/progs/empty_xdp xdp_counter/progs/xdp_count" \
+            "xdp empty/progs/empty_xdp xdp_guard/progs/xdp_guard" \
             "tc empty/progs/empty_tc tc_classifier/progs/tc_classify"; do
   set -- $pair
   : > "$T/base"; : > "$T/prog"; : > "$T/ratio"

@@ -307,6 +307,7 @@ CHECKS=$(cat <<EOF
 objects          0 'objects'                                            '"name":"xdp_counter"' '"name":"tc_classifier"' '"name":"syscall_latency"' '"name":"net_events"'
 feature          0 'feature'                                            '"command":"feature"' '"release":"$KVER"'
 validate-embedded 0 'validate xdp_counter --verify'                     '"command":"validate"'
+validate-guard   0 'validate xdp_guard --verify'                       '"command":"validate"'
 attach-xdp       0 'attach xdp veth0'                                   '"mode":"drv"' '"how":"bpf_link"'
 net-xdp          0 'net --dev veth0'                                    '"xdp":[{' '"mode":"drv"' '"owner":"xdp_counter"'
 detach-xdp       0 'detach xdp veth0'                                   '"verified":true'

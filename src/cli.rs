@@ -97,6 +97,8 @@ pub enum Command {
     Stats(cmd::stats::Args),
     /// Top flows of tc_classifier: per-direction counts, handshake RTT, age (attaches if needed)
     Flows(cmd::flows::Args),
+    /// Autonomic XDP defence: block sources over a rate policy, with expiry (start, status, unblock, stop)
+    Guard(cmd::guard::Args),
     /// Top syscalls by name: count, errors, latency (avg, p50/p99); loads its own filtered instance
     Syscalls(cmd::syscalls::Args),
     /// Network events as they happen: drops with the kernel's reason, TCP state changes, retransmits

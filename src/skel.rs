@@ -21,3 +21,6 @@ pub mod syscall_latency {
 pub mod net_events {
     include!(concat!(env!("OUT_DIR"), "/net_events.skel.rs"));
 }
+pub mod xdp_guard {
+    include!(concat!(env!("OUT_DIR"), "/xdp_guard.skel.rs"));
+}

@@ -527,12 +527,28 @@ fn repair_and_check(
 
 /// Kill `case.cmd` at every step; panic with every failure found.
 fn run_case(case: Case) {
+    run_case_with(case, &|_| None)
+}
+
+/// A process the starting state needs besides pins (a running `guard start` loop), started
+/// after the setup commands of every iteration and reaped after its repair.
+type Background = dyn Fn(&Env) -> Option<std::process::Child>;
+
+fn reap(bg: Option<std::process::Child>) {
+    if let Some(mut c) = bg {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+}
+
+fn run_case_with(case: Case, background: &Background) {
     let t0 = Instant::now();
     let env = Env::new(case.foreign_xdp);
     let what = case.cmd.join(" ");
 
     // Reference run: the steps, and a clean repair after a complete run.
     let ids = setup(&env, &case);
+    let bg = background(&env);
     let expected = case.keeps.map(|name| {
         let r = env.x0(&["-j", "list"]);
         r.ok();
@@ -544,7 +560,9 @@ fn run_case(case: Case) {
         "x0bpf {what}: only {} steps traced: {steps:?}",
         steps.len()
     );
-    if let Err(e) = repair_and_check(&env, &case, ids, &expected) {
+    let res = repair_and_check(&env, &case, ids, &expected);
+    reap(bg);
+    if let Err(e) = res {
         panic!("x0bpf {what} (not killed): {e}");
     }
 
@@ -552,6 +570,7 @@ fn run_case(case: Case) {
     let mut unreached = Vec::new();
     for step in &steps {
         let ids = setup(&env, &case);
+        let bg = background(&env);
         let out = env.traced(
             &[
                 "-o",
@@ -588,7 +607,9 @@ fn run_case(case: Case) {
                 unreached.push(step.index);
             }
         }
-        if let Err(e) = repair_and_check(&env, &case, ids, &expected) {
+        let res = repair_and_check(&env, &case, ids, &expected);
+        reap(bg);
+        if let Err(e) = res {
             failures.push(format!("{}\n  {}", context(), e.replace('\n', "\n  ")));
             env.force_clean();
         }
@@ -969,4 +990,110 @@ fn map_delete_killed_at_every_step() {
         ],
         true,
     );
+}
+
+/// `guard start` with `--duration 0`: set up (load, attach, allowlist, pid), one round of the
+/// loop, clear the pid, exit. Killed anywhere, `guard stop` removes whatever it left.
+#[test]
+fn guard_start_killed_at_every_step() {
+    run_case(Case {
+        foreign_xdp: false,
+        setup: &[],
+        cmd: &[
+            "guard",
+            "start",
+            "veth0",
+            "--duration",
+            "0",
+            "--allow",
+            "10.0.0.0/8",
+        ],
+        repair: &[
+            (&["-j", "list"], OK),
+            (&["guard", "stop", "veth0"], OK_OR_NOT),
+        ],
+        keeps: None,
+    });
+}
+
+#[test]
+fn guard_stop_killed_at_every_step() {
+    run_case(Case {
+        foreign_xdp: false,
+        setup: &[&["guard", "start", "veth0", "--duration", "0"]],
+        cmd: &["guard", "stop", "veth0"],
+        repair: &[
+            (&["-j", "list"], OK),
+            (&["guard", "stop", "veth0"], OK_OR_NOT),
+        ],
+        keeps: None,
+    });
+}
+
+/// `guard stop` of a running loop: it signals the loop and waits for it before detaching.
+/// Killed anywhere, the rerun stops whatever still runs and removes everything.
+#[test]
+fn guard_stop_of_a_running_loop_killed_at_every_step() {
+    use std::io::BufRead;
+    let start_loop = |env: &Env| {
+        let mut c = Command::new("nsenter")
+            .arg(format!("--net={}", env.ns.path.display()))
+            .arg(bin())
+            .args(["--bpffs", env.fs.arg(), "--json", "guard", "start", "veth0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn guard start");
+        // The header line: set up, pid recorded, lock released.
+        let mut line = String::new();
+        let mut out = std::io::BufReader::new(c.stdout.take().unwrap());
+        out.read_line(&mut line).unwrap();
+        assert!(line.contains("\"header\""), "guard start: {line}");
+        // Keep reading so the loop never blocks on a full pipe.
+        std::thread::spawn(move || for _ in out.lines() {});
+        Some(c)
+    };
+    run_case_with(
+        Case {
+            foreign_xdp: false,
+            setup: &[],
+            cmd: &["guard", "stop", "veth0"],
+            repair: &[
+                (&["-j", "list"], OK),
+                (&["guard", "stop", "veth0"], OK_OR_NOT),
+            ],
+            keeps: None,
+        },
+        &start_loop,
+    );
+}
+
+/// A blocklist entry written through `map update` (its BTF types), then unblocked: one map
+/// delete, so killed anywhere the entry is there or gone, and a rerun finishes.
+#[test]
+fn guard_unblock_killed_at_every_step() {
+    const KEY: &str = r#"{"prefixlen":128,"addr":[0,0,0,0,0,0,0,0,0,0,255,255,10,9,0,1]}"#;
+    const VAL: &str =
+        r#"{"expires_ns":18446744073709551615,"drops":0,"drop_bytes":0,"added_ns":0}"#;
+    run_case(Case {
+        foreign_xdp: false,
+        setup: &[
+            &["guard", "start", "veth0", "--duration", "0"],
+            &[
+                "map",
+                "update",
+                "guard-veth0/blocklist",
+                "--key",
+                KEY,
+                "--value",
+                VAL,
+            ],
+        ],
+        cmd: &["guard", "unblock", "10.9.0.1"],
+        repair: &[
+            (&["guard", "unblock", "10.9.0.1"], &[0, 7]),
+            (&["guard", "stop", "veth0"], OK),
+        ],
+        keeps: None,
+    });
 }

@@ -55,9 +55,9 @@ fn main() -> ExitCode {
 /// (`map dump`), as the map documents do.
 fn command_name(m: &clap::ArgMatches) -> String {
     match m.subcommand() {
-        Some(("map", sub)) => match sub.subcommand() {
-            Some((action, _)) => format!("map {action}"),
-            None => "map".into(),
+        Some((cmd @ ("map" | "guard"), sub)) => match sub.subcommand() {
+            Some((action, _)) => format!("{cmd} {action}"),
+            None => cmd.into(),
         },
         Some((name, _)) => name.to_string(),
         None => String::new(),
@@ -84,6 +84,7 @@ fn dispatch(command: &Command, ctx: &Ctx) -> anyhow::Result<i32> {
         Command::Syscalls(a) => cmd::syscalls::run(a, ctx),
         Command::Events(a) => cmd::events::run(a, ctx),
         Command::Flows(a) => cmd::flows::run(a, ctx),
+        Command::Guard(a) => cmd::guard::run(a, ctx),
         Command::Map(a) => cmd::map::run(a, ctx),
         Command::Tail(a) => cmd::tail::run(a, ctx),
         Command::Top(a) => cmd::top::run(a, ctx),
@@ -193,12 +194,12 @@ fn argv_command() -> Option<String> {
         .get_subcommands()
         .find(|s| s.get_name() == args[pos] || s.get_all_aliases().any(|al| al == args[pos]))?;
     let name = sub.get_name().to_string();
-    if name == "map" {
+    if name == "map" || name == "guard" {
         if let Some(action) = args[pos + 1..]
             .iter()
             .find(|a| sub.get_subcommands().any(|s| s.get_name() == a.as_str()))
         {
-            return Some(format!("map {action}"));
+            return Some(format!("{name} {action}"));
         }
     }
     Some(name)

@@ -78,6 +78,12 @@ fn examples(command: &str) -> &'static [(&'static str, &'static str)] {
             ("Top flows by bytes where tc_classifier is attached", "x0bpf flows --top 10"),
             ("Attach for 5 s on one interface, by handshake RTT", "x0bpf flows --dev eth0 --sort rtt"),
         ],
+        "guard" => &[
+            ("Block sources over 20000 packets/s or 500 SYN/s, never 10.0.0.0/8", "x0bpf guard start eth1 --pps 20000 --syn-rate 500 --allow 10.0.0.0/8"),
+            ("From a policy file, decisions as JSON lines", "x0bpf guard start eth1 --policy /etc/x0bpf/guard.toml --json"),
+            ("What is blocked, and is a loop running", "x0bpf guard status"),
+            ("Stop the loop and remove the guard", "x0bpf guard stop eth1"),
+        ],
         "syscalls" => &[
             ("Slowest syscalls of one process for 5 s", "x0bpf syscalls --pid 1234 --duration 5s"),
             ("By command name", "x0bpf syscalls --comm nginx --top 5"),

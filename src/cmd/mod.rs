@@ -8,6 +8,7 @@ pub mod explain;
 pub mod exporter;
 pub mod feature;
 pub mod flows;
+pub mod guard;
 pub mod inspect;
 pub mod list;
 pub mod load;

@@ -6,6 +6,7 @@ pub mod btf_value;
 pub mod elf;
 pub mod frame;
 pub mod graph;
+pub mod guard;
 pub mod helpers;
 pub mod hist;
 pub mod hooks;

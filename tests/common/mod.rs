@@ -234,6 +234,54 @@ impl NetNs {
     }
 }
 
+/// A second peer namespace on the same link as the first peer, so traffic from two peers
+/// reaches `veth0`: the peer's `veth1` moves into a bridge `br0` (its address with it), and a
+/// new veth pair joins the bridge to the second peer, which gets `ip`/24. Dropping it deletes
+/// the second namespace (the first two go with the `NetNs`).
+pub struct PeerNs {
+    pub name: String,
+}
+
+impl NetNs {
+    pub fn add_peer(&self, ip: &str) -> PeerNs {
+        let name = format!("{}q", self.name);
+        let r = sh("ip", &["netns", "add", &name]);
+        assert_eq!(r.code, 0, "ip netns add {name}: {}", r.stderr);
+        let peer = PeerNs { name };
+        let p = self.peer.as_str();
+        let q = peer.name.as_str();
+        let addr = format!("{ip}/24");
+        for args in [
+            vec!["-n", p, "link", "add", "br0", "type", "bridge"],
+            vec!["-n", p, "addr", "del", "10.200.0.2/24", "dev", "veth1"],
+            vec!["-n", p, "link", "set", "veth1", "master", "br0"],
+            vec!["-n", p, "addr", "add", "10.200.0.2/24", "dev", "br0"],
+            vec!["-n", p, "link", "set", "br0", "up"],
+            vec![
+                "-n", p, "link", "add", "vq0", "type", "veth", "peer", "name", "vq1",
+            ],
+            vec!["-n", p, "link", "set", "vq1", "netns", q],
+            vec!["-n", p, "link", "set", "vq0", "master", "br0"],
+            vec!["-n", p, "link", "set", "vq0", "up"],
+            vec!["-n", q, "addr", "add", &addr, "dev", "vq1"],
+            vec!["-n", q, "link", "set", "vq1", "up"],
+            vec!["-n", q, "link", "set", "lo", "up"],
+        ] {
+            let r = sh("ip", &args);
+            assert_eq!(r.code, 0, "ip {}: {}", args.join(" "), r.stderr);
+        }
+        peer
+    }
+}
+
+impl Drop for PeerNs {
+    fn drop(&mut self) {
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.name])
+            .output();
+    }
+}
+
 fn send_udp(n: usize, dst: &str, port: u16) {
     let s = std::net::UdpSocket::bind("0.0.0.0:0").expect("bind udp");
     for i in 0..n {

@@ -1,0 +1,51 @@
+//! Clocks and processes for long-running commands: CLOCK_BOOTTIME (the clock xdp_guard reads
+//! with bpf_ktime_get_boot_ns), whether a pid is still the process that was recorded, signals.
+use std::io;
+
+/// CLOCK_BOOTTIME in nanoseconds (keeps counting across suspend).
+pub fn boottime_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: valid out pointer.
+    unsafe { libc::clock_gettime(libc::CLOCK_BOOTTIME, &mut ts) };
+    (ts.tv_sec as u64).saturating_mul(1_000_000_000) + ts.tv_nsec as u64
+}
+
+/// A process's start time in clock ticks since boot (`/proc/PID/stat` field 22): with the pid
+/// it names one process for good, since pids are reused.
+pub fn start_time(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    let rest = &s[s.rfind(')')? + 1..];
+    // Fields after ')' start at field 3 (state); starttime is field 22.
+    rest.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// The process `pid` that started at `start` (ticks) still exists and is not a zombie.
+pub fn alive(pid: u32, start: u64) -> bool {
+    if pid == 0 {
+        return false;
+    }
+    let Ok(s) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    let Some(i) = s.rfind(')') else { return false };
+    let mut f = s[i + 1..].split_whitespace();
+    let state = f.next().unwrap_or("");
+    let st: Option<u64> = f.nth(18).and_then(|v| v.parse().ok());
+    state != "Z" && state != "X" && st == Some(start)
+}
+
+/// Send `sig` to `pid`.
+pub fn signal(pid: u32, sig: i32) -> io::Result<()> {
+    // SAFETY: plain syscall; pid > 0 checked so it never means a process group.
+    if pid == 0 || pid > i32::MAX as u32 {
+        return Err(io::Error::from_raw_os_error(libc::ESRCH));
+    }
+    if unsafe { libc::kill(pid as i32, sig) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
