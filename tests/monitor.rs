@@ -813,6 +813,17 @@ fn without_capabilities_commands_say_so() {
     let r = no_admin(&["bench", "id", &id.to_string()]);
     assert_eq!(r.code, 4, "{}", r.stderr);
     assert!(r.stderr.contains("CAP_SYS_ADMIN"), "{}", r.stderr);
+    // `name NAME` walks every id: refused without CAP_SYS_ADMIN, which is not "not found".
+    for cmd in ["bench", "profile"] {
+        let r = no_admin(&[cmd, "name", &drop_name]);
+        assert_eq!(r.code, 4, "{cmd}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("CAP_SYS_ADMIN") && r.stderr.contains("pinned PATH"),
+            "{cmd}: {}",
+            r.stderr
+        );
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    }
     let r = no_admin(&["-j", "bench", pin.to_str().unwrap(), "--repeat", "5"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["retval_name"], "XDP_DROP");
@@ -883,4 +894,103 @@ fn bench_object_files_and_sigkill_leave_nothing() {
         assert!(Instant::now() < deadline, "program left after SIGKILL");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// The kernel's frame limits differ by kind (Linux 6.18): tc and socket filter runs build an
+/// skb that must fit a page; XDP takes up to 65535 bytes (fragments past a page). The error
+/// for a tc frame too long says the tc limit, not XDP's.
+#[test]
+fn bench_frame_size_limits_per_kind() {
+    require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let frame = |n: usize| {
+        let f = dir.path().join(format!("f{n}"));
+        let mut b = vec![0u8; n];
+        b[12] = 0x08;
+        std::fs::write(&f, b).unwrap();
+        f.to_str().unwrap().to_string()
+    };
+    let (fits, long, max) = (frame(3712), frame(4000), frame(65535));
+    let v = bench_json(&fs, &["tc_classifier", "--frame", &fits, "--repeat", "1"]);
+    assert_eq!(v["out_len"], 3712);
+    let r = fs.x0(&["bench", "tc_classifier", "--frame", &long, "--repeat", "1"]);
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("tc and socket filter frames") && r.stderr.contains("3712"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    let v = bench_json(&fs, &["xdp_counter", "--frame", &max, "--repeat", "1"]);
+    assert_eq!(v["out_len"], 65535);
+    assert_eq!(v["retval_name"], "XDP_PASS");
+}
+
+/// A symlink (outside bpffs) to a pinned program names that program: it is not read as an
+/// object file.
+#[test]
+fn bench_through_a_symlink_to_a_pin() {
+    require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let drop_name = format!("dr{}", unique());
+    let id = id_of(
+        &load(&fs, &monitor_obj(dir.path(), &drop_name), "mon"),
+        &drop_name,
+    );
+    let link = dir.path().join("to-pin");
+    std::os::unix::fs::symlink(fs.dir.join(format!("x0bpf/mon/progs/{drop_name}")), &link).unwrap();
+    let v = bench_json(&fs, &[link.to_str().unwrap(), "--repeat", "3"]);
+    assert_eq!(v["program"]["id"], id);
+    assert_eq!(v["program"]["source"], "kernel");
+    assert_eq!(v["retval_name"], "XDP_DROP");
+}
+
+/// A terminal that reports no size (0x0, as serial consoles do) cannot show the view: top
+/// writes the stream there instead of a blank screen.
+#[test]
+fn top_on_a_terminal_without_size_streams() {
+    require_root();
+    let _lock = stats_lock();
+    let fs = Bpffs::new();
+    let (master, slave) = pty(0, 0);
+    let dup = |fd: &OwnedFd| Stdio::from(fd.try_clone().unwrap());
+    let child = Command::new(common::bin())
+        .args([
+            "--bpffs",
+            fs.arg(),
+            "top",
+            "--interval",
+            "0.1",
+            "--count",
+            "1",
+        ])
+        .stdin(dup(&slave))
+        .stdout(dup(&slave))
+        .stderr(dup(&slave))
+        .spawn()
+        .unwrap();
+    drop(slave);
+    let mut child = Proc(child);
+    let mut out = Vec::new();
+    let mut f = std::fs::File::from(master);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    // Until the child closes the pty (EIO on the master once every slave fd is gone).
+    let mut buf = [0u8; 65536];
+    loop {
+        assert!(Instant::now() < deadline, "top never ended");
+        match f.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+        }
+    }
+    assert!(child.0.wait().unwrap().success());
+    let text = String::from_utf8_lossy(&out).replace("\r\n", "\n");
+    let mut lines = text.lines();
+    let first = lines.next().expect("a header line");
+    let rest: String = lines.map(|l| format!("{l}\n")).collect();
+    let (_, records, summary) = read_stream(first, &rest);
+    assert_eq!(records.len(), 1);
+    assert_eq!(summary["summary"]["reason"], "count");
 }

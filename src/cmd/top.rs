@@ -139,9 +139,14 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     crate::sys::caps::require_bpf("x0bpf top")?;
     crate::stream::install_stop_signals();
     let stats = progstats::enable()?;
-    // A terminal that cannot draw (TERM=dumb) gets the stream, as a pipe does.
+    // A terminal that cannot draw (TERM=dumb, or no size: a serial console reports 0x0,
+    // where the view would stay blank) gets the stream, as a pipe does.
     let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
-    let r = if ctx.fmt.json || dumb || !crate::stream::stdout_is_terminal() {
+    let r = if ctx.fmt.json
+        || dumb
+        || !crate::stream::stdout_is_terminal()
+        || !ratatui::crossterm::terminal::size().is_ok_and(|(c, r)| c > 0 && r > 0)
+    {
         stream(a)
     } else {
         view::run(a)
