@@ -994,3 +994,76 @@ fn top_on_a_terminal_without_size_streams() {
     assert_eq!(records.len(), 1);
     assert_eq!(summary["summary"]["reason"], "count");
 }
+
+/// Map ids bpftool lists under a kernel name.
+fn map_ids_named(name: &str) -> Vec<u64> {
+    let r = sh("bpftool", &["map", "show", "-j"]);
+    serde_json::from_str::<Value>(&r.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["name"] == name)
+        .map(|m| m["id"].as_u64().unwrap())
+        .collect()
+}
+
+/// `bench` of an object file killed (SIGKILL) at each of its bpf(2) calls in turn: the program
+/// and map it loaded for the run are released every time (freeing is asynchronous: waited for).
+#[test]
+fn bench_killed_at_every_bpf_call_leaves_nothing() {
+    require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let u = unique();
+    let (prog, map) = (format!("bk{u}"), format!("bm{u}"));
+    let obj = compile(
+        "monitor_map.c",
+        "clang",
+        &[
+            "-target",
+            "bpf",
+            "-g",
+            &format!("-DPROG_NAME={prog}"),
+            &format!("-DMAP_NAME={map}"),
+        ],
+        dir.path(),
+        "mm.o",
+    );
+    let o = obj.to_str().unwrap().to_string();
+    let bench = |inject: Option<u32>| {
+        let mut c = Command::new("strace");
+        c.args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=bpf"]);
+        if let Some(n) = inject {
+            c.args(["-e", &format!("inject=bpf:signal=KILL:when={n}")]);
+        }
+        c.arg(common::bin())
+            .args(["--bpffs", fs.arg(), "bench", &o, "--repeat", "10"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("run strace (apt-get install strace)")
+    };
+    assert!(bench(None).success(), "bench under strace");
+    let mut killed = 0;
+    for n in 1.. {
+        let st = bench(Some(n));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !ids_named(&prog).is_empty() || !map_ids_named(&map).is_empty() {
+            assert!(
+                Instant::now() < deadline,
+                "killed at bpf call {n}: program {:?} / map {:?} left",
+                ids_named(&prog),
+                map_ids_named(&map)
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if st.success() {
+            break; // past the last bpf call
+        }
+        assert_eq!(st.code(), None, "bpf call {n}: {st}");
+        killed += 1;
+        assert!(n < 500, "bench never got past its bpf calls");
+    }
+    assert!(killed >= 5, "only {killed} bpf calls");
+}
