@@ -865,6 +865,10 @@ fn bench_object_files_and_sigkill_leave_nothing() {
     );
     let r = fs.x0(&["bench", "xdp_counter:"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
+    // A program of a file that cannot be test-run: exit 5, pointing to `profile`.
+    let r = fs.x0(&["bench", &format!("{o}:tp_getpid")]);
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("profile PROG"), "{}", r.stderr);
 
     // Killed in the middle of a long test run: the kernel releases the program.
     let mut p = Proc(

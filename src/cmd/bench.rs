@@ -76,6 +76,8 @@ pub struct BenchReport {
 const RUNNABLE: &str =
     "BPF_PROG_TEST_RUN runs XDP, tc (sched_cls, sched_act) and socket_filter programs on a frame";
 
+const PROFILE_HINT: &str = "`x0bpf profile PROG` measures any program while it runs for real";
+
 /// What to run: a program the kernel has, or one loaded for this run.
 enum Target {
     Kernel(OwnedFd),
@@ -95,7 +97,13 @@ fn resolve(ctx: &Ctx, words: &[String]) -> Result<Target, X0Error> {
     let loaded = |r: &ObjRef| addr::open_prog(ctx, r).map(|(fd, _)| Target::Kernel(fd));
     let usable = |t: &str| PacketKind::of(t).is_some();
     let ephemeral = |o: &str, p: Option<&str>| -> Result<Target, X0Error> {
-        let (e, prog) = ephemeral::load_one(o, p, &usable, RUNNABLE)?;
+        let (e, prog) = ephemeral::load_one(o, p, &usable, RUNNABLE).map_err(|e| {
+            if e.kind == ErrorKind::Unsupported && e.hint.is_none() {
+                e.hint(PROFILE_HINT)
+            } else {
+                e
+            }
+        })?;
         Ok(Target::Ephemeral(e, prog, o.to_string()))
     };
     let [one] = words else {
@@ -242,7 +250,7 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
                 info.id, info.name, info.prog_type
             ),
         )
-        .hint("`x0bpf profile PROG` measures any program while it runs for real")
+        .hint(PROFILE_HINT)
         .into());
     };
     let run =
