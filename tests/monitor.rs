@@ -951,17 +951,20 @@ fn bench_through_a_symlink_to_a_pin() {
     assert_eq!(v["retval_name"], "XDP_DROP");
 }
 
-/// A terminal that reports no size (0x0, as serial consoles do) cannot show the view: top
-/// writes the stream there instead of a blank screen.
+/// A terminal that reports no size (0x0, as serial consoles do), or one top cannot read keys
+/// from (stdin not a terminal, no controlling terminal), cannot show the view: top writes the
+/// stream there instead of a blank screen or an error.
 #[test]
-fn top_on_a_terminal_without_size_streams() {
+fn top_on_a_terminal_it_cannot_drive_streams() {
+    use std::os::unix::process::CommandExt;
     require_root();
     let _lock = stats_lock();
     let fs = Bpffs::new();
-    let (master, slave) = pty(0, 0);
-    let dup = |fd: &OwnedFd| Stdio::from(fd.try_clone().unwrap());
-    let child = Command::new(common::bin())
-        .args([
+    for (size, keys) in [((0, 0), true), ((80, 24), false)] {
+        let (master, slave) = pty(size.0, size.1);
+        let dup = |fd: &OwnedFd| Stdio::from(fd.try_clone().unwrap());
+        let mut cmd = Command::new(common::bin());
+        cmd.args([
             "--bpffs",
             fs.arg(),
             "top",
@@ -970,33 +973,52 @@ fn top_on_a_terminal_without_size_streams() {
             "--count",
             "1",
         ])
-        .stdin(dup(&slave))
+        .stdin(if keys { dup(&slave) } else { Stdio::null() })
         .stdout(dup(&slave))
-        .stderr(dup(&slave))
-        .spawn()
-        .unwrap();
-    drop(slave);
-    let mut child = Proc(child);
-    let mut out = Vec::new();
-    let mut f = std::fs::File::from(master);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    // Until the child closes the pty (EIO on the master once every slave fd is gone).
-    let mut buf = [0u8; 65536];
-    loop {
-        assert!(Instant::now() < deadline, "top never ended");
-        match f.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => out.extend_from_slice(&buf[..n]),
+        .stderr(dup(&slave));
+        // SAFETY: setsid is async-signal-safe; a new session has no controlling terminal.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setsid();
+                Ok(())
+            });
         }
+        let child = cmd.spawn().unwrap();
+        // Every copy of the slave closed here (the Command holds some): the master then reads
+        // EOF/EIO once top exits.
+        drop(cmd);
+        drop(slave);
+        let mut child = Proc(child);
+        let mut out = Vec::new();
+        let mut f = std::fs::File::from(master);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        // Until the child closes the pty (EIO on the master once every slave fd is gone).
+        let mut buf = [0u8; 65536];
+        loop {
+            assert!(Instant::now() < deadline, "top never ended");
+            let mut pfd = libc::pollfd {
+                fd: f.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one valid pollfd. Waits in slices so the deadline is checked.
+            if unsafe { libc::poll(&mut pfd, 1, 200) } == 0 {
+                continue;
+            }
+            match f.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+            }
+        }
+        let text = String::from_utf8_lossy(&out).replace("\r\n", "\n");
+        assert!(child.0.wait().unwrap().success(), "{size:?}: {text}");
+        let mut lines = text.lines();
+        let first = lines.next().expect("a header line");
+        let rest: String = lines.map(|l| format!("{l}\n")).collect();
+        let (_, records, summary) = read_stream(first, &rest);
+        assert_eq!(records.len(), 1);
+        assert_eq!(summary["summary"]["reason"], "count");
     }
-    assert!(child.0.wait().unwrap().success());
-    let text = String::from_utf8_lossy(&out).replace("\r\n", "\n");
-    let mut lines = text.lines();
-    let first = lines.next().expect("a header line");
-    let rest: String = lines.map(|l| format!("{l}\n")).collect();
-    let (_, records, summary) = read_stream(first, &rest);
-    assert_eq!(records.len(), 1);
-    assert_eq!(summary["summary"]["reason"], "count");
 }
 
 /// Map ids bpftool lists under a kernel name.
