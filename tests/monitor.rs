@@ -787,6 +787,21 @@ fn without_capabilities_commands_say_so() {
         assert_eq!(r.code, 4, "{args:?}: {}", r.stderr);
         assert!(r.stderr.contains("CAP_BPF"), "{args:?}: {}", r.stderr);
     }
+    // Root of a user namespace: capabilities there do not reach BPF; a refused load says
+    // so (exit 4), not "the kernel refused" (exit 6).
+    let r = sh(
+        "unshare",
+        &[
+            "-Ur",
+            common::bin(),
+            "bench",
+            "xdp_counter",
+            "--repeat",
+            "1",
+        ],
+    );
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("user namespace"), "{}", r.stderr);
     // Root without CAP_SYS_ADMIN: statistics and ids are out of reach, and the error says why;
     // a program pinned on bpffs can still be benched (CAP_BPF is enough).
     let dir = tempfile::tempdir().unwrap();
