@@ -787,6 +787,21 @@ fn without_capabilities_commands_say_so() {
         assert_eq!(r.code, 4, "{args:?}: {}", r.stderr);
         assert!(r.stderr.contains("CAP_BPF"), "{args:?}: {}", r.stderr);
     }
+    // Root of a user namespace: capabilities there do not reach BPF; a refused load says
+    // so (exit 4), not "the kernel refused" (exit 6).
+    let r = sh(
+        "unshare",
+        &[
+            "-Ur",
+            common::bin(),
+            "bench",
+            "xdp_counter",
+            "--repeat",
+            "1",
+        ],
+    );
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("user namespace"), "{}", r.stderr);
     // Root without CAP_SYS_ADMIN: statistics and ids are out of reach, and the error says why;
     // a program pinned on bpffs can still be benched (CAP_BPF is enough).
     let dir = tempfile::tempdir().unwrap();
@@ -813,6 +828,17 @@ fn without_capabilities_commands_say_so() {
     let r = no_admin(&["bench", "id", &id.to_string()]);
     assert_eq!(r.code, 4, "{}", r.stderr);
     assert!(r.stderr.contains("CAP_SYS_ADMIN"), "{}", r.stderr);
+    // `name NAME` walks every id: refused without CAP_SYS_ADMIN, which is not "not found".
+    for cmd in ["bench", "profile"] {
+        let r = no_admin(&[cmd, "name", &drop_name]);
+        assert_eq!(r.code, 4, "{cmd}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("CAP_SYS_ADMIN") && r.stderr.contains("pinned PATH"),
+            "{cmd}: {}",
+            r.stderr
+        );
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    }
     let r = no_admin(&["-j", "bench", pin.to_str().unwrap(), "--repeat", "5"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["retval_name"], "XDP_DROP");
@@ -854,6 +880,10 @@ fn bench_object_files_and_sigkill_leave_nothing() {
     );
     let r = fs.x0(&["bench", "xdp_counter:"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
+    // A program of a file that cannot be test-run: exit 5, pointing to `profile`.
+    let r = fs.x0(&["bench", &format!("{o}:tp_getpid")]);
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(r.stderr.contains("profile PROG"), "{}", r.stderr);
 
     // Killed in the middle of a long test run: the kernel releases the program.
     let mut p = Proc(
@@ -883,4 +913,198 @@ fn bench_object_files_and_sigkill_leave_nothing() {
         assert!(Instant::now() < deadline, "program left after SIGKILL");
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// The kernel's frame limits differ by kind (Linux 6.18): tc and socket filter runs build an
+/// skb that must fit a page; XDP takes up to 65535 bytes (fragments past a page). The error
+/// for a tc frame too long says the tc limit, not XDP's.
+#[test]
+fn bench_frame_size_limits_per_kind() {
+    require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let frame = |n: usize| {
+        let f = dir.path().join(format!("f{n}"));
+        let mut b = vec![0u8; n];
+        b[12] = 0x08;
+        std::fs::write(&f, b).unwrap();
+        f.to_str().unwrap().to_string()
+    };
+    let (fits, long, max) = (frame(3712), frame(4000), frame(65535));
+    let v = bench_json(&fs, &["tc_classifier", "--frame", &fits, "--repeat", "1"]);
+    assert_eq!(v["out_len"], 3712);
+    let r = fs.x0(&["bench", "tc_classifier", "--frame", &long, "--repeat", "1"]);
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("tc and socket filter frames") && r.stderr.contains("3712"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    let v = bench_json(&fs, &["xdp_counter", "--frame", &max, "--repeat", "1"]);
+    assert_eq!(v["out_len"], 65535);
+    assert_eq!(v["retval_name"], "XDP_PASS");
+}
+
+/// A symlink (outside bpffs) to a pinned program names that program: it is not read as an
+/// object file.
+#[test]
+fn bench_through_a_symlink_to_a_pin() {
+    require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let drop_name = format!("dr{}", unique());
+    let id = id_of(
+        &load(&fs, &monitor_obj(dir.path(), &drop_name), "mon"),
+        &drop_name,
+    );
+    let link = dir.path().join("to-pin");
+    std::os::unix::fs::symlink(fs.dir.join(format!("x0bpf/mon/progs/{drop_name}")), &link).unwrap();
+    let v = bench_json(&fs, &[link.to_str().unwrap(), "--repeat", "3"]);
+    assert_eq!(v["program"]["id"], id);
+    assert_eq!(v["program"]["source"], "kernel");
+    assert_eq!(v["retval_name"], "XDP_DROP");
+}
+
+/// A terminal that reports no size (0x0, as serial consoles do), or one top cannot read keys
+/// from (stdin not a terminal, no controlling terminal), cannot show the view: top writes the
+/// stream there instead of a blank screen or an error.
+#[test]
+fn top_on_a_terminal_it_cannot_drive_streams() {
+    use std::os::unix::process::CommandExt;
+    require_root();
+    let _lock = stats_lock();
+    let fs = Bpffs::new();
+    for (size, keys) in [((0, 0), true), ((80, 24), false)] {
+        let (master, slave) = pty(size.0, size.1);
+        let dup = |fd: &OwnedFd| Stdio::from(fd.try_clone().unwrap());
+        let mut cmd = Command::new(common::bin());
+        cmd.args([
+            "--bpffs",
+            fs.arg(),
+            "top",
+            "--interval",
+            "0.1",
+            "--count",
+            "1",
+        ])
+        .stdin(if keys { dup(&slave) } else { Stdio::null() })
+        .stdout(dup(&slave))
+        .stderr(dup(&slave));
+        // SAFETY: setsid is async-signal-safe; a new session has no controlling terminal.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::setsid();
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().unwrap();
+        // Every copy of the slave closed here (the Command holds some): the master then reads
+        // EOF/EIO once top exits.
+        drop(cmd);
+        drop(slave);
+        let mut child = Proc(child);
+        let mut out = Vec::new();
+        let mut f = std::fs::File::from(master);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        // Until the child closes the pty (EIO on the master once every slave fd is gone).
+        let mut buf = [0u8; 65536];
+        loop {
+            assert!(Instant::now() < deadline, "top never ended");
+            let mut pfd = libc::pollfd {
+                fd: f.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            };
+            // SAFETY: one valid pollfd. Waits in slices so the deadline is checked.
+            if unsafe { libc::poll(&mut pfd, 1, 200) } == 0 {
+                continue;
+            }
+            match f.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+            }
+        }
+        let text = String::from_utf8_lossy(&out).replace("\r\n", "\n");
+        assert!(child.0.wait().unwrap().success(), "{size:?}: {text}");
+        let mut lines = text.lines();
+        let first = lines.next().expect("a header line");
+        let rest: String = lines.map(|l| format!("{l}\n")).collect();
+        let (_, records, summary) = read_stream(first, &rest);
+        assert_eq!(records.len(), 1);
+        assert_eq!(summary["summary"]["reason"], "count");
+    }
+}
+
+/// Map ids bpftool lists under a kernel name.
+fn map_ids_named(name: &str) -> Vec<u64> {
+    let r = sh("bpftool", &["map", "show", "-j"]);
+    serde_json::from_str::<Value>(&r.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["name"] == name)
+        .map(|m| m["id"].as_u64().unwrap())
+        .collect()
+}
+
+/// `bench` of an object file killed (SIGKILL) at each of its bpf(2) calls in turn: the program
+/// and map it loaded for the run are released every time (freeing is asynchronous: waited for).
+#[test]
+fn bench_killed_at_every_bpf_call_leaves_nothing() {
+    require_root();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let u = unique();
+    let (prog, map) = (format!("bk{u}"), format!("bm{u}"));
+    let obj = compile(
+        "monitor_map.c",
+        "clang",
+        &[
+            "-target",
+            "bpf",
+            "-g",
+            &format!("-DPROG_NAME={prog}"),
+            &format!("-DMAP_NAME={map}"),
+        ],
+        dir.path(),
+        "mm.o",
+    );
+    let o = obj.to_str().unwrap().to_string();
+    let bench = |inject: Option<u32>| {
+        let mut c = Command::new("strace");
+        c.args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=bpf"]);
+        if let Some(n) = inject {
+            c.args(["-e", &format!("inject=bpf:signal=KILL:when={n}")]);
+        }
+        c.arg(common::bin())
+            .args(["--bpffs", fs.arg(), "bench", &o, "--repeat", "10"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("run strace (apt-get install strace)")
+    };
+    assert!(bench(None).success(), "bench under strace");
+    let mut killed = 0;
+    for n in 1.. {
+        let st = bench(Some(n));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !ids_named(&prog).is_empty() || !map_ids_named(&map).is_empty() {
+            assert!(
+                Instant::now() < deadline,
+                "killed at bpf call {n}: program {:?} / map {:?} left",
+                ids_named(&prog),
+                map_ids_named(&map)
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if st.success() {
+            break; // past the last bpf call
+        }
+        assert_eq!(st.code(), None, "bpf call {n}: {st}");
+        killed += 1;
+        assert!(n < 500, "bench never got past its bpf calls");
+    }
+    assert!(killed >= 5, "only {killed} bpf calls");
 }

@@ -140,8 +140,9 @@ impl Ephemeral {
 
 /// One program of an object (embedded, or a file), loaded unpinned for a one-off use such as
 /// BPF_PROG_TEST_RUN: `prog` names it, or else the object must have exactly one program that
-/// `usable` accepts (by the type libbpf gives its section). Nothing else of the object is
-/// loaded; everything is released when the returned value is dropped.
+/// `usable` accepts (by the type libbpf gives its section). No other program of the object is
+/// loaded (its maps are all created, as libbpf does); everything is released when the
+/// returned value is dropped.
 pub fn load_one(
     object: &str,
     prog: Option<&str>,

@@ -76,6 +76,8 @@ pub struct BenchReport {
 const RUNNABLE: &str =
     "BPF_PROG_TEST_RUN runs XDP, tc (sched_cls, sched_act) and socket_filter programs on a frame";
 
+const PROFILE_HINT: &str = "`x0bpf profile PROG` measures any program while it runs for real";
+
 /// What to run: a program the kernel has, or one loaded for this run.
 enum Target {
     Kernel(OwnedFd),
@@ -95,7 +97,13 @@ fn resolve(ctx: &Ctx, words: &[String]) -> Result<Target, X0Error> {
     let loaded = |r: &ObjRef| addr::open_prog(ctx, r).map(|(fd, _)| Target::Kernel(fd));
     let usable = |t: &str| PacketKind::of(t).is_some();
     let ephemeral = |o: &str, p: Option<&str>| -> Result<Target, X0Error> {
-        let (e, prog) = ephemeral::load_one(o, p, &usable, RUNNABLE)?;
+        let (e, prog) = ephemeral::load_one(o, p, &usable, RUNNABLE).map_err(|e| {
+            if e.kind == ErrorKind::Unsupported && e.hint.is_none() {
+                e.hint(PROFILE_HINT)
+            } else {
+                e
+            }
+        })?;
         Ok(Target::Ephemeral(e, prog, o.to_string()))
     };
     let [one] = words else {
@@ -118,8 +126,13 @@ fn resolve(ctx: &Ctx, words: &[String]) -> Result<Target, X0Error> {
     if one.starts_with('/') || one.starts_with('.') {
         // A path: a pin when it is on bpffs, else an object file to load for the run.
         let path = std::path::Path::new(one);
-        let on_bpffs = path.parent().is_some_and(crate::sys::mounts::is_bpffs);
-        if !on_bpffs && std::path::Path::new(obj).is_file() {
+        // The path itself too: a symlink elsewhere to a pin is a pin (statfs follows it).
+        let bpffs = |p: &std::path::Path| {
+            crate::sys::mounts::is_bpffs(p) || p.parent().is_some_and(crate::sys::mounts::is_bpffs)
+        };
+        let on_bpffs = bpffs(path);
+        let obj_path = std::path::Path::new(obj);
+        if !on_bpffs && !bpffs(obj_path) && obj_path.is_file() {
             return ephemeral(obj, prog);
         }
         // A file whose own name has a `:` in it.
@@ -237,10 +250,11 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
                 info.id, info.name, info.prog_type
             ),
         )
-        .hint("`x0bpf profile PROG` measures any program while it runs for real")
+        .hint(PROFILE_HINT)
         .into());
     };
-    let run = bpf::prog_test_run(fd, &data, a.repeat).map_err(|e| test_run_error(&e, &info))?;
+    let run =
+        bpf::prog_test_run(fd, &data, a.repeat).map_err(|e| test_run_error(&e, &info, kind))?;
     let out_len = run.data_size_out;
     // Socket filters run on the packet past its Ethernet header, and the kernel hands back
     // that header zeroed: only the rest can tell whether the program changed the packet.
@@ -276,7 +290,7 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-fn test_run_error(e: &io::Error, info: &progstats::ProgStat) -> X0Error {
+fn test_run_error(e: &io::Error, info: &progstats::ProgStat, kind: PacketKind) -> X0Error {
     let what = format!(
         "running program {} ({}) with BPF_PROG_TEST_RUN",
         info.id, info.name
@@ -290,9 +304,15 @@ fn test_run_error(e: &io::Error, info: &progstats::ProgStat) -> X0Error {
             format!("{what}: this kernel cannot test-run {} programs", info.prog_type),
         )
         .errno(e.raw_os_error().unwrap_or(0)),
-        Some(libc::EINVAL) => X0Error::os(what, e).hint(
-            "the kernel refused the frame or the program: XDP frames must fit a page (about 3.5 KiB) without xdp.frags",
-        ),
+        // Measured on Linux 6.18: tc and socket filter runs build an skb whose data must fit
+        // one page with its head and tail room; XDP runs put the rest of a longer frame in
+        // fragments and take up to 65535 bytes.
+        Some(libc::EINVAL) => X0Error::os(what, e).hint(match kind {
+            PacketKind::Tc | PacketKind::SocketFilter => {
+                "the kernel refused the frame or the program: tc and socket filter frames must fit a page with its head and tail room (3712 bytes with 4 KiB pages)"
+            }
+            PacketKind::Xdp => "the kernel refused the frame or the program: try a built-in frame (--frame udp)",
+        }),
         _ => X0Error::os(what, e),
     }
 }

@@ -2,11 +2,12 @@
 //! runs/s, average ns per run and CPU share, from run-statistics deltas — a live, sortable
 //! terminal view (ratatui), or with `--json` (or when stdout is not a terminal) a stream of one
 //! sample per interval. Statistics are on only while it runs (a BPF_ENABLE_STATS fd).
-use std::io;
+use std::io::{self, IsTerminal};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::error::X0Error;
 use crate::output::SCHEMA_VERSION;
 use crate::sys::progstats::{self, ProgDelta, Sample};
 use crate::Ctx;
@@ -139,12 +140,26 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     crate::sys::caps::require_bpf("x0bpf top")?;
     crate::stream::install_stop_signals();
     let stats = progstats::enable()?;
-    // A terminal that cannot draw (TERM=dumb) gets the stream, as a pipe does.
+    // A terminal that cannot draw (TERM=dumb, or no size: a serial console reports 0x0,
+    // where the view would stay blank) gets the stream, as a pipe does.
     let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
-    let r = if ctx.fmt.json || dumb || !crate::stream::stdout_is_terminal() {
+    // Nor can a view without a terminal to read keys from (stdin, else the controlling
+    // terminal, as crossterm reads them): e.g. `setsid x0bpf top </dev/null >/dev/pts/N`.
+    let keys = io::stdin().is_terminal() || std::fs::File::open("/dev/tty").is_ok();
+    let r = if ctx.fmt.json
+        || dumb
+        || !keys
+        || !crate::stream::stdout_is_terminal()
+        || !ratatui::crossterm::terminal::size().is_ok_and(|(c, r)| c > 0 && r > 0)
+    {
         stream(a)
     } else {
-        view::run(a)
+        view::run(a).map_err(|e| match e.downcast_ref::<io::Error>() {
+            Some(io) => X0Error::os("top's terminal view", io)
+                .hint("`x0bpf top --json` writes the samples as a stream instead")
+                .into(),
+            None => e,
+        })
     };
     drop(stats);
     r.map(|_| 0)

@@ -337,10 +337,26 @@ pub fn open_kind(
     Ok((fd, pin))
 }
 
+/// Every id of `kind`, for a lookup by name: a refused walk (EPERM without CAP_SYS_ADMIN) is
+/// said as such, not taken for "no object has that name".
+fn list_ids(kind: ObjKind, name: &str) -> Result<Vec<u32>, X0Error> {
+    let what = kind_word(kind);
+    bpf::try_all_ids(kind).map_err(|e| {
+        let x = X0Error::os(format!("finding the {what} named {name:?}"), &e);
+        if matches!(e.raw_os_error(), Some(libc::EPERM) | Some(libc::EACCES)) {
+            x.hint(format!(
+                "`name NAME` walks every {what} id, which needs CAP_SYS_ADMIN; without it, name the {what} by `pinned PATH`"
+            ))
+        } else {
+            x
+        }
+    })
+}
+
 /// The one program whose kernel name is `name`.
 fn prog_by_name(name: &str) -> Result<OwnedFd, X0Error> {
     let mut found: Vec<(u32, OwnedFd)> = Vec::new();
-    for id in bpf::all_ids(ObjKind::Prog) {
+    for id in list_ids(ObjKind::Prog, name)? {
         let Ok(fd) = bpf::fd_by_id(ObjKind::Prog, id) else {
             continue;
         };
@@ -370,7 +386,7 @@ fn prog_by_name(name: &str) -> Result<OwnedFd, X0Error> {
 /// The one map whose kernel name is `name`.
 fn by_name(name: &str) -> Result<OwnedFd, X0Error> {
     let mut found: Vec<(u32, OwnedFd)> = Vec::new();
-    for id in bpf::all_ids(ObjKind::Map) {
+    for id in list_ids(ObjKind::Map, name)? {
         let Ok(fd) = bpf::fd_by_id(ObjKind::Map, id) else {
             continue;
         };

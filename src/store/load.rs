@@ -166,7 +166,9 @@ pub fn load_error(what: &str, e: &libbpf_rs::Error, log: &[String]) -> X0Error {
     if let Some(n) = errno {
         err = err.errno(n);
     }
-    if err.kind == ErrorKind::Permission {
+    if err.kind == ErrorKind::Permission && caps::in_user_namespace() {
+        err = err.hint(caps::USERNS_HINT);
+    } else if err.kind == ErrorKind::Permission {
         err = err.hint(crate::error::PERMISSION_HINT);
     } else if log.iter().any(|l| l.contains("BEGIN PROG LOAD LOG")) {
         err = err.hint("the verifier rejected a program: run with -v for the whole log, or `x0bpf validate --verify`");

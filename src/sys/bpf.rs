@@ -76,6 +76,12 @@ pub fn fd_kind(fd: BorrowedFd<'_>) -> Option<ObjKind> {
 
 /// Every id of one kind the kernel holds now (as `bpftool prog show` walks them).
 pub fn all_ids(kind: ObjKind) -> Vec<u32> {
+    try_all_ids(kind).unwrap_or_default()
+}
+
+/// [`all_ids`], but an error other than the end of the list (ENOENT) is returned: without
+/// CAP_SYS_ADMIN the kernel refuses the walk with EPERM, which is not "there are none".
+pub fn try_all_ids(kind: ObjKind) -> io::Result<Vec<u32>> {
     let mut ids = Vec::new();
     let mut cur = 0u32;
     loop {
@@ -89,7 +95,12 @@ pub fn all_ids(kind: ObjKind) -> Vec<u32> {
             }
         };
         if rc != 0 {
-            return ids;
+            // libbpf returns -errno.
+            let e = io::Error::from_raw_os_error(rc.abs());
+            return match e.raw_os_error() {
+                Some(libc::ENOENT) => Ok(ids),
+                _ => Err(e),
+            };
         }
         ids.push(next);
         cur = next;

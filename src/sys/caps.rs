@@ -49,9 +49,24 @@ pub fn require_cap(cap: u32, name: &str, what: &str) -> Result<(), X0Error> {
     .hint(crate::error::PERMISSION_HINT))
 }
 
+/// Root with root's power over BPF: uid 0 in the initial user namespace. Root of a user
+/// namespace (`unshare -Ur`, rootless containers) is not: the kernel checks BPF's
+/// capabilities in the initial namespace, so its EPERM means missing privilege.
 pub fn is_root() -> bool {
-    rustix::process::geteuid().is_root()
+    rustix::process::geteuid().is_root() && !in_user_namespace()
 }
+
+/// Whether this process runs in a user namespace other than the host's initial one (whose
+/// uid_map maps every uid to itself: `0 0 4294967295`).
+pub fn in_user_namespace() -> bool {
+    std::fs::read_to_string("/proc/self/uid_map").is_ok_and(|m| {
+        let f: Vec<&str> = m.split_whitespace().collect();
+        f != ["0", "0", "4294967295"]
+    })
+}
+
+/// The hint for an EPERM in a user namespace.
+pub const USERNS_HINT: &str = "this process runs in a user namespace, whose capabilities do not reach BPF (the kernel checks them in the host's initial namespace): run x0bpf as root on the host";
 
 /// Names of the capabilities x0bpf talks about, for messages and `--keep-caps`.
 pub const NAMES: &[(&str, u32)] = &[

@@ -113,7 +113,8 @@ pub struct ProgDelta {
 
 /// The deltas from `prev` to `cur`. A program in `cur` but not in `prev` (or whose id now
 /// names another program) counts from zero: its runs all happened since it was loaded, which
-/// is after `prev` was taken. Programs gone since `prev` are returned by id.
+/// is after `prev` was taken. Programs gone since `prev` are returned by id (a reused id as
+/// well: the old program is gone, the new one is in the deltas, marked `new`).
 pub fn deltas(prev: &Sample, cur: &Sample, cpus: u32) -> (Vec<ProgDelta>, Vec<u32>) {
     let dt = cur.at.saturating_duration_since(prev.at).as_secs_f64();
     let before: HashMap<u32, &ProgStat> = prev.progs.iter().map(|p| (p.id, p)).collect();
@@ -133,11 +134,16 @@ pub fn deltas(prev: &Sample, cur: &Sample, cpus: u32) -> (Vec<ProgDelta>, Vec<u3
         };
         out.push(delta_row(p, runs, ns, dt, cpus, old.is_none()));
     }
-    let now: std::collections::HashSet<u32> = cur.progs.iter().map(|p| p.id).collect();
+    // A program whose id now names another one is gone too: its id is listed in both.
+    let now: std::collections::HashSet<(u32, u64, &str)> = cur
+        .progs
+        .iter()
+        .map(|p| (p.id, p.load_time, p.prog_type.as_str()))
+        .collect();
     let gone = prev
         .progs
         .iter()
-        .filter(|p| !now.contains(&p.id))
+        .filter(|p| !now.contains(&(p.id, p.load_time, p.prog_type.as_str())))
         .map(|p| p.id)
         .collect();
     (out, gone)
@@ -199,7 +205,8 @@ mod tests {
             progs: vec![st(1, 10, 150, 3000), st(3, 99, 4, 40), st(4, 40, 8, 800)],
         };
         let (d, gone) = deltas(&prev, &cur, 2);
-        assert_eq!(gone, vec![2]);
+        // 3's old program is gone although its id is back, as a new program.
+        assert_eq!(gone, vec![2, 3]);
         let by = |id| d.iter().find(|x| x.id == id).unwrap();
         assert_eq!(
             (by(1).runs, by(1).run_time_ns, by(1).new),
