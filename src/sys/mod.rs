@@ -9,8 +9,8 @@ pub mod mounts;
 pub mod netlink;
 pub mod ns;
 pub mod perfbuf;
-pub mod progstats;
 pub mod process;
+pub mod progstats;
 pub mod ringbuf;
 
 /// CLOCK_MONOTONIC in nanoseconds: the clock of `bpf_ktime_get_ns`, so ages computed from
