@@ -887,3 +887,45 @@ fn graph_sigterm_during_setup_ends_the_stream_cleanly() {
     assert_eq!(lines[1]["summary"]["reason"], "interrupted");
     assert_eq!(lines[1]["summary"]["records"], 0);
 }
+
+/// The view's own attachment (--dev) on an interface that is then deleted: the kernel
+/// detaches its links, and the stream ends (`detached`) instead of printing empty windows.
+#[test]
+fn graph_own_stream_ends_when_its_interface_is_deleted() {
+    let ns = NetNs::new();
+    let r = ns.ip(&["link", "add", "gx0", "type", "veth", "peer", "name", "gx1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(ns.ip(&["link", "set", "gx0", "up"]).code, 0);
+    let net = format!("--net={}", ns.path.display());
+    let mut child = Command::new("nsenter")
+        .arg(&net)
+        .arg(common::bin())
+        .args(["flows", "--graph", "--dev", "gx0", "--interval", "0.1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for l in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    let mut next = || rx.recv_timeout(Duration::from_secs(60)).ok();
+    assert!(next().expect("header").contains("\"source\":\"own\""));
+    assert!(next().expect("a window").contains("\"window\":1"));
+    let r = ns.ip(&["link", "del", "gx0"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut last = String::new();
+    while let Some(l) = next() {
+        last = l;
+    }
+    let _ = child.kill();
+    let st = child.wait().unwrap();
+    let v: Value = serde_json::from_str(&last).unwrap_or_else(|e| panic!("{e}: {last}"));
+    assert_eq!(v["summary"]["reason"], "detached", "{last}");
+    assert_eq!(st.code(), Some(0));
+}

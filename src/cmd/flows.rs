@@ -590,6 +590,10 @@ fn graph_stream(
             if pinned.is_some_and(|p| !p.live()) {
                 return Ok("detached");
             }
+            // Its own links lost their interface (deleted): nothing will be counted again.
+            if matches!(src, Source::Own(e) if !e.netdev_links_live()) {
+                return Ok("detached");
+            }
             let c = clock();
             let (cur, evicted) = read_src(src, dev)?;
             let meta = ReadMeta {
