@@ -914,7 +914,7 @@ fn graph_own_stream_ends_when_its_interface_is_deleted() {
             }
         }
     });
-    let mut next = || rx.recv_timeout(Duration::from_secs(60)).ok();
+    let next = || rx.recv_timeout(Duration::from_secs(60)).ok();
     assert!(next().expect("header").contains("\"source\":\"own\""));
     assert!(next().expect("a window").contains("\"window\":1"));
     let r = ns.ip(&["link", "del", "gx0"]);
