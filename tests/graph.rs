@@ -929,3 +929,90 @@ fn graph_own_stream_ends_when_its_interface_is_deleted() {
     assert_eq!(v["summary"]["reason"], "detached", "{last}");
     assert_eq!(st.code(), Some(0));
 }
+
+/// `flows --graph --dev` attaching tc_classifier for itself, killed (SIGKILL) at each of its
+/// bpf() calls: the interface keeps no tcx program of it, and the next stream works.
+#[test]
+fn graph_own_attachment_killed_at_every_bpf_call_leaves_nothing() {
+    let ns = NetNs::new();
+    let net = format!("--net={}", ns.path.display());
+    let args = [
+        "flows",
+        "--graph",
+        "--dev",
+        "veth0",
+        "--interval",
+        "0.05",
+        "--count",
+        "1",
+    ];
+    let dir = std::env::temp_dir().join(format!("x0graph-{}", common::unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let trace = dir.join("strace.txt");
+    let o = Command::new("nsenter")
+        .arg(&net)
+        .args(["strace", "-f", "-qq", "-e", "trace=bpf", "-o"])
+        .arg(&trace)
+        .arg(common::bin())
+        .args(args)
+        .output()
+        .expect("run strace (X0BPF_TEST_DEPS installs it)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let steps = text.lines().filter(|l| l.contains("bpf(")).count();
+    assert!(
+        text.contains("BPF_LINK_CREATE"),
+        "the run attached nothing: {text}"
+    );
+    // This bpftool (Debian 12's) does not list tcx: `x0bpf net` asks the kernel (BPF_PROG_QUERY).
+    let tcx_here = || {
+        let r = ns.x0(&["-j", "net"]);
+        r.ok();
+        let v = r.json();
+        v["interfaces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["name"] == "veth0")
+            .map(|i| i["tc"].as_array().unwrap().len())
+            .sum::<usize>()
+    };
+    // The check sees a live attachment: ingress and egress while a stream runs.
+    let mut live = Command::new("nsenter")
+        .arg(&net)
+        .arg(common::bin())
+        .args(["flows", "--graph", "--dev", "veth0", "--interval", "60"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut header = String::new();
+    BufReader::new(live.stdout.as_mut().unwrap())
+        .read_line(&mut header)
+        .unwrap();
+    let seen = tcx_here();
+    let _ = live.kill();
+    let _ = live.wait();
+    assert_eq!(seen, 2, "{header}");
+    for n in 1..=steps {
+        let o = Command::new("nsenter")
+            .arg(&net)
+            .args(["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=bpf"])
+            .arg("-e")
+            .arg(format!("inject=bpf:signal=KILL:when={n}"))
+            .arg(common::bin())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_ne!(o.status.code(), Some(0), "step {n} was not killed");
+        assert_eq!(
+            tcx_here(),
+            0,
+            "a tcx program left on veth0 after a kill at bpf call {n}"
+        );
+    }
+    let r = ns.x0(&args);
+    r.ok();
+    assert!(r.stdout.contains("\"reason\":\"count\""), "{}", r.stdout);
+}
