@@ -1016,3 +1016,36 @@ fn graph_own_attachment_killed_at_every_bpf_call_leaves_nothing() {
     r.ok();
     assert!(r.stdout.contains("\"reason\":\"count\""), "{}", r.stdout);
 }
+
+/// `--object NAME` naming a loaded object that is not attached at tc: refused (exit code of
+/// NotAttached), not silently replaced by the view's own tc_classifier under NAME's label.
+#[test]
+fn graph_object_loaded_but_not_attached_is_refused() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let name = format!("gx{}", common::unique());
+    ns.x0(&["--bpffs", fs.arg(), "load", "xdp_counter", "--name", &name])
+        .ok();
+    let r = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "flows",
+        "--graph",
+        "--object",
+        &name,
+        "--dev",
+        "veth0",
+        "--count",
+        "1",
+    ]);
+    // ErrorKind::NotAttached (docs/JSON.md, exit codes).
+    assert_eq!(r.code, 9, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains(&format!("{name} is loaded but not attached at tc on veth0")),
+        "{}",
+        r.stderr
+    );
+    ns.x0(&["--bpffs", fs.arg(), "unload", &name]).ok();
+}

@@ -223,6 +223,25 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
             .hint("see `x0bpf list`; without --object the view uses tc_classifier")
             .into());
         }
+        // Loaded but not attached at tc (here): its table counts nothing, and the instance the
+        // view would attach is the embedded tc_classifier, not it — refused rather than shown
+        // under its name.
+        if a.object != "tc_classifier" {
+            let here = a
+                .dev
+                .as_deref()
+                .map(|d| format!(" on {d}"))
+                .unwrap_or_default();
+            return Err(X0Error::new(
+                ErrorKind::NotAttached,
+                format!("{} is loaded but not attached at tc{here}", a.object),
+            )
+            .hint(format!(
+                "`x0bpf attach tc IFACE --prog {} --direction ingress` first, or drop --object to watch with the view's own tc_classifier",
+                a.object
+            ))
+            .into());
+        }
         let Some(ifindex) = dev else {
             return Err(X0Error::new(
                 ErrorKind::NotAttached,
