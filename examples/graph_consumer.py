@@ -117,7 +117,7 @@ def main():
     top = 3
     args = sys.argv[1:]
     if args:
-        if len(args) != 2 or args[0] != "--top" or not args[1].isdigit():
+        if len(args) != 2 or args[0] != "--top" or not (args[1].isascii() and args[1].isdigit()):
             print("usage: graph_consumer.py [--top K]", file=sys.stderr)
             return 2
         top = int(args[1])

@@ -631,6 +631,26 @@ fn graph_consumer_refuses_what_is_not_a_graph_stream() {
         assert_eq!(err.lines().count(), 1, "one line: {err}");
         assert!(!err.contains("Traceback"), "{err}");
     }
+    // Bad arguments: usage (exit 2), no traceback — `²` is a digit to Python's isdigit.
+    for bad in [
+        &["--top", "\u{b2}"][..],
+        &["--top", "-1"],
+        &["--frobnicate"],
+    ] {
+        let o = Command::new("python3")
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/examples/graph_consumer.py"
+            ))
+            .args(bad)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}: {err}");
+        assert!(err.starts_with("usage: "), "{bad:?}: {err}");
+        assert!(!err.contains("Traceback"), "{err}");
+    }
     // A whole stream without windows is fine.
     let mut py = Command::new("python3")
         .arg(concat!(
