@@ -163,9 +163,6 @@ fn open_pinned(dir: &std::path::Path, m: &str) -> Result<MapHandle, X0Error> {
 }
 
 pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
-    // Before loading or attaching anything: a SIGTERM that arrives while the view sets up ends
-    // the stream (header and summary written) instead of killing it with no output at all.
-    stream::install_stop_signals();
     store::check_name("object name", &a.object)?;
     if a.interval.is_some() && !a.watch && !a.graph {
         return Err(
@@ -184,6 +181,10 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     };
     let dev = dev_ifindex(&a.dev)?;
     let store = Store::open(ctx, Access::Read)?;
+    // Before loading or attaching anything (after the store's lock wait, which Ctrl-C must
+    // still cut short): a SIGTERM while the view sets up ends the stream (header and summary
+    // written) instead of killing it with no output at all.
+    stream::install_stop_signals();
     // Read the pinned instance only where it is attached and live: on --dev in this network
     // namespace, or (without --dev) anywhere. Otherwise the view attaches its own.
     let ns_ino =
