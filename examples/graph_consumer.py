@@ -16,23 +16,37 @@ Output, one block per window:
     end windows 10 reason count
 """
 import json
+import signal
 import sys
 
 NODE_FEATURES = ("packets_in", "bytes_in", "packets_out", "bytes_out", "peers", "ports", "flows")
 EDGE_FEATURES = ("packets_fwd", "bytes_fwd", "packets_rev", "bytes_rev", "ip_protocol")
 
 
+class Bad(Exception):
+    """The input is not a flows --graph stream: one line on stderr, exit 1."""
+
+
+def count(v, what):
+    # Feature values are counts: integers (JSON true/false are not).
+    if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+        raise ValueError(f"{what} is {v!r}, not a count")
+    return v
+
+
 def window(rec, top):
     nodes = rec["nodes"]
     edges = rec["edges"]
+    if not isinstance(nodes, list) or not isinstance(edges, list):
+        raise ValueError("nodes and edges must be lists")
     n = len(nodes)
     # Node indexes are positions in `nodes`: the feature matrix rows line up with them.
     for i, node in enumerate(nodes):
         if node["index"] != i:
             raise ValueError(f"window {rec['window']}: node {i} has index {node['index']}")
-    x = [[node[f] for f in NODE_FEATURES] for node in nodes]
-    edge_index = [[e["src"] for e in edges], [e["dst"] for e in edges]]
-    edge_attr = [[e[f] for f in EDGE_FEATURES] for e in edges]
+    x = [[count(node[f], f) for f in NODE_FEATURES] for node in nodes]
+    edge_index = [[count(e["src"], "src") for e in edges], [count(e["dst"], "dst") for e in edges]]
+    edge_attr = [[count(e[f], f) for f in EDGE_FEATURES] for e in edges]
     for row in edge_index:
         for i in row:
             if not 0 <= i < n:
@@ -51,39 +65,71 @@ def window(rec, top):
         )
 
 
+def read(stream, top):
+    """Windows and the summary's reason; raises Bad for anything that is not the stream."""
+    windows = 0
+    reason = None
+    header = False
+    lineno = 0
+    for lineno, raw in enumerate(stream, 1):
+        try:
+            line = raw.decode("utf-8").strip()
+        except UnicodeDecodeError as e:
+            raise Bad(f"line {lineno} is not UTF-8 ({e.reason})")
+        if not line:
+            continue
+        if reason is not None:
+            raise Bad(f"line {lineno} follows the summary line")
+        try:
+            rec = json.loads(line)
+        except (ValueError, RecursionError) as e:
+            raise Bad(f"line {lineno} is not JSON (cut short?): {e}")
+        if not isinstance(rec, dict):
+            raise Bad(f"line {lineno} is not a JSON object")
+        if "header" in rec:
+            h = rec["header"]
+            if header or rec.get("command") != "flows" or not isinstance(h, dict) \
+                    or h.get("records") != "windows":
+                raise Bad(f"line {lineno} is not a flows --graph header: {line[:200]}")
+            header = True
+            continue
+        if not header:
+            raise Bad(f"line {lineno} comes before the stream's header (not a flows --graph stream?)")
+        if "summary" in rec:
+            s = rec["summary"]
+            if not isinstance(s, dict) or not isinstance(s.get("reason"), str):
+                raise Bad(f"line {lineno} is not a summary line: {line[:200]}")
+            reason = s["reason"]
+            continue
+        try:
+            window(rec, top)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:
+            raise Bad(f"line {lineno} is not a graph window ({e!r})")
+        windows += 1
+    if not header:
+        raise Bad("no input: expected `x0bpf flows --graph` on stdin")
+    if reason is None:
+        raise Bad(f"the stream ended at line {lineno} without its summary line (cut short?)")
+    return windows, reason
+
+
 def main():
     top = 3
     args = sys.argv[1:]
     if args:
-        if len(args) != 2 or args[0] != "--top" or not args[1].isdigit():
+        if len(args) != 2 or args[0] != "--top" or not (args[1].isascii() and args[1].isdigit()):
             print("usage: graph_consumer.py [--top K]", file=sys.stderr)
             return 2
         top = int(args[1])
-    windows = 0
-    reason = None
-    for lineno, line in enumerate(sys.stdin, 1):
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as e:
-            print(f"graph_consumer: line {lineno} is not JSON: {e}", file=sys.stderr)
-            return 1
-        if "header" in rec:
-            if rec.get("command") != "flows" or rec["header"].get("records") != "windows":
-                print(f"graph_consumer: line {lineno} is not a flows --graph header: {line}", file=sys.stderr)
-                return 1
-            continue
-        if "summary" in rec:
-            reason = rec["summary"]["reason"]
-            continue
-        try:
-            window(rec, top)
-        except (KeyError, TypeError, ValueError, IndexError) as e:
-            print(f"graph_consumer: line {lineno} is not a graph window ({e!r})", file=sys.stderr)
-            return 1
-        windows += 1
+    if not sys.stdin.isatty():
+        # In `x0bpf flows --graph | graph_consumer.py`, Ctrl-C reaches both: x0bpf ends its
+        # stream with a summary line, which this reads to the end.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        windows, reason = read(sys.stdin.buffer, top)
+    except Bad as e:
+        print(f"graph_consumer: {e}", file=sys.stderr)
+        return 1
     print(f"end windows {windows} reason {reason}")
     return 0
 
@@ -92,4 +138,9 @@ if __name__ == "__main__":
     try:
         sys.exit(main())
     except BrokenPipeError:
+        # The reader of our stdout went away (`| head`): nothing more to say.
+        sys.stdout = None
         sys.exit(0)
+    except KeyboardInterrupt:
+        print("graph_consumer: interrupted", file=sys.stderr)
+        sys.exit(130)

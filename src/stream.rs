@@ -90,6 +90,20 @@ pub fn is_broken_pipe(e: &io::Error) -> bool {
     e.kind() == io::ErrorKind::BrokenPipe
 }
 
+/// Whether stdout's reader has gone (a pipe or socket whose other end closed), found without
+/// writing: a stream with long pauses between records ends at once instead of at its next
+/// write. Files and terminals never say so.
+pub fn stdout_closed() -> bool {
+    let mut p = libc::pollfd {
+        fd: 1,
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, no timeout; POLLERR/POLLHUP are reported whatever `events` is.
+    let n = unsafe { libc::poll(&mut p, 1, 0) };
+    n > 0 && p.revents & (libc::POLLERR | libc::POLLHUP) != 0
+}
+
 pub fn stderr_is_terminal() -> bool {
     io::stderr().is_terminal()
 }

@@ -486,6 +486,23 @@ fn graph_count_ends_the_stream_and_a_closed_pipe_is_success() {
     assert_eq!(lines[2]["window"], 2);
     assert_eq!(lines[3]["summary"]["reason"], "count");
     assert_eq!(lines[3]["summary"]["records"], 2);
+    // A --window that is not a whole number of intervals: the header says what a window spans.
+    let r = ns.x0(&[
+        "flows",
+        "--graph",
+        "--dev",
+        "veth0",
+        "--interval",
+        "0.1",
+        "--window",
+        "0.25",
+        "--count",
+        "1",
+    ]);
+    r.ok();
+    let h: Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(h["header"]["intervals_per_window"], 3, "{h}");
+    assert_eq!(h["header"]["window_s"], 0.3, "{h}");
     // `| head -1`: the reader goes away; the stream ends with exit 0 at its next write.
     let net = format!("--net={}", ns.path.display());
     let mut child = Command::new("nsenter")
@@ -549,27 +566,506 @@ fn graph_stream_of_a_pinned_attachment_ends_when_it_is_detached() {
     assert_eq!(last["summary"]["complete"], true);
 }
 
+/// The example consumer on input that is not a whole graph stream: one line naming the line
+/// and the problem, exit 1, never a traceback.
 #[test]
 fn graph_consumer_refuses_what_is_not_a_graph_stream() {
-    for input in [
-        "not json\n",
-        "{\"x\":1}\n",
-        "{\"schema_version\":2,\"command\":\"tail\",\"header\":{\"records\":\"events\"}}\n",
+    const H: &str =
+        "{\"schema_version\":2,\"command\":\"flows\",\"header\":{\"records\":\"windows\"}}\n";
+    const W: &str =
+        "{\"window\":1,\"nodes\":[],\"edges\":[],\"nodes_left_out\":0,\"edges_left_out\":0}\n";
+    const S: &str = "{\"summary\":{\"records\":1,\"reason\":\"count\"}}\n";
+    let deep = format!("{}\n", "[".repeat(100_000));
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (b"not json\n".to_vec(), "line 1 is not JSON"),
+        (b"{\"x\":1}\n".to_vec(), "line 1 comes before"),
+        (
+            b"{\"schema_version\":2,\"command\":\"tail\",\"header\":{\"records\":\"events\"}}\n".to_vec(),
+            "line 1 is not a flows --graph header",
+        ),
+        // Not objects: numbers, null, lists.
+        (b"5\n".to_vec(), "line 1 is not a JSON object"),
+        (b"null\n".to_vec(), "line 1 is not a JSON object"),
+        (format!("{H}[1]\n").into_bytes(), "line 2 is not a JSON object"),
+        (b"{\"schema_version\":2,\"command\":\"flows\",\"header\":5}\n".to_vec(), "line 1 is not a flows --graph header"),
         // An edge to a node the window does not have.
-        "{\"window\":1,\"nodes\":[],\"edges\":[{\"src\":0,\"dst\":5}],\"nodes_left_out\":0,\"edges_left_out\":0}\n",
-    ] {
+        (
+            format!("{H}{{\"window\":1,\"nodes\":[],\"edges\":[{{\"src\":0,\"dst\":5}}],\"nodes_left_out\":0,\"edges_left_out\":0}}\n{S}").into_bytes(),
+            "line 2 is not a graph window",
+        ),
+        // A feature that is not a count.
+        (
+            format!("{H}{{\"window\":1,\"nodes\":[{{\"index\":0,\"packets_in\":\"x\",\"bytes_in\":1,\"packets_out\":1,\"bytes_out\":1,\"peers\":1,\"ports\":1,\"flows\":1}}],\"edges\":[],\"nodes_left_out\":0,\"edges_left_out\":0}}\n{S}").into_bytes(),
+            "line 2 is not a graph window",
+        ),
+        // Empty input, a stream cut in the middle of its last line, or before its summary.
+        (Vec::new(), "no input"),
+        (format!("{H}{W}{{\"window\":2,\"nod").into_bytes(), "line 3 is not JSON"),
+        (format!("{H}{W}").into_bytes(), "the stream ended at line 2 without its summary"),
+        (format!("{H}{{\"summary\":7}}\n").into_bytes(), "line 2 is not a summary line"),
+        (format!("{H}{W}{S}{W}").into_bytes(), "line 4 follows the summary"),
+        (format!("{H}{H}").into_bytes(), "line 2 is not a flows --graph header"),
+        (b"\xff\xfe\n".to_vec(), "line 1 is not UTF-8"),
+        (deep.into_bytes(), "line 1 is not JSON"),
+    ];
+    for (input, want) in cases {
         let mut py = Command::new("python3")
-            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/graph_consumer.py"))
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/examples/graph_consumer.py"
+            ))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("python3 (X0BPF_TEST_DEPS installs it)");
-        py.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        py.stdin.take().unwrap().write_all(&input).unwrap();
         let o = py.wait_with_output().unwrap();
         let err = String::from_utf8_lossy(&o.stderr);
-        assert_eq!(o.status.code(), Some(1), "{input}: {err}");
-        assert!(err.starts_with("graph_consumer: line 1 "), "{input}: {err}");
+        let shown = String::from_utf8_lossy(&input[..input.len().min(200)]).into_owned();
+        assert_eq!(o.status.code(), Some(1), "{shown}: {err}");
+        assert!(
+            err.starts_with(&format!("graph_consumer: {want}")),
+            "{shown}: {err}"
+        );
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
         assert!(!err.contains("Traceback"), "{err}");
     }
+    // Bad arguments: usage (exit 2), no traceback — `²` is a digit to Python's isdigit.
+    for bad in [
+        &["--top", "\u{b2}"][..],
+        &["--top", "-1"],
+        &["--frobnicate"],
+    ] {
+        let o = Command::new("python3")
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/examples/graph_consumer.py"
+            ))
+            .args(bad)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}: {err}");
+        assert!(err.starts_with("usage: "), "{bad:?}: {err}");
+        assert!(!err.contains("Traceback"), "{err}");
+    }
+    // A whole stream without windows is fine.
+    let mut py = Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/graph_consumer.py"
+        ))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    py.stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{H}{S}").as_bytes())
+        .unwrap();
+    let o = py.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "end windows 0 reason count\n"
+    );
+}
+
+/// IPv6 traffic in the netns: TCP and UDP edges between ipv6 nodes, with the flow table's
+/// counts, and the handshake RTT estimate consistent with the RTT the program measured.
+#[test]
+fn graph_ipv6_edges_and_handshake_rtt_match_the_table() {
+    const MAIN6: &str = "fd00:200::1";
+    const PEER6: &str = "fd00:200::2";
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    for (n, dev, a) in [(&ns.name, "veth0", MAIN6), (&ns.peer, "veth1", PEER6)] {
+        let r = common::sh(
+            "ip",
+            &[
+                "netns",
+                "exec",
+                n,
+                "sysctl",
+                "-qw",
+                "net.ipv6.conf.all.disable_ipv6=0",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let r = common::sh(
+            "ip",
+            &[
+                "-n",
+                n,
+                "addr",
+                "add",
+                &format!("{a}/64"),
+                "dev",
+                dev,
+                "nodad",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    for dir in ["ingress", "egress"] {
+        ns.x0(&[
+            "--bpffs",
+            fs.arg(),
+            "attach",
+            "tc",
+            "veth0",
+            "--direction",
+            dir,
+        ])
+        .ok();
+    }
+    let mut s = Stream::start(&ns, &fs, &["--interval", "0.25", "--window", "60"]);
+    // peer → main: TCP, 3000 bytes; main → peer: 3 datagrams of 200 bytes.
+    let tport = tcp(&ns.peer, &ns.name, MAIN6, 3000);
+    let (usport, udport) = udp(&ns.name, MAIN6, &ns.peer, PEER6, 3, 200);
+    s.windows(3);
+    let got = s.stop();
+    let r = ns.x0(&["--bpffs", fs.arg(), "-j", "flows", "--top", "0"]);
+    r.ok();
+    let table = r.json();
+    let last = *windows(&got).last().unwrap();
+    check_shape(last);
+    assert_eq!(node(last, MAIN6)["family"], "ipv6");
+    assert_eq!(node(last, PEER6)["family"], "ipv6");
+    let edges: BTreeMap<_, &Value> = last["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (edge_key(last, e), e))
+        .collect();
+    // ND and MLD add ICMPv6 flows: only TCP and UDP are the test's.
+    let flows: Vec<&Value> = table["flows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["protocol"] == "tcp" || f["protocol"] == "udp")
+        .collect();
+    assert_eq!(flows.len(), 2, "{table}");
+    for f in &flows {
+        assert_eq!(f["family"], "ipv6", "{f}");
+        let key = (
+            f["protocol"].as_str().unwrap().to_string(),
+            f["local"].as_str().unwrap().to_string(),
+            f["lport"].as_u64().unwrap(),
+            f["remote"].as_str().unwrap().to_string(),
+            f["rport"].as_u64().unwrap(),
+        );
+        let e = edges
+            .get(&key)
+            .unwrap_or_else(|| panic!("no edge for {key:?}: {last}"));
+        for (ef, ff) in [
+            ("packets_fwd", "tx_packets"),
+            ("bytes_fwd", "tx_bytes"),
+            ("packets_rev", "rx_packets"),
+            ("bytes_rev", "rx_bytes"),
+        ] {
+            assert_eq!(e[ef], f[ff], "{ef}: {e} vs {f}");
+        }
+        assert_eq!(e["rtt_p50_ns"], f["rtt_p50_ns"], "{e} vs {f}");
+    }
+    // UDP over IPv6 on the wire: payload + 8 + 40 + 14.
+    let u = edges[&(
+        "udp".to_string(),
+        MAIN6.to_string(),
+        usport as u64,
+        PEER6.to_string(),
+        udport as u64,
+    )];
+    assert_eq!(
+        (u["packets_fwd"].as_u64(), u["bytes_fwd"].as_u64()),
+        (Some(3), Some(3 * 262)),
+        "{u}"
+    );
+    // One handshake: the estimate is the top of the log2 bucket holding the measured RTT.
+    let t = edges
+        .iter()
+        .find(|(k, _)| k.0 == "tcp")
+        .map(|(_, e)| *e)
+        .unwrap();
+    assert_eq!(t["sport"], tport as u64, "{t}");
+    let tf = flows.iter().find(|f| f["protocol"] == "tcp").unwrap();
+    let measured = tf["rtt_ns"]
+        .as_u64()
+        .expect("the program measured a handshake");
+    let p50 = t["rtt_p50_ns"].as_u64().expect("an RTT estimate");
+    assert!(
+        measured < p50 && p50 <= 2 * measured.max(1),
+        "{measured} vs {p50}"
+    );
+}
+
+/// Unloaded and attached again between two windows: the table the stream holds is dead (the
+/// new one is another map), so the stream ends instead of printing empty windows forever.
+#[test]
+fn graph_stream_ends_when_its_object_is_reloaded() {
+    let (ns, fs) = setup();
+    let mut s = Stream::start(&ns, &fs, &["--interval", "0.2"]);
+    s.windows(1);
+    ns.x0(&["--bpffs", fs.arg(), "unload", "tc_classifier"])
+        .ok();
+    ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "attach",
+        "tc",
+        "veth0",
+        "--direction",
+        "ingress",
+    ])
+    .ok();
+    while s.next().is_some() {}
+    let st = s.child.wait().expect("wait");
+    assert_eq!(st.code(), Some(0));
+    let last = s.got.last().unwrap();
+    assert_eq!(last["summary"]["reason"], "detached", "{last}");
+    // A new stream reads the new attachment.
+    let r = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "flows",
+        "--graph",
+        "--interval",
+        "0.1",
+        "--count",
+        "1",
+    ]);
+    r.ok();
+    assert!(r.stdout.contains("\"source\":\"pinned\""), "{}", r.stdout);
+}
+
+/// `| head -1` with a long --interval: the stream ends when its reader goes, not an hour later.
+#[test]
+fn graph_closed_pipe_ends_a_long_interval_at_once() {
+    let ns = NetNs::new();
+    let net = format!("--net={}", ns.path.display());
+    let mut child = Command::new("nsenter")
+        .arg(&net)
+        .arg(common::bin())
+        .args(["flows", "--graph", "--dev", "veth0", "--interval", "3600"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    out.read_line(&mut first).unwrap();
+    assert!(first.contains("\"header\""), "{first}");
+    drop(out);
+    // Not a timing assertion: the bound only keeps a failing run from waiting an hour.
+    let mut st = None;
+    for _ in 0..600 {
+        st = child.try_wait().unwrap();
+        if st.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let Some(st) = st else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("still running a minute after its reader went away");
+    };
+    assert_eq!(st.code(), Some(0));
+}
+
+/// SIGTERM while the view loads and attaches (strace sends it at the third bpf call): the
+/// stream still has its header and summary, and exits 0.
+#[test]
+fn graph_sigterm_during_setup_ends_the_stream_cleanly() {
+    let ns = NetNs::new();
+    let net = format!("--net={}", ns.path.display());
+    let o = Command::new("nsenter")
+        .arg(&net)
+        .args(["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=bpf"])
+        .args(["-e", "inject=bpf:signal=TERM:when=3"])
+        .arg(common::bin())
+        .args(["flows", "--graph", "--dev", "veth0", "--interval", "0.1"])
+        .output()
+        .expect("run strace (X0BPF_TEST_DEPS installs it)");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(lines[0]["header"]["records"], "windows");
+    assert_eq!(lines[1]["summary"]["reason"], "interrupted");
+    assert_eq!(lines[1]["summary"]["records"], 0);
+}
+
+/// The view's own attachment (--dev) on an interface that is then deleted: the kernel
+/// detaches its links, and the stream ends (`detached`) instead of printing empty windows.
+#[test]
+fn graph_own_stream_ends_when_its_interface_is_deleted() {
+    let ns = NetNs::new();
+    let r = ns.ip(&["link", "add", "gx0", "type", "veth", "peer", "name", "gx1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(ns.ip(&["link", "set", "gx0", "up"]).code, 0);
+    let net = format!("--net={}", ns.path.display());
+    let mut child = Command::new("nsenter")
+        .arg(&net)
+        .arg(common::bin())
+        .args(["flows", "--graph", "--dev", "gx0", "--interval", "0.1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for l in BufReader::new(out).lines().map_while(Result::ok) {
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    let next = || rx.recv_timeout(Duration::from_secs(60)).ok();
+    assert!(next().expect("header").contains("\"source\":\"own\""));
+    assert!(next().expect("a window").contains("\"window\":1"));
+    let r = ns.ip(&["link", "del", "gx0"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut last = String::new();
+    while let Some(l) = next() {
+        last = l;
+    }
+    let _ = child.kill();
+    let st = child.wait().unwrap();
+    let v: Value = serde_json::from_str(&last).unwrap_or_else(|e| panic!("{e}: {last}"));
+    assert_eq!(v["summary"]["reason"], "detached", "{last}");
+    assert_eq!(st.code(), Some(0));
+}
+
+/// `flows --graph --dev` attaching tc_classifier for itself, killed (SIGKILL) at each of its
+/// bpf() calls: the interface keeps no tcx program of it, and the next stream works.
+#[test]
+fn graph_own_attachment_killed_at_every_bpf_call_leaves_nothing() {
+    let ns = NetNs::new();
+    let net = format!("--net={}", ns.path.display());
+    let args = [
+        "flows",
+        "--graph",
+        "--dev",
+        "veth0",
+        "--interval",
+        "0.05",
+        "--count",
+        "1",
+    ];
+    let dir = std::env::temp_dir().join(format!("x0graph-{}", common::unique()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let trace = dir.join("strace.txt");
+    let o = Command::new("nsenter")
+        .arg(&net)
+        .args(["strace", "-f", "-qq", "-e", "trace=bpf", "-o"])
+        .arg(&trace)
+        .arg(common::bin())
+        .args(args)
+        .output()
+        .expect("run strace (X0BPF_TEST_DEPS installs it)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&trace).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let steps = text.lines().filter(|l| l.contains("bpf(")).count();
+    assert!(
+        text.contains("BPF_LINK_CREATE"),
+        "the run attached nothing: {text}"
+    );
+    // This bpftool (Debian 12's) does not list tcx: `x0bpf net` asks the kernel (BPF_PROG_QUERY).
+    let tcx_here = || {
+        let r = ns.x0(&["-j", "net"]);
+        r.ok();
+        let v = r.json();
+        v["interfaces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["name"] == "veth0")
+            .map(|i| i["tc"].as_array().unwrap().len())
+            .sum::<usize>()
+    };
+    // The check sees a live attachment: ingress and egress while a stream runs.
+    let mut live = Command::new("nsenter")
+        .arg(&net)
+        .arg(common::bin())
+        .args(["flows", "--graph", "--dev", "veth0", "--interval", "60"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut header = String::new();
+    BufReader::new(live.stdout.as_mut().unwrap())
+        .read_line(&mut header)
+        .unwrap();
+    let seen = tcx_here();
+    let _ = live.kill();
+    let _ = live.wait();
+    assert_eq!(seen, 2, "{header}");
+    for n in 1..=steps {
+        let o = Command::new("nsenter")
+            .arg(&net)
+            .args(["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=bpf"])
+            .arg("-e")
+            .arg(format!("inject=bpf:signal=KILL:when={n}"))
+            .arg(common::bin())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_ne!(o.status.code(), Some(0), "step {n} was not killed");
+        assert_eq!(
+            tcx_here(),
+            0,
+            "a tcx program left on veth0 after a kill at bpf call {n}"
+        );
+    }
+    let r = ns.x0(&args);
+    r.ok();
+    assert!(r.stdout.contains("\"reason\":\"count\""), "{}", r.stdout);
+}
+
+/// `--object NAME` naming a loaded object that is not attached at tc: refused (exit code of
+/// NotAttached), not silently replaced by the view's own tc_classifier under NAME's label.
+#[test]
+fn graph_object_loaded_but_not_attached_is_refused() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let name = format!("gx{}", common::unique());
+    ns.x0(&["--bpffs", fs.arg(), "load", "xdp_counter", "--name", &name])
+        .ok();
+    let r = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "flows",
+        "--graph",
+        "--object",
+        &name,
+        "--dev",
+        "veth0",
+        "--count",
+        "1",
+    ]);
+    // ErrorKind::NotAttached (docs/JSON.md, exit codes).
+    assert_eq!(r.code, 9, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(
+        r.stderr
+            .contains(&format!("{name} is loaded but not attached at tc on veth0")),
+        "{}",
+        r.stderr
+    );
+    ns.x0(&["--bpffs", fs.arg(), "unload", &name]).ok();
 }

@@ -110,6 +110,18 @@ impl Ephemeral {
     pub fn hold_fd(&mut self, fd: OwnedFd) {
         self.raw_links.push(fd);
     }
+
+    /// False when every interface link (tcx, XDP) it holds has lost its interface: the kernel
+    /// detaches them when the interface is deleted (ifindex 0), and nothing is counted any
+    /// more. True when it holds no interface link.
+    pub fn netdev_links_live(&self) -> bool {
+        let ifindexes: Vec<u32> = self
+            .raw_links
+            .iter()
+            .filter_map(|l| bpf::link_info(l.as_fd()).ok()?.ifindex)
+            .collect();
+        ifindexes.is_empty() || ifindexes.iter().any(|i| *i != 0)
+    }
 }
 
 impl Ephemeral {

@@ -9,6 +9,7 @@
 //! `--graph`: the same table as a stream of graphs, one JSON line per window (nodes =
 //! addresses, edges = flows; built by `obj::graph`, docs/JSON.md "flows --graph").
 use std::io::{self, Write};
+use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use libbpf_rs::{MapCore, MapHandle};
@@ -180,6 +181,10 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     };
     let dev = dev_ifindex(&a.dev)?;
     let store = Store::open(ctx, Access::Read)?;
+    // Before loading or attaching anything (after the store's lock wait, which Ctrl-C must
+    // still cut short): a SIGTERM while the view sets up ends the stream (header and summary
+    // written) instead of killing it with no output at all.
+    stream::install_stop_signals();
     // Read the pinned instance only where it is attached and live: on --dev in this network
     // namespace, or (without --dev) anywhere. Otherwise the view attaches its own.
     let ns_ino =
@@ -219,6 +224,25 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
             .hint("see `x0bpf list`; without --object the view uses tc_classifier")
             .into());
         }
+        // Loaded but not attached at tc (here): its table counts nothing, and the instance the
+        // view would attach is the embedded tc_classifier, not it — refused rather than shown
+        // under its name.
+        if a.object != "tc_classifier" {
+            let here = a
+                .dev
+                .as_deref()
+                .map(|d| format!(" on {d}"))
+                .unwrap_or_default();
+            return Err(X0Error::new(
+                ErrorKind::NotAttached,
+                format!("{} is loaded but not attached at tc{here}", a.object),
+            )
+            .hint(format!(
+                "`x0bpf attach tc IFACE --prog {} --direction ingress` first, or drop --object to watch with the view's own tc_classifier",
+                a.object
+            ))
+            .into());
+        }
         let Some(ifindex) = dev else {
             return Err(X0Error::new(
                 ErrorKind::NotAttached,
@@ -237,13 +261,21 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
         }
         Source::Own(e)
     };
-    // Where the pinned attachment's links live: a graph stream ends when the last one goes.
-    let links = matches!(src, Source::Pinned(..)).then(|| store.dir(&a.object).join("links"));
+    // Where the pinned attachment lives: a graph stream ends when its last link goes, or when
+    // the object is unloaded (and maybe loaded again: another table, the one read is dead).
+    let pinned = match &src {
+        Source::Pinned(f, _) => Some(Pinned {
+            dir: store.dir(&a.object),
+            flows_id: crate::sys::bpf::map_info(f.as_fd())
+                .map_err(|e| X0Error::os("reading the flow table's id", &e))?
+                .id,
+        }),
+        Source::Own(_) => None,
+    };
     drop(store);
-    stream::install_stop_signals();
     let name = a.object.clone();
     if a.graph {
-        return graph_stream(a, &src, links.as_deref(), dev, &name, interval, k);
+        return graph_stream(a, &src, pinned.as_ref(), dev, &name, interval, k);
     }
     if !a.watch {
         if let Source::Own(_) = src {
@@ -475,6 +507,24 @@ fn read_src(src: &Source, dev: Option<u32>) -> Result<(Vec<FlowSample>, u64), X0
     }
 }
 
+/// The pinned object a graph stream reads, to notice when it goes away.
+struct Pinned {
+    dir: std::path::PathBuf,
+    flows_id: u32,
+}
+
+impl Pinned {
+    /// Whether the table this stream holds is still the attached one: a link is still pinned
+    /// and the pinned flow table is the same map (not one of a reload).
+    fn live(&self) -> bool {
+        !store::entries(&self.dir.join("links")).is_empty()
+            && MapHandle::from_pinned_path(self.dir.join("maps").join("flows"))
+                .ok()
+                .and_then(|m| crate::sys::bpf::map_info(m.as_fd()).ok())
+                .is_some_and(|i| i.id == self.flows_id)
+    }
+}
+
 /// One line of the graph stream (docs/JSON.md, "flows --graph").
 #[derive(Serialize)]
 struct GraphLine<'a> {
@@ -495,7 +545,7 @@ struct GraphLine<'a> {
 fn graph_stream(
     a: &Args,
     src: &Source,
-    links: Option<&std::path::Path>,
+    pinned: Option<&Pinned>,
     dev: Option<u32>,
     name: &str,
     interval: f64,
@@ -521,7 +571,8 @@ fn graph_stream(
             "object": name,
             "source": match src { Source::Pinned(..) => "pinned", Source::Own(_) => "own" },
             "interval_s": interval,
-            "window_s": a.window.unwrap_or(interval),
+            // What a full window spans: --window rounded up to whole intervals.
+            "window_s": (k as f64 * interval * 1e9).round() / 1e9,
             "intervals_per_window": k,
             "max_nodes": a.max_nodes,
             "records": "windows",
@@ -546,13 +597,21 @@ fn graph_stream(
                 if now >= until {
                     break;
                 }
+                // `| head -1` with a long --interval: done now, not at the next window.
+                if stream::stdout_closed() {
+                    return Err(io::Error::from(io::ErrorKind::BrokenPipe).into());
+                }
                 std::thread::sleep(Duration::from_millis(50).min(until - now));
             }
             if stream::stopped() {
                 return Ok("interrupted");
             }
             // Detached or unloaded: the table no longer changes, the stream has ended.
-            if links.is_some_and(|l| store::entries(l).is_empty()) {
+            if pinned.is_some_and(|p| !p.live()) {
+                return Ok("detached");
+            }
+            // Its own links lost their interface (deleted): nothing will be counted again.
+            if matches!(src, Source::Own(e) if !e.netdev_links_live()) {
                 return Ok("detached");
             }
             let c = clock();

@@ -10,7 +10,8 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 /// Most snapshots a sliding window keeps (`--window` / `--interval`): memory stays bounded
-/// (a snapshot holds at most the flow table's 8192 entries).
+/// (a snapshot holds at most the flow table's 8192 entries, about 0.7 MB: 256 of them, about
+/// 180 MB — docs/PROGRAMS.md, "Graph stream").
 pub const MAX_INTERVALS_PER_WINDOW: usize = 256;
 
 /// A flow table key, as tc_classifier keeps it (local = this host's side at that hook).
@@ -62,19 +63,23 @@ pub struct FlowSample {
 
 /// One read of the table: what each flow had counted, and since when it exists (an entry
 /// evicted and created again has another `first_ns`, so its counters start from zero).
-type Snapshot = HashMap<FlowId, (u64, Counters)>;
+/// A sorted vector, not a hash map: a sliding window keeps one per interval it spans, and this
+/// takes half the memory (about 0.7 MB for a full table of 8192 flows).
+type Snapshot = Vec<(FlowId, u64, Counters)>;
 
 fn snapshot(flows: &[FlowSample]) -> Snapshot {
-    flows
+    let mut v: Snapshot = flows
         .iter()
-        .map(|f| (f.id.clone(), (f.first_ns, f.c)))
-        .collect()
+        .map(|f| (f.id.clone(), f.first_ns, f.c))
+        .collect();
+    v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    v
 }
 
 /// What a flow counted since `base`; None when it counted nothing.
 fn delta(base: &Snapshot, f: &FlowSample) -> Option<FlowSample> {
-    let c = match base.get(&f.id) {
-        Some((first, b)) if *first == f.first_ns => f.c.minus(*b),
+    let c = match base.binary_search_by(|e| e.0.cmp(&f.id)) {
+        Ok(i) if base[i].1 == f.first_ns => f.c.minus(base[i].2),
         // New since the base read, or evicted and created again: all it counted is new.
         _ => f.c,
     };
