@@ -383,9 +383,8 @@ fn graph_sample(key: &[u8], val: &[u8]) -> FlowSample {
 }
 
 /// The flow table as graph samples, and evictions so far (flows_created minus entries
-/// present). BPF_MAP_LOOKUP_BATCH (a few syscalls for the whole table instead of two per
-/// entry: docs/PERFORMANCE.md); a kernel without batch lookups gets the key walk. A key seen
-/// twice (a walk restarts when the LRU evicts the key it stands on) counts once.
+/// present), read with `maps::batch::read_all` (a few syscalls for the whole table instead of
+/// two per entry: docs/PERFORMANCE.md; a key walk on kernels without batch lookups).
 fn read_graph<M: MapCore>(
     flows: &M,
     totals: &M,
@@ -401,71 +400,14 @@ fn read_graph<M: MapCore>(
             "the flows map is not tc_classifier's flow table (key or value size differs)",
         ));
     }
+    let e = crate::maps::batch::read_all(flows.as_fd())
+        .map_err(|e| X0Error::new(ErrorKind::Kernel, format!("reading the flow table: {e}")))?;
+    // A key seen twice (a walk restarts when the LRU evicts the key it stands on) counts once.
     let mut by_key: std::collections::HashMap<FlowId, FlowSample> =
-        std::collections::HashMap::new();
-    let mut add = |s: FlowSample| {
+        std::collections::HashMap::with_capacity(e.len);
+    for i in 0..e.len {
+        let s = graph_sample(e.key(i), e.value(i));
         by_key.insert(s.id.clone(), s);
-    };
-    let mut max = 4096u32.min(flows.max_entries().max(1));
-    let mut keys = vec![0u8; ks * max as usize];
-    let mut vals = vec![0u8; vs * max as usize];
-    let (mut token, mut next) = ([0u8; 8], [0u8; 8]);
-    let mut first = true;
-    let mut batched = true;
-    loop {
-        let b = match crate::sys::map::lookup_batch(
-            flows.as_fd(),
-            (!first).then_some(&token),
-            &mut next,
-            &mut keys,
-            &mut vals,
-            max,
-        ) {
-            Ok(b) => b,
-            // One bucket holds more than the buffers: grow them and ask again.
-            Err(e) if e.raw_os_error() == Some(libc::ENOSPC) && max < (1 << 20) => {
-                max *= 2;
-                keys.resize(ks * max as usize, 0);
-                vals.resize(vs * max as usize, 0);
-                continue;
-            }
-            // No batch operations on this kernel (before 5.6) or for this map.
-            Err(e)
-                if first
-                    && matches!(
-                        e.raw_os_error(),
-                        Some(libc::EINVAL | libc::EOPNOTSUPP | 524)
-                    ) =>
-            {
-                batched = false;
-                break;
-            }
-            Err(e) => {
-                return Err(X0Error::new(
-                    ErrorKind::Kernel,
-                    format!("reading the flow table: {e}"),
-                ))
-            }
-        };
-        for i in 0..b.count as usize {
-            let (k, v) = (&keys[i * ks..(i + 1) * ks], &vals[i * vs..(i + 1) * vs]);
-            add(graph_sample(k, v));
-        }
-        if b.done {
-            break;
-        }
-        token = next;
-        first = false;
-    }
-    if !batched {
-        // Bounded: a table that keeps changing under the walk cannot keep it going forever.
-        let limit = 2 * flows.max_entries() as usize + 1;
-        for key in flows.keys().take(limit) {
-            // Gone between the key walk and the lookup (LRU eviction): nothing to count.
-            if let Ok(Some(v)) = flows.lookup(&key, libbpf_rs::MapFlags::ANY) {
-                add(graph_sample(&key, &v));
-            }
-        }
     }
     let live = by_key.len() as u64;
     let t: tc_totals =
