@@ -684,6 +684,8 @@ fn build(inp: Input<'_>) -> Explained {
                 }
                 words.push(match named {
                     Some((_, Effect::Ignored)) => format!("{v}"),
+                    // Socket filters: the value is the length kept; say which.
+                    Some((n, _)) if n.starts_with("keep") => format!("{v} ({n})"),
                     Some((n, _)) => n.to_string(),
                     None => format!("{v}"),
                 });
@@ -758,7 +760,9 @@ fn build(inp: Input<'_>) -> Explained {
                 "it sends some packets back out of the interface they came in on".to_string(),
             );
         }
-        if !drops && !redirects && !computed && !tail_calls {
+        // A value the hook does not define is not a pass: XDP drops unknown actions.
+        let undefined = values.iter().any(|v| v.effect == "unknown");
+        if !drops && !redirects && !computed && !tail_calls && !undefined {
             clauses.push("it never drops or redirects".to_string());
         }
         if computed {
