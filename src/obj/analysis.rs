@@ -410,6 +410,40 @@ pub fn analyze_within(p: &Program, visit_budget: usize) -> Facts {
         }
         i += 1;
     }
+    // Where paths meet (more than one way in): only there must a state be kept to be joined
+    // with the next one; elsewhere it is dropped once used, so memory follows the number of
+    // join points, not of instructions.
+    let mut preds = vec![0u8; n];
+    for (i, ins) in p.insns.iter().enumerate() {
+        if second[i] {
+            continue;
+        }
+        let mut edge = |to: i64| {
+            if to >= 0 && (to as usize) < n {
+                preds[to as usize] = preds[to as usize].saturating_add(1);
+            }
+        };
+        let next = i as i64 + if ins.is_ld_imm64() { 2 } else { 1 };
+        if ins.is_jmp_class() && !ins.is_call() {
+            match ins.op() {
+                BPF_EXIT => {}
+                BPF_JA => edge(
+                    next + if ins.class() == BPF_JMP32 {
+                        i64::from(ins.imm)
+                    } else {
+                        i64::from(ins.off)
+                    },
+                ),
+                _ => {
+                    edge(next + i64::from(ins.off));
+                    edge(next);
+                }
+            }
+        } else {
+            edge(next);
+        }
+    }
+    let join: Vec<bool> = preds.iter().map(|&c| c != 1).collect();
     let mut rounds = 0;
     // One budget for all rounds: hostile code must not multiply it.
     let mut budget = visit_budget;
@@ -418,6 +452,7 @@ pub fn analyze_within(p: &Program, visit_budget: usize) -> Facts {
         let mut round = Round {
             p,
             second: &second,
+            join: &join,
             obs: Facts::default(),
             visited: vec![false; n],
             new_funcs: Vec::new(),
@@ -475,6 +510,7 @@ fn is_boundary(i: &Insn) -> bool {
 struct Round<'a> {
     p: &'a Program,
     second: &'a [bool],
+    join: &'a [bool],
     obs: Facts,
     visited: Vec<bool>,
     new_funcs: Vec<usize>,
@@ -525,7 +561,12 @@ impl Round<'_> {
                 break;
             }
             self.budget -= 1;
-            let Some(st) = states.get(&pc).cloned() else {
+            let st = if self.join[pc] || pc == entry {
+                states.get(&pc).cloned()
+            } else {
+                states.remove(&pc)
+            };
+            let Some(st) = st else {
                 continue;
             };
             self.visited[pc] = true;
