@@ -643,3 +643,29 @@ fn overwritten_verdicts_and_implicit_exits_are_never_called_no_drop() {
     assert_eq!(un.code, 0, "{}", un.stderr);
     assert_eq!(ran, (1, 0));
 }
+
+#[test]
+fn a_kfunc_call_is_not_a_call_to_itself() {
+    // Unlinked, the extern call's offset (-1) would name the call itself: endless recursion,
+    // "never returns". Linked as libbpf does, it is a kfunc call and both verdicts follow.
+    let dir = tempfile::tempdir().unwrap();
+    for (compiler, target) in [("clang", "bpf"), ("clang", "bpfeb")] {
+        let obj = compile(
+            "explain_kfunc.c",
+            compiler,
+            &["-target", target, "-g"],
+            dir.path(),
+            &format!("explain_kfunc_{target}.o"),
+        );
+        let doc = explain_json(&[obj.to_str().unwrap()]);
+        let p = prog(&doc, "kfunc_verdict");
+        assert_eq!(p["subprograms"], 0, "{p}");
+        assert_eq!(
+            return_names(p),
+            BTreeSet::from(["XDP_DROP", "XDP_PASS"].map(String::from)),
+            "{}",
+            p["returns"]
+        );
+        assert_eq!(p["returns"]["drops"], true);
+    }
+}

@@ -895,7 +895,9 @@ fn link_one(
     target_of: &dyn Fn(&Func, u64, &crate::obj::insn::Insn) -> Option<usize>,
     map_index: &dyn Fn(&Sym) -> Option<crate::obj::analysis::Ref>,
 ) -> crate::obj::analysis::Program {
-    use crate::obj::insn::{decode_all, PSEUDO_CALL, PSEUDO_FUNC};
+    use crate::obj::insn::{decode_all, PSEUDO_CALL, PSEUDO_FUNC, PSEUDO_KFUNC_CALL};
+    // A call `src` no kernel defines: the analysis says it cannot resolve it.
+    const UNRESOLVED_CALL: u8 = 0xf;
     let code_of = |f: &Func| {
         let d = sec_data.get(f.section).copied().unwrap_or(&[]);
         let start = (f.start as usize).saturating_mul(INSN_SIZE).min(d.len());
@@ -968,6 +970,15 @@ fn link_one(
                     if !is_call {
                         ins.src = PSEUDO_FUNC;
                     }
+                } else if is_call {
+                    // Not a function of this object: an extern (a kfunc, as libbpf resolves
+                    // it) or nothing at all. Its offset means nothing in the linked code.
+                    let r = relocs.get(&(f.section, at)).map(|&s| &syms[s]);
+                    ins.src = if r.is_some_and(|r| r.section.is_none()) {
+                        PSEUDO_KFUNC_CALL
+                    } else {
+                        UNRESOLVED_CALL
+                    };
                 } else if ins.is_ld_imm64() {
                     if let Some(r) = relocs.get(&(f.section, at)).map(|&s| &syms[s]) {
                         if let Some(m) = map_index(r) {
