@@ -632,13 +632,16 @@ fn overwritten_verdicts_and_implicit_exits_are_never_called_no_drop() {
     };
     let ran = (run("tricky_callee"), run("tricky_sock"));
     // Loaded programs are read back from the kernel's translated code: the same account.
-    for p in ["tricky_callee", "tricky_sock"] {
+    for p in ["tricky_callee", "tricky_pop", "tricky_sock"] {
         let e = &explain_json(&["id", &id_of(p)])["programs"][0]["returns"];
         assert!(
             !e["summary"].as_str().unwrap().contains("never drops"),
             "{p}: {e}"
         );
     }
+    // The verifier rewrites the legacy load into a call and an explicit `return 0`.
+    let e = &explain_json(&["id", &id_of("tricky_sock")])["programs"][0]["returns"];
+    assert_eq!(e["drops"], true, "{e}");
     let un = fs.x0(&["unload", &name]);
     assert_eq!(un.code, 0, "{}", un.stderr);
     assert_eq!(ran, (1, 0));

@@ -792,11 +792,20 @@ impl Round<'_> {
         } else if ins.src == PSEUDO_KFUNC_CALL {
             self.obs.kfunc_calls += 1;
             st.regs[0] = Val::Top;
+            for r in 1..=5 {
+                let v = st.regs[r].clone();
+                st.clobber_through(&v);
+            }
         } else {
             self.limit(format!(
                 "instruction {pc} calls something the analysis cannot resolve"
             ));
             st.regs[0] = Val::Top;
+            // It may write into any stack buffer it is given.
+            for r in 1..=5 {
+                let v = st.regs[r].clone();
+                st.clobber_through(&v);
+            }
         }
         // The verifier makes R1-R5 unreadable after a call: they can name no stack slot.
         for r in 1..=5 {
@@ -933,7 +942,13 @@ impl Round<'_> {
                     Val::konst(ins.imm as i64 as u64)
                 };
                 let dst = st.regs[d].clone();
-                st.regs[d] = self.alu(ins, is64, &dst, &src);
+                // `w0 ^= w0`, `r0 -= r0`: zero whatever the register held (the verifier's
+                // rewrite of a legacy packet load ends the program this way).
+                st.regs[d] = if ins.uses_src_reg() && sr == d && matches!(ins.op(), 0x10 | 0xa0) {
+                    Val::konst(0)
+                } else {
+                    self.alu(ins, is64, &dst, &src)
+                };
             }
             _ => {
                 self.lost(format!("instruction {pc} has an unknown class"));

@@ -629,3 +629,33 @@ fn a_path_the_analysis_loses_makes_the_verdict_unknown() {
     let h = analyze_within(&prog(v, &[]), 10);
     assert!(h.returns.contains(&Return::Computed), "{:?}", h.returns);
 }
+
+#[test]
+fn calls_the_analysis_cannot_name_may_fill_stack_buffers() {
+    // A helper call whose address kallsyms could not name (imm -1 after from_xlated), and a
+    // kfunc: either may write the buffer it is given.
+    for c in [call(-1), i(BPF_JMP | BPF_CALL, 0, PSEUDO_KFUNC_CALL, 0, 7)] {
+        let mut v = spill_pass_and_point_r1();
+        v.push(c);
+        v.extend(reload_and_exit());
+        let f = analyze(&prog(v, &[]));
+        assert!(!consts(&f).contains(&2), "{c:?}: {:?}", f.returns);
+    }
+}
+
+#[test]
+fn the_rewritten_legacy_load_returns_zero() {
+    // The verifier's rewrite: call the load helper; if r0 s>= 0 goto +2; w0 ^= w0; exit.
+    let f = analyze(&prog(
+        vec![
+            call(-1),
+            i(BPF_JMP | BPF_JSGE, 0, 0, 2, 0),
+            i(BPF_ALU | 0xa0 | 0x08, 0, 0, 0, 0),
+            exit(),
+            mov(0, 64),
+            exit(),
+        ],
+        &[],
+    ));
+    assert_eq!(consts(&f), vec![0, 64]);
+}
