@@ -685,7 +685,9 @@ fn build(inp: Input<'_>) -> Explained {
                 words.push(match named {
                     Some((_, Effect::Ignored)) => format!("{v}"),
                     // Socket filters: the value is the length kept; say which.
-                    Some((n, _)) if n.starts_with("keep") => format!("{v} ({n})"),
+                    Some((n, _)) if n.starts_with("keep") || n.starts_with("not an") => {
+                        format!("{v} ({n})")
+                    }
                     Some((n, _)) => n.to_string(),
                     None => format!("{v}"),
                 });

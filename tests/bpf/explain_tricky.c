@@ -57,4 +57,10 @@ SEC("socket") int tricky_sock(struct __sk_buff *skb)
 	return 64;
 }
 
+/* Not an XDP action: the verifier lets it through, drivers drop the packet. */
+SEC("xdp") int tricky_bad_action(struct xdp_md *ctx)
+{
+	return 9;
+}
+
 char _license[] SEC("license") = "GPL";
