@@ -225,7 +225,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExplainReport> {
             let short: String = n.chars().take(15).collect();
             let mut programs = Vec::new();
             let mut denied = None;
-            for id in bpf::all_ids(ObjKind::Prog) {
+            let ids = bpf::try_all_ids(ObjKind::Prog)
+                .map_err(|e| X0Error::os("listing loaded programs".to_string(), &e))?;
+            for id in ids {
                 let fd = match bpf::fd_by_id(ObjKind::Prog, id) {
                     Ok(fd) => fd,
                     Err(e) => {
