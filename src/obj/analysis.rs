@@ -22,6 +22,8 @@ const MAX_ATOMS: usize = 16;
 /// Instruction visits per analysis round, and rounds, before giving up (reported).
 const VISIT_BUDGET: usize = 500_000;
 const MAX_ROUNDS: usize = 64;
+/// A BPF stack frame's size (MAX_BPF_STACK).
+const MAX_STACK: i64 = 512;
 
 /// What a 64-bit immediate load names, resolved by whoever built the stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -365,6 +367,39 @@ struct Func {
     ret: Option<Val>,
 }
 
+/// The functions found so far, with an index by entry: hostile code can have tens of
+/// thousands, and a linear search per call site made the analysis quadratic.
+struct Funcs {
+    list: Vec<Func>,
+    by_entry: BTreeMap<usize, usize>,
+}
+
+impl Funcs {
+    fn position(&self, entry: usize) -> Option<usize> {
+        self.by_entry.get(&entry).copied()
+    }
+    fn push(&mut self, f: Func) {
+        self.by_entry.insert(f.entry, self.list.len());
+        self.list.push(f);
+    }
+    fn len(&self) -> usize {
+        self.list.len()
+    }
+}
+
+impl std::ops::Index<usize> for Funcs {
+    type Output = Func;
+    fn index(&self, i: usize) -> &Func {
+        &self.list[i]
+    }
+}
+
+impl std::ops::IndexMut<usize> for Funcs {
+    fn index_mut(&mut self, i: usize) -> &mut Func {
+        &mut self.list[i]
+    }
+}
+
 /// Runs the analysis. Never panics on malformed code: jumps out of range or into the middle of
 /// a 64-bit load end that path and are reported in `limits`.
 pub fn analyze(p: &Program) -> Facts {
@@ -374,7 +409,11 @@ pub fn analyze(p: &Program) -> Facts {
 /// [`analyze`] with a given budget of instruction visits.
 pub fn analyze_within(p: &Program, visit_budget: usize) -> Facts {
     let n = p.insns.len();
-    let mut funcs: Vec<Func> = vec![Func {
+    let mut funcs = Funcs {
+        list: Vec::new(),
+        by_entry: BTreeMap::new(),
+    };
+    funcs.push(Func {
         entry: 0,
         args: Some(std::array::from_fn(|i| {
             // R2-R5 are unreadable at the main entry.
@@ -385,14 +424,14 @@ pub fn analyze_within(p: &Program, visit_budget: usize) -> Facts {
             }
         })),
         ret: None,
-    }];
+    });
     let mut facts = Facts::default();
     if n == 0 {
         facts.limits.push("the program has no instructions".into());
         return facts;
     }
     for &e in &p.entries {
-        if e > 0 && e < n && !funcs.iter().any(|f| f.entry == e) {
+        if e > 0 && e < n && funcs.position(e).is_none() {
             funcs.push(Func {
                 entry: e,
                 args: Some(std::array::from_fn(|_| Val::Top)),
@@ -472,7 +511,7 @@ pub fn analyze_within(p: &Program, visit_budget: usize) -> Facts {
                 !round.visited[i]
                     && !second[i]
                     && is_boundary(&p.insns[i - 1])
-                    && !funcs.iter().any(|f| f.entry == i)
+                    && funcs.position(i).is_none()
             });
             if let Some(e) = orphan {
                 funcs.push(Func {
@@ -532,8 +571,8 @@ impl Round<'_> {
         self.obs.returns.insert(Return::Computed);
     }
 
-    fn func_index(&mut self, funcs: &mut Vec<Func>, entry: usize) -> usize {
-        if let Some(i) = funcs.iter().position(|f| f.entry == entry) {
+    fn func_index(&mut self, funcs: &mut Funcs, entry: usize) -> usize {
+        if let Some(i) = funcs.position(entry) {
             return i;
         }
         funcs.push(Func {
@@ -545,7 +584,7 @@ impl Round<'_> {
         funcs.len() - 1
     }
 
-    fn run(&mut self, fi: usize, funcs: &mut Vec<Func>) {
+    fn run(&mut self, fi: usize, funcs: &mut Funcs) {
         let Some(args) = funcs[fi].args.clone() else {
             return;
         };
@@ -676,7 +715,7 @@ impl Round<'_> {
         }
     }
 
-    fn call(&mut self, pc: usize, ins: &Insn, s: &mut Option<State>, funcs: &mut Vec<Func>) {
+    fn call(&mut self, pc: usize, ins: &Insn, s: &mut Option<State>, funcs: &mut Funcs) {
         let Some(st) = s.as_mut() else { return };
         if ins.op() == BPF_TAIL_CALL || (ins.src == 0 && ins.imm >= 0) {
             let id = if ins.op() == BPF_TAIL_CALL {
@@ -917,7 +956,9 @@ impl Round<'_> {
                         } else {
                             Val::konst(ins.imm as i64 as u64)
                         };
-                        if v != Val::Top {
+                        // Only slots of a real frame (the verifier refuses the others): what
+                        // a state carries stays bounded whatever the code does.
+                        if v != Val::Top && (-MAX_STACK..0).contains(&at) {
                             st.stack.insert(at, v);
                         }
                     }

@@ -531,10 +531,25 @@ fn parse_aligned(data: &[u8], source: &str, link: bool) -> Result<ParsedObject, 
             });
         }
     }
+    // Functions by (section, start): objects with tens of thousands of functions and
+    // relocations made a linear search per relocation quadratic. Overlapping symbols (hostile
+    // objects) are looked for among the few closest starts only.
+    let by_start: BTreeMap<(usize, u64), usize> = funcs
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, f)| ((f.section, f.start), i))
+        .collect();
     let func_at = |sec: usize, insn: u64| {
-        funcs
-            .iter()
-            .position(|f| f.section == sec && insn >= f.start && insn < f.start + f.len.max(1))
+        by_start
+            .range((sec, 0)..=(sec, insn))
+            .rev()
+            .take(8)
+            .map(|(_, &i)| i)
+            .find(|&i| {
+                let f = &funcs[i];
+                insn < f.start.saturating_add(f.len.max(1))
+            })
     };
 
     // Relocations per executable section, keyed by instruction index.

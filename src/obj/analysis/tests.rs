@@ -659,3 +659,58 @@ fn the_rewritten_legacy_load_returns_zero() {
     ));
     assert_eq!(consts(&f), vec![0, 64]);
 }
+
+#[test]
+fn spills_outside_a_real_frame_are_not_kept() {
+    // r1 = r10; then 20000 times: r1 -= 8; *(u64 *)(r1 + 0) = r1. Keeping every slot made each
+    // step copy all the previous ones (quadratic); only the 512-byte frame is tracked.
+    let mut v = vec![movr(1, 10)];
+    for _ in 0..20_000 {
+        v.push(add(1, -8));
+        v.push(i(BPF_STX | BPF_MEM | BPF_DW, 1, 1, 0, 0));
+    }
+    v.extend([mov(0, 2), exit()]);
+    let f = analyze(&prog(v, &[]));
+    assert_eq!(consts(&f), vec![2]);
+    // A spill inside the frame still counts.
+    let g = analyze(&prog(
+        vec![
+            i(BPF_ST | BPF_MEM | BPF_DW, 10, 0, -512, 3),
+            i(BPF_LDX | BPF_MEM | BPF_DW, 0, 10, -512, 0),
+            exit(),
+        ],
+        &[],
+    ));
+    assert_eq!(consts(&g), vec![3]);
+}
+
+#[test]
+fn many_subprograms_are_all_followed() {
+    // main calls 20000 functions in turn, each `r0 = k % 5; exit`; it returns the last one's.
+    // Functions are found by entry through an index (a linear search per call was quadratic).
+    const N: usize = 20_000;
+    let mut v: Vec<Insn> = (0..N)
+        .map(|k| {
+            i(
+                BPF_JMP | BPF_CALL,
+                0,
+                PSEUDO_CALL,
+                0,
+                (N - k + 2 * k) as i32,
+            )
+        })
+        .collect();
+    v.push(exit());
+    let mut entries = Vec::new();
+    for k in 0..N {
+        entries.push(v.len());
+        v.extend([mov(0, (k % 5) as i32), exit()]);
+    }
+    let f = analyze(&Program {
+        insns: v,
+        refs: BTreeMap::new(),
+        entries,
+    });
+    assert_eq!(f.subprograms, N);
+    assert_eq!(consts(&f), vec![((N - 1) % 5) as u64]);
+}
