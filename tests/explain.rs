@@ -598,6 +598,13 @@ fn overwritten_verdicts_and_implicit_exits_are_never_called_no_drop() {
     }
     assert_eq!(prog(&doc, "tricky_sock")["returns"]["drops"], true);
     assert_eq!(prog(&doc, "tricky_bad_action")["returns"]["drops"], true);
+    let t = prog(&doc, "tricky_tail")["returns"]["summary"]
+        .as_str()
+        .unwrap();
+    assert!(
+        !t.starts_with("always") && !t.contains("never drops") && t.contains("tail-call"),
+        "{t}"
+    );
 
     // The kernel is the witness: on a frame shorter than 100 bytes the socket filter returns
     // 0 (dropped), and the subprogram's store makes tricky_callee return XDP_DROP.

@@ -735,7 +735,7 @@ fn build(inp: Input<'_>) -> Explained {
         .any(|v| matches!(v.effect, "pass" | "drop" | "redirect" | "transmit"));
     let mut ret_summary = if f.returns.is_empty() {
         "it never returns: no exit is reachable".to_string()
-    } else if words.len() == 1 && !computed {
+    } else if words.len() == 1 && !computed && !tail_calls {
         format!("always {}", words[0])
     } else if words.len() == 1 {
         format!("returns {}", words[0])

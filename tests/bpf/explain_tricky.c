@@ -57,6 +57,22 @@ SEC("socket") int tricky_sock(struct __sk_buff *skb)
 	return 64;
 }
 
+struct {
+	int (*type)[3]; /* BPF_MAP_TYPE_PROG_ARRAY */
+	int (*max_entries)[1];
+	__u32 *key;
+	__u32 *value;
+} next_stage SEC(".maps");
+
+static long (*bpf_tail_call)(void *ctx, void *map, __u32 index) = (void *)12;
+
+/* XDP_PASS only when the tail call fails: the next stage's verdict is unknown here. */
+SEC("xdp") int tricky_tail(struct xdp_md *ctx)
+{
+	bpf_tail_call(ctx, &next_stage, 0);
+	return XDP_PASS;
+}
+
 /* Not an XDP action: the verifier lets it through, drivers drop the packet. */
 SEC("xdp") int tricky_bad_action(struct xdp_md *ctx)
 {
