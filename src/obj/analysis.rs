@@ -631,6 +631,10 @@ impl Round<'_> {
                             Some(r) => r.join(&r0),
                             None => r0,
                         });
+                    } else if op == BPF_JA && ins.uses_src_reg() {
+                        // An indirect jump (`gotox`, through a jump table): where it lands is
+                        // not followed.
+                        self.lost(format!("instruction {pc} jumps through a register"));
                     } else if op == BPF_JA {
                         let off = if ins.class() == BPF_JMP32 {
                             i64::from(ins.imm)

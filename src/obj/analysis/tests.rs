@@ -714,3 +714,13 @@ fn many_subprograms_are_all_followed() {
     assert_eq!(f.subprograms, N);
     assert_eq!(consts(&f), vec![((N - 1) % 5) as u64]);
 }
+
+#[test]
+fn an_indirect_jump_is_not_a_fall_through() {
+    // gotox r1 (BPF_JA | BPF_X), then r0 = XDP_PASS: where the jump lands is unknown.
+    let f = analyze(&prog(
+        vec![i(BPF_JMP | BPF_JA | 0x08, 1, 0, 0, 0), mov(0, 2), exit()],
+        &[],
+    ));
+    assert!(f.returns.contains(&Return::Computed), "{:?}", f.returns);
+}
