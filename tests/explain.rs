@@ -552,9 +552,15 @@ fn missing_id_and_no_privilege() {
         a.extend_from_slice(args);
         sh("setpriv", &a)
     };
-    let r = nobody(&["explain", "id", "1"]);
-    assert_eq!(r.code, 4, "{}", r.stderr);
-    assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+    // `name` too: a listing the kernel refused is not "no program of that name".
+    for args in [
+        &["explain", "id", "1"][..],
+        &["explain", "name", "xdp_counter"],
+    ] {
+        let r = nobody(args);
+        assert_eq!(r.code, 4, "{args:?}: {}", r.stderr);
+        assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+    }
     let r = nobody(&["explain", "-j", "xdp_counter"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let doc = r.json();
@@ -568,4 +574,115 @@ fn missing_id_and_no_privilege() {
         .unwrap()
         .iter()
         .any(|n| n["here"] == "unknown"));
+}
+
+#[test]
+fn overwritten_verdicts_and_implicit_exits_are_never_called_no_drop() {
+    require_root();
+    let dir = tempfile::tempdir().unwrap();
+    let obj = compile(
+        "explain_tricky.c",
+        "clang",
+        &["-target", "bpf", "-g"],
+        dir.path(),
+        "explain_tricky.o",
+    );
+    let obj = obj.to_str().unwrap();
+    let doc = explain_json(&[obj]);
+    for p in ["tricky_callee", "tricky_pop", "tricky_sock"] {
+        let r = &prog(&doc, p)["returns"];
+        let s = r["summary"].as_str().unwrap();
+        assert!(!s.contains("never drops"), "{p}: {r}");
+        assert!(!s.starts_with("always"), "{p}: {r}");
+        assert!(r["computed"] == true || r["drops"] == true, "{p}: {r}");
+    }
+    assert_eq!(prog(&doc, "tricky_sock")["returns"]["drops"], true);
+    assert_eq!(prog(&doc, "tricky_bad_action")["returns"]["drops"], true);
+    let t = prog(&doc, "tricky_tail")["returns"]["summary"]
+        .as_str()
+        .unwrap();
+    assert!(
+        !t.starts_with("always") && !t.contains("never drops") && t.contains("tail-call"),
+        "{t}"
+    );
+
+    // The kernel is the witness: on a frame shorter than 100 bytes the socket filter returns
+    // 0 (dropped), and the subprogram's store makes tricky_callee return XDP_DROP.
+    let fs = Bpffs::new();
+    let name = format!("tricky{}", common::unique().replace('-', ""));
+    let load = fs.x0(&["load", "-j", obj, "--name", &name]);
+    assert_eq!(load.code, 0, "{}", load.stderr);
+    let loaded = load.json();
+    let id_of = |p: &str| -> String {
+        loaded["programs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"] == p)
+            .unwrap_or_else(|| panic!("{p} not loaded: {loaded}"))["id"]
+            .to_string()
+    };
+    let frame = dir.path().join("frame-64");
+    std::fs::write(&frame, [0u8; 64]).unwrap();
+    let run = |p: &str| -> i64 {
+        let r = sh(
+            "bpftool",
+            &[
+                "-j",
+                "prog",
+                "run",
+                "id",
+                &id_of(p),
+                "data_in",
+                frame.to_str().unwrap(),
+                "repeat",
+                "1",
+            ],
+        );
+        assert_eq!(r.code, 0, "bpftool prog run {p}: {}", r.stderr);
+        serde_json::from_str::<Value>(&r.stdout).unwrap()["retval"]
+            .as_i64()
+            .unwrap()
+    };
+    let ran = (run("tricky_callee"), run("tricky_sock"));
+    // Loaded programs are read back from the kernel's translated code: the same account.
+    for p in ["tricky_callee", "tricky_pop", "tricky_sock"] {
+        let e = &explain_json(&["id", &id_of(p)])["programs"][0]["returns"];
+        assert!(
+            !e["summary"].as_str().unwrap().contains("never drops"),
+            "{p}: {e}"
+        );
+    }
+    // The verifier rewrites the legacy load into a call and an explicit `return 0`.
+    let e = &explain_json(&["id", &id_of("tricky_sock")])["programs"][0]["returns"];
+    assert_eq!(e["drops"], true, "{e}");
+    let un = fs.x0(&["unload", &name]);
+    assert_eq!(un.code, 0, "{}", un.stderr);
+    assert_eq!(ran, (1, 0));
+}
+
+#[test]
+fn a_kfunc_call_is_not_a_call_to_itself() {
+    // Unlinked, the extern call's offset (-1) would name the call itself: endless recursion,
+    // "never returns". Linked as libbpf does, it is a kfunc call and both verdicts follow.
+    let dir = tempfile::tempdir().unwrap();
+    for (compiler, target) in [("clang", "bpf"), ("clang", "bpfeb")] {
+        let obj = compile(
+            "explain_kfunc.c",
+            compiler,
+            &["-target", target, "-g"],
+            dir.path(),
+            &format!("explain_kfunc_{target}.o"),
+        );
+        let doc = explain_json(&[obj.to_str().unwrap()]);
+        let p = prog(&doc, "kfunc_verdict");
+        assert_eq!(p["subprograms"], 0, "{p}");
+        assert_eq!(
+            return_names(p),
+            BTreeSet::from(["XDP_DROP", "XDP_PASS"].map(String::from)),
+            "{}",
+            p["returns"]
+        );
+        assert_eq!(p["returns"]["drops"], true);
+    }
 }

@@ -225,7 +225,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExplainReport> {
             let short: String = n.chars().take(15).collect();
             let mut programs = Vec::new();
             let mut denied = None;
-            for id in bpf::all_ids(ObjKind::Prog) {
+            let ids = bpf::try_all_ids(ObjKind::Prog)
+                .map_err(|e| X0Error::os("listing loaded programs".to_string(), &e))?;
+            for id in ids {
                 let fd = match bpf::fd_by_id(ObjKind::Prog, id) {
                     Ok(fd) => fd,
                     Err(e) => {
@@ -684,6 +686,10 @@ fn build(inp: Input<'_>) -> Explained {
                 }
                 words.push(match named {
                     Some((_, Effect::Ignored)) => format!("{v}"),
+                    // Socket filters: the value is the length kept; say which.
+                    Some((n, _)) if n.starts_with("keep") || n.starts_with("not an") => {
+                        format!("{v} ({n})")
+                    }
                     Some((n, _)) => n.to_string(),
                     None => format!("{v}"),
                 });
@@ -729,7 +735,7 @@ fn build(inp: Input<'_>) -> Explained {
         .any(|v| matches!(v.effect, "pass" | "drop" | "redirect" | "transmit"));
     let mut ret_summary = if f.returns.is_empty() {
         "it never returns: no exit is reachable".to_string()
-    } else if words.len() == 1 && !computed {
+    } else if words.len() == 1 && !computed && !tail_calls {
         format!("always {}", words[0])
     } else if words.len() == 1 {
         format!("returns {}", words[0])
@@ -758,7 +764,9 @@ fn build(inp: Input<'_>) -> Explained {
                 "it sends some packets back out of the interface they came in on".to_string(),
             );
         }
-        if !drops && !redirects && !computed && !tail_calls {
+        // A value the hook does not define is not a pass: XDP drops unknown actions.
+        let undefined = values.iter().any(|v| v.effect == "unknown");
+        if !drops && !redirects && !computed && !tail_calls && !undefined {
             clauses.push("it never drops or redirects".to_string());
         }
         if computed {

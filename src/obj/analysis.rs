@@ -22,6 +22,8 @@ const MAX_ATOMS: usize = 16;
 /// Instruction visits per analysis round, and rounds, before giving up (reported).
 const VISIT_BUDGET: usize = 500_000;
 const MAX_ROUNDS: usize = 64;
+/// A BPF stack frame's size (MAX_BPF_STACK).
+const MAX_STACK: i64 = 512;
 
 /// What a 64-bit immediate load names, resolved by whoever built the stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +51,12 @@ enum Atom {
     Ctx,
     /// Frame-relative stack address (R10 + offset).
     Stack(i64),
+    /// Somewhere in a stack (an unknown offset, or the caller's frame seen from a callee):
+    /// writes through it may change any slot.
+    StackAny,
+    /// A value known not to point into the stack (read from the context, a packet or a map,
+    /// or computed from such values), though nothing more is known.
+    Opaque,
     MapPtr(u32),
     MapValue(u32),
     /// A function's address (`BPF_PSEUDO_FUNC`), for callbacks.
@@ -108,6 +116,19 @@ impl Val {
             _ => None,
         }
     }
+    /// Whether the value may point into the stack, and where: `None` for anywhere (an
+    /// unknown value may be a stack address too).
+    fn stack_targets(&self) -> Option<Vec<i64>> {
+        let mut out = Vec::new();
+        for a in self.atoms()? {
+            match a {
+                Atom::Stack(o) => out.push(*o),
+                Atom::StackAny => return None,
+                _ => {}
+            }
+        }
+        Some(out)
+    }
     fn maps(&self) -> BTreeSet<(u32, bool)> {
         let mut out = BTreeSet::new();
         if let Some(s) = self.atoms() {
@@ -158,7 +179,20 @@ impl State {
         State { regs, stack }
     }
     fn clobber_stack(&mut self, off: i64, len: i64) {
-        self.stack.retain(|k, _| *k + 8 <= off || *k >= off + len);
+        self.stack
+            .retain(|k, _| *k + 8 <= off || *k >= off.saturating_add(len));
+    }
+    /// Forgets every slot that something given `v` as a pointer of unknown extent may have
+    /// written: from each stack address up to the frame top, or the whole stack.
+    fn clobber_through(&mut self, v: &Val) {
+        match v.stack_targets() {
+            Some(offs) => {
+                for o in offs {
+                    self.clobber_stack(o, o.saturating_neg().max(0));
+                }
+            }
+            None => self.stack.clear(),
+        }
     }
 }
 
@@ -333,6 +367,39 @@ struct Func {
     ret: Option<Val>,
 }
 
+/// The functions found so far, with an index by entry: hostile code can have tens of
+/// thousands, and a linear search per call site made the analysis quadratic.
+struct Funcs {
+    list: Vec<Func>,
+    by_entry: BTreeMap<usize, usize>,
+}
+
+impl Funcs {
+    fn position(&self, entry: usize) -> Option<usize> {
+        self.by_entry.get(&entry).copied()
+    }
+    fn push(&mut self, f: Func) {
+        self.by_entry.insert(f.entry, self.list.len());
+        self.list.push(f);
+    }
+    fn len(&self) -> usize {
+        self.list.len()
+    }
+}
+
+impl std::ops::Index<usize> for Funcs {
+    type Output = Func;
+    fn index(&self, i: usize) -> &Func {
+        &self.list[i]
+    }
+}
+
+impl std::ops::IndexMut<usize> for Funcs {
+    fn index_mut(&mut self, i: usize) -> &mut Func {
+        &mut self.list[i]
+    }
+}
+
 /// Runs the analysis. Never panics on malformed code: jumps out of range or into the middle of
 /// a 64-bit load end that path and are reported in `limits`.
 pub fn analyze(p: &Program) -> Facts {
@@ -342,24 +409,29 @@ pub fn analyze(p: &Program) -> Facts {
 /// [`analyze`] with a given budget of instruction visits.
 pub fn analyze_within(p: &Program, visit_budget: usize) -> Facts {
     let n = p.insns.len();
-    let mut funcs: Vec<Func> = vec![Func {
+    let mut funcs = Funcs {
+        list: Vec::new(),
+        by_entry: BTreeMap::new(),
+    };
+    funcs.push(Func {
         entry: 0,
         args: Some(std::array::from_fn(|i| {
+            // R2-R5 are unreadable at the main entry.
             if i == 0 {
                 Val::one(Atom::Ctx)
             } else {
-                Val::Top
+                Val::one(Atom::Opaque)
             }
         })),
         ret: None,
-    }];
+    });
     let mut facts = Facts::default();
     if n == 0 {
         facts.limits.push("the program has no instructions".into());
         return facts;
     }
     for &e in &p.entries {
-        if e > 0 && e < n && !funcs.iter().any(|f| f.entry == e) {
+        if e > 0 && e < n && funcs.position(e).is_none() {
             funcs.push(Func {
                 entry: e,
                 args: Some(std::array::from_fn(|_| Val::Top)),
@@ -377,6 +449,40 @@ pub fn analyze_within(p: &Program, visit_budget: usize) -> Facts {
         }
         i += 1;
     }
+    // Where paths meet (more than one way in): only there must a state be kept to be joined
+    // with the next one; elsewhere it is dropped once used, so memory follows the number of
+    // join points, not of instructions.
+    let mut preds = vec![0u8; n];
+    for (i, ins) in p.insns.iter().enumerate() {
+        if second[i] {
+            continue;
+        }
+        let mut edge = |to: i64| {
+            if to >= 0 && (to as usize) < n {
+                preds[to as usize] = preds[to as usize].saturating_add(1);
+            }
+        };
+        let next = i as i64 + if ins.is_ld_imm64() { 2 } else { 1 };
+        if ins.is_jmp_class() && !ins.is_call() {
+            match ins.op() {
+                BPF_EXIT => {}
+                BPF_JA => edge(
+                    next + if ins.class() == BPF_JMP32 {
+                        i64::from(ins.imm)
+                    } else {
+                        i64::from(ins.off)
+                    },
+                ),
+                _ => {
+                    edge(next + i64::from(ins.off));
+                    edge(next);
+                }
+            }
+        } else {
+            edge(next);
+        }
+    }
+    let join: Vec<bool> = preds.iter().map(|&c| c != 1).collect();
     let mut rounds = 0;
     // One budget for all rounds: hostile code must not multiply it.
     let mut budget = visit_budget;
@@ -385,6 +491,7 @@ pub fn analyze_within(p: &Program, visit_budget: usize) -> Facts {
         let mut round = Round {
             p,
             second: &second,
+            join: &join,
             obs: Facts::default(),
             visited: vec![false; n],
             new_funcs: Vec::new(),
@@ -404,7 +511,7 @@ pub fn analyze_within(p: &Program, visit_budget: usize) -> Facts {
                 !round.visited[i]
                     && !second[i]
                     && is_boundary(&p.insns[i - 1])
-                    && !funcs.iter().any(|f| f.entry == i)
+                    && funcs.position(i).is_none()
             });
             if let Some(e) = orphan {
                 funcs.push(Func {
@@ -424,6 +531,7 @@ pub fn analyze_within(p: &Program, visit_budget: usize) -> Facts {
                 facts
                     .limits
                     .push(format!("the analysis stopped after {MAX_ROUNDS} rounds"));
+                facts.returns.insert(Return::Computed);
             }
             break;
         }
@@ -441,6 +549,7 @@ fn is_boundary(i: &Insn) -> bool {
 struct Round<'a> {
     p: &'a Program,
     second: &'a [bool],
+    join: &'a [bool],
     obs: Facts,
     visited: Vec<bool>,
     new_funcs: Vec<usize>,
@@ -455,8 +564,15 @@ impl Round<'_> {
         }
     }
 
-    fn func_index(&mut self, funcs: &mut Vec<Func>, entry: usize) -> usize {
-        if let Some(i) = funcs.iter().position(|f| f.entry == entry) {
+    /// A path the analysis cannot follow: what the program returns there is unknown, so no
+    /// account may claim to know every verdict.
+    fn lost(&mut self, msg: String) {
+        self.limit(msg);
+        self.obs.returns.insert(Return::Computed);
+    }
+
+    fn func_index(&mut self, funcs: &mut Funcs, entry: usize) -> usize {
+        if let Some(i) = funcs.position(entry) {
             return i;
         }
         funcs.push(Func {
@@ -468,7 +584,7 @@ impl Round<'_> {
         funcs.len() - 1
     }
 
-    fn run(&mut self, fi: usize, funcs: &mut Vec<Func>) {
+    fn run(&mut self, fi: usize, funcs: &mut Funcs) {
         let Some(args) = funcs[fi].args.clone() else {
             return;
         };
@@ -480,11 +596,16 @@ impl Round<'_> {
         let mut ret: Option<Val> = None;
         while let Some(pc) = work.pop_first() {
             if self.budget == 0 {
-                self.limit("the analysis hit its instruction budget; results are partial".into());
+                self.lost("the analysis hit its instruction budget; results are partial".into());
                 break;
             }
             self.budget -= 1;
-            let Some(st) = states.get(&pc).cloned() else {
+            let st = if self.join[pc] || pc == entry {
+                states.get(&pc).cloned()
+            } else {
+                states.remove(&pc)
+            };
+            let Some(st) = st else {
                 continue;
             };
             self.visited[pc] = true;
@@ -492,7 +613,7 @@ impl Round<'_> {
             let mut succ: Vec<(usize, State)> = Vec::new();
             let mut goto = |to: i64, s: State, me: &mut Self| {
                 if to < 0 || to as usize >= n || me.second[to as usize] {
-                    me.limit(format!("instruction {pc} jumps outside the program"));
+                    me.lost(format!("instruction {pc} jumps outside the program"));
                 } else {
                     if to as usize <= pc {
                         me.obs.loops = true;
@@ -510,6 +631,10 @@ impl Round<'_> {
                             Some(r) => r.join(&r0),
                             None => r0,
                         });
+                    } else if op == BPF_JA && ins.uses_src_reg() {
+                        // An indirect jump (`gotox`, through a jump table): where it lands is
+                        // not followed.
+                        self.lost(format!("instruction {pc} jumps through a register"));
                     } else if op == BPF_JA {
                         let off = if ins.class() == BPF_JMP32 {
                             i64::from(ins.imm)
@@ -594,7 +719,7 @@ impl Round<'_> {
         }
     }
 
-    fn call(&mut self, pc: usize, ins: &Insn, s: &mut Option<State>, funcs: &mut Vec<Func>) {
+    fn call(&mut self, pc: usize, ins: &Insn, s: &mut Option<State>, funcs: &mut Funcs) {
         let Some(st) = s.as_mut() else { return };
         if ins.op() == BPF_TAIL_CALL || (ins.src == 0 && ins.imm >= 0) {
             let id = if ins.op() == BPF_TAIL_CALL {
@@ -620,14 +745,29 @@ impl Round<'_> {
                     r0 = Val::Set(maps.iter().map(|(m, _)| Atom::MapValue(*m)).collect());
                 }
             }
-            if let Some((ptr, len)) = writes_memory(id) {
-                if let Some(o) = st.regs[ptr].single_stack() {
-                    let n = match st.regs[len].consts().as_deref() {
-                        Some([n]) if *n <= 512 => *n as i64,
-                        // Unknown size: everything from the buffer up to the frame top.
-                        _ => (-o).max(0),
-                    };
-                    st.clobber_stack(o, n);
+            let sized = writes_memory(id);
+            if let Some((ptr, len)) = sized {
+                match (
+                    st.regs[ptr].single_stack(),
+                    st.regs[len].consts().as_deref(),
+                ) {
+                    (Some(o), Some([n])) if *n <= 512 => st.clobber_stack(o, *n as i64),
+                    _ => {
+                        let v = st.regs[ptr].clone();
+                        st.clobber_through(&v);
+                    }
+                }
+            }
+            // Any other stack buffer a helper is given may be written (bpf_map_pop_elem's
+            // value, bpf_fib_lookup's params, bpf_loop's context through its callback), unless
+            // the helper is known only to read it.
+            if !reads_only(id) {
+                for r in 1..=5 {
+                    if sized.is_some_and(|(ptr, _)| ptr == r) {
+                        continue;
+                    }
+                    let v = st.regs[r].clone();
+                    st.clobber_through(&v);
                 }
             }
             if id == 51 {
@@ -635,6 +775,11 @@ impl Round<'_> {
                 // two bits of the flags (XDP_ABORTED…XDP_TX) are the return code.
                 if let (Some(fl), Val::Set(mut set)) = (st.regs[3].consts(), r0.clone()) {
                     set.extend(fl.iter().map(|f| Atom::Const(f & 3)));
+                    // Flags beyond the action bits are refused with XDP_ABORTED on some map
+                    // types (all but BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS on devmaps).
+                    if fl.iter().any(|f| f & !3 != 0) {
+                        set.insert(Atom::Const(0));
+                    }
                     r0 = Val::Set(set);
                 }
             }
@@ -659,11 +804,17 @@ impl Round<'_> {
         } else if ins.src == PSEUDO_CALL {
             let to = pc as i64 + 1 + i64::from(ins.imm);
             if to < 0 || to as usize >= self.p.insns.len() {
-                self.limit(format!("instruction {pc} calls outside the program"));
+                self.lost(format!("instruction {pc} calls outside the program"));
                 st.regs[0] = Val::Top;
             } else {
                 let fi = self.func_index(funcs, to as usize);
-                let args: [Val; 5] = std::array::from_fn(|i| st.regs[i + 1].clone());
+                // The callee has a frame of its own: the caller's stack addresses are not
+                // offsets in it. And whatever it writes through them, the caller forgets.
+                let args: [Val; 5] = std::array::from_fn(|i| callee_view(&st.regs[i + 1]));
+                for r in 1..=5 {
+                    let v = st.regs[r].clone();
+                    st.clobber_through(&v);
+                }
                 let j = match &funcs[fi].args {
                     Some(old) => std::array::from_fn(|i| old[i].join(&args[i])),
                     None => args,
@@ -684,14 +835,24 @@ impl Round<'_> {
         } else if ins.src == PSEUDO_KFUNC_CALL {
             self.obs.kfunc_calls += 1;
             st.regs[0] = Val::Top;
+            for r in 1..=5 {
+                let v = st.regs[r].clone();
+                st.clobber_through(&v);
+            }
         } else {
             self.limit(format!(
                 "instruction {pc} calls something the analysis cannot resolve"
             ));
             st.regs[0] = Val::Top;
+            // It may write into any stack buffer it is given.
+            for r in 1..=5 {
+                let v = st.regs[r].clone();
+                st.clobber_through(&v);
+            }
         }
+        // The verifier makes R1-R5 unreadable after a call: they can name no stack slot.
         for r in 1..=5 {
-            st.regs[r] = Val::Top;
+            st.regs[r] = Val::one(Atom::Opaque);
         }
     }
 
@@ -700,7 +861,7 @@ impl Round<'_> {
         let d = usize::from(ins.dst);
         let sr = usize::from(ins.src);
         if d > 10 || sr > 10 {
-            self.limit(format!("instruction {pc} names a register beyond r10"));
+            self.lost(format!("instruction {pc} names a register beyond r10"));
             return 1;
         }
         match ins.class() {
@@ -735,9 +896,11 @@ impl Round<'_> {
                     };
                     return 2;
                 }
-                // Legacy packet loads (BPF_ABS/BPF_IND) set R0.
+                // Legacy packet loads (BPF_ABS/BPF_IND) set R0, and past the end of the
+                // packet they end the whole program with R0 = 0.
                 st.regs[0] = Val::Top;
                 self.obs.reads_context = true;
+                self.obs.returns.insert(Return::Const { value: 0 });
             }
             BPF_LDX => {
                 let base = st.regs[sr].clone();
@@ -767,6 +930,11 @@ impl Round<'_> {
                             Val::Top
                         }
                     }
+                    // Read from memory that is not the stack: not a stack address (the
+                    // verifier only lets stack addresses be spilled to the stack).
+                    _ if base.stack_targets().is_some_and(|o| o.is_empty()) => {
+                        Val::one(Atom::Opaque)
+                    }
                     _ => Val::Top,
                 };
                 st.regs[d] = v;
@@ -775,17 +943,26 @@ impl Round<'_> {
                 let base = st.regs[d].clone();
                 let atomic = ins.mode() == BPF_ATOMIC;
                 self.access(&base, true, atomic);
+                let len = i64::from(ins.access_bytes());
+                match base.stack_targets() {
+                    Some(offs) => {
+                        for o in offs {
+                            st.clobber_stack(o.saturating_add(i64::from(ins.off)), len);
+                        }
+                    }
+                    None => st.stack.clear(),
+                }
                 if let Some(o) = base.single_stack() {
                     let at = o + i64::from(ins.off);
-                    let len = i64::from(ins.access_bytes());
-                    st.clobber_stack(at, len);
                     if !atomic && ins.size() == BPF_DW && ins.mode() == BPF_MEM {
                         let v = if ins.class() == BPF_STX {
                             st.regs[sr].clone()
                         } else {
                             Val::konst(ins.imm as i64 as u64)
                         };
-                        if v != Val::Top {
+                        // Only slots of a real frame (the verifier refuses the others): what
+                        // a state carries stays bounded whatever the code does.
+                        if v != Val::Top && (-MAX_STACK..0).contains(&at) {
                             st.stack.insert(at, v);
                         }
                     }
@@ -810,10 +987,16 @@ impl Round<'_> {
                     Val::konst(ins.imm as i64 as u64)
                 };
                 let dst = st.regs[d].clone();
-                st.regs[d] = self.alu(ins, is64, &dst, &src);
+                // `w0 ^= w0`, `r0 -= r0`: zero whatever the register held (the verifier's
+                // rewrite of a legacy packet load ends the program this way).
+                st.regs[d] = if ins.uses_src_reg() && sr == d && matches!(ins.op(), 0x10 | 0xa0) {
+                    Val::konst(0)
+                } else {
+                    self.alu(ins, is64, &dst, &src)
+                };
             }
             _ => {
-                self.limit(format!("instruction {pc} has an unknown class"));
+                self.lost(format!("instruction {pc} has an unknown class"));
             }
         }
         1
@@ -892,13 +1075,15 @@ impl Round<'_> {
                         } else {
                             o.wrapping_sub(*c as i64)
                         }),
-                        (Atom::MapValue(m), _) | (Atom::Const(_), Atom::MapValue(m))
+                        (Atom::MapValue(m), _)
+                        | (Atom::Const(_) | Atom::Opaque, Atom::MapValue(m))
                             if op == ADD =>
                         {
                             Atom::MapValue(*m)
                         }
-                        (Atom::MapValue(m), Atom::Const(_)) => Atom::MapValue(*m),
-                        (Atom::MapPtr(m), Atom::Const(_)) | (Atom::Const(_), Atom::MapPtr(m)) => {
+                        (Atom::MapValue(m), Atom::Const(_) | Atom::Opaque) => Atom::MapValue(*m),
+                        (Atom::MapPtr(m), Atom::Const(_) | Atom::Opaque)
+                        | (Atom::Const(_) | Atom::Opaque, Atom::MapPtr(m)) => {
                             self.obs
                                 .maps
                                 .entry(*m)
@@ -922,6 +1107,15 @@ impl Round<'_> {
 
     /// Arithmetic the analysis does not follow; a map pointer in it is still a use of the map.
     fn ptr_top(&mut self, dst: &Val, src: &Val) -> Val {
+        // A stack address moved by an unknown amount is still in the stack (`arr[i]`).
+        if [dst, src].iter().any(|v| {
+            v.atoms().is_some_and(|a| {
+                a.iter()
+                    .any(|x| matches!(x, Atom::Stack(_) | Atom::StackAny))
+            })
+        }) {
+            return Val::one(Atom::StackAny);
+        }
         for v in [dst, src] {
             for (m, is_value) in v.maps() {
                 if !is_value {
@@ -942,7 +1136,33 @@ impl Round<'_> {
         if !maps.is_empty() && dst.atoms().is_some_and(|a| a.len() == maps.len()) {
             return Val::Set(maps);
         }
+        if [dst, src]
+            .iter()
+            .all(|v| v.stack_targets().is_some_and(|o| o.is_empty()))
+        {
+            return Val::one(Atom::Opaque);
+        }
         Val::Top
+    }
+}
+
+/// Helpers known only to read the memory they are given.
+fn reads_only(id: u32) -> bool {
+    matches!(id, 1 | 2 | 3 | 6 | 12 | 23 | 25 | 51 | 87 | 130 | 195)
+}
+
+/// A caller's value as its callee sees it: stack addresses are in another frame.
+fn callee_view(v: &Val) -> Val {
+    match v.atoms() {
+        Some(s) if s.iter().any(|a| matches!(a, Atom::Stack(_))) => Val::Set(
+            s.iter()
+                .map(|a| match a {
+                    Atom::Stack(_) => Atom::StackAny,
+                    other => other.clone(),
+                })
+                .collect(),
+        ),
+        _ => v.clone(),
     }
 }
 

@@ -531,10 +531,25 @@ fn parse_aligned(data: &[u8], source: &str, link: bool) -> Result<ParsedObject, 
             });
         }
     }
+    // Functions by (section, start): objects with tens of thousands of functions and
+    // relocations made a linear search per relocation quadratic. Overlapping symbols (hostile
+    // objects) are looked for among the few closest starts only.
+    let by_start: BTreeMap<(usize, u64), usize> = funcs
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, f)| ((f.section, f.start), i))
+        .collect();
     let func_at = |sec: usize, insn: u64| {
-        funcs
-            .iter()
-            .position(|f| f.section == sec && insn >= f.start && insn < f.start + f.len.max(1))
+        by_start
+            .range((sec, 0)..=(sec, insn))
+            .rev()
+            .take(8)
+            .map(|(_, &i)| i)
+            .find(|&i| {
+                let f = &funcs[i];
+                insn < f.start.saturating_add(f.len.max(1))
+            })
     };
 
     // Relocations per executable section, keyed by instruction index.
@@ -895,7 +910,9 @@ fn link_one(
     target_of: &dyn Fn(&Func, u64, &crate::obj::insn::Insn) -> Option<usize>,
     map_index: &dyn Fn(&Sym) -> Option<crate::obj::analysis::Ref>,
 ) -> crate::obj::analysis::Program {
-    use crate::obj::insn::{decode_all, PSEUDO_CALL, PSEUDO_FUNC};
+    use crate::obj::insn::{decode_all, PSEUDO_CALL, PSEUDO_FUNC, PSEUDO_KFUNC_CALL};
+    // A call `src` no kernel defines: the analysis says it cannot resolve it.
+    const UNRESOLVED_CALL: u8 = 0xf;
     let code_of = |f: &Func| {
         let d = sec_data.get(f.section).copied().unwrap_or(&[]);
         let start = (f.start as usize).saturating_mul(INSN_SIZE).min(d.len());
@@ -968,6 +985,15 @@ fn link_one(
                     if !is_call {
                         ins.src = PSEUDO_FUNC;
                     }
+                } else if is_call {
+                    // Not a function of this object: an extern (a kfunc, as libbpf resolves
+                    // it) or nothing at all. Its offset means nothing in the linked code.
+                    let r = relocs.get(&(f.section, at)).map(|&s| &syms[s]);
+                    ins.src = if r.is_some_and(|r| r.section.is_none()) {
+                        PSEUDO_KFUNC_CALL
+                    } else {
+                        UNRESOLVED_CALL
+                    };
                 } else if ins.is_ld_imm64() {
                     if let Some(r) = relocs.get(&(f.section, at)).map(|&s| &syms[s]) {
                         if let Some(m) = map_index(r) {

@@ -212,7 +212,8 @@ pub fn return_value(
             2 => ("XDP_PASS", Pass),
             3 => ("XDP_TX", Transmit),
             4 => ("XDP_REDIRECT", Redirect),
-            _ => return None,
+            // The verifier accepts any value; drivers warn and drop (bpf_warn_invalid_xdp_action).
+            _ => ("not an XDP action: the driver drops the packet", Drop),
         },
         s::BPF_PROG_TYPE_SCHED_CLS | s::BPF_PROG_TYPE_SCHED_ACT => {
             let tcx = matches!(attach_type, Some(s::BPF_TCX_INGRESS | s::BPF_TCX_EGRESS));
@@ -340,7 +341,10 @@ mod tests {
             return_value(s::BPF_PROG_TYPE_XDP, None, 1).map(|r| r.1),
             Some(Effect::Drop)
         );
-        assert!(return_value(s::BPF_PROG_TYPE_XDP, None, 9).is_none());
+        assert_eq!(
+            return_value(s::BPF_PROG_TYPE_XDP, None, 9).map(|r| r.1),
+            Some(Effect::Drop)
+        );
         // -1 as a 64-bit or a 32-bit value is TC_ACT_UNSPEC.
         for v in [u64::MAX, 0xffff_ffff] {
             assert_eq!(

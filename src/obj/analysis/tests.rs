@@ -478,3 +478,249 @@ fn a_helper_filling_a_stack_buffer_overwrites_spills_there() {
     ));
     assert!(g.maps[&0].contains(&MapOp::Delete));
 }
+
+/// `*(u64 *)(r10 - 8) = 2` (XDP_PASS, spilled), then `r1 = r10 - 8`: the prologue of the
+/// programs below, which end by returning the reloaded slot.
+fn spill_pass_and_point_r1() -> Vec<Insn> {
+    vec![
+        i(BPF_ST | BPF_MEM | BPF_DW, 10, 0, -8, 2),
+        movr(1, 10),
+        add(1, -8),
+    ]
+}
+fn reload_and_exit() -> [Insn; 2] {
+    [i(BPF_LDX | BPF_MEM | BPF_DW, 0, 10, -8, 0), exit()]
+}
+
+#[test]
+fn a_subprogram_writing_through_a_stack_pointer_changes_the_callers_slot() {
+    // main: act = PASS; set(&act); return act.   set: *(u64 *)r1 = DROP; r0 = 0; exit.
+    // The callee's frame is not the caller's: its own r10-8 is another slot.
+    let mut v = spill_pass_and_point_r1();
+    v.push(i(BPF_JMP | BPF_CALL, 0, PSEUDO_CALL, 0, 2));
+    v.extend(reload_and_exit());
+    v.extend([i(BPF_ST | BPF_MEM | BPF_DW, 1, 0, 0, 1), mov(0, 0), exit()]);
+    let f = analyze(&prog(v, &[]));
+    assert!(f.returns.contains(&Return::Computed), "{:?}", f.returns);
+    assert!(
+        !consts(&f).contains(&2),
+        "a stale XDP_PASS: {:?}",
+        f.returns
+    );
+    // A callee reading through the pointer does not read its own frame's slot either.
+    let mut w = spill_pass_and_point_r1();
+    w.extend([
+        i(BPF_JMP | BPF_CALL, 0, PSEUDO_CALL, 0, 1),
+        exit(),
+        i(BPF_ST | BPF_MEM | BPF_DW, 10, 0, -8, 3),
+        i(BPF_LDX | BPF_MEM | BPF_DW, 0, 1, 0, 0),
+        exit(),
+    ]);
+    let g = analyze(&prog(w, &[]));
+    assert!(!consts(&g).contains(&3), "{:?}", g.returns);
+}
+
+#[test]
+fn a_helper_filling_any_stack_buffer_changes_the_slot() {
+    // bpf_map_pop_elem(&queue, &act): the popped value replaces XDP_PASS.
+    let [a, b] = ld_map(1);
+    let mut v = spill_pass_and_point_r1();
+    v.extend([movr(2, 1), a, b]);
+    v.push(call(88));
+    v.extend(reload_and_exit());
+    let f = analyze(&prog(v, &[(4, Ref::Map(0))]));
+    assert!(f.maps[&0].contains(&MapOp::Pop));
+    assert!(f.returns.contains(&Return::Computed), "{:?}", f.returns);
+    assert!(!consts(&f).contains(&2), "{:?}", f.returns);
+    // A lookup only reads its key: the spill survives.
+    let [a, b] = ld_map(1);
+    let mut w = spill_pass_and_point_r1();
+    w.extend([movr(2, 1), a, b, call(1)]);
+    w.extend(reload_and_exit());
+    assert_eq!(consts(&analyze(&prog(w, &[(4, Ref::Map(0))]))), vec![2]);
+}
+
+#[test]
+fn a_store_at_an_unknown_stack_index_forgets_the_array() {
+    // arr[ctx->x & 3] = DROP; return arr[0]: the index is unknown, any slot may change.
+    let f = analyze(&prog(
+        vec![
+            i(BPF_ST | BPF_MEM | BPF_DW, 10, 0, -32, 2),
+            i(BPF_LDX | BPF_MEM | BPF_W, 2, 1, 16, 0),
+            i(BPF_ALU64 | 0x50, 2, 0, 0, 3),
+            i(BPF_ALU64 | 0x60, 2, 0, 0, 3),
+            movr(3, 10),
+            add(3, -32),
+            i(BPF_ALU64 | 0x08, 3, 2, 0, 0),
+            i(BPF_ST | BPF_MEM | BPF_DW, 3, 0, 0, 1),
+            i(BPF_LDX | BPF_MEM | BPF_DW, 0, 10, -32, 0),
+            exit(),
+        ],
+        &[],
+    ));
+    assert!(!consts(&f).contains(&2), "{:?}", f.returns);
+    // Two possible stack addresses: both slots may change.
+    let g = analyze(&prog(
+        vec![
+            i(BPF_ST | BPF_MEM | BPF_DW, 10, 0, -8, 2),
+            i(BPF_ST | BPF_MEM | BPF_DW, 10, 0, -16, 2),
+            movr(3, 10),
+            add(3, -8),
+            jeq(1, 0, 1),
+            add(3, -8),
+            i(BPF_ST | BPF_MEM | BPF_DW, 3, 0, 0, 1),
+            i(BPF_LDX | BPF_MEM | BPF_DW, 0, 10, -8, 0),
+            exit(),
+        ],
+        &[],
+    ));
+    assert!(g.returns.contains(&Return::Computed), "{:?}", g.returns);
+    assert!(consts(&g).is_empty(), "{:?}", g.returns);
+    // A packet write (a pointer read from the context) leaves the stack alone.
+    let h = analyze(&prog(
+        vec![
+            i(BPF_ST | BPF_MEM | BPF_DW, 10, 0, -8, 2),
+            i(BPF_LDX | BPF_MEM | BPF_W, 2, 1, 0, 0),
+            i(BPF_ST | BPF_MEM | 0x10, 2, 0, 0, 1),
+            i(BPF_LDX | BPF_MEM | BPF_DW, 0, 10, -8, 0),
+            exit(),
+        ],
+        &[],
+    ));
+    assert_eq!(consts(&h), vec![2]);
+}
+
+#[test]
+fn legacy_packet_loads_may_end_the_program_with_zero() {
+    // r0 = *(u8 *)skb[100]; r0 = -1; exit: past the packet's end the kernel returns 0.
+    let f = analyze(&prog(
+        vec![i(BPF_LD | 0x20 | 0x10, 0, 0, 0, 100), mov(0, -1), exit()],
+        &[],
+    ));
+    assert_eq!(consts(&f), vec![0, u64::MAX]);
+}
+
+#[test]
+fn redirect_map_with_bad_flags_may_abort() {
+    // bpf_redirect_map(&map, 0, 0x102): XDP_PASS on a failed lookup, but flags beyond the
+    // action bits are refused with XDP_ABORTED.
+    let [a, b] = ld_map(1);
+    let f = analyze(&prog(
+        vec![a, b, mov(2, 0), mov(3, 0x102), call(51), exit()],
+        &[(0, Ref::Map(0))],
+    ));
+    assert_eq!(consts(&f), vec![0, 2]);
+    assert!(f.returns.contains(&Return::Helper { id: 51 }));
+}
+
+#[test]
+fn a_path_the_analysis_loses_makes_the_verdict_unknown() {
+    // if r1 == 0 goto +100 (outside); r0 = XDP_PASS; exit: not "always XDP_PASS".
+    let f = analyze(&prog(vec![jeq(1, 0, 100), mov(0, 2), exit()], &[]));
+    assert!(f.returns.contains(&Return::Computed), "{:?}", f.returns);
+    // The same for a register beyond r10 and for running out of budget.
+    let g = analyze(&prog(
+        vec![jeq(1, 0, 1), mov(12, 1), mov(0, 2), exit()],
+        &[],
+    ));
+    assert!(g.returns.contains(&Return::Computed), "{:?}", g.returns);
+    let mut v: Vec<Insn> = (0..100).map(|_| jeq(1, 0, 0)).collect();
+    v.extend([mov(0, 2), exit()]);
+    let h = analyze_within(&prog(v, &[]), 10);
+    assert!(h.returns.contains(&Return::Computed), "{:?}", h.returns);
+}
+
+#[test]
+fn calls_the_analysis_cannot_name_may_fill_stack_buffers() {
+    // A helper call whose address kallsyms could not name (imm -1 after from_xlated), and a
+    // kfunc: either may write the buffer it is given.
+    for c in [call(-1), i(BPF_JMP | BPF_CALL, 0, PSEUDO_KFUNC_CALL, 0, 7)] {
+        let mut v = spill_pass_and_point_r1();
+        v.push(c);
+        v.extend(reload_and_exit());
+        let f = analyze(&prog(v, &[]));
+        assert!(!consts(&f).contains(&2), "{c:?}: {:?}", f.returns);
+    }
+}
+
+#[test]
+fn the_rewritten_legacy_load_returns_zero() {
+    // The verifier's rewrite: call the load helper; if r0 s>= 0 goto +2; w0 ^= w0; exit.
+    let f = analyze(&prog(
+        vec![
+            call(-1),
+            i(BPF_JMP | BPF_JSGE, 0, 0, 2, 0),
+            i(BPF_ALU | 0xa0 | 0x08, 0, 0, 0, 0),
+            exit(),
+            mov(0, 64),
+            exit(),
+        ],
+        &[],
+    ));
+    assert_eq!(consts(&f), vec![0, 64]);
+}
+
+#[test]
+fn spills_outside_a_real_frame_are_not_kept() {
+    // r1 = r10; then 20000 times: r1 -= 8; *(u64 *)(r1 + 0) = r1. Keeping every slot made each
+    // step copy all the previous ones (quadratic); only the 512-byte frame is tracked.
+    let mut v = vec![movr(1, 10)];
+    for _ in 0..20_000 {
+        v.push(add(1, -8));
+        v.push(i(BPF_STX | BPF_MEM | BPF_DW, 1, 1, 0, 0));
+    }
+    v.extend([mov(0, 2), exit()]);
+    let f = analyze(&prog(v, &[]));
+    assert_eq!(consts(&f), vec![2]);
+    // A spill inside the frame still counts.
+    let g = analyze(&prog(
+        vec![
+            i(BPF_ST | BPF_MEM | BPF_DW, 10, 0, -512, 3),
+            i(BPF_LDX | BPF_MEM | BPF_DW, 0, 10, -512, 0),
+            exit(),
+        ],
+        &[],
+    ));
+    assert_eq!(consts(&g), vec![3]);
+}
+
+#[test]
+fn many_subprograms_are_all_followed() {
+    // main calls 20000 functions in turn, each `r0 = k % 5; exit`; it returns the last one's.
+    // Functions are found by entry through an index (a linear search per call was quadratic).
+    const N: usize = 20_000;
+    let mut v: Vec<Insn> = (0..N)
+        .map(|k| {
+            i(
+                BPF_JMP | BPF_CALL,
+                0,
+                PSEUDO_CALL,
+                0,
+                (N - k + 2 * k) as i32,
+            )
+        })
+        .collect();
+    v.push(exit());
+    let mut entries = Vec::new();
+    for k in 0..N {
+        entries.push(v.len());
+        v.extend([mov(0, (k % 5) as i32), exit()]);
+    }
+    let f = analyze(&Program {
+        insns: v,
+        refs: BTreeMap::new(),
+        entries,
+    });
+    assert_eq!(f.subprograms, N);
+    assert_eq!(consts(&f), vec![((N - 1) % 5) as u64]);
+}
+
+#[test]
+fn an_indirect_jump_is_not_a_fall_through() {
+    // gotox r1 (BPF_JA | BPF_X), then r0 = XDP_PASS: where the jump lands is unknown.
+    let f = analyze(&prog(
+        vec![i(BPF_JMP | BPF_JA | 0x08, 1, 0, 0, 0), mov(0, 2), exit()],
+        &[],
+    ));
+    assert!(f.returns.contains(&Return::Computed), "{:?}", f.returns);
+}
