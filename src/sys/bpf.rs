@@ -107,33 +107,6 @@ pub fn try_all_ids(kind: ObjKind) -> io::Result<Vec<u32>> {
     }
 }
 
-/// [`all_ids`], but a refusal (EPERM without CAP_SYS_ADMIN) is an error rather than an empty
-/// list, so that "none found" is not claimed when nothing could be looked at.
-pub fn try_all_ids(kind: ObjKind) -> std::io::Result<Vec<u32>> {
-    let mut ids = Vec::new();
-    let mut cur = 0u32;
-    loop {
-        let mut next = 0u32;
-        // SAFETY: out pointer to a local.
-        let rc = unsafe {
-            match kind {
-                ObjKind::Prog => libbpf_sys::bpf_prog_get_next_id(cur, &mut next),
-                ObjKind::Map => libbpf_sys::bpf_map_get_next_id(cur, &mut next),
-                ObjKind::Link => libbpf_sys::bpf_link_get_next_id(cur, &mut next),
-            }
-        };
-        if rc != 0 {
-            let errno = rc.checked_neg().unwrap_or(libc::EINVAL);
-            if errno == libc::ENOENT {
-                return Ok(ids);
-            }
-            return Err(std::io::Error::from_raw_os_error(errno));
-        }
-        ids.push(next);
-        cur = next;
-    }
-}
-
 /// Whether the kernel still holds an object with this id.
 pub fn id_exists(kind: ObjKind, id: u32) -> bool {
     match fd_by_id(kind, id) {
