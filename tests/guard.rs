@@ -1426,3 +1426,111 @@ fn forgotten_offenders_are_pruned_from_the_history_map() {
     assert!(has("10.1.0.2"), "recent offender kept");
     ns.x0(&["--bpffs", fs.arg(), "guard", "stop", "veth0"]).ok();
 }
+
+/// `eth` with VLAN tags (TPID, VID) inserted before the EtherType.
+fn tagged(f: &[u8], tags: &[(u16, u16)]) -> Vec<u8> {
+    let mut out = f[..12].to_vec();
+    for (tpid, vid) in tags {
+        out.extend_from_slice(&tpid.to_be_bytes());
+        out.extend_from_slice(&vid.to_be_bytes());
+    }
+    out.extend_from_slice(&f[12..]);
+    out
+}
+
+/// Review regression: the kernel delivers priority-tagged frames (VID 0) to the untagged
+/// interface, so a blocked source used to pass by tagging its frames (seen on a veth).
+#[test]
+fn xdp_guard_blocks_and_counts_vlan_tagged_frames() {
+    let fs = Bpffs::new();
+    let l = load_guard(&fs, &format!("g{}", common::unique()));
+    let far = x0bpf::sys::process::boottime_ns() + 3600 * S;
+    block(&l, "10.9.0.5", far);
+    let f = v4_frame("10.9.0.5", 17, &[0u8; 16]);
+    assert_eq!(run(&l, &tagged(&f, &[(0x8100, 0)]), 2), XDP_DROP);
+    assert_eq!(run(&l, &tagged(&f, &[(0x88a8, 7), (0x8100, 0)]), 3), XDP_DROP);
+    assert_eq!(block_counts(&l, "10.9.0.5").0, 5);
+    let g = v4_frame("10.9.0.6", 6, &tcp(0x02));
+    assert_eq!(run(&l, &tagged(&g, &[(0x8100, 0)]), 4), XDP_PASS);
+    assert_eq!(source_counts(&l, "10.9.0.6").map(|c| (c.0, c.2)), Some((4, 4)));
+    // A truncated tag passes untouched.
+    assert_eq!(run(&l, &tagged(&f, &[(0x8100, 0)])[..16], 1), XDP_PASS);
+}
+
+/// Review regression: a host entry that expired inside a live /24 (the host was blocked
+/// before its /24 was) shadowed the /24 in the LPM trie until the loop deleted it, so with
+/// the loop dead the host passed. The allowlist still wins.
+#[test]
+fn xdp_guard_an_expired_host_entry_does_not_shadow_its_live_prefix() {
+    let fs = Bpffs::new();
+    let l = load_guard(&fs, &format!("g{}", common::unique()));
+    let now = x0bpf::sys::process::boottime_ns();
+    block(&l, "10.9.0.0/24", now + 3600 * S);
+    block(&l, "10.9.0.5", now - 1);
+    block(&l, "2001:db8:1:2::/64", now + 3600 * S);
+    block(&l, "2001:db8:1:2::9", now - 1);
+    let f = v4_frame("10.9.0.5", 17, &[0u8; 16]);
+    assert_eq!(run(&l, &f, 2), XDP_DROP);
+    assert_eq!(block_counts(&l, "10.9.0.0/24").0, 2);
+    assert_eq!(run(&l, &v6_frame("2001:db8:1:2::9", &[0u8; 8]), 1), XDP_DROP);
+    // Both expired: passes.
+    block(&l, "10.9.0.0/24", now - 1);
+    assert_eq!(run(&l, &f, 1), XDP_PASS);
+    // Allowlisted inside a live /24 with an expired host entry: passes.
+    block(&l, "10.9.0.0/24", now + 3600 * S);
+    x0bpf::sys::map::update(
+        l.allowlist.as_fd(),
+        Some(&Prefix::parse("10.9.0.5").unwrap().key()),
+        &1u32.to_ne_bytes(),
+        0,
+    )
+    .unwrap();
+    assert_eq!(run(&l, &f, 1), XDP_PASS);
+}
+
+/// Review regression: an IPv6 packet from `::ffff:a.b.c.d` was counted (and blocked) as the
+/// IPv4 host a.b.c.d. The kernel drops such packets: they pass uncounted.
+#[test]
+fn xdp_guard_does_not_count_v4_mapped_ipv6_sources_as_ipv4() {
+    let fs = Bpffs::new();
+    let l = load_guard(&fs, &format!("g{}", common::unique()));
+    let f = v6_frame("::ffff:10.9.0.5", &[0u8; 8]);
+    assert_eq!(run(&l, &f, 5), XDP_PASS);
+    assert_eq!(source_counts(&l, "10.9.0.5"), None);
+    block(
+        &l,
+        "10.9.0.5",
+        x0bpf::sys::process::boottime_ns() + 3600 * S,
+    );
+    assert_eq!(run(&l, &f, 1), XDP_PASS);
+    assert_eq!(block_counts(&l, "10.9.0.5").0, 0);
+    assert_eq!(run(&l, &v4_frame("10.9.0.5", 17, &[0u8; 8]), 1), XDP_DROP);
+}
+
+/// Review regression: a non-first IPv4 fragment's payload was parsed as a TCP header, so its
+/// bytes could count as SYNs. Malformed headers pass without crashing.
+#[test]
+fn xdp_guard_fragments_and_malformed_ipv4() {
+    let fs = Bpffs::new();
+    let l = load_guard(&fs, &format!("g{}", common::unique()));
+    let mut frag = v4_frame("10.9.0.7", 6, &tcp(0x02));
+    frag[14 + 6..14 + 8].copy_from_slice(&0x0010u16.to_be_bytes()); // offset 128 bytes
+    assert_eq!(run(&l, &frag, 3), XDP_PASS);
+    assert_eq!(source_counts(&l, "10.9.0.7").map(|c| (c.0, c.2)), Some((3, 0)));
+    let mut first = v4_frame("10.9.0.8", 6, &tcp(0x02));
+    first[14 + 6..14 + 8].copy_from_slice(&0x2000u16.to_be_bytes()); // MF, offset 0
+    assert_eq!(run(&l, &first, 1), XDP_PASS);
+    assert_eq!(source_counts(&l, "10.9.0.8").map(|c| c.2), Some(1));
+    // IP options (ihl 6): the TCP header is found after them.
+    let mut opt = v4_frame("10.9.0.9", 6, &[[1u8, 1, 1, 0].as_slice(), &tcp(0x02)].concat());
+    opt[14] = 0x46;
+    assert_eq!(run(&l, &opt, 1), XDP_PASS);
+    assert_eq!(source_counts(&l, "10.9.0.9").map(|c| c.2), Some(1));
+    // Truncated or bogus headers: pass, nothing counted.
+    let ok = v4_frame("10.9.0.10", 17, &[0u8; 8]);
+    assert_eq!(run(&l, &ok[..14 + 19], 1), XDP_PASS);
+    let mut bad = ok.clone();
+    bad[14] = 0x44; // ihl 4
+    assert_eq!(run(&l, &bad, 1), XDP_PASS);
+    assert_eq!(source_counts(&l, "10.9.0.10"), None);
+}
