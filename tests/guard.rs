@@ -404,11 +404,25 @@ fn policy_errors_name_the_field() {
         ("prefix_sources = 1", "prefix_sources"),
         ("backoff = 0.5", "backoff"),
         ("pps = [", "(syntax)"),
+        // Review: an allowlist holding a whole family silently turned the guard off.
+        ("allow = [\"10.0.0.0/8\", \"0.0.0.0/0\"]", "allow[1]"),
+        ("allow = [\"::/0\"]", "allow[0]"),
+        ("allow = [\"::ffff:0:0/96\"]", "allow[0]"),
+        ("allow = [\"::/64\"]", "allow[0]"),
+        ("interval = nan", "interval"),
+        ("relative = inf", "relative"),
+        ("pps = 1e30", "pps"),
+        ("[pps]\nx = 1", "pps"),
     ] {
         let e = Policy::from_toml(text).and_then(|p| p.validate().map(|_| p));
         let e = e.expect_err(text);
         assert_eq!(e.field, field, "{text}: {e}");
         assert!(!e.to_string().contains('\n'), "one line: {e}");
+    }
+    // Wide but not whole: fine.
+    for ok in ["allow = [\"0.0.0.0/1\", \"2000::/3\", \"::ffff:10.0.0.0/104\"]"] {
+        let p = Policy::from_toml(ok).unwrap();
+        p.validate().expect(ok);
     }
 }
 
@@ -1127,6 +1141,10 @@ fn invalid_policy_exits_2_naming_the_field_and_attaches_nothing() {
         &["--pps", "0", "--syn-rate", "0"][..],
         &["--allow", "10.0.0.1/8"],
         &["--interval", "0"],
+        &["--interval", "NaN"],
+        &["--allow", "0.0.0.0/0"],
+        &["--allow", "::/0"],
+        &["--window", "inf"],
     ] {
         let mut a = vec!["--bpffs", fs.arg(), "guard", "start", "veth0"];
         a.extend_from_slice(bad);
@@ -1448,11 +1466,17 @@ fn xdp_guard_blocks_and_counts_vlan_tagged_frames() {
     block(&l, "10.9.0.5", far);
     let f = v4_frame("10.9.0.5", 17, &[0u8; 16]);
     assert_eq!(run(&l, &tagged(&f, &[(0x8100, 0)]), 2), XDP_DROP);
-    assert_eq!(run(&l, &tagged(&f, &[(0x88a8, 7), (0x8100, 0)]), 3), XDP_DROP);
+    assert_eq!(
+        run(&l, &tagged(&f, &[(0x88a8, 7), (0x8100, 0)]), 3),
+        XDP_DROP
+    );
     assert_eq!(block_counts(&l, "10.9.0.5").0, 5);
     let g = v4_frame("10.9.0.6", 6, &tcp(0x02));
     assert_eq!(run(&l, &tagged(&g, &[(0x8100, 0)]), 4), XDP_PASS);
-    assert_eq!(source_counts(&l, "10.9.0.6").map(|c| (c.0, c.2)), Some((4, 4)));
+    assert_eq!(
+        source_counts(&l, "10.9.0.6").map(|c| (c.0, c.2)),
+        Some((4, 4))
+    );
     // A truncated tag passes untouched.
     assert_eq!(run(&l, &tagged(&f, &[(0x8100, 0)])[..16], 1), XDP_PASS);
 }
@@ -1472,7 +1496,10 @@ fn xdp_guard_an_expired_host_entry_does_not_shadow_its_live_prefix() {
     let f = v4_frame("10.9.0.5", 17, &[0u8; 16]);
     assert_eq!(run(&l, &f, 2), XDP_DROP);
     assert_eq!(block_counts(&l, "10.9.0.0/24").0, 2);
-    assert_eq!(run(&l, &v6_frame("2001:db8:1:2::9", &[0u8; 8]), 1), XDP_DROP);
+    assert_eq!(
+        run(&l, &v6_frame("2001:db8:1:2::9", &[0u8; 8]), 1),
+        XDP_DROP
+    );
     // Both expired: passes.
     block(&l, "10.9.0.0/24", now - 1);
     assert_eq!(run(&l, &f, 1), XDP_PASS);
@@ -1516,13 +1543,20 @@ fn xdp_guard_fragments_and_malformed_ipv4() {
     let mut frag = v4_frame("10.9.0.7", 6, &tcp(0x02));
     frag[14 + 6..14 + 8].copy_from_slice(&0x0010u16.to_be_bytes()); // offset 128 bytes
     assert_eq!(run(&l, &frag, 3), XDP_PASS);
-    assert_eq!(source_counts(&l, "10.9.0.7").map(|c| (c.0, c.2)), Some((3, 0)));
+    assert_eq!(
+        source_counts(&l, "10.9.0.7").map(|c| (c.0, c.2)),
+        Some((3, 0))
+    );
     let mut first = v4_frame("10.9.0.8", 6, &tcp(0x02));
     first[14 + 6..14 + 8].copy_from_slice(&0x2000u16.to_be_bytes()); // MF, offset 0
     assert_eq!(run(&l, &first, 1), XDP_PASS);
     assert_eq!(source_counts(&l, "10.9.0.8").map(|c| c.2), Some(1));
     // IP options (ihl 6): the TCP header is found after them.
-    let mut opt = v4_frame("10.9.0.9", 6, &[[1u8, 1, 1, 0].as_slice(), &tcp(0x02)].concat());
+    let mut opt = v4_frame(
+        "10.9.0.9",
+        6,
+        &[[1u8, 1, 1, 0].as_slice(), &tcp(0x02)].concat(),
+    );
     opt[14] = 0x46;
     assert_eq!(run(&l, &opt, 1), XDP_PASS);
     assert_eq!(source_counts(&l, "10.9.0.9").map(|c| c.2), Some(1));

@@ -382,6 +382,19 @@ impl Policy {
                 "must be at least 2 (one source is blocked alone anyway)",
             ));
         }
+        // The allowlist always wins: a prefix holding a whole family turns the guard off for
+        // it, silently. Almost certainly a mistake (`0.0.0.0/0` for "allow the LAN").
+        for (i, a) in self.allow.iter().enumerate() {
+            if a.len == 0 || (a.len <= 96 && a.contains(&v4(Ipv4Addr::UNSPECIFIED))) {
+                return Err(perr(
+                    &format!("allow[{i}]"),
+                    format!(
+                        "{a} allows every {}source: the guard could never block; list the networks to trust",
+                        if a.len == 0 { "" } else { "IPv4 " }
+                    ),
+                ));
+            }
+        }
         if self.allow.len() > MAP_MAX_ALLOWED {
             return Err(perr(
                 "allow",
