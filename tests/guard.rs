@@ -181,6 +181,24 @@ fn ipv6_sources_aggregate_to_their_slash64() {
     assert_eq!(d[1][0].prefix.to_string(), "2001:db8:1:2::/64");
 }
 
+/// Review regression: four flooders spoofed as `::1`..`::4` got `::/64` blocked, and `::/64`
+/// holds every IPv4-mapped address: all of IPv4 was cut off. They are blocked one by one.
+#[test]
+fn ipv6_sources_in_the_v4_mapped_slash64_are_never_aggregated() {
+    let mut e = Engine::new(policy());
+    let (mut b, mut o) = (Vec::new(), HashMap::new());
+    let names = ["::", "::1", "::2", "::3", "::4", "::1:2"];
+    let r0: Vec<Sample> = names.iter().map(|n| sample(n, 0)).collect();
+    let r1: Vec<Sample> = names.iter().map(|n| sample(n, 5000)).collect();
+    let d = replay(&mut e, &[r0, r1], &mut b, &mut o);
+    assert_eq!(d[1].len(), names.len(), "{:?}", d[1]);
+    for x in &d[1] {
+        assert_eq!(x.action, Action::Block);
+        assert_eq!(x.prefix.len, 128, "{}", x.prefix);
+        assert!(!x.prefix.contains(&ip("10.0.0.1")), "{}", x.prefix);
+    }
+}
+
 #[test]
 fn an_allowlisted_source_is_never_blocked_and_said_once() {
     let mut p = policy();

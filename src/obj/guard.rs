@@ -118,13 +118,19 @@ impl Prefix {
         })
     }
 
-    /// The /24 (IPv4) or /64 (IPv6) that holds `a`: the unit of aggregation.
+    /// The /24 (IPv4) or /64 (IPv6) that holds `a`: the unit of aggregation. An IPv6 address
+    /// in `::/64` (`::`, `::1`: never a real remote source, trivially spoofed) is its own unit:
+    /// `::/64` holds every IPv4-mapped address, so blocking it would cut off all of IPv4.
     pub fn aggregate_of(a: &Addr) -> Prefix {
         let len = if is_v4(a) { 96 + 24 } else { 64 };
-        Prefix {
+        let agg = Prefix {
             addr: mask(a, len),
             len,
+        };
+        if !is_v4(a) && agg.contains(&v4(Ipv4Addr::UNSPECIFIED)) {
+            return Prefix::host(*a);
         }
+        agg
     }
 }
 
