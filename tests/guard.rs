@@ -1586,3 +1586,57 @@ fn xdp_guard_fragments_and_malformed_ipv4() {
     assert_eq!(run(&l, &bad, 1), XDP_PASS);
     assert_eq!(source_counts(&l, "10.9.0.10"), None);
 }
+
+/// Review regression: `guard stop` signalled whatever process had the recorded pid and start
+/// time. The process must also hold the guard's `state` map: an unrelated one never is
+/// reported as the loop, never blocks a new start, and is never signalled.
+#[test]
+fn a_recorded_pid_of_another_process_is_never_signalled() {
+    struct Victim(std::process::Child);
+    impl Drop for Victim {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let start = |d: &str| {
+        ns.x0(&[
+            "--bpffs",
+            fs.arg(),
+            "guard",
+            "start",
+            "veth0",
+            "--duration",
+            d,
+        ])
+    };
+    let r = start("0");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut victim = Victim(
+        std::process::Command::new("sleep")
+            .arg("60")
+            .spawn()
+            .unwrap(),
+    );
+    let pid = victim.0.id();
+    let born = x0bpf::sys::process::start_time(pid).unwrap();
+    let state = x0bpf::sys::bpf::obj_get(&fs.dir.join("x0bpf/guard-veth0/maps/state")).unwrap();
+    let mut v = [0u8; 32];
+    v[0..4].copy_from_slice(&pid.to_ne_bytes());
+    v[8..16].copy_from_slice(&born.to_ne_bytes());
+    x0bpf::sys::map::update(state.as_fd(), Some(&0u32.to_ne_bytes()), &v, 0).unwrap();
+    let r = ns.x0(&["--bpffs", fs.arg(), "--json", "guard", "status", "veth0"]);
+    let j: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j["guards"][0]["running"], false, "{}", r.stdout);
+    let r = start("0");
+    assert_eq!(r.code, 0, "not refused as running: {}", r.stderr);
+    x0bpf::sys::map::update(state.as_fd(), Some(&0u32.to_ne_bytes()), &v, 0).unwrap();
+    drop(state);
+    let r = ns.x0(&["--bpffs", fs.arg(), "guard", "stop", "veth0"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("stopped the guard loop"), "{}", r.stdout);
+    assert!(victim.0.try_wait().unwrap().is_none(), "the process lives");
+    assert!(!fs.dir.join("x0bpf").exists());
+}
