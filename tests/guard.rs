@@ -9,7 +9,9 @@ use std::path::Path;
 
 use common::{sh, Bpffs, NetNs};
 use serde_json::Value;
-use x0bpf::obj::guard::{apply, v4, Action, Blocked, Engine, Offender, Policy, Prefix, Sample};
+use x0bpf::obj::guard::{
+    apply, v4, Action, Blocked, Engine, Offender, Policy, Prefix, Sample, HISTORY_POINTS,
+};
 
 const S: u64 = 1_000_000_000;
 
@@ -134,6 +136,40 @@ fn the_rate_is_over_the_sliding_window() {
         })
         .collect();
     assert_eq!(rates, vec![-1.0, 3000.0, 1500.0, 0.0]);
+}
+
+/// Review regression: the history kept window/interval points per source (a day's window at
+/// 1 s: 86400 points for each of up to 65536 spoofable sources). It is thinned to a bound,
+/// and the rate stays right.
+#[test]
+fn a_long_window_keeps_a_bounded_history_and_a_right_rate() {
+    let mut p = policy();
+    p.window = 3600.0;
+    p.pps = 2000;
+    let mut e = Engine::new(p);
+    let (b, o) = (Vec::new(), HashMap::new());
+    let mut d = Vec::new();
+    for i in 0..5000u64 {
+        let now = (100 + i) * S;
+        let r = e.observe(
+            now,
+            &[sample("10.2.0.1", i * 1500), sample("10.2.0.2", i * 2500)],
+        );
+        if i == 4999 {
+            let mut r = r;
+            r.sort_by(|a, b| a.pps.total_cmp(&b.pps));
+            assert!((r[0].pps - 1500.0).abs() < 1.0, "{r:?}");
+            assert!((r[1].pps - 2500.0).abs() < 1.0, "{r:?}");
+            d = e.plan(now, &r, &b, &o);
+        }
+        assert!(
+            e.history_points() <= 2 * (HISTORY_POINTS as usize + 3),
+            "{}",
+            e.history_points()
+        );
+    }
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].prefix.to_string(), "10.2.0.2");
 }
 
 #[test]

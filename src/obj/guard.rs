@@ -499,6 +499,9 @@ pub struct Decision {
     pub expires_ns: Option<u64>,
 }
 
+/// Points kept per source over a window (about; see `Engine::observe`).
+pub const HISTORY_POINTS: u64 = 16;
+
 /// A crossed threshold: (metric, rate, threshold, rate / threshold).
 pub type Exceeded = (&'static str, f64, f64, f64);
 
@@ -530,6 +533,7 @@ impl Engine {
     /// previous round; one whose counters went down was evicted and re-created: it restarts.
     pub fn observe(&mut self, now_ns: u64, samples: &[Sample]) -> Vec<Rate> {
         let window_ns = (self.policy.window * 1e9) as u64;
+        let min_gap = window_ns / HISTORY_POINTS;
         let mut seen = HashSet::new();
         let mut rates = Vec::new();
         let mut total = (0.0, 0.0, 0.0);
@@ -561,6 +565,13 @@ impl Engine {
                 total.0 += (s.packets - prev.packets) as f64;
                 total.1 += (s.bytes - prev.bytes) as f64 * 8.0;
                 total.2 += (s.syns - prev.syns) as f64;
+            }
+            // Thin the history: a point closer than window/HISTORY_POINTS to the one before it
+            // is replaced by the newer one. A long window with a short interval (a day at
+            // 1 s) would otherwise keep window/interval points for each of up to 65536
+            // (spoofable) sources: gigabytes. The base stays within window/16 of the start.
+            if q.len() >= 2 && now_ns.saturating_sub(q[q.len() - 2].0) < min_gap {
+                q.pop_back();
             }
             q.push_back((now_ns, *s));
             // Keep one point at or before the window's start as the base of the rate.
@@ -594,6 +605,11 @@ impl Engine {
         }
         self.last_ns = Some(now_ns);
         rates
+    }
+
+    /// Points held over all sources' windows (bounded: about HISTORY_POINTS + 2 each).
+    pub fn history_points(&self) -> usize {
+        self.hist.values().map(|q| q.len()).sum()
     }
 
     /// The worst crossed threshold of a rate: (metric, rate, threshold, rate/threshold).
