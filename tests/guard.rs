@@ -344,6 +344,49 @@ fn expired_entries_are_removed_and_the_source_can_be_blocked_again() {
     );
 }
 
+/// Sources covered by a live entry of any length are not decided on again (the check is a
+/// set lookup per prefix length now, not a scan of the blocklist for every source).
+#[test]
+fn sources_under_live_entries_of_any_length_are_not_decided_again() {
+    let mut e = Engine::new(policy());
+    let now = 100 * S;
+    let live = |p: &str| Blocked {
+        prefix: Prefix::parse(p).unwrap(),
+        expires_ns: now + 50 * S,
+        drops: 0,
+    };
+    let mut hand = live("10.7.0.0/16");
+    hand.prefix.addr[15] = 9; // host bits, as a hand-written key may have
+    let blocked = vec![
+        live("10.1.0.1"),
+        live("10.2.0.0/24"),
+        live("11.0.0.0/8"),
+        live("2001:db8:1:2::/64"),
+        hand,
+    ];
+    let names = [
+        "10.1.0.1",
+        "10.2.0.9",
+        "11.3.200.1",
+        "2001:db8:1:2::7",
+        "10.7.1.2",
+        "10.1.0.2",
+        "2001:db8:1:3::7",
+    ];
+    let rates: Vec<_> = names
+        .iter()
+        .map(|n| x0bpf::obj::guard::Rate {
+            addr: sample(n, 0).addr,
+            pps: 5000.0,
+            bps: 0.0,
+            syn_rate: 0.0,
+        })
+        .collect();
+    let d = e.plan(now, &rates, &blocked, &HashMap::new());
+    let got: Vec<String> = d.iter().map(|x| x.prefix.to_string()).collect();
+    assert_eq!(got, ["10.1.0.2", "2001:db8:1:3::7"], "{d:?}");
+}
+
 #[test]
 fn max_blocked_keeps_the_worst_and_reports_the_rest_once() {
     let mut p = policy();

@@ -684,11 +684,32 @@ impl Engine {
                 .map(|b| b.prefix),
         );
 
-        // Over a threshold and not blocked yet.
+        // Over a threshold and not blocked yet. "Covered by a live entry" is a set lookup per
+        // prefix length in use (a handful), not a scan of the blocklist: 65536 sources times
+        // 16384 entries would stall the loop under exactly the flood it is there for.
+        // Masked: an entry written by hand may carry host bits, which the trie ignores too.
+        let live_set: HashSet<Prefix> = live
+            .iter()
+            .map(|l| Prefix {
+                addr: mask(&l.addr, l.len),
+                len: l.len,
+            })
+            .collect();
+        let mut lens: Vec<u8> = live.iter().map(|l| l.len).collect();
+        lens.sort_unstable();
+        lens.dedup();
+        let covered = |a: &Addr| {
+            lens.iter().any(|&len| {
+                live_set.contains(&Prefix {
+                    addr: mask(a, len),
+                    len,
+                })
+            })
+        };
         let mut over: Vec<(Rate, Exceeded)> = rates
             .iter()
-            .filter(|r| !live.iter().any(|l| l.contains(&r.addr)))
             .filter_map(|r| self.exceeded(r).map(|e| (*r, e)))
+            .filter(|(r, _)| !covered(&r.addr))
             .collect();
         over.sort_by_key(|a| a.0.addr);
         let mut still = HashSet::new();
