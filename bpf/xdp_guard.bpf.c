@@ -121,7 +121,6 @@ int xdp_guard(struct xdp_md *ctx)
 	int l4 = -1;
 	__u64 syn = 0;
 	__u32 agg;
-	__u64 now;
 
 	if ((void *)(eth + 1) > data_end)
 		return XDP_PASS;
@@ -181,22 +180,27 @@ int xdp_guard(struct xdp_md *ctx)
 	}
 	key.prefixlen = 128;
 
-	now = bpf_ktime_get_boot_ns();
 	b = bpf_map_lookup_elem(&blocklist, &key);
-	if (b && b->expires_ns <= now) {
-		/*
-		 * The longest match expired, but it may sit inside a live /24 or /64 (a host blocked
-		 * before its prefix was): until the loop deletes it, it must not shadow the prefix.
-		 * The guard writes host and /24 or /64 entries only, so one more lookup suffices.
-		 */
-		key.prefixlen = agg;
-		b = bpf_map_lookup_elem(&blocklist, &key);
-		key.prefixlen = 128;
-	}
-	if (b && b->expires_ns > now && !bpf_map_lookup_elem(&allowlist, &key)) {
-		__sync_fetch_and_add(&b->drops, 1);
-		__sync_fetch_and_add(&b->drop_bytes, len);
-		return XDP_DROP;
+	/* The clock only when something matched: the pass path stays a single trie lookup. */
+	if (b) {
+		__u64 now = bpf_ktime_get_boot_ns();
+
+		if (b->expires_ns <= now) {
+			/*
+			 * The longest match expired, but it may sit inside a live /24 or /64 (a host
+			 * blocked before its prefix was): until the loop deletes it, it must not shadow
+			 * the prefix. The guard writes host and /24 or /64 entries only, so one more
+			 * lookup suffices.
+			 */
+			key.prefixlen = agg;
+			b = bpf_map_lookup_elem(&blocklist, &key);
+			key.prefixlen = 128;
+		}
+		if (b && b->expires_ns > now && !bpf_map_lookup_elem(&allowlist, &key)) {
+			__sync_fetch_and_add(&b->drops, 1);
+			__sync_fetch_and_add(&b->drop_bytes, len);
+			return XDP_DROP;
+		}
 	}
 
 	if (l4 == IPPROTO_TCP) {
