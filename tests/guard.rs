@@ -218,12 +218,15 @@ fn ipv6_sources_aggregate_to_their_slash64() {
 }
 
 /// Review regression: four flooders spoofed as `::1`..`::4` got `::/64` blocked, and `::/64`
-/// holds every IPv4-mapped address: all of IPv4 was cut off. They are blocked one by one.
+/// holds every IPv4-mapped address: all of IPv4 was cut off. Likewise four link-local
+/// neighbours got fe80::/64 (the whole link, router included). They are blocked one by one.
 #[test]
 fn ipv6_sources_in_the_v4_mapped_slash64_are_never_aggregated() {
     let mut e = Engine::new(policy());
     let (mut b, mut o) = (Vec::new(), HashMap::new());
-    let names = ["::", "::1", "::2", "::3", "::4", "::1:2"];
+    let names = [
+        "::", "::1", "::2", "::3", "::4", "::1:2", "fe80::1", "fe80::2", "fe80::3", "fe80::4",
+    ];
     let r0: Vec<Sample> = names.iter().map(|n| sample(n, 0)).collect();
     let r1: Vec<Sample> = names.iter().map(|n| sample(n, 5000)).collect();
     let d = replay(&mut e, &[r0, r1], &mut b, &mut o);

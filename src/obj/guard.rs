@@ -120,14 +120,18 @@ impl Prefix {
 
     /// The /24 (IPv4) or /64 (IPv6) that holds `a`: the unit of aggregation. An IPv6 address
     /// in `::/64` (`::`, `::1`: never a real remote source, trivially spoofed) is its own unit:
-    /// `::/64` holds every IPv4-mapped address, so blocking it would cut off all of IPv4.
+    /// `::/64` holds every IPv4-mapped address, so blocking it would cut off all of IPv4. So
+    /// is a link-local one.
     pub fn aggregate_of(a: &Addr) -> Prefix {
         let len = if is_v4(a) { 96 + 24 } else { 64 };
         let agg = Prefix {
             addr: mask(a, len),
             len,
         };
-        if !is_v4(a) && agg.contains(&v4(Ipv4Addr::UNSPECIFIED)) {
+        // Link-local (fe80::/10): the /64 is the whole link, router and neighbour discovery
+        // included; four spoofed neighbours must not cut it off. Blocked one by one.
+        let link_local = a[0] == 0xfe && a[1] & 0xc0 == 0x80;
+        if !is_v4(a) && (link_local || agg.contains(&v4(Ipv4Addr::UNSPECIFIED))) {
             return Prefix::host(*a);
         }
         agg
