@@ -7,7 +7,9 @@
  * packet and counts it in the entry, unless `allowlist` (LPM trie) also matches: the allowlist
  * always wins. An expired entry is ignored, so enforcement needs no user space at all. Every
  * packet not dropped is counted per source in `sources` (per-CPU LRU hash: packets, bytes,
- * SYNs; per-CPU so the pass path has no atomics) for the user-space loop to read and sum. Everything else (ARP, other EtherTypes, runts) passes.
+ * SYNs; per-CPU so the pass path has no atomics) for the user-space loop to read and sum.
+ * Up to two VLAN tags are skipped. Everything else (ARP, other EtherTypes, runts, IPv6 from
+ * a v4-mapped source) passes uncounted.
  *
  * Clock: CLOCK_BOOTTIME (bpf_ktime_get_boot_ns, Linux 5.8+), because it keeps counting across
  * suspend: a TTL of ten minutes means ten minutes of wall time, and user space reads the same
@@ -118,11 +120,28 @@ int xdp_guard(struct xdp_md *ctx)
 	__u16 proto;
 	int l4 = -1;
 	__u64 syn = 0;
+	__u32 agg;
 
 	if ((void *)(eth + 1) > data_end)
 		return XDP_PASS;
 	proto = bpf_ntohs(eth->h_proto);
 	cursor = eth + 1;
+	/*
+	 * Up to two VLAN tags (802.1Q, 802.1ad). The kernel delivers a priority-tagged frame
+	 * (VID 0) to the untagged interface itself, so skipping tagged frames would let a blocked
+	 * source through just by tagging them.
+	 */
+#pragma unroll
+	for (int i = 0; i < 2; i++) {
+		struct vlan_hdr *vh = cursor;
+
+		if (proto != ETH_P_8021Q && proto != ETH_P_8021AD)
+			break;
+		if ((void *)(vh + 1) > data_end)
+			return XDP_PASS;
+		proto = bpf_ntohs(vh->h_vlan_encapsulated_proto);
+		cursor = vh + 1;
+	}
 	if (proto == ETH_P_IP) {
 		struct iphdr *ip = cursor;
 
@@ -131,27 +150,57 @@ int xdp_guard(struct xdp_md *ctx)
 		key.addr[10] = 0xff;
 		key.addr[11] = 0xff;
 		__builtin_memcpy(&key.addr[12], &ip->saddr, 4);
-		l4 = ip->protocol;
+		/* A fragment after the first carries no L4 header: its bytes are not a TCP one. */
+		if (!(ip->frag_off & bpf_htons(0x1fff)))
+			l4 = ip->protocol;
 		cursor = (void *)ip + ip->ihl * 4;
+		agg = 96 + 24;
 	} else if (proto == ETH_P_IPV6) {
 		struct ipv6hdr *ip6 = cursor;
+		__u32 w0, w1, w2;
 
 		if ((void *)(ip6 + 1) > data_end || ip6->version != 6)
+			return XDP_PASS;
+		/*
+		 * A v4-mapped source (::ffff:a.b.c.d) would be counted, and blocked, as the IPv4
+		 * host a.b.c.d: anyone who can send IPv6 could get an IPv4 address blocked. The
+		 * kernel drops such packets anyway (RFC 4291 2.5.5.2, ip6_rcv): pass them uncounted.
+		 */
+		__builtin_memcpy(&w0, &ip6->saddr[0], 4);
+		__builtin_memcpy(&w1, &ip6->saddr[4], 4);
+		__builtin_memcpy(&w2, &ip6->saddr[8], 4);
+		if (w0 == 0 && w1 == 0 && w2 == bpf_htonl(0xffff))
 			return XDP_PASS;
 		__builtin_memcpy(key.addr, ip6->saddr, 16);
 		cursor = ip6 + 1;
 		l4 = x0_ipv6_skip(&cursor, data_end, ip6->nexthdr);
+		agg = 64;
 	} else {
 		return XDP_PASS;
 	}
 	key.prefixlen = 128;
 
 	b = bpf_map_lookup_elem(&blocklist, &key);
-	if (b && b->expires_ns > bpf_ktime_get_boot_ns() &&
-	    !bpf_map_lookup_elem(&allowlist, &key)) {
-		__sync_fetch_and_add(&b->drops, 1);
-		__sync_fetch_and_add(&b->drop_bytes, len);
-		return XDP_DROP;
+	/* The clock only when something matched: the pass path stays a single trie lookup. */
+	if (b) {
+		__u64 now = bpf_ktime_get_boot_ns();
+
+		if (b->expires_ns <= now) {
+			/*
+			 * The longest match expired, but it may sit inside a live /24 or /64 (a host
+			 * blocked before its prefix was): until the loop deletes it, it must not shadow
+			 * the prefix. The guard writes host and /24 or /64 entries only, so one more
+			 * lookup suffices.
+			 */
+			key.prefixlen = agg;
+			b = bpf_map_lookup_elem(&blocklist, &key);
+			key.prefixlen = 128;
+		}
+		if (b && b->expires_ns > now && !bpf_map_lookup_elem(&allowlist, &key)) {
+			__sync_fetch_and_add(&b->drops, 1);
+			__sync_fetch_and_add(&b->drop_bytes, len);
+			return XDP_DROP;
+		}
 	}
 
 	if (l4 == IPPROTO_TCP) {

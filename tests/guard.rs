@@ -9,7 +9,9 @@ use std::path::Path;
 
 use common::{sh, Bpffs, NetNs};
 use serde_json::Value;
-use x0bpf::obj::guard::{apply, v4, Action, Blocked, Engine, Offender, Policy, Prefix, Sample};
+use x0bpf::obj::guard::{
+    apply, v4, Action, Blocked, Engine, Offender, Policy, Prefix, Sample, HISTORY_POINTS,
+};
 
 const S: u64 = 1_000_000_000;
 
@@ -136,6 +138,40 @@ fn the_rate_is_over_the_sliding_window() {
     assert_eq!(rates, vec![-1.0, 3000.0, 1500.0, 0.0]);
 }
 
+/// Review regression: the history kept window/interval points per source (a day's window at
+/// 1 s: 86400 points for each of up to 65536 spoofable sources). It is thinned to a bound,
+/// and the rate stays right.
+#[test]
+fn a_long_window_keeps_a_bounded_history_and_a_right_rate() {
+    let mut p = policy();
+    p.window = 3600.0;
+    p.pps = 2000;
+    let mut e = Engine::new(p);
+    let (b, o) = (Vec::new(), HashMap::new());
+    let mut d = Vec::new();
+    for i in 0..5000u64 {
+        let now = (100 + i) * S;
+        let r = e.observe(
+            now,
+            &[sample("10.2.0.1", i * 1500), sample("10.2.0.2", i * 2500)],
+        );
+        if i == 4999 {
+            let mut r = r;
+            r.sort_by(|a, b| a.pps.total_cmp(&b.pps));
+            assert!((r[0].pps - 1500.0).abs() < 1.0, "{r:?}");
+            assert!((r[1].pps - 2500.0).abs() < 1.0, "{r:?}");
+            d = e.plan(now, &r, &b, &o);
+        }
+        assert!(
+            e.history_points() <= 2 * (HISTORY_POINTS as usize + 3),
+            "{}",
+            e.history_points()
+        );
+    }
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].prefix.to_string(), "10.2.0.2");
+}
+
 #[test]
 fn four_sources_of_one_slash24_block_the_slash24_three_do_not() {
     let mut e = Engine::new(policy());
@@ -179,6 +215,27 @@ fn ipv6_sources_aggregate_to_their_slash64() {
     let d = replay(&mut e, &[r0, r1], &mut b, &mut o);
     assert_eq!(d[1].len(), 1);
     assert_eq!(d[1][0].prefix.to_string(), "2001:db8:1:2::/64");
+}
+
+/// Review regression: four flooders spoofed as `::1`..`::4` got `::/64` blocked, and `::/64`
+/// holds every IPv4-mapped address: all of IPv4 was cut off. Likewise four link-local
+/// neighbours got fe80::/64 (the whole link, router included). They are blocked one by one.
+#[test]
+fn ipv6_sources_in_the_v4_mapped_slash64_are_never_aggregated() {
+    let mut e = Engine::new(policy());
+    let (mut b, mut o) = (Vec::new(), HashMap::new());
+    let names = [
+        "::", "::1", "::2", "::3", "::4", "::1:2", "fe80::1", "fe80::2", "fe80::3", "fe80::4",
+    ];
+    let r0: Vec<Sample> = names.iter().map(|n| sample(n, 0)).collect();
+    let r1: Vec<Sample> = names.iter().map(|n| sample(n, 5000)).collect();
+    let d = replay(&mut e, &[r0, r1], &mut b, &mut o);
+    assert_eq!(d[1].len(), names.len(), "{:?}", d[1]);
+    for x in &d[1] {
+        assert_eq!(x.action, Action::Block);
+        assert_eq!(x.prefix.len, 128, "{}", x.prefix);
+        assert!(!x.prefix.contains(&ip("10.0.0.1")), "{}", x.prefix);
+    }
 }
 
 #[test]
@@ -288,6 +345,49 @@ fn expired_entries_are_removed_and_the_source_can_be_blocked_again() {
             (12, Action::Block, Some(20)),
         ]
     );
+}
+
+/// Sources covered by a live entry of any length are not decided on again (the check is a
+/// set lookup per prefix length now, not a scan of the blocklist for every source).
+#[test]
+fn sources_under_live_entries_of_any_length_are_not_decided_again() {
+    let mut e = Engine::new(policy());
+    let now = 100 * S;
+    let live = |p: &str| Blocked {
+        prefix: Prefix::parse(p).unwrap(),
+        expires_ns: now + 50 * S,
+        drops: 0,
+    };
+    let mut hand = live("10.7.0.0/16");
+    hand.prefix.addr[15] = 9; // host bits, as a hand-written key may have
+    let blocked = vec![
+        live("10.1.0.1"),
+        live("10.2.0.0/24"),
+        live("11.0.0.0/8"),
+        live("2001:db8:1:2::/64"),
+        hand,
+    ];
+    let names = [
+        "10.1.0.1",
+        "10.2.0.9",
+        "11.3.200.1",
+        "2001:db8:1:2::7",
+        "10.7.1.2",
+        "10.1.0.2",
+        "2001:db8:1:3::7",
+    ];
+    let rates: Vec<_> = names
+        .iter()
+        .map(|n| x0bpf::obj::guard::Rate {
+            addr: sample(n, 0).addr,
+            pps: 5000.0,
+            bps: 0.0,
+            syn_rate: 0.0,
+        })
+        .collect();
+    let d = e.plan(now, &rates, &blocked, &HashMap::new());
+    let got: Vec<String> = d.iter().map(|x| x.prefix.to_string()).collect();
+    assert_eq!(got, ["10.1.0.2", "2001:db8:1:3::7"], "{d:?}");
 }
 
 #[test]
@@ -404,12 +504,24 @@ fn policy_errors_name_the_field() {
         ("prefix_sources = 1", "prefix_sources"),
         ("backoff = 0.5", "backoff"),
         ("pps = [", "(syntax)"),
+        // Review: an allowlist holding a whole family silently turned the guard off.
+        ("allow = [\"10.0.0.0/8\", \"0.0.0.0/0\"]", "allow[1]"),
+        ("allow = [\"::/0\"]", "allow[0]"),
+        ("allow = [\"::ffff:0:0/96\"]", "allow[0]"),
+        ("allow = [\"::/64\"]", "allow[0]"),
+        ("interval = nan", "interval"),
+        ("relative = inf", "relative"),
+        ("pps = 1e30", "pps"),
+        ("[pps]\nx = 1", "pps"),
     ] {
         let e = Policy::from_toml(text).and_then(|p| p.validate().map(|_| p));
         let e = e.expect_err(text);
         assert_eq!(e.field, field, "{text}: {e}");
         assert!(!e.to_string().contains('\n'), "one line: {e}");
     }
+    // Wide but not whole: fine.
+    let ok = "allow = [\"0.0.0.0/1\", \"2000::/3\", \"::ffff:10.0.0.0/104\"]";
+    Policy::from_toml(ok).unwrap().validate().expect(ok);
 }
 
 // ------------------------------------------------------------------ kernel: BPF_PROG_TEST_RUN
@@ -1127,6 +1239,10 @@ fn invalid_policy_exits_2_naming_the_field_and_attaches_nothing() {
         &["--pps", "0", "--syn-rate", "0"][..],
         &["--allow", "10.0.0.1/8"],
         &["--interval", "0"],
+        &["--interval", "NaN"],
+        &["--allow", "0.0.0.0/0"],
+        &["--allow", "::/0"],
+        &["--window", "inf"],
     ] {
         let mut a = vec!["--bpffs", fs.arg(), "guard", "start", "veth0"];
         a.extend_from_slice(bad);
@@ -1425,4 +1541,182 @@ fn forgotten_offenders_are_pruned_from_the_history_map() {
     assert!(!has("10.1.0.1"), "forgotten offender pruned");
     assert!(has("10.1.0.2"), "recent offender kept");
     ns.x0(&["--bpffs", fs.arg(), "guard", "stop", "veth0"]).ok();
+}
+
+/// `eth` with VLAN tags (TPID, VID) inserted before the EtherType.
+fn tagged(f: &[u8], tags: &[(u16, u16)]) -> Vec<u8> {
+    let mut out = f[..12].to_vec();
+    for (tpid, vid) in tags {
+        out.extend_from_slice(&tpid.to_be_bytes());
+        out.extend_from_slice(&vid.to_be_bytes());
+    }
+    out.extend_from_slice(&f[12..]);
+    out
+}
+
+/// Review regression: the kernel delivers priority-tagged frames (VID 0) to the untagged
+/// interface, so a blocked source used to pass by tagging its frames (seen on a veth).
+#[test]
+fn xdp_guard_blocks_and_counts_vlan_tagged_frames() {
+    let fs = Bpffs::new();
+    let l = load_guard(&fs, &format!("g{}", common::unique()));
+    let far = x0bpf::sys::process::boottime_ns() + 3600 * S;
+    block(&l, "10.9.0.5", far);
+    let f = v4_frame("10.9.0.5", 17, &[0u8; 16]);
+    assert_eq!(run(&l, &tagged(&f, &[(0x8100, 0)]), 2), XDP_DROP);
+    assert_eq!(
+        run(&l, &tagged(&f, &[(0x88a8, 7), (0x8100, 0)]), 3),
+        XDP_DROP
+    );
+    assert_eq!(block_counts(&l, "10.9.0.5").0, 5);
+    let g = v4_frame("10.9.0.6", 6, &tcp(0x02));
+    assert_eq!(run(&l, &tagged(&g, &[(0x8100, 0)]), 4), XDP_PASS);
+    assert_eq!(
+        source_counts(&l, "10.9.0.6").map(|c| (c.0, c.2)),
+        Some((4, 4))
+    );
+    // A truncated tag passes untouched.
+    assert_eq!(run(&l, &tagged(&f, &[(0x8100, 0)])[..16], 1), XDP_PASS);
+}
+
+/// Review regression: a host entry that expired inside a live /24 (the host was blocked
+/// before its /24 was) shadowed the /24 in the LPM trie until the loop deleted it, so with
+/// the loop dead the host passed. The allowlist still wins.
+#[test]
+fn xdp_guard_an_expired_host_entry_does_not_shadow_its_live_prefix() {
+    let fs = Bpffs::new();
+    let l = load_guard(&fs, &format!("g{}", common::unique()));
+    let now = x0bpf::sys::process::boottime_ns();
+    block(&l, "10.9.0.0/24", now + 3600 * S);
+    block(&l, "10.9.0.5", now - 1);
+    block(&l, "2001:db8:1:2::/64", now + 3600 * S);
+    block(&l, "2001:db8:1:2::9", now - 1);
+    let f = v4_frame("10.9.0.5", 17, &[0u8; 16]);
+    assert_eq!(run(&l, &f, 2), XDP_DROP);
+    assert_eq!(block_counts(&l, "10.9.0.0/24").0, 2);
+    assert_eq!(
+        run(&l, &v6_frame("2001:db8:1:2::9", &[0u8; 8]), 1),
+        XDP_DROP
+    );
+    // Both expired: passes.
+    block(&l, "10.9.0.0/24", now - 1);
+    assert_eq!(run(&l, &f, 1), XDP_PASS);
+    // Allowlisted inside a live /24 with an expired host entry: passes.
+    block(&l, "10.9.0.0/24", now + 3600 * S);
+    x0bpf::sys::map::update(
+        l.allowlist.as_fd(),
+        Some(&Prefix::parse("10.9.0.5").unwrap().key()),
+        &1u32.to_ne_bytes(),
+        0,
+    )
+    .unwrap();
+    assert_eq!(run(&l, &f, 1), XDP_PASS);
+}
+
+/// Review regression: an IPv6 packet from `::ffff:a.b.c.d` was counted (and blocked) as the
+/// IPv4 host a.b.c.d. The kernel drops such packets: they pass uncounted.
+#[test]
+fn xdp_guard_does_not_count_v4_mapped_ipv6_sources_as_ipv4() {
+    let fs = Bpffs::new();
+    let l = load_guard(&fs, &format!("g{}", common::unique()));
+    let f = v6_frame("::ffff:10.9.0.5", &[0u8; 8]);
+    assert_eq!(run(&l, &f, 5), XDP_PASS);
+    assert_eq!(source_counts(&l, "10.9.0.5"), None);
+    block(
+        &l,
+        "10.9.0.5",
+        x0bpf::sys::process::boottime_ns() + 3600 * S,
+    );
+    assert_eq!(run(&l, &f, 1), XDP_PASS);
+    assert_eq!(block_counts(&l, "10.9.0.5").0, 0);
+    assert_eq!(run(&l, &v4_frame("10.9.0.5", 17, &[0u8; 8]), 1), XDP_DROP);
+}
+
+/// Review regression: a non-first IPv4 fragment's payload was parsed as a TCP header, so its
+/// bytes could count as SYNs. Malformed headers pass without crashing.
+#[test]
+fn xdp_guard_fragments_and_malformed_ipv4() {
+    let fs = Bpffs::new();
+    let l = load_guard(&fs, &format!("g{}", common::unique()));
+    let mut frag = v4_frame("10.9.0.7", 6, &tcp(0x02));
+    frag[14 + 6..14 + 8].copy_from_slice(&0x0010u16.to_be_bytes()); // offset 128 bytes
+    assert_eq!(run(&l, &frag, 3), XDP_PASS);
+    assert_eq!(
+        source_counts(&l, "10.9.0.7").map(|c| (c.0, c.2)),
+        Some((3, 0))
+    );
+    let mut first = v4_frame("10.9.0.8", 6, &tcp(0x02));
+    first[14 + 6..14 + 8].copy_from_slice(&0x2000u16.to_be_bytes()); // MF, offset 0
+    assert_eq!(run(&l, &first, 1), XDP_PASS);
+    assert_eq!(source_counts(&l, "10.9.0.8").map(|c| c.2), Some(1));
+    // IP options (ihl 6): the TCP header is found after them.
+    let mut opt = v4_frame(
+        "10.9.0.9",
+        6,
+        &[[1u8, 1, 1, 0].as_slice(), &tcp(0x02)].concat(),
+    );
+    opt[14] = 0x46;
+    assert_eq!(run(&l, &opt, 1), XDP_PASS);
+    assert_eq!(source_counts(&l, "10.9.0.9").map(|c| c.2), Some(1));
+    // Truncated or bogus headers: pass, nothing counted.
+    let ok = v4_frame("10.9.0.10", 17, &[0u8; 8]);
+    assert_eq!(run(&l, &ok[..14 + 19], 1), XDP_PASS);
+    let mut bad = ok.clone();
+    bad[14] = 0x44; // ihl 4
+    assert_eq!(run(&l, &bad, 1), XDP_PASS);
+    assert_eq!(source_counts(&l, "10.9.0.10"), None);
+}
+
+/// Review regression: `guard stop` signalled whatever process had the recorded pid and start
+/// time. The process must also hold the guard's `state` map: an unrelated one never is
+/// reported as the loop, never blocks a new start, and is never signalled.
+#[test]
+fn a_recorded_pid_of_another_process_is_never_signalled() {
+    struct Victim(std::process::Child);
+    impl Drop for Victim {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let start = |d: &str| {
+        ns.x0(&[
+            "--bpffs",
+            fs.arg(),
+            "guard",
+            "start",
+            "veth0",
+            "--duration",
+            d,
+        ])
+    };
+    let r = start("0");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut victim = Victim(
+        std::process::Command::new("sleep")
+            .arg("60")
+            .spawn()
+            .unwrap(),
+    );
+    let pid = victim.0.id();
+    let born = x0bpf::sys::process::start_time(pid).unwrap();
+    let state = x0bpf::sys::bpf::obj_get(&fs.dir.join("x0bpf/guard-veth0/maps/state")).unwrap();
+    let mut v = [0u8; 32];
+    v[0..4].copy_from_slice(&pid.to_ne_bytes());
+    v[8..16].copy_from_slice(&born.to_ne_bytes());
+    x0bpf::sys::map::update(state.as_fd(), Some(&0u32.to_ne_bytes()), &v, 0).unwrap();
+    let r = ns.x0(&["--bpffs", fs.arg(), "--json", "guard", "status", "veth0"]);
+    let j: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(j["guards"][0]["running"], false, "{}", r.stdout);
+    let r = start("0");
+    assert_eq!(r.code, 0, "not refused as running: {}", r.stderr);
+    x0bpf::sys::map::update(state.as_fd(), Some(&0u32.to_ne_bytes()), &v, 0).unwrap();
+    drop(state);
+    let r = ns.x0(&["--bpffs", fs.arg(), "guard", "stop", "veth0"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("stopped the guard loop"), "{}", r.stdout);
+    assert!(victim.0.try_wait().unwrap().is_none(), "the process lives");
+    assert!(!fs.dir.join("x0bpf").exists());
 }

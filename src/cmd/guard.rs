@@ -499,8 +499,16 @@ fn write_state(fd: BorrowedFd<'_>, s: &LoopState) -> io::Result<()> {
 }
 
 impl LoopState {
-    fn running(&self) -> bool {
-        process::alive(self.pid, self.pid_start)
+    /// The recorded loop still runs: that pid, started at that time, and holding this `state`
+    /// map (so a forged or otherwise wrong record never makes `stop` signal another process).
+    fn running(&self, state: BorrowedFd<'_>) -> bool {
+        if !process::alive(self.pid, self.pid_start) {
+            return false;
+        }
+        match bpf::map_info(state) {
+            Ok(i) => process::holds_map(self.pid, i.id) != Some(false),
+            Err(_) => true,
+        }
     }
 }
 
@@ -692,7 +700,7 @@ fn start(s: &StartArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         }
         let m = Maps::open(&dir)?;
         let st = read_state(m.state.as_fd());
-        if st.running() {
+        if st.running(m.state.as_fd()) {
             return Err(X0Error::new(
                 ErrorKind::Conflict,
                 format!(
@@ -1063,7 +1071,7 @@ fn status(a: &StatusArgs, ctx: &Ctx) -> anyhow::Result<StatusReport> {
         let dir = store.dir(&name);
         let m = Maps::open(&dir)?;
         let st = read_state(m.state.as_fd());
-        let running = st.running();
+        let running = st.running(m.state.as_fd());
         let att = attach::object_attachments(&dir);
         let live = att.iter().find(|x| x.live);
         let offenders = read_offenders(m.offenders.as_fd())?;
@@ -1297,7 +1305,7 @@ fn stop(a: &StopArgs, ctx: &Ctx) -> anyhow::Result<StopReport> {
     };
     if let Ok(fd) = bpf::obj_get(&dir.join("maps").join("state")) {
         let st = read_state(fd.as_fd());
-        if st.running() {
+        if st.running(fd.as_fd()) {
             report.stopped_pid = Some(st.pid);
             let _ = process::signal(st.pid, libc::SIGTERM);
             if !wait_gone(st.pid, st.pid_start, STOP_WAIT) {

@@ -118,13 +118,23 @@ impl Prefix {
         })
     }
 
-    /// The /24 (IPv4) or /64 (IPv6) that holds `a`: the unit of aggregation.
+    /// The /24 (IPv4) or /64 (IPv6) that holds `a`: the unit of aggregation. An IPv6 address
+    /// in `::/64` (`::`, `::1`: never a real remote source, trivially spoofed) is its own unit:
+    /// `::/64` holds every IPv4-mapped address, so blocking it would cut off all of IPv4. So
+    /// is a link-local one.
     pub fn aggregate_of(a: &Addr) -> Prefix {
         let len = if is_v4(a) { 96 + 24 } else { 64 };
-        Prefix {
+        let agg = Prefix {
             addr: mask(a, len),
             len,
+        };
+        // Link-local (fe80::/10): the /64 is the whole link, router and neighbour discovery
+        // included; four spoofed neighbours must not cut it off. Blocked one by one.
+        let link_local = a[0] == 0xfe && a[1] & 0xc0 == 0x80;
+        if !is_v4(a) && (link_local || agg.contains(&v4(Ipv4Addr::UNSPECIFIED))) {
+            return Prefix::host(*a);
         }
+        agg
     }
 }
 
@@ -382,6 +392,19 @@ impl Policy {
                 "must be at least 2 (one source is blocked alone anyway)",
             ));
         }
+        // The allowlist always wins: a prefix holding a whole family turns the guard off for
+        // it, silently. Almost certainly a mistake (`0.0.0.0/0` for "allow the LAN").
+        for (i, a) in self.allow.iter().enumerate() {
+            if a.len == 0 || (a.len <= 96 && a.contains(&v4(Ipv4Addr::UNSPECIFIED))) {
+                return Err(perr(
+                    &format!("allow[{i}]"),
+                    format!(
+                        "{a} allows every {}source: the guard could never block; list the networks to trust",
+                        if a.len == 0 { "" } else { "IPv4 " }
+                    ),
+                ));
+            }
+        }
         if self.allow.len() > MAP_MAX_ALLOWED {
             return Err(perr(
                 "allow",
@@ -480,6 +503,9 @@ pub struct Decision {
     pub expires_ns: Option<u64>,
 }
 
+/// Points kept per source over a window (about; see `Engine::observe`).
+pub const HISTORY_POINTS: u64 = 16;
+
 /// A crossed threshold: (metric, rate, threshold, rate / threshold).
 pub type Exceeded = (&'static str, f64, f64, f64);
 
@@ -511,6 +537,7 @@ impl Engine {
     /// previous round; one whose counters went down was evicted and re-created: it restarts.
     pub fn observe(&mut self, now_ns: u64, samples: &[Sample]) -> Vec<Rate> {
         let window_ns = (self.policy.window * 1e9) as u64;
+        let min_gap = window_ns / HISTORY_POINTS;
         let mut seen = HashSet::new();
         let mut rates = Vec::new();
         let mut total = (0.0, 0.0, 0.0);
@@ -542,6 +569,13 @@ impl Engine {
                 total.0 += (s.packets - prev.packets) as f64;
                 total.1 += (s.bytes - prev.bytes) as f64 * 8.0;
                 total.2 += (s.syns - prev.syns) as f64;
+            }
+            // Thin the history: a point closer than window/HISTORY_POINTS to the one before it
+            // is replaced by the newer one. A long window with a short interval (a day at
+            // 1 s) would otherwise keep window/interval points for each of up to 65536
+            // (spoofable) sources: gigabytes. The base stays within window/16 of the start.
+            if q.len() >= 2 && now_ns.saturating_sub(q[q.len() - 2].0) < min_gap {
+                q.pop_back();
             }
             q.push_back((now_ns, *s));
             // Keep one point at or before the window's start as the base of the rate.
@@ -575,6 +609,11 @@ impl Engine {
         }
         self.last_ns = Some(now_ns);
         rates
+    }
+
+    /// Points held over all sources' windows (bounded: about HISTORY_POINTS + 2 each).
+    pub fn history_points(&self) -> usize {
+        self.hist.values().map(|q| q.len()).sum()
     }
 
     /// The worst crossed threshold of a rate: (metric, rate, threshold, rate/threshold).
@@ -649,11 +688,32 @@ impl Engine {
                 .map(|b| b.prefix),
         );
 
-        // Over a threshold and not blocked yet.
+        // Over a threshold and not blocked yet. "Covered by a live entry" is a set lookup per
+        // prefix length in use (a handful), not a scan of the blocklist: 65536 sources times
+        // 16384 entries would stall the loop under exactly the flood it is there for.
+        // Masked: an entry written by hand may carry host bits, which the trie ignores too.
+        let live_set: HashSet<Prefix> = live
+            .iter()
+            .map(|l| Prefix {
+                addr: mask(&l.addr, l.len),
+                len: l.len,
+            })
+            .collect();
+        let mut lens: Vec<u8> = live.iter().map(|l| l.len).collect();
+        lens.sort_unstable();
+        lens.dedup();
+        let covered = |a: &Addr| {
+            lens.iter().any(|&len| {
+                live_set.contains(&Prefix {
+                    addr: mask(a, len),
+                    len,
+                })
+            })
+        };
         let mut over: Vec<(Rate, Exceeded)> = rates
             .iter()
-            .filter(|r| !live.iter().any(|l| l.contains(&r.addr)))
             .filter_map(|r| self.exceeded(r).map(|e| (*r, e)))
+            .filter(|(r, _)| !covered(&r.addr))
             .collect();
         over.sort_by_key(|a| a.0.addr);
         let mut still = HashSet::new();

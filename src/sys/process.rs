@@ -49,3 +49,31 @@ pub fn signal(pid: u32, sig: i32) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// Whether process `pid` holds an fd of the BPF map `map_id` (its `/proc/PID/fdinfo`). A guard
+/// loop holds its `state` map for its whole life; an unrelated process that took a recorded
+/// pid does not. None when that cannot be told (reading another user's fds needs ptrace
+/// access).
+pub fn holds_map(pid: u32, map_id: u32) -> Option<bool> {
+    let dir = match std::fs::read_dir(format!("/proc/{pid}/fdinfo")) {
+        Ok(d) => d,
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => return None,
+        Err(_) => return Some(false),
+    };
+    let want = format!("map_id:\t{map_id}");
+    let mut denied = false;
+    for e in dir.flatten() {
+        match std::fs::read_to_string(e.path()) {
+            Ok(s) if s.lines().any(|l| l == want) => return Some(true),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::PermissionDenied => denied = true,
+            // Closed since the listing.
+            Err(_) => {}
+        }
+    }
+    if denied {
+        None
+    } else {
+        Some(false)
+    }
+}
