@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::attach::{self, xdp};
 use crate::error::{ErrorKind, X0Error};
+use crate::maps::batch::read_all;
 use crate::obj::guard::{
     self as pol, Action, Blocked, Decision, Engine, Offender, Policy, Prefix, Sample,
 };
@@ -364,105 +365,51 @@ fn sum_percpu(addr_key: &[u8], v: &[u8], ncpu: usize) -> Sample {
     s
 }
 
-/// Monitor: the per-source counters, by batch (one syscall per 1024 sources), or key by key
-/// on kernels without batch operations for hash maps (before 5.6).
+/// Monitor: the per-source counters in one batch walk (`maps::batch::read_all`: one syscall
+/// per batch, a key walk on kernels without batch operations for hash maps).
 fn read_sources(fd: BorrowedFd<'_>) -> Result<Vec<Sample>, X0Error> {
-    const MAX: usize = 1024;
+    let e = read_all(fd).map_err(|e| kerr("reading the sources map", e))?;
     let ncpu = sysmap::possible_cpus().max(1);
-    let vsz = SRC_VAL * ncpu;
-    let mut keys_buf = vec![0u8; SRC_KEY * MAX];
-    let mut vals = vec![0u8; vsz * MAX];
-    let mut out = Vec::new();
-    let mut token = [0u8; 8];
-    let mut first = true;
-    loop {
-        let inb = token;
-        let r = sysmap::lookup_batch(
-            fd,
-            if first { None } else { Some(&inb) },
-            &mut token,
-            &mut keys_buf,
-            &mut vals,
-            MAX as u32,
-        );
-        let b = match r {
-            Ok(b) => b,
-            Err(e)
-                if first
-                    && matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOTSUP | 524)) =>
-            {
-                return read_sources_slow(fd, ncpu);
-            }
-            Err(e) => return Err(kerr("reading the sources map", e)),
-        };
-        first = false;
-        for i in 0..b.count as usize {
-            out.push(sum_percpu(
-                &keys_buf[i * SRC_KEY..(i + 1) * SRC_KEY],
-                &vals[i * vsz..(i + 1) * vsz],
-                ncpu,
-            ));
-        }
-        if b.done {
-            return Ok(out);
-        }
-    }
-}
-
-fn read_sources_slow(fd: BorrowedFd<'_>, ncpu: usize) -> Result<Vec<Sample>, X0Error> {
-    let mut out = Vec::new();
-    let mut v = vec![0u8; SRC_VAL * ncpu];
-    for k in keys(fd, SRC_KEY, 1 << 20).map_err(|e| kerr("reading the sources map", e))? {
-        if sysmap::lookup(fd, Some(&k), &mut v).map_err(|e| kerr("reading the sources map", e))? {
-            out.push(sum_percpu(&k, &v, ncpu));
-        }
-    }
-    Ok(out)
+    Ok((0..e.len)
+        .map(|i| sum_percpu(e.key(i), e.value(i), ncpu))
+        .collect())
 }
 
 /// The blocklist as it is (expired entries included: the loop removes them).
 fn read_blocklist(fd: BorrowedFd<'_>) -> Result<Vec<(Blocked, u64)>, X0Error> {
-    let mut out = Vec::new();
-    for k in
-        keys(fd, LPM_KEY, pol::MAP_MAX_BLOCKED).map_err(|e| kerr("reading the blocklist", e))?
-    {
-        let mut v = [0u8; BLOCK_VAL];
-        let Some(prefix) = Prefix::from_key(&k) else {
-            continue;
-        };
-        if sysmap::lookup(fd, Some(&k), &mut v).map_err(|e| kerr("reading the blocklist", e))? {
-            out.push((
+    let e = read_all(fd).map_err(|e| kerr("reading the blocklist", e))?;
+    Ok((0..e.len)
+        .filter_map(|i| {
+            let (k, v) = (e.key(i), e.value(i));
+            let prefix = Prefix::from_key(k)?;
+            Some((
                 Blocked {
                     prefix,
-                    expires_ns: u64_at(&v, 0),
-                    drops: u64_at(&v, 8),
+                    expires_ns: u64_at(v, 0),
+                    drops: u64_at(v, 8),
                 },
-                u64_at(&v, 24),
-            ));
-        }
-    }
-    Ok(out)
+                u64_at(v, 24),
+            ))
+        })
+        .collect())
 }
 
 fn read_offenders(fd: BorrowedFd<'_>) -> Result<HashMap<Prefix, Offender>, X0Error> {
-    let mut out = HashMap::new();
-    for k in keys(fd, LPM_KEY, pol::MAP_MAX_BLOCKED).map_err(|e| kerr("reading offenders", e))? {
-        let mut v = [0u8; OFFENDER_VAL];
-        let Some(prefix) = Prefix::from_key(&k) else {
-            continue;
-        };
-        if sysmap::lookup(fd, Some(&k), &mut v).map_err(|e| kerr("reading offenders", e))? {
-            out.insert(
+    let e = read_all(fd).map_err(|e| kerr("reading offenders", e))?;
+    Ok((0..e.len)
+        .filter_map(|i| {
+            let (k, v) = (e.key(i), e.value(i));
+            let prefix = Prefix::from_key(k)?;
+            Some((
                 prefix,
                 Offender {
                     strikes: u32::from_ne_bytes(v[0..4].try_into().unwrap_or([0; 4])),
-                    last_ns: u64_at(&v, 8),
-                    last_ttl_s: u64_at(&v, 16),
+                    last_ns: u64_at(v, 8),
+                    last_ttl_s: u64_at(v, 16),
                 },
-            );
-        }
-    }
-    Ok(out)
+            ))
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone, Copy, Default)]
