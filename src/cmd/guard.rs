@@ -1269,12 +1269,7 @@ fn stop(a: &StopArgs, ctx: &Ctx) -> anyhow::Result<StopReport> {
         }
     }
     report.detached = attach::release_all(&dir)?;
-    let dead = format!("_dead-{name}-{}", std::process::id());
-    store::rename_in(&store.base, name.as_ref(), dead.as_ref())
-        .map_err(|e| X0Error::os(format!("unpinning {}", dir.display()), &e))?;
-    store::remove_tree(&store.base.join(&dead))
-        .map_err(|e| X0Error::os(format!("unpinning {}", dir.display()), &e))?;
-    store.remove_base_if_empty();
+    store.unpin_object(&name)?;
     report.unloaded = true;
     Ok(report)
 }

@@ -85,12 +85,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
     }
     // Out of sight first, then unpin: killed half-way, the next command finishes the job
     // (Store::recover) and nobody sees a half-unloaded object meanwhile.
-    let dead = format!("_dead-{}-{}", args.name, std::process::id());
-    store::rename_in(&store.base, args.name.as_ref(), dead.as_ref())
-        .map_err(|e| X0Error::os(format!("unpinning {}", dir.display()), &e))?;
-    store::remove_tree(&store.base.join(&dead))
-        .map_err(|e| X0Error::os(format!("unpinning {}", dir.display()), &e))?;
-    store.remove_base_if_empty();
+    store.unpin_object(&args.name)?;
 
     // The kernel frees programs and maps asynchronously (RCU): give it a moment.
     let deadline = Instant::now() + Duration::from_secs(3);

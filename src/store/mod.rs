@@ -300,6 +300,19 @@ impl Store {
         v
     }
 
+    /// Unpin a whole object: out of sight first (renamed to `_dead-…`), then removed, so a
+    /// command killed half-way leaves what `recover` finishes and nobody sees a half-unloaded
+    /// object meanwhile. Detach its attachments before.
+    pub fn unpin_object(&self, name: &str) -> Result<(), X0Error> {
+        let dir = self.dir(name);
+        let dead = format!("_dead-{name}-{}", std::process::id());
+        rename_in(&self.base, name.as_ref(), dead.as_ref())
+            .and_then(|()| remove_tree(&self.base.join(&dead)))
+            .map_err(|e| X0Error::os(format!("unpinning {}", dir.display()), &e))?;
+        self.remove_base_if_empty();
+        Ok(())
+    }
+
     /// Remove the pin directory (and its parents inside bpffs) when nothing is left in them
     /// (after the last unload), so a user's run leaves no trace. Never the bpffs root.
     pub fn remove_base_if_empty(&self) {
