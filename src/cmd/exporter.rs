@@ -787,10 +787,9 @@ fn serve(listener: std::net::TcpListener, registry: prometheus::Registry) {
                 continue;
             }
         };
-        if http.active.load(Ordering::Relaxed) >= MAX_CONNECTIONS {
-            if !http.evict_oldest() {
-                continue; // every slot is answering: drop the newcomer
-            }
+        // Every slot answering (none waiting to evict): the newcomer is dropped.
+        if http.active.load(Ordering::Relaxed) >= MAX_CONNECTIONS && !http.evict_oldest() {
+            continue;
         }
         next += 1;
         let id = next;
