@@ -591,6 +591,9 @@ fn bad_configs_fail_before_listening_naming_the_field() {
         ("this is not toml".into(), 2, "line 1"),
         (format!("{head}type = \"counter\"\nvalue = \"packets\"\n{head}type = \"gauge\"\nvalue = \"bytes\"\n"), 2, "twice"),
         (format!("{head}type = \"counter\"\nvalue = \"packets\"\n[[metric.label]]\nfield = \"addr\"\nname = \"le\"\n"), 2, "label name"),
+        // A histogram h writes h_count: a second metric of that name is an invalid exposition.
+        (format!("[[metric]]\nmap = \"pinned {lat}\"\nname = \"h\"\ntype = \"histogram\"\nbucket = \"slot\"\n[[metric]]\nmap = \"pinned {lat}\"\nname = \"h_count\"\ntype = \"gauge\"\n", lat = pins.join("m/lat").display()), 2, "clashes"),
+        (format!("[[metric]]\nmap = \"pinned {lat}\"\nname = \"h_sum\"\ntype = \"gauge\"\n[[metric]]\nmap = \"pinned {lat}\"\nname = \"h\"\ntype = \"histogram\"\nbucket = \"slot\"\n", lat = pins.join("m/lat").display()), 2, "clashes"),
     ];
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");

@@ -117,6 +117,15 @@ pub fn valid_name(s: &str, colon: bool) -> bool {
         && c.all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || (colon && ch == ':'))
 }
 
+/// The sample names a metric writes.
+fn exposed(name: &str, kind: Kind) -> impl Iterator<Item = String> + '_ {
+    let suffixes: &[&str] = match kind {
+        Kind::Histogram => &["", "_bucket", "_sum", "_count"],
+        _ => &[""],
+    };
+    suffixes.iter().map(move |s| format!("{name}{s}"))
+}
+
 /// Read and check a config file: every map opened, every field found in its BTF.
 pub fn load(ctx: &Ctx, path: &Path) -> Result<Vec<Metric>, X0Error> {
     let text = read_config(path).map_err(|e| {
@@ -164,6 +173,20 @@ pub fn load(ctx: &Ctx, path: &Path) -> Result<Vec<Metric>, X0Error> {
                 ))
             }
         };
+        // A histogram also writes NAME_bucket, NAME_sum and NAME_count: another metric with
+        // one of those names would make the exposition invalid (Prometheus refuses the scrape).
+        if let Some(o) = out
+            .iter()
+            .find(|o| exposed(&o.name, o.kind).any(|a| exposed(&m.name, kind).any(|b| a == b)))
+        {
+            return Err(bad(
+                path,
+                format!(
+                    "{at}: `name` clashes with metric {:?} (a histogram NAME also writes NAME_bucket, NAME_sum and NAME_count)",
+                    o.name
+                ),
+            ));
+        }
         let words: Vec<String> = m.map.split_whitespace().map(String::from).collect();
         let r =
             ObjRef::parse(&words).map_err(|e| bad(path, format!("{at}: `map`: {}", e.message)))?;
