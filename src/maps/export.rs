@@ -145,6 +145,8 @@ pub fn load(ctx: &Ctx, path: &Path) -> Result<Vec<Metric>, X0Error> {
         )
     })?;
     let mut out: Vec<Metric> = Vec::new();
+    // Sample names already written, and by which metric.
+    let mut taken: std::collections::HashMap<String, String> = Default::default();
     for (i, m) in file.metric.into_iter().enumerate() {
         let at = format!("metric {} ({})", i + 1, m.name);
         if !valid_name(&m.name, true) {
@@ -159,7 +161,7 @@ pub fn load(ctx: &Ctx, path: &Path) -> Result<Vec<Metric>, X0Error> {
                 format!("{at}: `name` must not start with x0bpf_ (the exporter's own metrics)"),
             ));
         }
-        if out.iter().any(|o| o.name == m.name) {
+        if taken.get(&m.name) == Some(&m.name) {
             return Err(bad(path, format!("{at}: `name` is used twice")));
         }
         let kind = match m.kind.as_str() {
@@ -175,18 +177,15 @@ pub fn load(ctx: &Ctx, path: &Path) -> Result<Vec<Metric>, X0Error> {
         };
         // A histogram also writes NAME_bucket, NAME_sum and NAME_count: another metric with
         // one of those names would make the exposition invalid (Prometheus refuses the scrape).
-        if let Some(o) = out
-            .iter()
-            .find(|o| exposed(&o.name, o.kind).any(|a| exposed(&m.name, kind).any(|b| a == b)))
-        {
+        if let Some(o) = exposed(&m.name, kind).find_map(|n| taken.get(&n).cloned()) {
             return Err(bad(
                 path,
                 format!(
-                    "{at}: `name` clashes with metric {:?} (a histogram NAME also writes NAME_bucket, NAME_sum and NAME_count)",
-                    o.name
+                    "{at}: `name` clashes with metric {o:?} (a histogram NAME also writes NAME_bucket, NAME_sum and NAME_count)"
                 ),
             ));
         }
+        taken.extend(exposed(&m.name, kind).map(|n| (n, m.name.clone())));
         let words: Vec<String> = m.map.split_whitespace().map(String::from).collect();
         let r =
             ObjRef::parse(&words).map_err(|e| bad(path, format!("{at}: `map`: {}", e.message)))?;
