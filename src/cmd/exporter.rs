@@ -813,7 +813,7 @@ fn serve(listener: std::net::TcpListener, registry: prometheus::Registry) {
         let h = http.clone();
         let spawned = std::thread::Builder::new()
             .name("x0bpf-http".into())
-            .stack_size(256 << 10)
+            .stack_size(1 << 20)
             .spawn(move || {
                 let slot = Slot(&h, id);
                 connection(slot.0, id, stream);
