@@ -61,9 +61,13 @@ fn exporter(ns: Option<&NetNs>, fs: &Bpffs, listen: &str, extra: &[&str]) -> Gua
         None => Command::new(common::bin()),
     };
     cmd.args(["--bpffs", fs.arg(), "exporter", "--listen", listen])
-        .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+        .args(extra);
+    spawn_exporter(cmd)
+}
+
+/// Start a prepared exporter command and wait for its "listening" line.
+fn spawn_exporter(mut cmd: Command) -> Guard {
+    cmd.stdout(Stdio::null()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("run x0bpf exporter");
     let mut err = BufReader::new(child.stderr.take().unwrap());
     let mut line = String::new();
@@ -587,6 +591,9 @@ fn bad_configs_fail_before_listening_naming_the_field() {
         ("this is not toml".into(), 2, "line 1"),
         (format!("{head}type = \"counter\"\nvalue = \"packets\"\n{head}type = \"gauge\"\nvalue = \"bytes\"\n"), 2, "twice"),
         (format!("{head}type = \"counter\"\nvalue = \"packets\"\n[[metric.label]]\nfield = \"addr\"\nname = \"le\"\n"), 2, "label name"),
+        // A histogram h writes h_count: a second metric of that name is an invalid exposition.
+        (format!("[[metric]]\nmap = \"pinned {lat}\"\nname = \"h\"\ntype = \"histogram\"\nbucket = \"slot\"\n[[metric]]\nmap = \"pinned {lat}\"\nname = \"h_count\"\ntype = \"gauge\"\n", lat = pins.join("m/lat").display()), 2, "clashes"),
+        (format!("[[metric]]\nmap = \"pinned {lat}\"\nname = \"h_sum\"\ntype = \"gauge\"\n[[metric]]\nmap = \"pinned {lat}\"\nname = \"h\"\ntype = \"histogram\"\nbucket = \"slot\"\n", lat = pins.join("m/lat").display()), 2, "clashes"),
     ];
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
@@ -1062,5 +1069,89 @@ fn tc_classifier_totals_flows_and_rtt_histogram_match_stats() {
     let sum = sample(&text, "x0bpf_tc_handshake_rtt_seconds_sum", &o).unwrap();
     assert!(sum > 0.0 && sum < 2.0, "{sum}");
     assert!(sample(&text, "x0bpf_tc_packets_total", &o).unwrap() >= 12.0 + 6.0);
+    assert_eq!(exp.term(), 0);
+}
+
+fn threads(pid: u32) -> usize {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = s.lines().find(|l| l.starts_with("Threads:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// Hostile clients: idle connections, half-sent request heads (slowloris) and clients that
+/// pipeline requests and never read, far more of them than the exporter has descriptors.
+/// Threads stay bounded and scrapes are answered during and after the flood. (tiny_http's
+/// accept thread ended for good on EMFILE: the process lived on, refusing every connection.)
+#[test]
+fn connection_floods_are_bounded_and_scrapes_still_answered() {
+    use std::net::TcpStream;
+    common::require_root();
+    let fs = Bpffs::new();
+    let listen = format!("127.0.0.1:{}", free_port());
+    let mut cmd = Command::new("prlimit");
+    cmd.args(["--nofile=64", "--", common::bin(), "--bpffs", fs.arg()])
+        .args(["exporter", "--listen", &listen]);
+    let mut exp = spawn_exporter(cmd);
+    let url = format!("http://{listen}/metrics");
+    let addr: std::net::SocketAddr = listen.parse().unwrap();
+    let mut held = Vec::new();
+    for i in 0..300 {
+        let Ok(mut s) = TcpStream::connect_timeout(&addr, Duration::from_millis(300)) else {
+            continue;
+        };
+        match i % 3 {
+            0 => {}
+            1 => {
+                let _ = s.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n");
+            }
+            _ => {
+                let _ = s.write_all(&b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".repeat(20));
+            }
+        }
+        held.push(s);
+    }
+    assert!(held.len() >= 100, "only {} connections made", held.len());
+    let n = threads(exp.pid());
+    assert!(n <= 40, "{n} threads for {} connections", held.len());
+    let during = get(None, &url);
+    promtool_ok(&during);
+    assert!(sample(&during, "x0bpf_exporter_max_series", &[]).is_some());
+    drop(held);
+    let after = get(None, &url);
+    promtool_ok(&after);
+    // Two pipelined requests: one answer, then the connection is closed.
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(&b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".repeat(2))
+        .unwrap();
+    let mut got = String::new();
+    std::io::Read::read_to_string(&mut s, &mut got).unwrap();
+    assert_eq!(got.matches("HTTP/1.1 200 OK").count(), 1, "{got}");
+    assert!(got.ends_with("\r\n\r\nok\n"), "{got}");
+    // Odd requests: HTTP/1.0, a query string, HEAD, `..`, a bad method, a huge header.
+    let code = |args: &[&str]| {
+        let mut a = vec![
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "--max-time",
+            "10",
+        ];
+        a.extend_from_slice(args);
+        common::sh("curl", &a).stdout
+    };
+    assert_eq!(code(&["-0", &format!("{url}?a=b")]), "200");
+    assert_eq!(code(&["-I", &url]), "200");
+    assert_eq!(
+        code(&["--path-as-is", &format!("http://{listen}/x/../metrics")]),
+        "404"
+    );
+    assert_eq!(code(&["-X", "BREW", &url]), "405");
+    let big = format!("X-Big: {}", "a".repeat(20000));
+    assert_eq!(code(&["-H", &big, &url]), "431");
+    let n = threads(exp.pid());
+    assert!(n <= 40, "{n} threads after the odd requests");
     assert_eq!(exp.term(), 0);
 }

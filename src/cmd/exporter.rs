@@ -1,8 +1,9 @@
 //! `x0bpf exporter`: Prometheus metrics over HTTP (docs/MONITORING.md fixes the names). A custom
 //! `prometheus::core::Collector` builds every metric family afresh at each scrape from the
 //! kernel (x0bpf's own programs through the `stats` decoders, every program and map on the
-//! host, configured maps); `tiny_http` serves them. One request at a time: a scrape is a few
-//! batch reads, and serialising them bounds what a flood of requests can cost.
+//! host, configured maps); a small bounded HTTP/1.1 server (`httparse` parses requests) serves
+//! them. One scrape at a time: a scrape is a few batch reads, and serialising them bounds what
+//! a flood of requests can cost.
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::os::fd::{AsFd, OwnedFd};
@@ -659,12 +660,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     };
     let drop_reasons = crate::probe::kernel_enum("skb_drop_reason")
         .map(|v| v.into_iter().map(|(n, s)| (n as u64, s)).collect());
-    let server = tiny_http::Server::http(args.listen).map_err(|e| {
-        let taken = e
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::AddrInUse);
+    let listener = std::net::TcpListener::bind(args.listen).map_err(|e| {
         X0Error::new(
-            if taken {
+            if e.kind() == std::io::ErrorKind::AddrInUse {
                 ErrorKind::Conflict
             } else {
                 ErrorKind::Usage
@@ -673,6 +671,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
         )
         .hint("pick another address with --listen ADDR:PORT")
     })?;
+    // Non-blocking: the accept loop checks for SIGTERM/SIGINT between connections.
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| X0Error::os("listening socket", &e))?;
     crate::stream::install_stop_signals();
     crate::sys::caps::keep_only(&keep).map_err(|e| X0Error::os("dropping capabilities", &e))?;
     let exporter = Exporter {
@@ -690,70 +692,251 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     registry.register(Box::new(exporter))?;
     eprintln!(
         "x0bpf: exporter listening on http://{}/metrics{}",
-        server
-            .server_addr()
-            .to_ip()
-            .map_or_else(|| args.listen.to_string(), |a| a.to_string()),
+        listener
+            .local_addr()
+            .map_or_else(|_| args.listen.to_string(), |a| a.to_string()),
         if stats_fd.is_some() {
             " (BPF run statistics on)"
         } else {
             ""
         }
     );
-    serve(&server, &registry);
-    drop(server);
+    serve(listener, registry);
     drop(stats_fd);
     Ok(0)
 }
 
-fn serve(server: &tiny_http::Server, registry: &prometheus::Registry) {
-    let encoder = TextEncoder::new();
-    while !crate::stream::stopped() {
-        let req = match server.recv_timeout(Duration::from_millis(200)) {
-            Ok(Some(r)) => r,
-            Ok(None) => continue,
-            Err(_) => continue, // a signal interrupted the wait; the loop checks it
-        };
-        let path = req.url().split('?').next().unwrap_or("").to_string();
-        let get = matches!(
-            req.method(),
-            tiny_http::Method::Get | tiny_http::Method::Head
-        );
-        let resp = match (path.as_str(), get) {
-            ("/metrics", true) => {
-                let mut buf = Vec::new();
-                match encoder.encode(&registry.gather(), &mut buf) {
-                    Ok(()) => with_type(tiny_http::Response::from_data(buf), encoder.format_type()),
-                    Err(e) => tiny_http::Response::from_string(format!("encoding: {e}\n"))
-                        .with_status_code(500),
-                }
+/// Connections handled at once. Past it, the connection that has waited longest for its
+/// request head is closed to make room (a scraper sends its request at once; an idle or
+/// slowloris client is what waits), or the new one when none is waiting.
+pub const MAX_CONNECTIONS: usize = 32;
+/// A request head must arrive whole within this time, and at most this large.
+const HEAD_DEADLINE: Duration = Duration::from_secs(5);
+const MAX_HEAD: usize = 8192;
+/// An answer must be taken by the client within this time (a client that never reads must
+/// not hold a thread and a scrape's worth of memory).
+const WRITE_DEADLINE: Duration = Duration::from_secs(10);
+
+/// State shared by the accept loop and the connection threads.
+struct Http {
+    registry: prometheus::Registry,
+    /// One scrape at a time.
+    scrape: Mutex<()>,
+    active: std::sync::atomic::AtomicUsize,
+    /// Connections still reading their request head, oldest first (by id).
+    waiting: Mutex<BTreeMap<u64, std::net::TcpStream>>,
+}
+
+impl Http {
+    /// Close the connection waiting longest for its request head (its thread then sees end of
+    /// file and ends); false when none is waiting.
+    fn evict_oldest(&self) -> bool {
+        let oldest = self
+            .waiting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .pop_first();
+        match oldest {
+            Some((_, s)) => {
+                let _ = s.shutdown(std::net::Shutdown::Both);
+                true
             }
-            ("/healthz", true) => with_type(
-                tiny_http::Response::from_string("ok\n"),
-                "text/plain; charset=utf-8",
-            ),
-            ("/metrics" | "/healthz", false) => {
-                tiny_http::Response::from_string("method not allowed\n").with_status_code(405)
-            }
-            _ => {
-                tiny_http::Response::from_string("not found: try /metrics\n").with_status_code(404)
-            }
-        };
-        // Written by another thread: a client that does not read its answer must not stall
-        // the next scrape. One that went away is its own business.
-        std::thread::spawn(move || {
-            let _ = req.respond(resp);
-        });
+            None => false,
+        }
     }
 }
 
-fn with_type(
-    r: tiny_http::Response<std::io::Cursor<Vec<u8>>>,
-    v: &str,
-) -> tiny_http::Response<std::io::Cursor<Vec<u8>>> {
-    match tiny_http::Header::from_bytes(&b"Content-Type"[..], v.as_bytes()) {
-        Ok(h) => r.with_header(h),
-        Err(()) => r,
+/// Ends a connection's accounting even if its thread panics.
+struct Slot<'a>(&'a Http, u64);
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.0
+            .waiting
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.1);
+        self.0.active.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Accept until SIGTERM/SIGINT. Errors accepting (EMFILE when every descriptor is taken,
+/// ECONNABORTED...) are waited out, never fatal: the exporter must answer again once the
+/// flood ends.
+fn serve(listener: std::net::TcpListener, registry: prometheus::Registry) {
+    let http = std::sync::Arc::new(Http {
+        registry,
+        scrape: Mutex::new(()),
+        active: std::sync::atomic::AtomicUsize::new(0),
+        waiting: Mutex::new(BTreeMap::new()),
+    });
+    let mut next = 0u64;
+    while !crate::stream::stopped() {
+        let stream = match listener.accept() {
+            Ok((s, _)) => s,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
+            Err(e) => {
+                // Out of descriptors: the client waiting longest gives its own back.
+                if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) {
+                    http.evict_oldest();
+                }
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
+        };
+        // Every slot answering (none waiting to evict): the newcomer is dropped.
+        if http.active.load(Ordering::Relaxed) >= MAX_CONNECTIONS && !http.evict_oldest() {
+            continue;
+        }
+        next += 1;
+        let id = next;
+        if stream.set_nonblocking(false).is_err() {
+            continue;
+        }
+        http.active.fetch_add(1, Ordering::Relaxed);
+        match stream.try_clone() {
+            Ok(clone) => {
+                http.waiting
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(id, clone);
+            }
+            // Out of descriptors: serve this one anyway (its head deadline still holds), and
+            // free some for the next.
+            Err(_) => {
+                http.evict_oldest();
+            }
+        }
+        let h = http.clone();
+        let spawned = std::thread::Builder::new()
+            .name("x0bpf-http".into())
+            .stack_size(1 << 20)
+            .spawn(move || {
+                let slot = Slot(&h, id);
+                connection(slot.0, id, stream);
+            });
+        if spawned.is_err() {
+            drop(Slot(&http, id));
+        }
+    }
+}
+
+/// Read one request, answer it, close (`Connection: close`: no keep-alive or pipelining to
+/// track).
+fn connection(http: &Http, id: u64, mut s: std::net::TcpStream) {
+    use std::io::Read;
+    let start = Instant::now();
+    let mut buf: Vec<u8> = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 2048];
+    let (status, body, head_only) = loop {
+        let Some(left) = HEAD_DEADLINE.checked_sub(start.elapsed()) else {
+            return;
+        };
+        if s.set_read_timeout(Some(left.max(Duration::from_millis(1))))
+            .is_err()
+        {
+            return;
+        }
+        let n = match s.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        buf.extend_from_slice(&chunk[..n]);
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut req = httparse::Request::new(&mut headers);
+        match req.parse(&buf) {
+            Ok(httparse::Status::Complete(_)) => {
+                let method = req.method.unwrap_or("");
+                let path = req.path.unwrap_or("").split('?').next().unwrap_or("");
+                break answer(http, method, path);
+            }
+            Ok(httparse::Status::Partial) if buf.len() <= MAX_HEAD => continue,
+            Ok(httparse::Status::Partial) | Err(httparse::Error::TooManyHeaders) => {
+                break (431, text("request head too large\n"), false)
+            }
+            Err(_) => break (400, text("bad request\n"), false),
+        }
+    };
+    http.waiting
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&id);
+    let (ctype, body) = body;
+    let reason = match status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        _ => "Internal Server Error",
+    };
+    let mut out = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n{}\r\n",
+        body.len(),
+        if status == 405 { "Allow: GET, HEAD\r\n" } else { "" }
+    )
+    .into_bytes();
+    if !head_only {
+        out.extend_from_slice(&body);
+    }
+    let start = Instant::now();
+    let mut done = 0;
+    while done < out.len() {
+        let Some(left) = WRITE_DEADLINE.checked_sub(start.elapsed()) else {
+            return;
+        };
+        if s.set_write_timeout(Some(left.max(Duration::from_millis(1))))
+            .is_err()
+        {
+            return;
+        }
+        match std::io::Write::write(&mut s, &out[done..]) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => done += n,
+        }
+    }
+    // Read what the client sent after its request (briefly) so closing does not reset the
+    // connection before it has read the answer.
+    let _ = s.shutdown(std::net::Shutdown::Write);
+    let _ = s.set_read_timeout(Some(Duration::from_millis(200)));
+    let mut drained = 0;
+    while drained < 65536 {
+        match s.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => drained += n,
+        }
+    }
+}
+
+type Body = (&'static str, Vec<u8>);
+
+fn text(s: &str) -> Body {
+    ("text/plain; charset=utf-8", s.as_bytes().to_vec())
+}
+
+/// Status, body and whether only the head is sent, for one request.
+fn answer(http: &Http, method: &str, path: &str) -> (u16, Body, bool) {
+    let get = matches!(method, "GET" | "HEAD");
+    let head_only = method == "HEAD";
+    match (path, get) {
+        ("/metrics", true) => {
+            let families = {
+                let _one = http.scrape.lock().unwrap_or_else(|p| p.into_inner());
+                http.registry.gather()
+            };
+            let encoder = TextEncoder::new();
+            let mut buf = Vec::new();
+            match encoder.encode(&families, &mut buf) {
+                Ok(()) => (200, (prometheus::TEXT_FORMAT, buf), head_only),
+                Err(e) => (500, text(&format!("encoding: {e}\n")), head_only),
+            }
+        }
+        ("/healthz", true) => (200, text("ok\n"), head_only),
+        ("/metrics" | "/healthz", false) => (405, text("method not allowed\n"), false),
+        _ => (404, text("not found: try /metrics\n"), head_only),
     }
 }
 

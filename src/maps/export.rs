@@ -117,6 +117,15 @@ pub fn valid_name(s: &str, colon: bool) -> bool {
         && c.all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || (colon && ch == ':'))
 }
 
+/// The sample names a metric writes.
+fn exposed(name: &str, kind: Kind) -> impl Iterator<Item = String> + '_ {
+    let suffixes: &[&str] = match kind {
+        Kind::Histogram => &["", "_bucket", "_sum", "_count"],
+        _ => &[""],
+    };
+    suffixes.iter().map(move |s| format!("{name}{s}"))
+}
+
 /// Read and check a config file: every map opened, every field found in its BTF.
 pub fn load(ctx: &Ctx, path: &Path) -> Result<Vec<Metric>, X0Error> {
     let text = read_config(path).map_err(|e| {
@@ -136,6 +145,8 @@ pub fn load(ctx: &Ctx, path: &Path) -> Result<Vec<Metric>, X0Error> {
         )
     })?;
     let mut out: Vec<Metric> = Vec::new();
+    // Sample names already written, and by which metric.
+    let mut taken: std::collections::HashMap<String, String> = Default::default();
     for (i, m) in file.metric.into_iter().enumerate() {
         let at = format!("metric {} ({})", i + 1, m.name);
         if !valid_name(&m.name, true) {
@@ -150,7 +161,7 @@ pub fn load(ctx: &Ctx, path: &Path) -> Result<Vec<Metric>, X0Error> {
                 format!("{at}: `name` must not start with x0bpf_ (the exporter's own metrics)"),
             ));
         }
-        if out.iter().any(|o| o.name == m.name) {
+        if taken.get(&m.name) == Some(&m.name) {
             return Err(bad(path, format!("{at}: `name` is used twice")));
         }
         let kind = match m.kind.as_str() {
@@ -164,6 +175,17 @@ pub fn load(ctx: &Ctx, path: &Path) -> Result<Vec<Metric>, X0Error> {
                 ))
             }
         };
+        // A histogram also writes NAME_bucket, NAME_sum and NAME_count: another metric with
+        // one of those names would make the exposition invalid (Prometheus refuses the scrape).
+        if let Some(o) = exposed(&m.name, kind).find_map(|n| taken.get(&n).cloned()) {
+            return Err(bad(
+                path,
+                format!(
+                    "{at}: `name` clashes with metric {o:?} (a histogram NAME also writes NAME_bucket, NAME_sum and NAME_count)"
+                ),
+            ));
+        }
+        taken.extend(exposed(&m.name, kind).map(|n| (n, m.name.clone())));
         let words: Vec<String> = m.map.split_whitespace().map(String::from).collect();
         let r =
             ObjRef::parse(&words).map_err(|e| bad(path, format!("{at}: `map`: {}", e.message)))?;
