@@ -1339,6 +1339,34 @@ fn unblock_removes_an_entry_and_an_unknown_one_is_exit_7() {
     assert_eq!(r.code, 9, "{}", r.stderr);
 }
 
+#[test]
+fn a_pin_replaced_by_a_symlink_is_refused_not_followed() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let g = Guard::start(&ns, &fs, &[]);
+    let (code, _) = g.sigterm();
+    assert_eq!(code, 0);
+    // The allowlist pin becomes a link to another map: a resumed loop that followed it would
+    // sync (delete) that map's entries.
+    let maps = fs.dir.join("x0bpf/guard-veth0/maps");
+    std::fs::rename(maps.join("allowlist"), maps.join("other")).unwrap();
+    std::os::unix::fs::symlink(maps.join("other"), maps.join("allowlist")).unwrap();
+    let r = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "guard",
+        "start",
+        "veth0",
+        "--duration",
+        "1",
+    ]);
+    assert_eq!(r.code, 4, "{} {}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("symbolic link"), "{}", r.stderr);
+    std::fs::remove_file(maps.join("allowlist")).unwrap();
+    std::fs::rename(maps.join("other"), maps.join("allowlist")).unwrap();
+    ns.x0(&["--bpffs", fs.arg(), "guard", "stop", "veth0"]).ok();
+}
+
 // ------------------------------------------------------------------ hostile use
 
 fn as_nobody(ns: &NetNs, args: &[&str]) -> common::Run {

@@ -581,7 +581,10 @@ impl Exporter {
                 info.map_type,
                 sysmap::HASH | sysmap::PERCPU_HASH | sysmap::LRU_HASH | sysmap::LRU_PERCPU_HASH
             );
-            if hash && info.max_entries <= self.max_fill {
+            // Counting copies every element out: skip maps whose elements are large enough
+            // that a full one would take more than 64 MiB to read.
+            let bytes = info.max_entries as u64 * (info.key_size as u64 + info.value_size as u64);
+            if hash && info.max_entries <= self.max_fill && bytes <= 64 << 20 {
                 match count(&fd) {
                     Ok(n) => ne.value(&labels, n as f64),
                     Err(e) => self.error("map entries", e),

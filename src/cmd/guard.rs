@@ -274,8 +274,7 @@ pub fn build_policy(s: &StartArgs) -> Result<Policy, X0Error> {
 
 // ---------------------------------------------------------------- maps
 
-/// The pinned maps of one guard object, opened by path (never following symlinks: the store
-/// walks it) and held by fd, so the loop needs no privilege for the pin directory later.
+/// The pinned maps of one guard object, opened by path (never through a symlink) and held by fd, so the loop needs no privilege for the pin directory later.
 struct Maps {
     sources: OwnedFd,
     blocklist: OwnedFd,
@@ -286,6 +285,19 @@ struct Maps {
 
 fn open_map(dir: &Path, name: &str, key: usize, val: usize) -> Result<OwnedFd, X0Error> {
     let p = dir.join("maps").join(name);
+    // BPF_OBJ_GET follows symlinks: a pin replaced by a link to another map would have the loop
+    // delete that map's entries (allowlist sync, offender pruning). The directory itself is
+    // trusted (Store::open), so checking the entry is enough.
+    if std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_symlink()) {
+        return Err(X0Error::new(
+            ErrorKind::Permission,
+            format!(
+                "{} is a symbolic link, not a pinned map: refusing to use it",
+                p.display()
+            ),
+        )
+        .hint("remove the link (and `x0bpf guard stop` to start over)"));
+    }
     let fd = bpf::obj_get(&p)
         .map_err(|e| X0Error::os(format!("opening pinned map {}", p.display()), &e))?;
     let info = bpf::map_info(fd.as_fd())

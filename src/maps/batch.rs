@@ -40,6 +40,8 @@ impl Entries {
 }
 
 const BATCH: u32 = 4096;
+/// The most one batch's key and value buffers may take together.
+const BUFFER_BYTES: usize = 64 << 20;
 
 /// Read every element. Kernels without batch lookups for this map type (EINVAL/ENOTSUPP before
 /// anything came back) are read with a key walk instead, bounded by `max_entries`.
@@ -74,7 +76,13 @@ pub fn read_all(fd: BorrowedFd<'_>) -> io::Result<Entries> {
 
 fn batch(fd: BorrowedFd<'_>, info: &sysmap::Info, e: &mut Entries) -> io::Result<()> {
     let (ks, vs) = (e.key_size, e.stride);
-    let mut max = BATCH.min(info.max_entries.max(1));
+    // Sizes come from the kernel (a map's value may be megabytes): bound the buffers in bytes,
+    // not only in elements, so one hostile map cannot make a reader allocate gigabytes.
+    let per = (ks + vs).max(1);
+    let fits = |n: u32| n as usize * per <= BUFFER_BYTES;
+    let mut max = BATCH
+        .min(info.max_entries.max(1))
+        .min((BUFFER_BYTES / per).max(1) as u32);
     let mut keys = vec![0u8; ks * max as usize];
     let mut vals = vec![0u8; vs * max as usize];
     let mut token = [0u8; 8];
@@ -91,7 +99,7 @@ fn batch(fd: BorrowedFd<'_>, info: &sysmap::Info, e: &mut Entries) -> io::Result
         ) {
             Ok(b) => b,
             // One hash bucket holds more elements than the buffers: grow them and ask again.
-            Err(err) if err.raw_os_error() == Some(libc::ENOSPC) && max < (1 << 24) => {
+            Err(err) if err.raw_os_error() == Some(libc::ENOSPC) && fits(max * 2) => {
                 max *= 2;
                 keys.resize(ks * max as usize, 0);
                 vals.resize(vs * max as usize, 0);
