@@ -7,6 +7,11 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::mem::ManuallyDrop;
 use std::os::fd::FromRawFd;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::output::SCHEMA_VERSION;
 
 static STOP: AtomicBool = AtomicBool::new(false);
 
@@ -110,4 +115,198 @@ pub fn stderr_is_terminal() -> bool {
 
 pub fn stdout_is_terminal() -> bool {
     io::stdout().is_terminal()
+}
+
+/// Sleep until `deadline`, waking for Ctrl-C/SIGTERM: true when the deadline came, false when
+/// stopped.
+pub fn sleep_until(deadline: Instant) -> bool {
+    loop {
+        if stopped() {
+            return false;
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return true;
+        }
+        std::thread::sleep((deadline - now).min(Duration::from_millis(50)));
+    }
+}
+
+/// As [`sleep_until`], and a closed stdout ends the wait with a broken-pipe error: a stream
+/// with a long interval (`| head -1`) is done at once, not at its next record.
+pub fn sleep_until_or_closed(deadline: Instant) -> io::Result<bool> {
+    loop {
+        if stopped() {
+            return Ok(false);
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return Ok(true);
+        }
+        if stdout_closed() {
+            return Err(io::ErrorKind::BrokenPipe.into());
+        }
+        std::thread::sleep((deadline - now).min(Duration::from_millis(50)));
+    }
+}
+
+#[derive(Serialize)]
+struct HeaderLine<'a, H: ?Sized> {
+    schema_version: u32,
+    command: &'a str,
+    header: &'a H,
+}
+
+/// Write and flush a stream's header line:
+/// `{"schema_version":…,"command":COMMAND,"header":HEADER}`.
+pub fn header<W: Write, H: Serialize + ?Sized>(
+    out: &mut W,
+    command: &str,
+    header: &H,
+) -> anyhow::Result<()> {
+    let mut line = serde_json::to_vec(&HeaderLine {
+        schema_version: SCHEMA_VERSION,
+        command,
+        header,
+    })?;
+    line.push(b'\n');
+    out.write_all(&line)?;
+    out.flush()?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    records: u64,
+    lost: Option<u64>,
+    complete: bool,
+    reason: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SummaryLine<'a> {
+    summary: Summary<'a>,
+}
+
+/// A stream's summary line: `{"summary":{"records":N,"lost":L,"complete":B,"reason":R}}`.
+pub fn summary_line(
+    records: u64,
+    lost: Option<u64>,
+    complete: bool,
+    reason: Option<&str>,
+) -> Vec<u8> {
+    let s = SummaryLine {
+        summary: Summary {
+            records,
+            lost,
+            complete,
+            reason,
+        },
+    };
+    // Numbers, bools and strings only: serializing cannot fail.
+    let mut line = serde_json::to_vec(&s).unwrap_or_default();
+    line.push(b'\n');
+    line
+}
+
+/// End a stream whose loop returned `res` after `records` records, for a reader that cannot
+/// tell the records lost (`lost: null`). Ended normally (`Ok(reason)`): the summary with
+/// `complete: true`. Stdout closed: nothing more (nobody reads it), and success. Any other
+/// error: the summary with `complete: false` and the error as `reason`, then the error — a
+/// stream that fails half-way still ends with its summary (docs/JSON.md, Streams).
+/// `summary`: false when no summary line belongs on `out` (text output, or no header was
+/// written).
+pub fn finish<W: Write>(
+    out: &mut W,
+    records: u64,
+    res: anyhow::Result<&str>,
+    summary: bool,
+) -> anyhow::Result<()> {
+    match res {
+        Ok(reason) => {
+            if summary {
+                let _ = out.write_all(&summary_line(records, None, true, Some(reason)));
+            }
+            let _ = out.flush();
+            Ok(())
+        }
+        Err(e) if e.downcast_ref::<io::Error>().is_some_and(is_broken_pipe) => Ok(()),
+        Err(e) => {
+            if summary {
+                let msg = format!("{e:#}");
+                let _ = out.write_all(&summary_line(records, None, false, Some(&msg)));
+                let _ = out.flush();
+            }
+            Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(b: &[u8]) -> Vec<serde_json::Value> {
+        std::str::from_utf8(b)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn header_line_shape() {
+        let mut b = Vec::new();
+        header(
+            &mut b,
+            "top",
+            &serde_json::json!({"interval_s": 1.0, "records": "samples"}),
+        )
+        .unwrap();
+        assert_eq!(
+            std::str::from_utf8(&b).unwrap(),
+            format!("{{\"schema_version\":{SCHEMA_VERSION},\"command\":\"top\",\"header\":{{\"interval_s\":1.0,\"records\":\"samples\"}}}}\n")
+        );
+    }
+
+    #[test]
+    fn finish_ok_writes_complete_summary() {
+        let mut b = Vec::new();
+        finish(&mut b, 3, Ok("count"), true).unwrap();
+        assert_eq!(
+            std::str::from_utf8(&b).unwrap(),
+            "{\"summary\":{\"records\":3,\"lost\":null,\"complete\":true,\"reason\":\"count\"}}\n"
+        );
+    }
+
+    #[test]
+    fn finish_error_writes_incomplete_summary_and_returns_error() {
+        let mut b = Vec::new();
+        let e = anyhow::anyhow!("reading \"x\"").context("sampling");
+        let r = finish(&mut b, 2, Err(e), true);
+        assert!(r.is_err());
+        let l = lines(&b);
+        assert_eq!(l.len(), 1);
+        let s = &l[0]["summary"];
+        assert_eq!(s["records"], 2);
+        assert!(s["lost"].is_null());
+        assert_eq!(s["complete"], false);
+        assert_eq!(s["reason"], "sampling: reading \"x\"");
+    }
+
+    #[test]
+    fn finish_broken_pipe_is_success_without_summary() {
+        let mut b = Vec::new();
+        let e = anyhow::Error::from(io::Error::from(io::ErrorKind::BrokenPipe));
+        finish(&mut b, 5, Err(e), true).unwrap();
+        assert!(b.is_empty());
+    }
+
+    #[test]
+    fn finish_without_summary_writes_nothing() {
+        let mut b = Vec::new();
+        finish(&mut b, 1, Ok("interrupted"), false).unwrap();
+        assert!(finish(&mut b, 1, Err(anyhow::anyhow!("boom")), false).is_err());
+        assert!(b.is_empty());
+    }
 }

@@ -377,10 +377,7 @@ impl Exporter {
                 if has("counts") && has("other_counts") {
                     let (c, o) = (open("counts")?, open("other_counts")?);
                     if let StatsReport::XdpCounter {
-                        protocols,
-                        runts,
-                        interfaces,
-                        ..
+                        protocols, runts, ..
                     } = read_xdp(&object, &c, &o, None)?
                     {
                         for p in protocols {
@@ -405,7 +402,6 @@ impl Exporter {
                                 ("l4", String::new()),
                                 ("vlan_depth", "0".into()),
                             ]);
-                            let _ = interfaces;
                             xp.value(&labels, runts.packets as f64);
                             xb.value(&labels, runts.bytes as f64);
                         }

@@ -19,7 +19,7 @@ use super::stats::{dev_ifindex, ns, read_tc, sockaddr, FlowRow, Iface, StatsRepo
 use crate::attach::tc::Direction;
 use crate::error::{ErrorKind, X0Error};
 use crate::obj::graph::{self, FlowId, FlowSample, ReadMeta, Windows};
-use crate::output::{table, Report, SCHEMA_VERSION};
+use crate::output::{table, Report};
 use crate::store::{self, Access, Store};
 use crate::stream::{self, Out};
 use crate::Ctx;
@@ -284,10 +284,8 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
                 a.dev.as_deref().unwrap_or("?"),
                 a.duration.as_secs_f64()
             );
-            let end = Instant::now() + a.duration;
-            while Instant::now() < end && !stream::stopped() {
-                std::thread::sleep(Duration::from_millis(50).min(end - Instant::now()));
-            }
+            // Stopped early: the report covers what was counted so far.
+            stream::sleep_until(Instant::now() + a.duration);
         }
         let r = sample(a, &src, dev, &name)?;
         crate::output::emit("flows", &r, ctx.fmt)?;
@@ -297,23 +295,17 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     eprintln!("x0bpf: watching flows every {interval}s until Ctrl-C");
     let mut out = Out::stdout();
     let json = ctx.fmt.json;
-    let res = (|| -> anyhow::Result<(u64, &'static str)> {
+    let mut n = 0u64;
+    let res = (|| -> anyhow::Result<&'static str> {
         if json {
             let h =
                 serde_json::json!({"object": name, "interval_s": interval, "records": "samples"});
-            out.write_all(
-                format!("{{\"schema_version\":{SCHEMA_VERSION},\"command\":\"flows\",\"header\":{h}}}\n")
-                    .as_bytes(),
-            )?;
+            stream::header(&mut out, "flows", &h)?;
         }
-        let mut n = 0u64;
         loop {
             let until = Instant::now() + Duration::from_secs_f64(interval.clamp(0.05, 86400.0));
-            while Instant::now() < until && !stream::stopped() {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            if stream::stopped() {
-                return Ok((n, "interrupted"));
+            if !stream::sleep_until(until) {
+                return Ok("interrupted");
             }
             let r = sample(a, &src, dev, &name)?;
             let mut buf = Vec::new();
@@ -328,25 +320,7 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
             n += 1;
         }
     })();
-    match res {
-        Ok((n, reason)) => {
-            if json {
-                let _ = out.write_all(
-                    format!("{{\"summary\":{{\"records\":{n},\"lost\":null,\"complete\":true,\"reason\":\"{reason}\"}}}}\n")
-                        .as_bytes(),
-                );
-            }
-            let _ = out.flush();
-            Ok(0)
-        }
-        Err(e)
-            if e.downcast_ref::<io::Error>()
-                .is_some_and(stream::is_broken_pipe) =>
-        {
-            Ok(0)
-        }
-        Err(e) => Err(e),
-    }
+    stream::finish(&mut out, n, res, json).map(|_| 0)
 }
 
 /// One flow table entry, decoded.
@@ -519,13 +493,7 @@ fn graph_stream(
             "max_nodes": a.max_nodes,
             "records": "windows",
         });
-        out.write_all(
-            format!(
-                "{{\"schema_version\":{SCHEMA_VERSION},\"command\":\"flows\",\"header\":{h}}}\n"
-            )
-            .as_bytes(),
-        )?;
-        out.flush()?;
+        stream::header(&mut out, "flows", &h)?;
         started = true;
         let start = Instant::now();
         loop {
@@ -534,18 +502,8 @@ fn graph_stream(
             }
             // Deadlines from the start: windows do not drift with the time a read takes.
             let until = start + Duration::from_secs_f64(interval * (n + 1) as f64);
-            while !stream::stopped() {
-                let now = Instant::now();
-                if now >= until {
-                    break;
-                }
-                // `| head -1` with a long --interval: done now, not at the next window.
-                if stream::stdout_closed() {
-                    return Err(io::Error::from(io::ErrorKind::BrokenPipe).into());
-                }
-                std::thread::sleep(Duration::from_millis(50).min(until - now));
-            }
-            if stream::stopped() {
+            // `| head -1` with a long --interval: done now, not at the next window.
+            if !stream::sleep_until_or_closed(until)? {
                 return Ok("interrupted");
             }
             // Detached or unloaded: the table no longer changes, the stream has ended.
@@ -579,29 +537,8 @@ fn graph_stream(
             out.flush()?;
         }
     })();
-    let summary = |complete: bool, reason: &str| serde_json::json!({"summary": {"records": n, "lost": null, "complete": complete, "reason": reason}});
-    match res {
-        Ok(reason) => {
-            let _ = out.write_all(format!("{}\n", summary(true, reason)).as_bytes());
-            let _ = out.flush();
-            Ok(0)
-        }
-        Err(e)
-            if e.downcast_ref::<io::Error>()
-                .is_some_and(stream::is_broken_pipe) =>
-        {
-            Ok(0)
-        }
-        Err(e) => {
-            // A stream that failed half-way still ends with its summary (docs/JSON.md, Streams).
-            if started {
-                let _ =
-                    out.write_all(format!("{}\n", summary(false, &format!("{e:#}"))).as_bytes());
-                let _ = out.flush();
-            }
-            Err(e)
-        }
-    }
+    // A failure before the header is a plain error; after it, the stream ends with its summary.
+    stream::finish(&mut out, n, res, started).map(|_| 0)
 }
 
 impl Report for FlowsReport {

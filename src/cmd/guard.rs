@@ -19,7 +19,7 @@ use crate::maps::batch::read_all;
 use crate::obj::guard::{
     self as pol, Action, Blocked, Decision, Engine, Offender, Policy, Prefix, Sample,
 };
-use crate::output::{table, Report, SCHEMA_VERSION};
+use crate::output::{table, Report};
 use crate::store::{self, Access, Store};
 use crate::stream::{self, Out};
 use crate::sys::{bpf, caps, map as sysmap, process};
@@ -799,11 +799,7 @@ fn run_loop(
         records: "decisions",
     };
     if json {
-        let h = serde_json::to_string(&header)?;
-        out.write_all(
-            format!("{{\"schema_version\":{SCHEMA_VERSION},\"command\":\"guard start\",\"header\":{h}}}\n")
-                .as_bytes(),
-        )?;
+        stream::header(&mut out, "guard start", &header)?;
     } else {
         writeln!(
             io::stderr(),
@@ -896,18 +892,11 @@ fn run_loop(
                 let _ = write_state(m.state.as_fd(), st);
             }
             next += interval;
-            loop {
-                if stream::stopped() {
-                    return Ok("interrupted");
-                }
-                if end.is_some_and(|e| Instant::now() >= e) {
-                    return Ok("duration");
-                }
-                let left = next.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    break;
-                }
-                std::thread::sleep(left.min(Duration::from_millis(50)));
+            if !stream::sleep_until(end.map_or(next, |e| e.min(next))) {
+                return Ok("interrupted");
+            }
+            if end.is_some_and(|e| Instant::now() >= e) {
+                return Ok("duration");
             }
             // Running late (a stopped process, a slow read): start again from now.
             if Instant::now() > next + interval {
@@ -915,43 +904,18 @@ fn run_loop(
             }
         }
     })();
-    match res {
-        Ok(reason) => {
-            if json {
-                let _ = out.write_all(
-                    format!("{{\"summary\":{{\"records\":{n},\"lost\":null,\"complete\":true,\"reason\":\"{reason}\"}}}}\n")
-                        .as_bytes(),
-                );
-            } else if reason == "detached" {
-                eprintln!(
-                    "x0bpf: xdp_guard is no longer attached to {ifname}: the loop ends after {n} decisions"
-                );
-            } else {
-                eprintln!(
-                    "x0bpf: guard loop on {ifname} stopped after {n} decisions; the blocklist stays enforced (`x0bpf guard stop {ifname}` removes it)"
-                );
-            }
-            let _ = out.flush();
-            Ok(0)
-        }
-        Err(e)
-            if e.downcast_ref::<io::Error>()
-                .is_some_and(stream::is_broken_pipe) =>
-        {
-            Ok(0)
-        }
-        Err(e) => {
-            if json {
-                let msg = serde_json::to_string(&format!("{e:#}")).unwrap_or_default();
-                let _ = out.write_all(
-                    format!("{{\"summary\":{{\"records\":{n},\"lost\":null,\"complete\":false,\"reason\":{msg}}}}}\n")
-                        .as_bytes(),
-                );
-                let _ = out.flush();
-            }
-            Err(e)
+    if !json {
+        match &res {
+            Ok("detached") => eprintln!(
+                "x0bpf: xdp_guard is no longer attached to {ifname}: the loop ends after {n} decisions"
+            ),
+            Ok(_) => eprintln!(
+                "x0bpf: guard loop on {ifname} stopped after {n} decisions; the blocklist stays enforced (`x0bpf guard stop {ifname}` removes it)"
+            ),
+            Err(_) => {}
         }
     }
+    stream::finish(&mut out, n, res, json).map(|_| 0)
 }
 
 // ---------------------------------------------------------------- status

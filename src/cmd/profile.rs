@@ -50,15 +50,10 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
         first.prog_type,
         a.duration.as_secs_f64()
     );
-    let reason = loop {
-        if crate::stream::stopped() {
-            break "interrupted";
-        }
-        let left = a.duration.saturating_sub(t0.elapsed());
-        if left.is_zero() {
-            break "duration";
-        }
-        std::thread::sleep(left.min(Duration::from_millis(50)));
+    let reason = if crate::stream::sleep_until(t0 + a.duration) {
+        "duration"
+    } else {
+        "interrupted"
     };
     let last =
         progstats::stat_of(fd.as_fd()).map_err(|e| X0Error::os("reading the program", &e))?;

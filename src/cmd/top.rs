@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::error::X0Error;
-use crate::output::SCHEMA_VERSION;
 use crate::sys::progstats::{self, ProgDelta, Sample};
 use crate::Ctx;
 
@@ -122,20 +121,6 @@ fn build(seq: u64, prev: &Sample, cur: &Sample, cpus: u32, key: SortKey, asc: bo
     }
 }
 
-/// Sleep until `until`, waking for Ctrl-C/SIGTERM; false when stopped.
-fn wait_until(until: Instant) -> bool {
-    loop {
-        if crate::stream::stopped() {
-            return false;
-        }
-        let now = Instant::now();
-        if now >= until {
-            return true;
-        }
-        std::thread::sleep((until - now).min(Duration::from_millis(50)));
-    }
-}
-
 pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     crate::sys::caps::require_bpf("x0bpf top")?;
     crate::stream::install_stop_signals();
@@ -165,11 +150,13 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     r.map(|_| 0)
 }
 
-/// The JSON-lines stream (docs/JSON.md, Streams): header, one record per sample, summary.
+/// The JSON-lines stream (docs/JSON.md, Streams): header, one record per sample, summary —
+/// also when it fails half-way.
 fn stream(a: &Args) -> anyhow::Result<()> {
     let cpus = progstats::online_cpus();
     let mut out = crate::stream::Out::stdout();
     let mut prev = progstats::sample_all();
+    let mut seq = 0u64;
     // The header is written after the first (baseline) sample: whatever runs after a reader
     // sees it is counted in the records.
     let h = serde_json::json!({
@@ -178,49 +165,36 @@ fn stream(a: &Args) -> anyhow::Result<()> {
         "sort": a.sort.name(),
         "records": "samples",
     });
-    let head =
-        format!("{{\"schema_version\":{SCHEMA_VERSION},\"command\":\"top\",\"header\":{h}}}\n");
-    let mut seq = 0u64;
-    let write = |out: &mut crate::stream::Out, b: &[u8]| -> io::Result<bool> {
-        match out.write_all(b).and_then(|_| out.flush()) {
-            Ok(()) => Ok(true),
-            Err(e) if crate::stream::is_broken_pipe(&e) => Ok(false),
-            Err(e) => Err(e),
-        }
-    };
-    if !write(&mut out, head.as_bytes())? {
-        return Ok(());
+    if let Err(e) = crate::stream::header(&mut out, "top", &h) {
+        return crate::stream::finish(&mut out, 0, Err(e), false);
     }
-    let mut next = prev.at + Duration::from_secs_f64(a.interval);
-    let reason = loop {
-        let woke = wait_until(next);
-        let cur = progstats::sample_all();
-        // Stopped: the partial interval still gets its record, so no run goes uncounted.
-        seq += 1;
-        let s = build(seq, &prev, &cur, cpus, a.sort, a.sort.default_asc());
-        let mut line = serde_json::to_vec(&s)?;
-        line.push(b'\n');
-        if !write(&mut out, &line)? {
-            return Ok(());
+    let res = (|| -> anyhow::Result<&'static str> {
+        let mut next = prev.at + Duration::from_secs_f64(a.interval);
+        loop {
+            let woke = crate::stream::sleep_until(next);
+            let cur = progstats::sample_all();
+            // Stopped: the partial interval still gets its record, so no run goes uncounted.
+            seq += 1;
+            let s = build(seq, &prev, &cur, cpus, a.sort, a.sort.default_asc());
+            let mut line = serde_json::to_vec(&s)?;
+            line.push(b'\n');
+            out.write_all(&line)?;
+            out.flush()?;
+            if !woke {
+                return Ok("interrupted");
+            }
+            if a.count.is_some_and(|n| seq >= n) {
+                return Ok("count");
+            }
+            next += Duration::from_secs_f64(a.interval);
+            // Never try to catch up on missed intervals (a stopped process, a slow host).
+            if next < cur.at {
+                next = cur.at + Duration::from_secs_f64(a.interval);
+            }
+            prev = cur;
         }
-        if !woke {
-            break "interrupted";
-        }
-        if a.count.is_some_and(|n| seq >= n) {
-            break "count";
-        }
-        next += Duration::from_secs_f64(a.interval);
-        // Never try to catch up on missed intervals (a stopped process, a slow host).
-        if next < cur.at {
-            next = cur.at + Duration::from_secs_f64(a.interval);
-        }
-        prev = cur;
-    };
-    let sum = format!(
-        "{{\"summary\":{{\"records\":{seq},\"lost\":null,\"complete\":true,\"reason\":\"{reason}\"}}}}\n"
-    );
-    write(&mut out, sum.as_bytes())?;
-    Ok(())
+    })();
+    crate::stream::finish(&mut out, seq, res, true)
 }
 
 /// The terminal view. The terminal is restored on every way out: return, error (the guard's
