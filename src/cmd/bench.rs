@@ -5,9 +5,9 @@
 //! PROG is a loaded program (`id N`, `pinned PATH`, `name NAME`, OBJECT:PROG loaded by x0bpf)
 //! or an object that is not loaded — an embedded one (`xdp_counter`, `tc_classifier:tc_classify`)
 //! or a file — which is then loaded for the run only: unpinned, released when bench exits.
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
-use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::os::unix::fs::FileTypeExt;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -17,6 +17,7 @@ use crate::error::{ErrorKind, X0Error};
 use crate::maps::addr::{self, ObjRef};
 use crate::obj::frame::{Builtin, PacketKind, MAX_FRAME, MIN_FRAME};
 use crate::output::Report;
+use crate::sys::file::{self, ReadError};
 use crate::sys::{bpf, progstats};
 use crate::Ctx;
 
@@ -175,11 +176,8 @@ fn frame(spec: &str) -> Result<(Vec<u8>, FrameRow), X0Error> {
         return Ok((f, row));
     }
     let path = PathBuf::from(spec);
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
-        .open(&path)
-        .map_err(|e| {
+    let data = file::read_regular(&path, MAX_FRAME as u64).map_err(|e| match e {
+        ReadError::Open(e) => {
             let mut x = frame_error(format!(
                 "--frame {spec}: {}",
                 crate::error::errno_text(e.raw_os_error().unwrap_or(0))
@@ -188,36 +186,26 @@ fn frame(spec: &str) -> Result<(Vec<u8>, FrameRow), X0Error> {
                 x = x.errno(n);
             }
             x
-        })?;
-    let meta = file
-        .metadata()
-        .map_err(|e| frame_error(format!("--frame {spec}: {e}")))?;
-    let ft = meta.file_type();
-    if !ft.is_file() {
-        let what = if ft.is_dir() {
-            "a directory"
-        } else if ft.is_fifo() {
-            "a FIFO"
-        } else if ft.is_char_device() || ft.is_block_device() {
-            "a device"
-        } else if ft.is_socket() {
-            "a socket"
-        } else {
-            "not a regular file"
-        };
-        return Err(frame_error(format!(
-            "--frame {spec} is {what}, not a frame file"
-        )));
-    }
-    let mut data = Vec::new();
-    file.take(MAX_FRAME as u64 + 1)
-        .read_to_end(&mut data)
-        .map_err(|e| frame_error(format!("--frame {spec}: {e}")))?;
-    if data.len() > MAX_FRAME {
-        return Err(frame_error(format!(
-            "--frame {spec} is larger than {MAX_FRAME} bytes"
-        )));
-    }
+        }
+        ReadError::Io(e) => frame_error(format!("--frame {spec}: {e}")),
+        ReadError::NotRegular(ft) => {
+            let what = if ft.is_dir() {
+                "a directory"
+            } else if ft.is_fifo() {
+                "a FIFO"
+            } else if ft.is_char_device() || ft.is_block_device() {
+                "a device"
+            } else if ft.is_socket() {
+                "a socket"
+            } else {
+                "not a regular file"
+            };
+            frame_error(format!("--frame {spec} is {what}, not a frame file"))
+        }
+        ReadError::TooLarge => {
+            frame_error(format!("--frame {spec} is larger than {MAX_FRAME} bytes"))
+        }
+    })?;
     if data.len() < MIN_FRAME {
         return Err(frame_error(format!(
             "--frame {spec} has {} bytes: a frame needs at least an Ethernet header ({MIN_FRAME})",

@@ -20,6 +20,7 @@ use crate::obj::{elf, helpers, insn, names, source};
 use crate::output::Report;
 use crate::probe::{Probe, Probes, Support};
 use crate::sys::bpf::{self, ObjKind};
+use crate::sys::kallsyms::Kallsyms;
 use crate::validate::license::license_is_gpl_compatible;
 
 #[derive(Debug, clap::Args)]
@@ -198,6 +199,7 @@ fn parse_target(words: &[String]) -> Result<Target, X0Error> {
 
 pub fn run(args: &Args) -> anyhow::Result<ExplainReport> {
     let probes = Probes::new();
+    let ksyms = Ksyms::new();
     match parse_target(&args.target)? {
         Target::Object { object, prog } => explain_object(&object, prog.as_deref(), &probes),
         Target::Id(id) => {
@@ -217,7 +219,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExplainReport> {
             })?;
             Ok(ExplainReport {
                 source: format!("id {id}"),
-                programs: vec![explain_loaded(fd.as_fd(), &probes)?],
+                programs: vec![explain_loaded(fd.as_fd(), &probes, &ksyms)?],
             })
         }
         Target::Name(n) => {
@@ -236,7 +238,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExplainReport> {
                     }
                 };
                 if bpf::prog_info(fd.as_fd()).is_ok_and(|i| i.name == short) {
-                    programs.push(explain_loaded(fd.as_fd(), &probes)?);
+                    programs.push(explain_loaded(fd.as_fd(), &probes, &ksyms)?);
                 }
             }
             if programs.is_empty() {
@@ -283,7 +285,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExplainReport> {
             }
             Ok(ExplainReport {
                 source: p,
-                programs: vec![explain_loaded(fd.as_fd(), &probes)?],
+                programs: vec![explain_loaded(fd.as_fd(), &probes, &ksyms)?],
             })
         }
     }
@@ -430,11 +432,20 @@ fn type_text(
     }
 }
 
-fn explain_loaded(fd: std::os::fd::BorrowedFd<'_>, probes: &Probes) -> anyhow::Result<Explained> {
+/// `/proc/kallsyms`, read at most once per run (it is large) and only if a loaded program is
+/// explained.
+type Ksyms = std::cell::OnceCell<io::Result<Kallsyms>>;
+
+fn explain_loaded(
+    fd: std::os::fd::BorrowedFd<'_>,
+    probes: &Probes,
+    ksyms: &Ksyms,
+) -> anyhow::Result<Explained> {
     let perm = |what: &str, e: &io::Error| X0Error::os(what.to_string(), e);
     let pi = bpf::prog_info(fd).map_err(|e| perm("reading program info", &e))?;
-    let pt = bpf::prog_type_number(fd).map_err(|e| perm("reading program info", &e))?;
-    let raw = bpf::prog_xlated(fd).map_err(|e| perm("reading translated instructions", &e))?;
+    let pt = pi.prog_type_number;
+    let raw = bpf::prog_xlated(fd, pi.xlated_bytes)
+        .map_err(|e| perm("reading translated instructions", &e))?;
     let mut unknown = Vec::new();
     if raw.is_empty() && pi.xlated_bytes > 0 {
         unknown.push(
@@ -443,8 +454,8 @@ fn explain_loaded(fd: std::os::fd::BorrowedFd<'_>, probes: &Probes) -> anyhow::R
         );
     }
     let insns = insn::decode_all(&raw, cfg!(target_endian = "big"));
-    let ksyms = crate::sys::kallsyms::Kallsyms::read();
-    if let Err(e) = &ksyms {
+    let ksyms = ksyms.get_or_init(Kallsyms::read);
+    if let Err(e) = ksyms {
         unknown.push(format!("helper calls cannot be named: {e}"));
     }
     let kernel_functions: RefCell<BTreeMap<u32, String>> = RefCell::new(BTreeMap::new());

@@ -26,6 +26,7 @@ use crate::maps::export::{self as mexport, Kind, Samples};
 use crate::store::{self, Access, Store};
 use crate::sys::bpf::{self, ObjKind};
 use crate::sys::map as sysmap;
+use crate::sys::progstats;
 use crate::Ctx;
 
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:9442";
@@ -531,22 +532,22 @@ impl Exporter {
             let Ok(fd) = bpf::fd_by_id(ObjKind::Prog, id) else {
                 continue; // gone since the listing
             };
-            let Ok(p) = bpf::prog_info(fd.as_fd()) else {
+            // One syscall per program (no map ids, no sysctl read): this runs every scrape.
+            let Ok(p) = progstats::stat_of(fd.as_fd()) else {
                 continue;
             };
-            // prog_info reports no statistics when they are zero and the sysctl is off: with
-            // our own fd they are on, and zero is the answer.
-            let (n, t) = match (p.run_cnt, p.run_time_ns) {
-                (Some(n), Some(t)) => (n, t),
-                _ if stats_on => (0, 0),
-                _ => continue,
-            };
+            // Zero counters while statistics are off mean "not counted", not "never ran": such
+            // a program is left out (with our own stats fd or the sysctl on, zero is the answer).
+            if p.run_cnt == 0 && p.run_time_ns == 0 && !stats_on {
+                continue;
+            }
             let labels = l(&[
                 ("id", p.id.to_string()),
-                ("name", p.name.clone()),
-                ("type", p.prog_type.clone()),
-                ("tag", p.tag.clone()),
+                ("name", p.name),
+                ("type", p.prog_type),
+                ("tag", p.tag.iter().map(|b| format!("{b:02x}")).collect()),
             ]);
+            let (n, t) = (p.run_cnt, p.run_time_ns);
             rc.value(&labels, n as f64);
             rt.value(&labels, t as f64 / NS);
         }
@@ -653,7 +654,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
         None => Vec::new(),
     };
     let stats_fd = if args.enable_stats {
-        Some(bpf::enable_stats().map_err(|e| X0Error::os("BPF_ENABLE_STATS", &e))?)
+        Some(progstats::enable()?)
     } else {
         None
     };

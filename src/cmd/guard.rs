@@ -184,37 +184,21 @@ const MAX_POLICY: u64 = 1 << 20;
 /// Read a policy file: a regular file (a FIFO or device would block or never end) of at most
 /// 1 MiB, UTF-8. Every refusal is a usage error (exit 2).
 fn read_policy_file(f: &Path) -> Result<String, X0Error> {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
+    use crate::sys::file::{self, ReadError};
     let usage = |m: String| {
         X0Error::new(ErrorKind::Usage, m).hint("--policy takes a TOML file (docs/GUARD.md)")
     };
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC)
-        .open(f)
-        .map_err(|e| usage(format!("cannot read policy {}: {e}", f.display())))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| usage(format!("cannot read policy {}: {e}", f.display())))?;
-    if !meta.is_file() {
-        return Err(usage(format!(
-            "policy {} is not a regular file",
-            f.display()
-        )));
-    }
-    let mut text = String::new();
-    file.take(MAX_POLICY + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| usage(format!("cannot read policy {}: {e}", f.display())))?;
-    if text.len() as u64 > MAX_POLICY {
-        return Err(usage(format!(
+    let cannot = |e: std::io::Error| usage(format!("cannot read policy {}: {e}", f.display()));
+    let bytes = file::read_regular(f, MAX_POLICY).map_err(|e| match e {
+        ReadError::Open(e) | ReadError::Io(e) => cannot(e),
+        ReadError::NotRegular(_) => usage(format!("policy {} is not a regular file", f.display())),
+        ReadError::TooLarge => usage(format!(
             "policy {} is larger than {} KiB",
             f.display(),
             MAX_POLICY >> 10
-        )));
-    }
-    Ok(text)
+        )),
+    })?;
+    file::utf8(bytes).map_err(cannot)
 }
 
 /// The policy file (if any) with the flags over it, validated. Nothing is touched before.

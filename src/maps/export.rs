@@ -330,28 +330,15 @@ pub fn load(ctx: &Ctx, path: &Path) -> Result<Vec<Metric>, X0Error> {
 /// A regular file of at most 1 MiB, UTF-8: a FIFO or a device named by --config must not hang
 /// the exporter's start.
 fn read_config(path: &Path) -> std::io::Result<String> {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
+    use crate::sys::file::{self, ReadError};
     const MAX: u64 = 1 << 20;
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC)
-        .open(path)?;
-    if !f.metadata()?.is_file() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
-    }
-    let mut s = String::new();
-    (&f).take(MAX + 1).read_to_string(&mut s)?;
-    if s.len() as u64 > MAX {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "larger than 1 MiB",
-        ));
-    }
-    Ok(s)
+    let invalid = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidInput, m);
+    let bytes = file::read_regular(path, MAX).map_err(|e| match e {
+        ReadError::Open(e) | ReadError::Io(e) => e,
+        ReadError::NotRegular(_) => invalid("not a regular file"),
+        ReadError::TooLarge => invalid("larger than 1 MiB"),
+    })?;
+    file::utf8(bytes)
 }
 
 /// A named top-level field of a layout (anonymous members are already flattened), or the whole

@@ -232,26 +232,11 @@ pub fn prog_btfs_using(map_id: u32) -> Vec<Btf> {
 
 /// A regular file of at most 256 MiB (a FIFO or device given as --btf must not hang x0bpf).
 fn read_regular(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let f = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC)
-        .open(path)?;
-    if !f.metadata()?.is_file() {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "not a regular file",
-        ));
-    }
-    let mut v = Vec::new();
-    (&f).take(crate::obj::source::MAX_OBJECT_FILE + 1)
-        .read_to_end(&mut v)?;
-    if v.len() as u64 > crate::obj::source::MAX_OBJECT_FILE {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "larger than 256 MiB",
-        ));
-    }
-    Ok(v)
+    use crate::sys::file::{self, ReadError};
+    let invalid = |m: &str| std::io::Error::new(std::io::ErrorKind::InvalidInput, m);
+    file::read_regular(path, crate::obj::source::MAX_OBJECT_FILE).map_err(|e| match e {
+        ReadError::Open(e) | ReadError::Io(e) => e,
+        ReadError::NotRegular(_) => invalid("not a regular file"),
+        ReadError::TooLarge => invalid("larger than 256 MiB"),
+    })
 }

@@ -3,6 +3,8 @@
 //! packet), and the names of what a packet program returns. Pure bytes: no kernel here.
 use serde::Serialize;
 
+use crate::obj::hooks;
+
 /// Source and destination used by every built-in frame (documentation ranges, RFC 5737).
 const SRC_MAC: [u8; 6] = [0x02, 0x00, 0x00, 0x00, 0x00, 0x01];
 const DST_MAC: [u8; 6] = [0x02, 0x00, 0x00, 0x00, 0x00, 0x02];
@@ -173,27 +175,15 @@ impl PacketKind {
     /// bytes of the packet to keep: 0 drops it.
     pub fn retval_name(self, r: u32, frame_len: usize) -> String {
         match self {
-            PacketKind::Xdp => match r {
-                0 => "XDP_ABORTED".into(),
-                1 => "XDP_DROP".into(),
-                2 => "XDP_PASS".into(),
-                3 => "XDP_TX".into(),
-                4 => "XDP_REDIRECT".into(),
-                n => format!("XDP_UNKNOWN({n})"),
+            PacketKind::Xdp => match hooks::xdp_action(r as i32) {
+                Some((name, _)) => name.into(),
+                None => format!("XDP_UNKNOWN({r})"),
             },
-            PacketKind::Tc => match r as i32 {
+            PacketKind::Tc => match hooks::tc_action(r as i32).map(|(n, _)| hooks::tc_names(n)) {
                 // -1 is TC_ACT_UNSPEC; under tcx, which x0bpf attaches with, it is TCX_NEXT.
-                -1 => "TCX_NEXT".into(),
-                0 => "TC_ACT_OK".into(),
-                1 => "TC_ACT_RECLASSIFY".into(),
-                2 => "TC_ACT_SHOT".into(),
-                3 => "TC_ACT_PIPE".into(),
-                4 => "TC_ACT_STOLEN".into(),
-                5 => "TC_ACT_QUEUED".into(),
-                6 => "TC_ACT_REPEAT".into(),
-                7 => "TC_ACT_REDIRECT".into(),
-                8 => "TC_ACT_TRAP".into(),
-                n => format!("TC_ACT_UNKNOWN({n})"),
+                Some((_, Some(tcx))) if r as i32 == -1 => tcx.into(),
+                Some((tc, _)) => tc.into(),
+                None => format!("TC_ACT_UNKNOWN({})", r as i32),
             },
             PacketKind::SocketFilter => {
                 if r == 0 {
@@ -261,6 +251,37 @@ mod tests {
         assert_eq!(PacketKind::Tc.retval_name(u32::MAX, 60), "TCX_NEXT");
         assert_eq!(PacketKind::Tc.retval_signed(u32::MAX), -1);
         assert_eq!(PacketKind::Tc.retval_name(2, 60), "TC_ACT_SHOT");
+        let tc = [
+            "TC_ACT_UNKNOWN(-2)",
+            "TCX_NEXT",
+            "TC_ACT_OK",
+            "TC_ACT_RECLASSIFY",
+            "TC_ACT_SHOT",
+            "TC_ACT_PIPE",
+            "TC_ACT_STOLEN",
+            "TC_ACT_QUEUED",
+            "TC_ACT_REPEAT",
+            "TC_ACT_REDIRECT",
+            "TC_ACT_TRAP",
+            "TC_ACT_UNKNOWN(9)",
+        ];
+        for (v, want) in (-2i32..=9).zip(tc) {
+            assert_eq!(PacketKind::Tc.retval_name(v as u32, 60), want);
+        }
+        let xdp = [
+            "XDP_ABORTED",
+            "XDP_DROP",
+            "XDP_PASS",
+            "XDP_TX",
+            "XDP_REDIRECT",
+        ];
+        for (v, want) in (0u32..).zip(xdp) {
+            assert_eq!(PacketKind::Xdp.retval_name(v, 60), want);
+        }
+        assert_eq!(
+            PacketKind::Xdp.retval_name(u32::MAX, 60),
+            "XDP_UNKNOWN(4294967295)"
+        );
         assert_eq!(PacketKind::SocketFilter.retval_name(0, 60), "DROP");
         assert_eq!(PacketKind::SocketFilter.retval_name(60, 60), "KEEP_ALL");
         assert_eq!(PacketKind::SocketFilter.retval_name(20, 60), "TRUNCATE(20)");

@@ -194,6 +194,50 @@ pub enum Effect {
     Other,
 }
 
+/// XDP actions (enum xdp_action) by value, with what each does to the packet.
+const XDP_ACTIONS: [(&str, Effect); 5] = [
+    ("XDP_ABORTED", Effect::Drop),
+    ("XDP_DROP", Effect::Drop),
+    ("XDP_PASS", Effect::Pass),
+    ("XDP_TX", Effect::Transmit),
+    ("XDP_REDIRECT", Effect::Redirect),
+];
+
+/// tc actions (TC_ACT_*) for values -1..=8, as named when the hook is not known to be tcx: with
+/// tcx's name in parentheses where tcx gives the value a meaning of its own.
+const TC_ACTIONS: [(&str, Effect); 10] = [
+    ("TC_ACT_UNSPEC (TCX_NEXT)", Effect::Pass),
+    ("TC_ACT_OK (TCX_PASS)", Effect::Pass),
+    ("TC_ACT_RECLASSIFY", Effect::Other),
+    ("TC_ACT_SHOT (TCX_DROP)", Effect::Drop),
+    ("TC_ACT_PIPE", Effect::Pass),
+    ("TC_ACT_STOLEN", Effect::Drop),
+    ("TC_ACT_QUEUED", Effect::Drop),
+    ("TC_ACT_REPEAT", Effect::Other),
+    ("TC_ACT_REDIRECT (TCX_REDIRECT)", Effect::Redirect),
+    ("TC_ACT_TRAP", Effect::Drop),
+];
+
+/// The XDP action `v` (a C int) names, if it is one.
+pub fn xdp_action(v: i32) -> Option<(&'static str, Effect)> {
+    XDP_ACTIONS.get(usize::try_from(v).ok()?).copied()
+}
+
+/// The tc action `v` (a C int) names, if it is one, as in [`TC_ACTIONS`]; [`tc_names`] splits it.
+pub fn tc_action(v: i32) -> Option<(&'static str, Effect)> {
+    TC_ACTIONS
+        .get(usize::try_from(v.checked_add(1)?).ok()?)
+        .copied()
+}
+
+/// A [`tc_action`] name split into its TC_ACT_* name and tcx's name, if tcx has one.
+pub fn tc_names(shown: &'static str) -> (&'static str, Option<&'static str>) {
+    match shown.split_once(" (") {
+        Some((tc, tcx)) => (tc, Some(tcx.trim_end_matches(')'))),
+        None => (shown, None),
+    }
+}
+
 /// Name and effect of a constant return value for a hook; `None` for a value the hook does
 /// not define (the verifier may reject it or the kernel treat it as a default).
 pub fn return_value(
@@ -206,33 +250,16 @@ pub fn return_value(
     // Return codes are C ints: the low 32 bits, signed.
     let v = value as u32 as i32;
     Some(match prog_type {
-        s::BPF_PROG_TYPE_XDP => match v {
-            0 => ("XDP_ABORTED", Drop),
-            1 => ("XDP_DROP", Drop),
-            2 => ("XDP_PASS", Pass),
-            3 => ("XDP_TX", Transmit),
-            4 => ("XDP_REDIRECT", Redirect),
+        s::BPF_PROG_TYPE_XDP => xdp_action(v)
             // The verifier accepts any value; drivers warn and drop (bpf_warn_invalid_xdp_action).
-            _ => ("not an XDP action: the driver drops the packet", Drop),
-        },
+            .unwrap_or(("not an XDP action: the driver drops the packet", Drop)),
         s::BPF_PROG_TYPE_SCHED_CLS | s::BPF_PROG_TYPE_SCHED_ACT => {
             let tcx = matches!(attach_type, Some(s::BPF_TCX_INGRESS | s::BPF_TCX_EGRESS));
-            match (v, tcx) {
-                (-1, true) => ("TCX_NEXT", Pass),
-                (0, true) => ("TCX_PASS", Pass),
-                (2, true) => ("TCX_DROP", Drop),
-                (7, true) => ("TCX_REDIRECT", Redirect),
-                (-1, false) => ("TC_ACT_UNSPEC (TCX_NEXT)", Pass),
-                (0, false) => ("TC_ACT_OK (TCX_PASS)", Pass),
-                (1, false) => ("TC_ACT_RECLASSIFY", Other),
-                (2, false) => ("TC_ACT_SHOT (TCX_DROP)", Drop),
-                (3, false) => ("TC_ACT_PIPE", Pass),
-                (4, false) => ("TC_ACT_STOLEN", Drop),
-                (5, false) => ("TC_ACT_QUEUED", Drop),
-                (6, false) => ("TC_ACT_REPEAT", Other),
-                (7, false) => ("TC_ACT_REDIRECT (TCX_REDIRECT)", Redirect),
-                (8, false) => ("TC_ACT_TRAP", Drop),
-                _ => return None,
+            let (shown, effect) = tc_action(v)?;
+            if tcx {
+                (tc_names(shown).1?, effect)
+            } else {
+                (shown, effect)
             }
         }
         s::BPF_PROG_TYPE_CGROUP_SKB

@@ -119,6 +119,9 @@ pub fn id_exists(kind: ObjKind, id: u32) -> bool {
 pub struct ProgInfo {
     pub id: u32,
     pub prog_type: String,
+    /// `prog_type` as the kernel's number (BPF_PROG_TYPE_*).
+    #[serde(skip)]
+    pub prog_type_number: u32,
     pub name: String,
     pub tag: String,
     /// Seconds since the epoch.
@@ -185,6 +188,7 @@ pub fn prog_info(fd: BorrowedFd<'_>) -> io::Result<ProgInfo> {
     Ok(ProgInfo {
         id: info.id,
         prog_type: crate::obj::names::prog_type_name(info.type_),
+        prog_type_number: info.type_,
         name: cname(&info.name),
         tag: info.tag.iter().map(|b| format!("{b:02x}")).collect(),
         loaded_at: boot_ns_to_epoch(info.load_time),
@@ -202,39 +206,27 @@ pub fn prog_info(fd: BorrowedFd<'_>) -> io::Result<ProgInfo> {
 
 /// A loaded program's translated instructions (`xlated_prog_insns`) as the kernel dumps them:
 /// map references carry map ids, helper calls kernel address offsets (zeroed for callers
-/// without the right to see kernel addresses).
-pub fn prog_xlated(fd: BorrowedFd<'_>) -> io::Result<Vec<u8>> {
-    let mut info = libbpf_sys::bpf_prog_info::default();
-    let mut len = std::mem::size_of_val(&info) as u32;
-    // SAFETY: info is a properly sized out buffer.
-    rc_or_err(unsafe { libbpf_sys::bpf_prog_get_info_by_fd(fd.as_raw_fd(), &mut info, &mut len) })?;
-    let want = info.xlated_prog_len as usize;
+/// without the right to see kernel addresses). `len` is [`ProgInfo::xlated_bytes`], already
+/// read, so this is one call.
+pub fn prog_xlated(fd: BorrowedFd<'_>, len: u32) -> io::Result<Vec<u8>> {
+    let want = len as usize;
     if want == 0 {
         return Ok(Vec::new());
     }
     let mut buf = vec![0u8; want];
-    let mut again = libbpf_sys::bpf_prog_info {
+    let mut info = libbpf_sys::bpf_prog_info {
         xlated_prog_len: want as u32,
         xlated_prog_insns: buf.as_mut_ptr() as u64,
         ..Default::default()
     };
-    let mut len = std::mem::size_of_val(&again) as u32;
+    let mut info_len = std::mem::size_of_val(&info) as u32;
     // SAFETY: buf outlives the call and holds xlated_prog_len bytes.
     rc_or_err(unsafe {
-        libbpf_sys::bpf_prog_get_info_by_fd(fd.as_raw_fd(), &mut again, &mut len)
+        libbpf_sys::bpf_prog_get_info_by_fd(fd.as_raw_fd(), &mut info, &mut info_len)
     })?;
     // The program cannot change, but never trust a length to grow between calls.
-    buf.truncate((again.xlated_prog_len as usize).min(want));
+    buf.truncate((info.xlated_prog_len as usize).min(want));
     Ok(buf)
-}
-
-/// The program type number of a loaded program.
-pub fn prog_type_number(fd: BorrowedFd<'_>) -> io::Result<u32> {
-    let mut info = libbpf_sys::bpf_prog_info::default();
-    let mut len = std::mem::size_of_val(&info) as u32;
-    // SAFETY: info is a properly sized out buffer.
-    rc_or_err(unsafe { libbpf_sys::bpf_prog_get_info_by_fd(fd.as_raw_fd(), &mut info, &mut len) })?;
-    Ok(info.type_)
 }
 
 fn stats_enabled() -> bool {

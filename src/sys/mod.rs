@@ -2,6 +2,7 @@
 //! rtnetlink, ring buffers and libbpf's log. No x0bpf policy lives here; every kernel call does.
 pub mod bpf;
 pub mod caps;
+pub mod file;
 pub mod kallsyms;
 pub mod libbpf_log;
 pub mod map;

@@ -41,6 +41,9 @@ pub struct ProgStat {
     #[serde(rename = "type")]
     pub prog_type: String,
     pub name: String,
+    /// The program's tag (hash of its instructions), as the kernel gives it.
+    #[serde(skip)]
+    pub tag: [u8; 8],
     /// Boot-relative load time: with the id, it tells a reused id from the same program.
     #[serde(skip)]
     pub load_time: u64,
@@ -61,6 +64,7 @@ pub fn stat_of(fd: BorrowedFd<'_>) -> io::Result<ProgStat> {
         id: info.id,
         prog_type: crate::obj::names::prog_type_name(info.type_),
         name: bpf::cname(&info.name),
+        tag: info.tag,
         load_time: info.load_time,
         run_cnt: info.run_cnt,
         run_time_ns: info.run_time_ns,
@@ -186,6 +190,7 @@ mod tests {
             id,
             prog_type: "xdp".into(),
             name: format!("p{id}"),
+            tag: [0; 8],
             load_time: load,
             run_cnt: cnt,
             run_time_ns: ns,
