@@ -548,8 +548,20 @@ pub fn prog_test_run(prog: BorrowedFd<'_>, data: &[u8], repeat: u32) -> io::Resu
         repeat: repeat.max(1) as _,
         ..Default::default()
     };
-    // SAFETY: data and out outlive the call and their sizes are given.
-    rc_or_err(unsafe { libbpf_sys::bpf_prog_test_run_opts(prog.as_raw_fd(), &mut opts) })?;
+    // A signal delivered during a long run makes the kernel give up with EINTR: run again, a
+    // few times at most, so a stray signal does not fail a measurement.
+    let mut tries = 0;
+    loop {
+        // SAFETY: data and out outlive the call and their sizes are given.
+        match rc_or_err(unsafe { libbpf_sys::bpf_prog_test_run_opts(prog.as_raw_fd(), &mut opts) })
+        {
+            Err(e) if e.raw_os_error() == Some(libc::EINTR) && tries < 3 => {
+                tries += 1;
+                opts.data_size_out = out.len() as u32;
+            }
+            r => break r?,
+        }
+    }
     let n = (opts.data_size_out as usize).min(out.len());
     out.truncate(n);
     Ok(TestRun {
