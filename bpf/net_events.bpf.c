@@ -109,6 +109,31 @@ static __always_inline void from_sock(struct net_event *e, const struct sock *sk
 	}
 }
 
+#define IPV6_EXT_MAX 6
+
+/* The L4 protocol behind IPv6 extension headers (hop-by-hop, routing, fragment, destination
+ * options, AH), at most IPV6_EXT_MAX of them: `protocol` is always the transport. */
+static __always_inline __u16 ipv6_l4(unsigned char *head, __u32 off, __u8 next)
+{
+#pragma unroll
+	for (int i = 0; i < IPV6_EXT_MAX; i++) {
+		__u8 ext[2];
+
+		if (next != 0 && next != 43 && next != 44 && next != 51 && next != 60)
+			break;
+		if (bpf_probe_read_kernel(ext, sizeof(ext), head + off))
+			break;
+		if (next == 44)
+			off += 8; /* fragment header: fixed size */
+		else if (next == 51)
+			off += ((__u32)ext[1] + 2) * 4; /* AH: length in 4-byte units, minus 2 */
+		else
+			off += ((__u32)ext[1] + 1) * 8;
+		next = ext[0];
+	}
+	return next;
+}
+
 /* Addresses and ports from the headers the stack has already parsed (network and transport
  * header offsets); left zero when a header is not set yet. */
 static __always_inline void from_skb(struct net_event *e, const struct sk_buff *skb)
@@ -138,7 +163,7 @@ static __always_inline void from_skb(struct net_event *e, const struct sk_buff *
 		if (bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh) || ip6.version != 6)
 			return;
 		e->family = AF_INET6;
-		e->protocol = ip6.nexthdr;
+		e->protocol = ipv6_l4(head, nh + sizeof(ip6), ip6.nexthdr);
 		__builtin_memcpy(e->saddr, ip6.saddr, 16);
 		__builtin_memcpy(e->daddr, ip6.daddr, 16);
 	} else {

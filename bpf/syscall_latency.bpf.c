@@ -22,6 +22,9 @@ const volatile __u32 target_tgid = 0;
 const volatile __u32 target_pid = 0;
 const volatile __u64 target_cgroup = 0;
 const volatile char target_comm[TASK_COMM_LEN] = {};
+/* The reader's own process: `x0bpf syscalls` would otherwise count its own bpf() and
+ * nanosleep calls. 0: count every process. */
+const volatile __u32 exclude_tgid = 0;
 
 struct syscall_stats {
 	__u64 count;
@@ -52,6 +55,8 @@ struct {
 
 static __always_inline int wanted(__u64 pid_tgid)
 {
+	if (exclude_tgid && (pid_tgid >> 32) == exclude_tgid)
+		return 0;
 	if (target_tgid && (pid_tgid >> 32) != target_tgid)
 		return 0;
 	if (target_pid && (__u32)pid_tgid != target_pid)

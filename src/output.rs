@@ -346,3 +346,53 @@ pub fn opt<T: ToString>(v: &Option<T>) -> String {
         .map(|x| x.to_string())
         .unwrap_or_else(|| "-".into())
 }
+
+static PROGRESS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether a person is watching: progress only when both stdout and stderr are terminals and
+/// the output is not JSON (main decides once; pipes and scripts never see a spinner).
+pub fn set_progress(json: bool) {
+    use std::io::IsTerminal;
+    let on = !json && io::stdout().is_terminal() && io::stderr().is_terminal();
+    PROGRESS.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// A spinner on stderr while a long step runs (`load` of a large object, the verifier,
+/// `explain`'s analysis, BTF parsing); cleared when dropped, so the report prints on a clean
+/// line. Hidden unless [`set_progress`] found a person at a terminal.
+pub struct Busy(Option<indicatif::ProgressBar>);
+
+pub fn busy(msg: &str) -> Busy {
+    if !PROGRESS.load(std::sync::atomic::Ordering::Relaxed) {
+        return Busy(None);
+    }
+    let pb =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    pb.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    pb.set_message(msg.to_string());
+    // Drawn at once, then ticked by indicatif's thread: a step that blocks in one syscall (the
+    // verifier) still shows it is alive.
+    pb.tick();
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    Busy(Some(pb))
+}
+
+impl Busy {
+    /// A new message for the same spinner (the next step of the same wait).
+    pub fn step(&self, msg: &str) {
+        if let Some(pb) = &self.0 {
+            pb.set_message(msg.to_string());
+        }
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        if let Some(pb) = self.0.take() {
+            pb.finish_and_clear();
+        }
+    }
+}

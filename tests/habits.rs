@@ -284,8 +284,27 @@ fn list_attachments_carry_ifname() {
     assert!(
         r.stdout
             .lines()
-            .any(|l| l.split_whitespace().nth(3) == Some("xdp")),
+            .any(|l| l.split_whitespace().nth(4) == Some("xdp")),
         "{}",
+        r.stdout
+    );
+    // Every data row names its object (the title goes to stderr in pipes): `list | grep`
+    // still tells which object a row belongs to.
+    let mut rows = r.stdout.lines();
+    assert!(rows.next().unwrap().starts_with("OBJECT"), "{}", r.stdout);
+    let rows: Vec<&str> = rows.collect();
+    assert!(rows.len() >= 3, "prog, maps, attachment: {}", r.stdout);
+    for l in &rows {
+        assert_eq!(
+            l.split_whitespace().next(),
+            Some("xdp_counter"),
+            "{}",
+            r.stdout
+        );
+    }
+    assert!(
+        !r.stdout.contains("/sys/fs/bpf") && !r.stdout.contains(fs.arg()),
+        "title on stdout: {}",
         r.stdout
     );
     ns.x0(&["--bpffs", fs.arg(), "detach", "xdp", "veth0"]).ok();

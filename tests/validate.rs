@@ -847,3 +847,33 @@ fn feature_reports_the_kernel() {
         assert!(all.contains(s), "{s} missing:\n{all}");
     }
 }
+
+/// Issue 18 §2: a person waiting at a terminal sees what the long step is (a spinner on
+/// stderr, cleared before the report); pipes and `--json` never get it.
+#[test]
+fn long_steps_show_progress_on_a_terminal_only() {
+    require_root();
+    let (code, raw) = common::x0_on_pty(&["validate", "xdp_counter", "--verify"]);
+    let text = String::from_utf8_lossy(&raw);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("running the verifier"),
+        "spinner on the terminal: {text}"
+    );
+    assert!(text.contains("PASS"), "the report follows: {text}");
+    // JSON on a terminal: scripts, no spinner.
+    let (code, raw) = common::x0_on_pty(&["--json", "validate", "xdp_counter", "--verify"]);
+    let text = String::from_utf8_lossy(&raw);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        !text.contains("running the verifier"),
+        "no spinner with --json: {text}"
+    );
+    // Pipes: neither stream carries it.
+    let r = x0(&["validate", "xdp_counter", "--verify"]);
+    assert!(!r.stderr.contains("running the verifier"), "{}", r.stderr);
+    assert!(!r.stdout.contains("running the verifier"), "{}", r.stdout);
+    let (code, raw) = common::x0_on_pty(&["explain", "xdp_counter"]);
+    assert_eq!(code, 0);
+    assert!(String::from_utf8_lossy(&raw).contains("analysing"));
+}

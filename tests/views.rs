@@ -171,6 +171,71 @@ fn syscalls_with_duration_and_bad_filters() {
     assert_eq!(r.code, 7, "{}", r.stderr);
     let r = common::x0(&["syscalls", "--pid", "0"]);
     assert_eq!(r.code, 2);
+    // A process that is gone: not found (7), never "0 calls".
+    let mut gone = Command::new("true").spawn().unwrap();
+    gone.wait().unwrap();
+    let r = common::x0(&[
+        "syscalls",
+        "--pid",
+        &gone.id().to_string(),
+        "--duration",
+        "1s",
+    ]);
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    assert!(r.stderr.contains("no such process"), "{}", r.stderr);
+    let r = common::x0(&[
+        "syscalls",
+        "--tid",
+        &gone.id().to_string(),
+        "--duration",
+        "1s",
+    ]);
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    // The hint names this host's cgroup v2 mount (hybrid hosts: /sys/fs/cgroup/unified).
+    let r = common::x0(&["syscalls", "--cgroup", "/tmp"]);
+    let mount = std::fs::read_to_string("/proc/self/mountinfo")
+        .unwrap()
+        .lines()
+        .find(|l| l.contains(" - cgroup2 "))
+        .map(|l| l.split_whitespace().nth(4).unwrap().to_string())
+        .expect("cgroup2 mounted");
+    assert!(
+        r.stderr.contains(&format!("mounted at {mount}")),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Issue 18 §4: unfiltered `syscalls` does not count its own polling. A copy of the binary
+/// under a unique name makes `--comm` match this one process only.
+#[test]
+fn syscalls_does_not_count_itself() {
+    common::require_root();
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("x0sc{}", common::unique());
+    let copy = dir.path().join(&name);
+    std::fs::copy(common::bin(), &copy).unwrap();
+    let out = Command::new(&copy)
+        .args([
+            "-j",
+            "syscalls",
+            "--comm",
+            &name,
+            "--duration",
+            "500ms",
+            "--top",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["reason"], "duration");
+    assert_eq!(v["total_calls"], 0, "its own calls were counted: {v}");
 }
 
 fn events_lines(stdout: &str) -> (Value, Vec<Value>, Value) {
@@ -224,6 +289,54 @@ fn events_udp_to_a_closed_port_is_a_no_socket_drop() {
     assert_eq!(summary["summary"]["reason"], "interrupted");
     assert_eq!(summary["summary"]["lost"], 0);
     assert!(events.iter().all(|e| e["type"] == "drop"));
+    assert_released(&before);
+}
+
+/// Issue 18 §4: an IPv6 packet behind a hop-by-hop options header still shows its L4
+/// protocol and ports (the program walks the extension headers), not `proto-0`.
+#[test]
+fn events_ipv6_behind_a_hop_by_hop_header_keeps_its_protocol() {
+    use std::os::fd::AsRawFd;
+    common::require_root();
+    let _g = serial();
+    let before = view_prog_ids();
+    let port = {
+        let s = std::net::UdpSocket::bind("[::1]:0").unwrap();
+        s.local_addr().unwrap().port()
+    };
+    let (view, _err) = start_view(&["-j", "events", "--type", "drop"], "watching");
+    let s = std::net::UdpSocket::bind("[::1]:0").unwrap();
+    let sport = s.local_addr().unwrap().port();
+    // Hop-by-hop header: next header (the kernel fills it), length 0 (8 bytes), PadN of 4.
+    let hbh = [0u8, 0, 1, 4, 0, 0, 0, 0];
+    // SAFETY: a valid socket, a buffer of the given length.
+    let rc = unsafe {
+        libc::setsockopt(
+            s.as_raw_fd(),
+            libc::IPPROTO_IPV6,
+            libc::IPV6_HOPOPTS,
+            hbh.as_ptr().cast(),
+            hbh.len() as libc::socklen_t,
+        )
+    };
+    assert_eq!(rc, 0, "IPV6_HOPOPTS: {}", std::io::Error::last_os_error());
+    for _ in 0..2 {
+        s.send_to(b"x0bpf", ("::1", port)).unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    interrupt(&view);
+    let (code, stdout) = finish(view);
+    assert_eq!(code, 0);
+    let (_, events, _) = events_lines(&stdout);
+    let ours: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["dport"] == port && e["sport"] == sport)
+        .collect();
+    assert_eq!(ours.len(), 2, "{stdout}");
+    for e in ours {
+        assert_eq!(e["protocol"], "udp", "{e}");
+        assert_eq!(e["saddr"], "::1", "{e}");
+    }
     assert_released(&before);
 }
 

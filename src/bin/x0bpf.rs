@@ -38,6 +38,7 @@ fn main() -> ExitCode {
     x0bpf::output::set_command_prefix(&ctx.bpffs, ctx.pin_dir.as_deref(), ctx.netns.as_deref());
     libbpf_log::init(ctx.verbose);
     x0bpf::output::set_verbose(ctx.verbose);
+    x0bpf::output::set_progress(ctx.fmt.json);
     // Before anything else (still one thread): every command then works in that namespace.
     let entered = match &ctx.netns {
         Some(ns) => x0bpf::sys::ns::enter_netns(ns),

@@ -198,6 +198,7 @@ fn parse_target(words: &[String]) -> Result<Target, X0Error> {
 }
 
 pub fn run(args: &Args) -> anyhow::Result<ExplainReport> {
+    let _busy = crate::output::busy("analysing");
     let probes = Probes::new();
     let ksyms = Ksyms::new();
     match parse_target(&args.target)? {

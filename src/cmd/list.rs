@@ -655,13 +655,16 @@ impl Report for ListReport {
         }
         for o in &self.objects {
             note(out, &format!("{} ({})", o.name, o.dir.display()))?;
-            let mut t = table(["KIND", "ID", "NAME", "TYPE", "DETAILS"]);
+            // Every row names its object: in a pipe the title above goes to stderr, and
+            // `x0bpf list | grep NAME` must still tell which object a row belongs to.
+            let mut t = table(["OBJECT", "KIND", "ID", "NAME", "TYPE", "DETAILS"]);
             for p in &o.programs {
                 let mut d = format!("tag {} jited {}B", p.info.tag, p.info.jited_bytes);
                 if let (Some(c), Some(ns)) = (p.info.run_cnt, p.info.run_time_ns) {
                     d.push_str(&format!(" runs {c} ({ns} ns)"));
                 }
                 t.add_row(vec![
+                    o.name.clone(),
                     "prog".into(),
                     p.info.id.to_string(),
                     p.info.name.clone(),
@@ -671,6 +674,7 @@ impl Report for ListReport {
             }
             for m in &o.maps {
                 t.add_row(vec![
+                    o.name.clone(),
                     "map".into(),
                     m.info.id.to_string(),
                     m.info.name.clone(),
@@ -688,6 +692,7 @@ impl Report for ListReport {
             }
             for a in &o.attachments {
                 t.add_row(vec![
+                    o.name.clone(),
                     "attach".into(),
                     opt(&a.link_id),
                     a.program.clone().unwrap_or_default(),

@@ -70,8 +70,11 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<LoadReport> {
         replace: args.replace,
         sets: parse_sets(&args.sets)?,
     };
+    let busy = crate::output::busy(&format!("loading {} (verifier)", src.name));
+    let loaded = load::load_and_pin(&store, &src, &opts)?;
+    drop(busy);
     Ok(LoadReport {
-        loaded: load::load_and_pin(&store, &src, &opts)?,
+        loaded,
         warnings: store.note.clone().into_iter().collect(),
     })
 }

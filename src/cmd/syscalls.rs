@@ -67,6 +67,18 @@ pub struct SyscallsReport {
 const PERCENTILES: &str = "p50/p99 are estimates from log2 buckets: the bucket is exact, the \
                            value inside it is interpolated (off by at most 2x)";
 
+/// An example path under this host's cgroup v2 mount (hybrid hosts mount it beside v1).
+fn cgroup_hint() -> String {
+    match crate::sys::mounts::cgroup2_mount() {
+        Some(m) => format!(
+            "give a cgroup v2 directory: cgroup2 is mounted at {}, e.g. {}",
+            m.display(),
+            m.join("system.slice").display()
+        ),
+        None => "no cgroup v2 filesystem is mounted here: mount one with `mount -t cgroup2 none /sys/fs/cgroup`".into(),
+    }
+}
+
 fn usage(msg: String, hint: &str) -> X0Error {
     X0Error::new(ErrorKind::Usage, msg).hint(hint.to_string())
 }
@@ -82,6 +94,15 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     )?;
     let mut sets: Vec<(String, String)> = Vec::new();
     let mut filters = Filters::default();
+    for (flag, id) in [("--pid", a.pid), ("--tid", a.tid)] {
+        if let Some(id) = id.filter(|&i| !crate::sys::process::exists(i)) {
+            return Err(
+                X0Error::new(ErrorKind::NotFound, format!("{flag} {id}: no such process"))
+                    .hint("`ps -e -o pid,comm` lists processes (`ps -eL -o lwp,comm` threads)")
+                    .into(),
+            );
+        }
+    }
     if let Some(p) = a.pid {
         sets.push(("target_tgid".into(), p.to_string()));
         filters.pid = Some(p);
@@ -89,6 +110,11 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     if let Some(t) = a.tid {
         sets.push(("target_pid".into(), t.to_string()));
         filters.tid = Some(t);
+    }
+    let me = std::process::id();
+    if a.pid != Some(me) {
+        // Our own polling (bpf, nanosleep) is not what the user asked to see.
+        sets.push(("exclude_tgid".into(), me.to_string()));
     }
     if let Some(c) = &a.comm {
         if c.is_empty() || c.len() > 15 || c.contains('\0') {
@@ -113,8 +139,7 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
             } else {
                 ErrorKind::Usage
             };
-            X0Error::new(kind, format!("--cgroup {}: {why}", p.display()))
-                .hint("give a cgroup v2 directory, e.g. /sys/fs/cgroup/system.slice/ssh.service")
+            X0Error::new(kind, format!("--cgroup {}: {why}", p.display())).hint(cgroup_hint())
         })?;
         sets.push(("target_cgroup".into(), id.to_string()));
         filters.cgroup = Some(p.display().to_string());

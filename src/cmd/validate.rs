@@ -48,14 +48,22 @@ pub fn run(args: &Args) -> anyhow::Result<ValidateReport> {
         ErrorKind::Internal => e,
         _ => usage(e),
     })?;
+    let busy = crate::output::busy("reading the target's BTF");
     let probes = Probes::new();
     let target = validate::load_target(args.btf.as_ref(), &probes)?;
+    busy.step(if args.verify {
+        "checking, then running the verifier"
+    } else {
+        "checking"
+    });
     let opts = validate::Options {
         verify: args.verify,
         strict: args.strict,
         other_target: args.btf.is_some(),
     };
-    Ok(validate::validate(&src, &target, &probes, &opts))
+    let report = validate::validate(&src, &target, &probes, &opts);
+    drop(busy);
+    Ok(report)
 }
 
 impl Report for ValidateReport {

@@ -139,6 +139,44 @@ pub fn ensure_tracefs(nomount: bool) -> Result<(), X0Error> {
 
 pub const CGROUP2_SUPER_MAGIC: i64 = 0x63677270;
 
+/// Where cgroup v2 is mounted in this mount namespace: `/sys/fs/cgroup` on unified hosts,
+/// `/sys/fs/cgroup/unified` on hybrid ones (v1 hierarchies beside it). The first cgroup2 line
+/// of /proc/self/mountinfo.
+pub fn cgroup2_mount() -> Option<std::path::PathBuf> {
+    let info = std::fs::read_to_string("/proc/self/mountinfo").ok()?;
+    info.lines().find_map(|l| {
+        // "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE SUPEROPTS"
+        let (pre, post) = l.split_once(" - ")?;
+        (post.split_whitespace().next()? == "cgroup2")
+            .then(|| pre.split_whitespace().nth(4).map(unescape_mountinfo))
+            .flatten()
+            .map(std::path::PathBuf::from)
+    })
+}
+
+/// mountinfo writes space, tab, newline and backslash in paths as octal escapes (`\040`).
+fn unescape_mountinfo(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\'
+            && i + 3 < b.len()
+            && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c))
+        {
+            let v = b[i + 1..i + 4]
+                .iter()
+                .fold(0u32, |a, c| a * 8 + u32::from(c - b'0'));
+            out.push(v as u8);
+            i += 4;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// The cgroup v2 id of the cgroup directory `path` (its inode number, which is what
 /// `bpf_get_current_cgroup_id` returns). Err(ENOTDIR) for a non-directory, Err(EXDEV) when the
 /// path is not on a cgroup2 filesystem.
@@ -152,4 +190,14 @@ pub fn cgroup_id(path: &Path) -> io::Result<u64> {
         return Err(io::Error::from_raw_os_error(libc::EXDEV));
     }
     Ok(md.ino())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn mountinfo_escapes_are_decoded() {
+        assert_eq!(super::unescape_mountinfo("/a\\040b"), "/a b");
+        assert_eq!(super::unescape_mountinfo("/plain"), "/plain");
+        assert_eq!(super::unescape_mountinfo("/x\\0"), "/x\\0");
+    }
 }

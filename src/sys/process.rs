@@ -13,6 +13,12 @@ pub fn boottime_ns() -> u64 {
     (ts.tv_sec as u64).saturating_mul(1_000_000_000) + ts.tv_nsec as u64
 }
 
+/// Whether a process (or, for a thread id, a thread) with this id exists now: /proc lists
+/// every thread id as a directory even where it does not show it in readdir.
+pub fn exists(id: u32) -> bool {
+    id != 0 && std::path::Path::new(&format!("/proc/{id}")).is_dir()
+}
+
 /// A process's start time in clock ticks since boot (`/proc/PID/stat` field 22): with the pid
 /// it names one process for good, since pids are reused.
 pub fn start_time(pid: u32) -> Option<u64> {

@@ -355,3 +355,45 @@ pub fn stats_lock() -> StatsLock {
     assert_eq!(rc, 0, "flock stats lock");
     StatsLock(f)
 }
+
+/// Run x0bpf with stdin, stdout and stderr on a fresh pseudo-terminal (as a person at a
+/// terminal would) and return everything it wrote there, raw, once it exits.
+pub fn x0_on_pty(args: &[&str]) -> (i32, Vec<u8>) {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let (mut m, mut s) = (0, 0);
+    let ws = libc::winsize {
+        ws_row: 40,
+        ws_col: 100,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: out pointers to locals, a valid winsize.
+    let rc = unsafe { libc::openpty(&mut m, &mut s, std::ptr::null_mut(), std::ptr::null(), &ws) };
+    assert_eq!(rc, 0, "openpty");
+    // SAFETY: fresh fds from openpty, owned here only.
+    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(m), OwnedFd::from_raw_fd(s)) };
+    let dup = || std::process::Stdio::from(slave.try_clone().unwrap());
+    let mut child = Command::new(bin())
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm")
+        .stdin(dup())
+        .stdout(dup())
+        .stderr(dup())
+        .spawn()
+        .expect("run x0bpf");
+    drop(slave);
+    let mut f = std::fs::File::from(master);
+    let mut out = Vec::new();
+    let mut buf = [0u8; 8192];
+    // EIO once the child has exited and the slave side is closed.
+    while let Ok(n) = f.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&buf[..n]);
+    }
+    let st = child.wait().unwrap();
+    (st.code().unwrap_or(-1), out)
+}
