@@ -686,3 +686,26 @@ fn a_kfunc_call_is_not_a_call_to_itself() {
         assert_eq!(p["returns"]["drops"], true);
     }
 }
+
+/// Issue 18 §4: `bpf_throw` ends the program (the default exception callback returns the
+/// cookie): the analysis does not fall through the call into code it never reaches.
+#[test]
+fn bpf_throw_is_an_exit_with_its_cookie() {
+    let dir = tempfile::tempdir().unwrap();
+    let obj = compile(
+        "explain_throw.c",
+        "clang",
+        &["-target", "bpf", "-g"],
+        dir.path(),
+        "explain_throw.o",
+    );
+    let doc = explain_json(&[obj.to_str().unwrap()]);
+    let p = prog(&doc, "throwing");
+    assert_eq!(
+        return_names(p),
+        BTreeSet::from(["XDP_DROP", "XDP_PASS"].map(String::from)),
+        "{}",
+        p["returns"]
+    );
+    assert_eq!(p["returns"]["drops"], true, "{p}");
+}

@@ -566,6 +566,46 @@ fn graph_stream_of_a_pinned_attachment_ends_when_it_is_detached() {
     assert_eq!(last["summary"]["complete"], true);
 }
 
+/// Issue 18 §4: `--graph --dev X` ends when X's links go, even while the object stays
+/// attached on another interface.
+#[test]
+fn graph_stream_with_dev_ends_when_that_interface_is_detached() {
+    let (ns, fs) = setup();
+    // A second interface in the same namespace (this kernel has no dummy driver).
+    ns.ip(&["link", "add", "gd0", "type", "veth", "peer", "name", "gd1"])
+        .ok();
+    ns.ip(&["link", "set", "gd0", "up"]).ok();
+    ns.ip(&["link", "set", "gd1", "up"]).ok();
+    ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "attach",
+        "tc",
+        "gd0",
+        "--direction",
+        "ingress",
+    ])
+    .ok();
+    let mut s = Stream::start(&ns, &fs, &["--dev", "veth0", "--interval", "0.1"]);
+    assert_eq!(s.got[0]["header"]["source"], "pinned");
+    s.windows(1);
+    ns.x0(&["--bpffs", fs.arg(), "detach", "tc", "veth0"]).ok();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while s.next().is_some() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the stream never ended"
+        );
+    }
+    let st = s.child.wait().expect("wait");
+    assert_eq!(st.code(), Some(0));
+    let last = s.got.last().unwrap();
+    assert_eq!(last["summary"]["reason"], "detached", "{last}");
+    ns.x0(&["--bpffs", fs.arg(), "detach", "tc", "gd0"]).ok();
+    ns.x0(&["--bpffs", fs.arg(), "unload", "tc_classifier"])
+        .ok();
+}
+
 /// The example consumer on input that is not a whole graph stream: one line naming the line
 /// and the problem, exit 1, never a traceback.
 #[test]

@@ -269,6 +269,7 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
             flows_id: crate::sys::bpf::map_info(f.as_fd())
                 .map_err(|e| X0Error::os("reading the flow table's id", &e))?
                 .id,
+            on: dev.map(|i| (i, ns_ino)),
         }),
         Source::Own(_) => None,
     };
@@ -427,13 +428,28 @@ fn read_src(src: &Source, dev: Option<u32>) -> Result<(Vec<FlowSample>, u64), X0
 struct Pinned {
     dir: std::path::PathBuf,
     flows_id: u32,
+    /// `--dev`: the (ifindex, netns inode) the stream watches; its own tc links there must
+    /// stay, links on other interfaces do not keep it alive.
+    on: Option<(u32, u64)>,
 }
 
 impl Pinned {
     /// Whether the table this stream holds is still the attached one: a link is still pinned
     /// and the pinned flow table is the same map (not one of a reload).
     fn live(&self) -> bool {
-        !store::entries(&self.dir.join("links")).is_empty()
+        let links = store::entries(&self.dir.join("links"));
+        let attached = match self.on {
+            None => !links.is_empty(),
+            Some((ifindex, ns)) => links.iter().any(|(n, p)| {
+                crate::store::record::Record::parse(n).is_some_and(|r| {
+                    r.kind.starts_with("tc")
+                        && r.ifindex == Some(ifindex)
+                        && r.netns == Some(ns)
+                        && crate::attach::record_live(&r, &crate::attach::record_state(&r, p)).0
+                })
+            }),
+        };
+        attached
             && MapHandle::from_pinned_path(self.dir.join("maps").join("flows"))
                 .ok()
                 .and_then(|m| crate::sys::bpf::map_info(m.as_fd()).ok())

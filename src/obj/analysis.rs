@@ -43,6 +43,9 @@ pub struct Program {
     /// Known function starts besides 0 (subprograms, callbacks): code there that no call
     /// reaches is still analysed, with unknown arguments.
     pub entries: Vec<usize>,
+    /// Calls that never return (`bpf_throw`): the program ends there, returning the cookie
+    /// in R1 (what the default exception callback returns).
+    pub noreturn: BTreeSet<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -832,6 +835,13 @@ impl Round<'_> {
                     }
                 }
             }
+        } else if ins.src == PSEUDO_KFUNC_CALL && self.p.noreturn.contains(&pc) {
+            self.obs.kfunc_calls += 1;
+            // The whole program ends here, from whichever function throws.
+            let cookie = st.regs[1].clone();
+            self.returns(&cookie);
+            *s = None;
+            return;
         } else if ins.src == PSEUDO_KFUNC_CALL {
             self.obs.kfunc_calls += 1;
             st.regs[0] = Val::Top;
@@ -1354,6 +1364,7 @@ pub fn from_xlated(
             insns,
             refs,
             entries,
+            noreturn: BTreeSet::new(),
         },
         unresolved,
     )

@@ -989,6 +989,9 @@ fn link_one(
                     // Not a function of this object: an extern (a kfunc, as libbpf resolves
                     // it) or nothing at all. Its offset means nothing in the linked code.
                     let r = relocs.get(&(f.section, at)).map(|&s| &syms[s]);
+                    if r.is_some_and(|r| r.section.is_none() && r.name == "bpf_throw") {
+                        prog.noreturn.insert(here);
+                    }
                     ins.src = if r.is_some_and(|r| r.section.is_none()) {
                         PSEUDO_KFUNC_CALL
                     } else {
