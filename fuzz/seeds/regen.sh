@@ -75,3 +75,18 @@ for i, n in enumerate(names):
             out += struct.pack("<II", tid, kind) + bytes([len(a)]) + a
     open(f"core_reloc/relos-{n}.bin", "wb").write(bytes([2 * i + 1]) + out)
 PY
+
+# explain: the code sections of the embedded and test objects, as the target reads them (a
+# flags byte, then raw little-endian instructions).
+mkdir -p explain
+for f in explain_xdp explain_tricky explain_throw explain_kfunc; do
+  clang -O2 -target bpf -g -c "$root/tests/bpf/$f.c" -o "$tmp/clang-$f.o"
+done
+for o in elf/embedded-*.o "$tmp"/clang-explain*.o elf/clang-probes.o; do
+  n=$(basename "$o" .o)
+  for s in $(llvm-readelf -S -W "$o" | sed -n 's/^ *\[ *[0-9]*\] \([^ ]*\) .* AX .*/\1/p'); do
+    llvm-objcopy --dump-section "$s=$tmp/code" "$o" "$tmp/junk.o" 2>/dev/null || continue
+    [ -s "$tmp/code" ] || continue
+    { printf '\006'; cat "$tmp/code"; } >"explain/$n-$(echo "$s" | tr '/.' '__').bin"
+  done
+done

@@ -43,6 +43,7 @@ fn prog(insns: Vec<Insn>, refs: &[(usize, Ref)]) -> Program {
         insns,
         refs: refs.iter().copied().collect(),
         entries: Vec::new(),
+        ..Default::default()
     }
 }
 fn consts(f: &Facts) -> Vec<u64> {
@@ -357,6 +358,7 @@ fn random_code_never_panics() {
             insns,
             refs,
             entries: vec![3, 1000],
+            ..Default::default()
         });
     }
 }
@@ -710,6 +712,7 @@ fn many_subprograms_are_all_followed() {
         insns: v,
         refs: BTreeMap::new(),
         entries,
+        ..Default::default()
     });
     assert_eq!(f.subprograms, N);
     assert_eq!(consts(&f), vec![((N - 1) % 5) as u64]);
@@ -723,4 +726,23 @@ fn an_indirect_jump_is_not_a_fall_through() {
         &[],
     ));
     assert!(f.returns.contains(&Return::Computed), "{:?}", f.returns);
+}
+
+/// `bpf_throw` (a no-return kfunc) ends the program with its cookie: the code after it is
+/// never reached, and its return value is not among the verdicts.
+#[test]
+fn a_noreturn_call_ends_the_program_with_r1() {
+    let kfunc = i(
+        BPF_JMP | BPF_CALL,
+        0,
+        crate::obj::insn::PSEUDO_KFUNC_CALL,
+        0,
+        1,
+    );
+    let mut p = prog(vec![mov(1, 3), kfunc, mov(0, 7), exit()], &[]);
+    p.noreturn.insert(1);
+    let f = analyze(&p);
+    assert_eq!(consts(&f), vec![3]);
+    p.noreturn.clear();
+    assert_eq!(consts(&analyze(&p)), vec![7]);
 }
