@@ -543,6 +543,7 @@ fn graph_bad_flags_are_usage_errors() {
         &["flows", "--window", "5"],
         &["flows", "--max-nodes", "5"],
         &["flows", "--interval", "1"],
+        &["flows", "--count", "2"],
     ] {
         let r = common::x0(args);
         assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);

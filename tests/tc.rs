@@ -619,4 +619,25 @@ fn views_tell_network_namespaces_apart() {
     // flows --interval is checked like stats'.
     let r = ns.x0(&["flows", "--watch", "--interval", "nan"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
+    // Issue 20: --watch honours --count (it never stopped).
+    let r = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "-j",
+        "flows",
+        "--watch",
+        "--count",
+        "2",
+        "--interval",
+        "0.1",
+    ]);
+    r.ok();
+    let lines: Vec<serde_json::Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4, "header, 2 samples, summary: {}", r.stdout);
+    assert_eq!(lines[3]["summary"]["reason"], "count", "{}", r.stdout);
+    assert_eq!(lines[3]["summary"]["records"], 2, "{}", r.stdout);
 }

@@ -68,9 +68,8 @@ pub struct Args {
     /// With --graph: keep the N addresses with the most bytes per window (0: all)
     #[arg(long, value_name = "N", default_value_t = 1000, requires = "graph")]
     pub max_nodes: usize,
-    /// With --graph: stop after N windows
-    #[arg(long, value_name = "N", requires = "graph",
-          value_parser = clap::value_parser!(u64).range(1..))]
+    /// With --watch or --graph: stop after N samples or windows
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub count: Option<u64>,
 }
 
@@ -167,6 +166,13 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     if a.interval.is_some() && !a.watch && !a.graph {
         return Err(
             X0Error::new(ErrorKind::Usage, "--interval needs --watch or --graph")
+                .hint("add --watch (tables) or --graph (graph stream)")
+                .into(),
+        );
+    }
+    if a.count.is_some() && !a.watch && !a.graph {
+        return Err(
+            X0Error::new(ErrorKind::Usage, "--count needs --watch or --graph")
                 .hint("add --watch (tables) or --graph (graph stream)")
                 .into(),
         );
@@ -304,6 +310,9 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
             stream::header(&mut out, "flows", &h)?;
         }
         loop {
+            if a.count.is_some_and(|c| n >= c) {
+                return Ok("count");
+            }
             let until = Instant::now() + Duration::from_secs_f64(interval.clamp(0.05, 86400.0));
             if !stream::sleep_until(until) {
                 return Ok("interrupted");
