@@ -36,6 +36,11 @@ fn man_pages_are_current() {
             "man/{name} is stale: run scripts/regen.sh"
         );
     }
+    // Issue 20: synopses name each option's value (`--bpffs DIR`), not only the flag.
+    let top = pages.iter().find(|(n, _)| n == "x0bpf-attach.1").unwrap();
+    let top = String::from_utf8_lossy(&top.1);
+    assert!(top.contains("[\\fB\\-\\-bpffs\\fR \\fIDIR\\fR]"), "{top}");
+    assert!(top.contains("[\\fB\\-\\-mode\\fR \\fIMODE\\fR]"), "{top}");
     let on_disk = std::fs::read_dir(&dir).unwrap().count();
     assert_eq!(
         on_disk,
@@ -54,6 +59,12 @@ fn usage_errors_are_json_under_json() {
     let r = x0(&["frobnicate"]);
     assert_eq!(r.code, 2);
     assert!(r.stdout.is_empty());
+    // Issue 20: clap's own errors start like every other error.
+    assert!(r.stderr.starts_with("x0bpf: error: "), "{}", r.stderr);
+    let r = x0(&["attach", "xdp"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("x0bpf: error: "), "{}", r.stderr);
+    assert!(r.stderr.contains("<IFACE>"), "{}", r.stderr);
     let r = x0(&["--version"]);
     assert_eq!(r.code, 0);
     assert!(r.stdout.starts_with("x0bpf "));

@@ -124,7 +124,8 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// clap's own errors keep clap's format, except under --json where scripts expect JSON.
+/// clap's own errors: `x0bpf: error: …` then clap's usage lines; under --json, the JSON error
+/// document scripts expect.
 fn usage_error(e: clap::Error) -> ExitCode {
     use clap::error::ErrorKind as C;
     if matches!(
@@ -178,7 +179,16 @@ fn usage_error(e: clap::Error) -> ExitCode {
             },
         );
     } else {
-        let _ = e.print();
+        // `x0bpf: error: …` like every other error (clap's usage lines follow as clap writes
+        // them); colour only on a terminal, as clap would.
+        use std::io::{IsTerminal, Write};
+        let r = e.render();
+        let text = if std::io::stderr().is_terminal() {
+            r.ansi().to_string()
+        } else {
+            r.to_string()
+        };
+        let _ = write!(std::io::stderr(), "x0bpf: {text}");
     }
     ExitCode::from(ErrorKind::Usage.exit_code() as u8)
 }

@@ -24,6 +24,65 @@ fn esc(s: &str) -> String {
     }
 }
 
+/// SYNOPSIS with each option's value placeholder (`--bpffs DIR`), which clap_mangen leaves
+/// out: a reader should not need the OPTIONS list to know that an option takes a value.
+fn synopsis(buf: &mut Vec<u8>, cmd: &clap::Command) {
+    let name = cmd.get_bin_name().unwrap_or(cmd.get_name());
+    let mut line = format!(".SH SYNOPSIS\n\\fB{}\\fR", esc(name));
+    let value = |a: &clap::Arg| {
+        a.get_value_names()
+            .map(|v| {
+                v.iter()
+                    .map(|n| format!("\\fI{}\\fR", esc(n)))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_else(|| format!("\\fI{}\\fR", esc(&a.get_id().as_str().to_uppercase())))
+    };
+    for a in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+        let multiple = matches!(
+            a.get_action(),
+            clap::ArgAction::Append | clap::ArgAction::Count
+        ) || a.get_num_args().is_some_and(|n| n.max_values() > 1);
+        let takes = a.get_action().takes_values();
+        let mut s = if a.is_positional() {
+            value(a)
+        } else {
+            let mut names = Vec::new();
+            if let Some(c) = a.get_short() {
+                names.push(format!("\\fB\\-{}\\fR", esc(&c.to_string())));
+            }
+            if let Some(l) = a.get_long() {
+                names.push(format!("\\fB\\-\\-{}\\fR", esc(l)));
+            }
+            let mut s = names.join("|");
+            if takes {
+                s.push(' ');
+                s.push_str(&value(a));
+            }
+            s
+        };
+        if multiple {
+            s.push_str("...");
+        }
+        line.push(' ');
+        if a.is_required_set() {
+            line.push_str(&if a.is_positional() {
+                format!("<{s}>")
+            } else {
+                s
+            });
+        } else {
+            line.push_str(&format!("[{s}]"));
+        }
+    }
+    if cmd.has_subcommands() {
+        line.push_str(" <\\fIsubcommand\\fR>");
+    }
+    line.push('\n');
+    buf.extend_from_slice(line.as_bytes());
+}
+
 /// Examples per page: (what it does, the command line).
 fn examples(command: &str) -> &'static [(&'static str, &'static str)] {
     match command {
@@ -57,7 +116,7 @@ fn examples(command: &str) -> &'static [(&'static str, &'static str)] {
         "list" => &[
             ("What x0bpf loaded and attached", "x0bpf list"),
             ("Any program by id, another tool's too", "x0bpf list prog id 42"),
-            ("XDP attachments, in a pipe", "x0bpf list | awk '$4 == \"xdp\"'"),
+            ("XDP attachments, in a pipe", "x0bpf list | awk '$5 == \"xdp\"'"),
         ],
         "attach" => &[
             ("The embedded XDP counter, first mode the driver accepts", "x0bpf attach xdp eth0 --mode auto"),
@@ -201,10 +260,11 @@ pub fn pages() -> anyhow::Result<Vec<(String, Vec<u8>)>> {
 
     let mut pages = Vec::new();
     let mut buf = Vec::new();
+    let man_cmd = cmd.clone();
     let man = Man::new(cmd.clone());
     man.render_title(&mut buf)?;
     man.render_name_section(&mut buf)?;
-    man.render_synopsis_section(&mut buf)?;
+    synopsis(&mut buf, &man_cmd);
     man.render_description_section(&mut buf)?;
     man.render_options_section(&mut buf)?;
     section(&mut buf, "COMMANDS");
@@ -223,11 +283,12 @@ pub fn pages() -> anyhow::Result<Vec<(String, Vec<u8>)>> {
 
     for sub in &subs {
         let page = format!("x0bpf-{}", sub.get_name());
+        let man_cmd = sub.clone();
         let man = Man::new(sub.clone().name(page.clone()));
         let mut buf = Vec::new();
         man.render_title(&mut buf)?;
         man.render_name_section(&mut buf)?;
-        man.render_synopsis_section(&mut buf)?;
+        synopsis(&mut buf, &man_cmd);
         man.render_description_section(&mut buf)?;
         man.render_options_section(&mut buf)?;
         // Each subcommand of this command (attach xdp, map dump…): its synopsis and its own
@@ -251,9 +312,10 @@ pub fn pages() -> anyhow::Result<Vec<(String, Vec<u8>)>> {
                     }
                 })
                 .disable_help_flag(true);
+            let own_cmd = own.clone();
             let m = Man::new(own);
             let mut part = Vec::new();
-            m.render_synopsis_section(&mut part)?;
+            synopsis(&mut part, &own_cmd);
             m.render_options_section(&mut part)?;
             let part = String::from_utf8_lossy(&part)
                 .replace(".SH SYNOPSIS\n", ".PP\n")
