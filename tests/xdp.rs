@@ -112,6 +112,8 @@ fn auto_mode_takes_drv_on_veth_and_counts_exactly() {
     let d = ns.x0(&["--bpffs", fs.arg(), "-j", "detach", "xdp", "veth0"]);
     d.ok();
     assert_eq!(d.json()["verified"], true);
+    // Issue 20: the object attach loaded stays loaded, and detach says so.
+    assert_eq!(d.json()["still_loaded"], serde_json::json!(["xdp_counter"]));
     assert_eq!(ip_xdp(&ns, "veth0"), None);
     assert!(!std::path::Path::new(link).exists());
     let r = ns.exec("bpftool", &["net", "show", "dev", "veth0"]);
@@ -121,6 +123,18 @@ fn auto_mode_takes_drv_on_veth_and_counts_exactly() {
     let again = ns.x0(&["--bpffs", fs.arg(), "detach", "xdp", "veth0"]);
     assert_eq!(again.code, 9, "{}", again.stderr);
     assert!(again.stderr.contains("no XDP program attached to veth0"));
+    // In text, the note names the command that releases it (on stderr in a pipe).
+    attach(&ns, &fs, &["veth0"]).ok();
+    let d = ns.x0(&["--bpffs", fs.arg(), "detach", "xdp", "veth0"]);
+    d.ok();
+    assert!(
+        d.stderr.contains("xdp_counter stays loaded")
+            && d.stderr
+                .contains(&format!("--bpffs {} unload xdp_counter", fs.arg())),
+        "{}",
+        d.stderr
+    );
+    ns.x0(&["--bpffs", fs.arg(), "unload", "xdp_counter"]).ok();
 }
 
 #[test]

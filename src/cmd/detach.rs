@@ -75,6 +75,16 @@ pub enum Kind {
     },
 }
 
+/// What was detached, and the objects it leaves loaded with nothing attached: `attach`
+/// loaded them, `detach` does not unload them (the maps keep their counts), so say so.
+#[derive(Serialize)]
+pub struct DetachOutcome {
+    #[serde(flatten)]
+    pub report: DetachReport,
+    /// Objects that had an attachment removed here and now have none (still pinned)
+    pub still_loaded: Vec<String>,
+}
+
 #[derive(Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DetachReport {
@@ -87,21 +97,42 @@ fn open(ctx: &Ctx) -> Result<Store, X0Error> {
     Store::open(ctx, Access::Repair)
 }
 
-pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<DetachReport> {
+pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<DetachOutcome> {
+    let store = open(ctx)?;
+    let before: std::collections::BTreeSet<String> = attach::all_records(&store)
+        .into_iter()
+        .map(|(o, _, _)| o)
+        .collect();
+    let report = detach(args, &store)?;
+    let after: std::collections::BTreeSet<String> = attach::all_records(&store)
+        .into_iter()
+        .map(|(o, _, _)| o)
+        .collect();
+    // Objects whose last attachment this command removed, and that are still loaded.
+    let still_loaded = before
+        .difference(&after)
+        .filter(|o| store.is_loaded(o))
+        .cloned()
+        .collect();
+    Ok(DetachOutcome {
+        report,
+        still_loaded,
+    })
+}
+
+fn detach(args: &Args, store: &Store) -> anyhow::Result<DetachReport> {
     Ok(match &args.kind {
         Kind::Xdp { iface, all } => {
-            let store = open(ctx)?;
             let link = attach::resolve_iface(iface)?;
-            DetachReport::Xdp(xdp::detach(&store, &link, *all)?)
+            DetachReport::Xdp(xdp::detach(store, &link, *all)?)
         }
         Kind::Tc {
             iface,
             direction,
             all,
         } => {
-            let store = open(ctx)?;
             let link = attach::resolve_iface(iface)?;
-            DetachReport::Tc(tc::detach(&store, &link, *direction, *all)?)
+            DetachReport::Tc(tc::detach(store, &link, *direction, *all)?)
         }
         Kind::Tracepoint { target }
         | Kind::RawTracepoint { target }
@@ -109,12 +140,11 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<DetachReport> {
         | Kind::Kretprobe { target }
         | Kind::Uprobe { target }
         | Kind::Uretprobe { target } => {
-            let store = open(ctx)?;
             let kind = probe_kind(&args.kind);
             // The record name made at attach time, from the same canonical target.
             let want = Record::other(kind, &canonical_target(kind, target)?).file_name();
             let mut detached = Vec::new();
-            for (_, rec, path) in attach::all_records(&store) {
+            for (_, rec, path) in attach::all_records(store) {
                 if path.file_name().and_then(|n| n.to_str()) == Some(want.as_str()) {
                     let how = attach::release(&rec, &path)?;
                     detached.push(Detached {
@@ -168,7 +198,23 @@ fn canonical_target(kind: &str, target: &str) -> Result<String, X0Error> {
     })
 }
 
-impl Report for DetachReport {
+impl Report for DetachOutcome {
+    fn render(&self, out: &mut dyn Write) -> io::Result<()> {
+        self.report.render(out)?;
+        for o in &self.still_loaded {
+            crate::output::note(
+                out,
+                &format!(
+                    "{o} stays loaded (its maps keep their counts): `{} unload {o}` releases it",
+                    crate::output::command_prefix()
+                ),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl DetachReport {
     fn render(&self, out: &mut dyn Write) -> io::Result<()> {
         match self {
             DetachReport::Xdp(r) => {
