@@ -810,4 +810,10 @@ fn stats_watch_streams_rates_and_says_when_detached() {
             .any(|p| p["l4"] == "udp" && p["pps"].as_f64().unwrap_or(0.0) > 0.0)),
         "{samples:?}"
     );
+    // Issue 20: loaded but never attached is not "no longer attached" with exit 0.
+    let r = ns.x0(&["--bpffs", fs.arg(), "stats", "xdp_counter", "--watch"]);
+    assert_eq!(r.code, 9, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("loaded but not attached"), "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    ns.x0(&["--bpffs", fs.arg(), "unload", "xdp_counter"]).ok();
 }

@@ -719,6 +719,17 @@ fn watch_xdp<M: MapCore>(
     json: bool,
 ) -> anyhow::Result<()> {
     crate::stream::install_stop_signals();
+    // Never attached: nothing will count, and "no longer attached" would be wrong.
+    if crate::store::entries(&dir.join("links")).is_empty() {
+        return Err(X0Error::new(
+            ErrorKind::NotAttached,
+            format!("{object} is loaded but not attached: its counters cannot change"),
+        )
+        .hint(format!(
+            "`x0bpf attach xdp IFACE --prog {object}` first, then watch"
+        ))
+        .into());
+    }
     let mut out = crate::stream::Out::stdout();
     if json {
         let h = serde_json::json!({"object": object, "interval_s": args.interval, "records": "samples"});
