@@ -509,6 +509,8 @@ fn policy_errors_name_the_field() {
         ("allow = [\"::/0\"]", "allow[0]"),
         ("allow = [\"::ffff:0:0/96\"]", "allow[0]"),
         ("allow = [\"::/64\"]", "allow[0]"),
+        // Issue 27: the whole family in two halves.
+        ("allow = [\"0.0.0.0/1\", \"128.0.0.0/1\"]", "allow"),
         ("interval = nan", "interval"),
         ("relative = inf", "relative"),
         ("pps = 1e30", "pps"),
@@ -1536,6 +1538,14 @@ fn forgotten_offenders_are_pruned_from_the_history_map() {
     ])
     .ok();
     let off = x0bpf::sys::bpf::obj_get(&fs.dir.join("x0bpf/guard-veth0/maps/offenders")).unwrap();
+    // Right at any uptime (issue 18 §1: "two hours ago" as boottime − 7200 s saturated at 0
+    // on a machine up less than two hours, so it was not forgotten): forget after 5 s, the
+    // old one last blocked 1 ns after boot, the recent one now. The old one is 5 s old once
+    // the machine is up 5 s; the recent one has 5 s to spare for the start below.
+    const FORGET_S: u64 = 5;
+    while x0bpf::sys::process::boottime_ns() < (FORGET_S + 1) * S {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     let now = x0bpf::sys::process::boottime_ns();
     let put = |p: &str, last_ns: u64| {
         let mut v = [0u8; 24];
@@ -1544,11 +1554,11 @@ fn forgotten_offenders_are_pruned_from_the_history_map() {
         x0bpf::sys::map::update(off.as_fd(), Some(&Prefix::parse(p).unwrap().key()), &v, 0)
             .unwrap();
     };
-    put("10.1.0.1", now.saturating_sub(7200 * S)); // two hours ago: forgotten
-    put("10.1.0.2", now.saturating_sub(10 * S)); // recent: kept
+    put("10.1.0.1", 1); // 1 ns after boot: at least FORGET_S ago, forgotten
+    put("10.1.0.2", now); // recent: kept
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("p.toml");
-    std::fs::write(&p, "forget_after = 3600\n").unwrap();
+    std::fs::write(&p, format!("forget_after = {FORGET_S}\n")).unwrap();
     ns.x0(&[
         "--bpffs",
         fs.arg(),

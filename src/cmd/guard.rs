@@ -489,8 +489,9 @@ fn execute(m: &Maps, d: &Decision, now_ns: u64) -> Result<(), X0Error> {
     Ok(())
 }
 
-/// Forget prefixes whose last block is older than `forget_after` and that are not blocked
-/// now: they would start at `ttl` again anyway, and the history map stays bounded.
+/// Forget prefixes whose last block is older than `forget_after` and that are not in the
+/// blocklist now (the decision is `obj::guard::prune_offenders`, pure): they would start at
+/// `ttl` again anyway, and the history map stays bounded.
 fn prune_offenders(
     m: &Maps,
     policy: &Policy,
@@ -498,16 +499,12 @@ fn prune_offenders(
     blocked: &[Blocked],
     offenders: &mut HashMap<Prefix, Offender>,
 ) {
-    let horizon = policy.forget_after.saturating_mul(1_000_000_000);
-    offenders.retain(|p, o| {
-        let stale =
-            now.saturating_sub(o.last_ns) >= horizon && !blocked.iter().any(|b| b.prefix == *p);
-        if stale {
-            // A failed delete keeps the entry: retried next round.
-            return sysmap::delete(m.offenders.as_fd(), &p.key()).is_err();
+    for p in pol::prune_offenders(now, policy.forget_after, blocked, offenders) {
+        // A failed delete keeps the entry: retried next round.
+        if sysmap::delete(m.offenders.as_fd(), &p.key()).is_ok() {
+            offenders.remove(&p);
         }
-        true
-    });
+    }
 }
 
 fn sync_allowlist(m: &Maps, allow: &[Prefix]) -> Result<(), X0Error> {
