@@ -86,6 +86,18 @@ impl Env {
         env
     }
 
+    /// The store name of the (one) guard object in the pin directory.
+    fn guard_object(&self) -> String {
+        let names: Vec<String> = std::fs::read_dir(self.fs.dir.join("x0bpf"))
+            .expect("pin directory")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("guard-"))
+            .collect();
+        assert_eq!(names.len(), 1, "one guard object: {names:?}");
+        names[0].clone()
+    }
+
     /// The XDP program id on veth0, per `ip -j -d link`.
     fn xdp_on_veth0(&self) -> Option<Value> {
         let r = sh(
@@ -467,6 +479,16 @@ fn show_run(r: &Run) -> String {
 fn setup(env: &Env, case: &Case) -> Ids {
     env.attach_foreign();
     for args in case.setup {
+        // `@guard` stands for the guard object's store name (`guard-IFNAME-IFINDEX-NETNS`).
+        let owned: Vec<String> = args
+            .iter()
+            .map(|a| match a.strip_prefix("@guard") {
+                Some(rest) => format!("{}{rest}", env.guard_object()),
+                None => a.to_string(),
+            })
+            .collect();
+        let args: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let args = &args[..];
         let r = env.x0(args);
         assert_eq!(
             r.code,
@@ -1082,7 +1104,7 @@ fn guard_unblock_killed_at_every_step() {
             &[
                 "map",
                 "update",
-                "guard-veth0/blocklist",
+                "@guard/blocklist",
                 "--key",
                 KEY,
                 "--value",

@@ -518,3 +518,34 @@ fn a_partly_privileged_failed_load_leaves_no_directory_behind() {
         "a failed load left a directory owned by its caller"
     );
 }
+
+/// Issue 27 #7: a symlink planted as `_old-NAME-PID` was "restored" as NAME by the repair, and
+/// then blocked that name (unload exit 9, load "Not a directory"). It is removed as itself.
+#[test]
+fn a_symlink_planted_as_old_is_removed_not_restored() {
+    let fs = Bpffs::new();
+    let (vdir, precious) = victim();
+    let base = fs.dir.join("x0bpf");
+    std::fs::create_dir(&base).unwrap();
+    let name = format!("oldlink{}", common::unique());
+    let planted = base.join(format!("_old-{name}-999999"));
+    symlink(vdir.path(), &planted).unwrap();
+    let r = fs.x0(&["list"]);
+    r.ok();
+    assert!(
+        std::fs::symlink_metadata(&planted).is_err(),
+        "the planted link itself is removed"
+    );
+    assert!(
+        std::fs::symlink_metadata(base.join(&name)).is_err(),
+        "the link was restored as {name}: {}",
+        r.stderr
+    );
+    assert!(precious.exists(), "the link's target is left alone");
+    assert!(vdir.path().is_dir());
+    let r = fs.x0(&["load", "xdp_counter", "--name", &name]);
+    r.ok();
+    assert!(base.join(&name).is_dir());
+    fs.x0(&["unload", &name]).ok();
+    assert!(precious.exists());
+}

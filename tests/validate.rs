@@ -876,4 +876,68 @@ fn long_steps_show_progress_on_a_terminal_only() {
     let (code, raw) = common::x0_on_pty(&["explain", "xdp_counter"]);
     assert_eq!(code, 0);
     assert!(String::from_utf8_lossy(&raw).contains("analysing"));
+
+// ---------------------------------------------------------------------------------------------
+// Issue 27: objects the kernel or libbpf refuses before any verification
+// ---------------------------------------------------------------------------------------------
+
+/// An XDP program of `n` instructions (`n - 1` times `r0 = 0`, then `exit`) in BPF assembly,
+/// assembled by clang.
+fn asm_prog(dir: &Path, out: &str, name: &str, n: usize) -> PathBuf {
+    let src = dir.join(format!("{out}.s"));
+    let text = format!(
+        "\t.section xdp,\"ax\",@progbits\n\t.globl {name}\n\t.type {name},@function\n{name}:\n\
+         \t.rept {}\n\tr0 = 0\n\t.endr\n\texit\n.Lend:\n\t.size {name}, .Lend-{name}\n\
+         \t.section license,\"aw\",@progbits\n\t.asciz \"GPL\"\n",
+        n - 1
+    );
+    std::fs::write(&src, text).unwrap();
+    let o = dir.join(out);
+    let r = common::sh("clang", &["-target", "bpf", "-c", s(&src), "-o", s(&o)]);
+    assert_eq!(r.code, 0, "clang: {}", r.stderr);
+    o
+}
+
+/// The kernel refuses a program of more than 1,000,000 instructions (BPF_COMPLEXITY_LIMIT_INSNS,
+/// E2BIG at BPF_PROG_LOAD): plain `validate` said PASS for 1,000,001. Exactly 1,000,000 loads.
+#[test]
+fn a_program_over_the_kernels_instruction_limit_fails_without_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = asm_prog(dir.path(), "big.o", "toobig", 1_000_001);
+    let (r, v) = validate(&[s(&big)]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_status(&v, "elf", "fail");
+    let m = check(&v, "elf")["message"].as_str().unwrap().to_string();
+    assert!(m.contains("1000001 instructions"), "{m}");
+    assert!(m.contains("1000000"), "{m}");
+    assert!(!m.contains('\n'), "{m}");
+    let edge = asm_prog(dir.path(), "edge.o", "atlimit", 1_000_000);
+    let (r, v) = validate(&[s(&edge)]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_status(&v, "elf", "pass");
+}
+
+/// libbpf cannot open an object without a symbol table ("couldn't find symbol table in …,
+/// stripped object file?"): plain `validate` said PASS.
+#[test]
+fn an_object_without_a_symbol_table_fails_without_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = asm_prog(dir.path(), "small.o", "stripme", 10);
+    let (r, v) = validate(&[s(&o)]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_status(&v, "elf", "pass");
+    let stripped = dir.path().join("stripped.o");
+    let st = common::sh("llvm-objcopy", &["--strip-all", s(&o), s(&stripped)]);
+    assert_eq!(st.code, 0, "llvm-objcopy: {}", st.stderr);
+    let (r, v) = validate(&[s(&stripped)]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_status(&v, "elf", "fail");
+    let m = check(&v, "elf")["message"].as_str().unwrap();
+    assert!(m.contains("no symbol table"), "{m}");
+    assert!(m.contains("llvm-strip -g"), "{m}");
+    // load refuses it with the same words (the rules are shared), before libbpf is asked.
+    let fs = common::Bpffs::new();
+    let r = fs.x0(&["load", s(&stripped), "--name", "stripped"]);
+    assert_ne!(r.code, 0);
+    assert!(r.stderr.contains("no symbol table"), "{}", r.stderr);
 }

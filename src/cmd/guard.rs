@@ -117,10 +117,10 @@ pub const OBJECT_PREFIX: &str = "guard-";
 /// The embedded object and its program.
 const EMBEDDED: &str = "xdp_guard";
 
-/// Store name of IFACE's guard. Interface names may hold characters pins may not: those
-/// become `_` (two such names colliding are told apart by the attachment check in `start`).
-pub fn object_name(iface: &str) -> String {
-    let s: String = iface
+/// Interface names may hold characters pins may not (`rt.a`): those become `_`. Only a
+/// readable part of the name: the key is the ifindex and namespace after it.
+fn pin_safe(iface: &str) -> String {
+    iface
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
@@ -129,8 +129,142 @@ pub fn object_name(iface: &str) -> String {
                 '_'
             }
         })
+        .collect()
+}
+
+/// Store name of the guard of one interface: `guard-IFNAME-IFINDEX-NETNSINODE`, keyed like
+/// the attachment records (`xdp@IFNAME@IFINDEX@NETNSINODE`) by network-namespace inode and
+/// ifindex, never by the (lossy, namespace-less) name alone: `rtg0` in two namespaces, or
+/// `rt.a` beside `rt_a`, are different guards. At most 6 + 15 + 1 + 10 + 1 + 20 = 53 bytes.
+pub fn object_name(iface: &str, ifindex: u32, netns: u64) -> String {
+    format!("{OBJECT_PREFIX}{}-{ifindex}-{netns}", pin_safe(iface))
+}
+
+/// The (ifindex, netns inode) a guard's store name holds (see `object_name`); None for a
+/// name of an older x0bpf (`guard-IFACE`), whose interface only its records tell.
+pub fn key_of_name(name: &str) -> Option<(u32, u64)> {
+    let rest = name.strip_prefix(OBJECT_PREFIX)?;
+    let mut it = rest.rsplitn(3, '-');
+    let ns = it.next()?;
+    let ifindex = it.next()?;
+    let head = it.next()?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if head.is_empty() || !digits(ns) || !digits(ifindex) {
+        return None;
+    }
+    Some((ifindex.parse().ok()?, ns.parse().ok()?))
+}
+
+/// The name an older x0bpf gave IFACE's guard (`guard-IFACE`, folded): such objects are still
+/// found, through their attachment records.
+fn legacy_name(iface: &str) -> String {
+    format!("{OBJECT_PREFIX}{}", pin_safe(iface))
+}
+
+/// The XDP records of an object, as their names say (no kernel query).
+fn xdp_records(dir: &Path) -> Vec<store::record::Record> {
+    store::entries(&dir.join("links"))
+        .into_iter()
+        .filter_map(|(n, _)| store::record::Record::parse(&n))
+        .filter(|r| r.kind.starts_with("xdp"))
+        .collect()
+}
+
+/// Where IFACE is: the interface as the kernel has it in this network namespace (`link`,
+/// None when it is gone), under the name the user gave, in namespace `ns`.
+struct Target<'a> {
+    iface: &'a str,
+    link: Option<&'a crate::sys::netlink::Link>,
+    ns: u64,
+}
+
+impl Target<'_> {
+    /// Whether the guard object `name` (in `dir`) is this interface's.
+    /// - A keyed name (`guard-…-IFINDEX-NETNS`): its key is this interface's (ifindex and
+    ///   namespace); for an interface that is gone, its namespace is this one and its records
+    ///   (or, with none, its name) say this interface name, the ifindex no longer in use.
+    /// - An older `guard-IFACE` name that is a guard: its XDP records are on this interface
+    ///   (ifindex and namespace; gone: the recorded name in this namespace); with no record
+    ///   at all, only when the name is exactly `guard-IFACE` with nothing folded.
+    fn owns(&self, name: &str, dir: &Path) -> bool {
+        let recs = xdp_records(dir);
+        let rec_here = |r: &store::record::Record| match self.link {
+            Some(l) => r.ifindex == Some(l.ifindex) && r.netns == Some(self.ns),
+            None => r.ifname.as_deref() == Some(self.iface) && r.netns == Some(self.ns),
+        };
+        match key_of_name(name) {
+            Some((ifindex, ns)) => match self.link {
+                Some(l) => ifindex == l.ifindex && ns == self.ns,
+                None => {
+                    ns == self.ns
+                        && if recs.is_empty() {
+                            name == object_name(self.iface, ifindex, ns)
+                                && crate::sys::netlink::get_link_by_index(ifindex)
+                                    .is_ok_and(|l| l.is_none())
+                        } else {
+                            recs.iter().any(rec_here)
+                        }
+                }
+            },
+            None => {
+                is_guard_object(dir)
+                    && if recs.is_empty() {
+                        name == legacy_name(self.iface) && pin_safe(self.iface) == self.iface
+                    } else {
+                        recs.iter().any(rec_here)
+                    }
+            }
+        }
+    }
+}
+
+/// The guard object of `t` in the store, if any. Several (only possible for an interface that
+/// is gone, or objects of an older x0bpf): a conflict naming them, since acting on the wrong
+/// one would tear down another interface's guard.
+fn find_guard(store: &Store, t: &Target<'_>) -> Result<Option<String>, X0Error> {
+    let mut found: Vec<String> = store
+        .names()
+        .into_iter()
+        .filter(|n| n.starts_with(OBJECT_PREFIX))
+        .filter(|n| t.owns(n, &store.dir(n)))
         .collect();
-    format!("{OBJECT_PREFIX}{s}")
+    // A keyed name is the interface's own; an older object beside it is reported by status.
+    if let Some(k) = found
+        .iter()
+        .find(|n| key_of_name(n).is_some() && t.link.is_some())
+    {
+        return Ok(Some(k.clone()));
+    }
+    match found.len() {
+        0 => Ok(None),
+        1 => Ok(found.pop()),
+        _ => Err(X0Error::new(
+            ErrorKind::Conflict,
+            format!(
+                "several guard objects belong to {}: {}",
+                t.iface,
+                found.join(", ")
+            ),
+        )
+        .hint("see `x0bpf guard status`; remove the one to go with `x0bpf unload NAME`")),
+    }
+}
+
+/// The interface IFACE names in this network namespace, and the namespace: what `stop`,
+/// `status IFACE` and `unblock --dev` look a guard up by. An interface that is gone still
+/// finds its guard through the records (see `Target::owns`).
+fn locate(iface: &str) -> Result<(Option<crate::sys::netlink::Link>, u64), X0Error> {
+    let ns =
+        crate::sys::ns::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
+    Ok((attach::resolve_iface(iface).ok(), ns))
+}
+
+fn no_guard(iface: &str) -> X0Error {
+    X0Error::new(
+        ErrorKind::NotAttached,
+        format!("no guard on {iface} in this network namespace"),
+    )
+    .hint("see `x0bpf guard status` (a guard of another namespace needs --netns NAME)")
 }
 
 /// Whether the object in `dir` is a guard (xdp_guard's program and maps pinned), not another
@@ -489,8 +623,9 @@ fn execute(m: &Maps, d: &Decision, now_ns: u64) -> Result<(), X0Error> {
     Ok(())
 }
 
-/// Forget prefixes whose last block is older than `forget_after` and that are not blocked
-/// now: they would start at `ttl` again anyway, and the history map stays bounded.
+/// Forget prefixes whose last block is older than `forget_after` and that are not in the
+/// blocklist now (the decision is `obj::guard::prune_offenders`, pure): they would start at
+/// `ttl` again anyway, and the history map stays bounded.
 fn prune_offenders(
     m: &Maps,
     policy: &Policy,
@@ -498,16 +633,12 @@ fn prune_offenders(
     blocked: &[Blocked],
     offenders: &mut HashMap<Prefix, Offender>,
 ) {
-    let horizon = policy.forget_after.saturating_mul(1_000_000_000);
-    offenders.retain(|p, o| {
-        let stale =
-            now.saturating_sub(o.last_ns) >= horizon && !blocked.iter().any(|b| b.prefix == *p);
-        if stale {
-            // A failed delete keeps the entry: retried next round.
-            return sysmap::delete(m.offenders.as_fd(), &p.key()).is_err();
+    for p in pol::prune_offenders(now, policy.forget_after, blocked, offenders) {
+        // A failed delete keeps the entry: retried next round.
+        if sysmap::delete(m.offenders.as_fd(), &p.key()).is_ok() {
+            offenders.remove(&p);
         }
-        true
-    });
+    }
 }
 
 fn sync_allowlist(m: &Maps, allow: &[Prefix]) -> Result<(), X0Error> {
@@ -631,10 +762,17 @@ fn start(s: &StartArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     // an invalid policy attaches nothing.
     let policy = build_policy(s)?;
     let link = attach::resolve_iface(&s.iface)?;
-    let name = object_name(&link.name);
     let store = Store::open(ctx, Access::Write)?;
     let ns =
         crate::sys::ns::netns_inode().map_err(|e| X0Error::os("reading network namespace", &e))?;
+    // This interface's guard if one is loaded (an older x0bpf's `guard-IFACE` included: it is
+    // resumed), else a new one under the keyed name.
+    let t = Target {
+        iface: &link.name,
+        link: Some(&link),
+        ns,
+    };
+    let name = find_guard(&store, &t)?.unwrap_or_else(|| object_name(&link.name, link.ifindex, ns));
     let mut resumed = false;
     if store.is_loaded(&name) {
         let dir = store.dir(&name);
@@ -666,7 +804,7 @@ fn start(s: &StartArgs, ctx: &Ctx) -> anyhow::Result<i32> {
             return Err(X0Error::new(
                 ErrorKind::Conflict,
                 format!(
-                    "{name} is attached to another interface (another network namespace, or a name that maps to the same pin name)"
+                    "{name} is attached to another interface (its ifindex was reused after the interface went)"
                 ),
             )
             .hint("see `x0bpf list`; remove it with `x0bpf guard stop IFACE` there")
@@ -921,6 +1059,8 @@ pub struct GuardRow {
     pub object: String,
     pub interface: Option<String>,
     pub ifindex: Option<u32>,
+    /// Inode of the interface's network namespace (as `xdp@…@NETNSINODE` records say)
+    pub netns: Option<u64>,
     pub attached: bool,
     pub mode: Option<String>,
     pub running: bool,
@@ -950,26 +1090,40 @@ pub struct StatusReport {
     pub guards: Vec<GuardRow>,
 }
 
-fn guard_names(store: &Store, iface: Option<&str>) -> Vec<String> {
-    store
-        .names()
-        .into_iter()
-        .filter(|n| n.starts_with(OBJECT_PREFIX))
-        .filter(|n| iface.is_none_or(|i| *n == object_name(i)))
-        .filter(|n| is_guard_object(&store.dir(n)))
-        .collect()
+/// Every guard object, or IFACE's (in this network namespace) only.
+fn guard_names(store: &Store, iface: Option<&str>) -> Result<Vec<String>, X0Error> {
+    match iface {
+        None => Ok(store
+            .names()
+            .into_iter()
+            .filter(|n| n.starts_with(OBJECT_PREFIX))
+            .filter(|n| is_guard_object(&store.dir(n)))
+            .collect()),
+        Some(i) => {
+            let (link, ns) = locate(i)?;
+            let t = Target {
+                iface: i,
+                link: link.as_ref(),
+                ns,
+            };
+            Ok(find_guard(store, &t)?
+                .filter(|n| is_guard_object(&store.dir(n)))
+                .into_iter()
+                .collect())
+        }
+    }
 }
 
 fn status(a: &StatusArgs, ctx: &Ctx) -> anyhow::Result<StatusReport> {
     let store = Store::open(ctx, Access::Read)?;
-    let names = guard_names(&store, a.iface.as_deref());
+    let names = guard_names(&store, a.iface.as_deref())?;
     if names.is_empty() {
         if let Some(i) = &a.iface {
-            return Err(
-                X0Error::new(ErrorKind::NotAttached, format!("no guard on {i}"))
-                    .hint(format!("start one with `x0bpf guard start {i}`"))
-                    .into(),
-            );
+            return Err(no_guard(i)
+                .hint(format!(
+                    "start one with `x0bpf guard start {i}` (a guard of another namespace needs --netns NAME)"
+                ))
+                .into());
         }
     }
     let now = process::boottime_ns();
@@ -1011,6 +1165,7 @@ fn status(a: &StatusArgs, ctx: &Ctx) -> anyhow::Result<StatusReport> {
             object: name.clone(),
             interface: live.or(att.first()).and_then(|x| x.ifname.clone()),
             ifindex: live.or(att.first()).and_then(|x| x.ifindex),
+            netns: live.or(att.first()).and_then(|x| x.netns_inode),
             attached: live.is_some(),
             mode: live.and_then(|x| x.mode.clone()),
             running,
@@ -1108,16 +1263,13 @@ fn unblock(a: &UnblockArgs, ctx: &Ctx) -> anyhow::Result<UnblockReport> {
     })?;
     // One map delete per guard: atomic in the kernel, so the shared lock is enough.
     let store = Store::open(ctx, Access::Read)?;
-    let names = guard_names(&store, a.dev.as_deref());
+    let names = guard_names(&store, a.dev.as_deref())?;
     if names.is_empty() {
-        return Err(X0Error::new(
-            ErrorKind::NotAttached,
-            match &a.dev {
-                Some(d) => format!("no guard on {d}"),
-                None => "no guard is loaded".into(),
-            },
-        )
-        .hint("see `x0bpf guard status`")
+        return Err(match &a.dev {
+            Some(d) => no_guard(d),
+            None => X0Error::new(ErrorKind::NotAttached, "no guard is loaded")
+                .hint("see `x0bpf guard status`"),
+        }
         .into());
     }
     let mut removed = Vec::new();
@@ -1186,19 +1338,18 @@ fn wait_gone(pid: u32, start: u64, d: Duration) -> bool {
 }
 
 fn stop(a: &StopArgs, ctx: &Ctx) -> anyhow::Result<StopReport> {
-    // The interface may be gone already: the name alone finds the object.
-    let name = match attach::resolve_iface(&a.iface) {
-        Ok(l) => object_name(&l.name),
-        Err(_) => object_name(&a.iface),
-    };
+    // Only the named interface's guard in this network namespace (ifindex and namespace
+    // inode; an interface that is gone: its records). Nothing else is ever stopped.
+    let (link, ns) = locate(&a.iface)?;
     let store = Store::open(ctx, Access::Repair)?;
-    if !store.is_loaded(&name) {
-        return Err(
-            X0Error::new(ErrorKind::NotAttached, format!("no guard on {}", a.iface))
-                .hint("see `x0bpf guard status`")
-                .into(),
-        );
-    }
+    let t = Target {
+        iface: &a.iface,
+        link: link.as_ref(),
+        ns,
+    };
+    let Some(name) = find_guard(&store, &t)? else {
+        return Err(no_guard(&a.iface).into());
+    };
     let dir = store.dir(&name);
     if !is_guard_object(&dir) {
         return Err(not_a_guard(&name).into());

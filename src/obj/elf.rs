@@ -84,6 +84,10 @@ pub struct ProgramInfo {
     pub core_relocations: u64,
     /// Whether libbpf treats the symbol as a loadable program (static functions are subprograms).
     pub global: bool,
+    /// Instructions the kernel is given: the program and every function it reaches, as
+    /// libbpf appends them (the kernel's limit, BPF_COMPLEXITY_LIMIT_INSNS, is on this).
+    #[serde(skip)]
+    pub linked_instructions: u64,
     #[serde(skip)]
     pub calls_helper_ids: Vec<(u32, String)>,
     #[serde(skip)]
@@ -714,6 +718,7 @@ fn parse_aligned(data: &[u8], source: &str, link: bool) -> Result<ParsedObject, 
             ms.extend(direct[c].maps.iter().cloned());
             stack.extend(direct[c].callees.iter().copied());
         }
+        let linked_instructions = seen.iter().map(|&c| funcs[c].len).sum();
         seen.remove(&fi);
         let calls: Vec<String> = seen.iter().map(|&c| funcs[c].name.clone()).collect();
         let helper_ids: Vec<(u32, String)> = hs.iter().map(|&id| (id, helper_name(id))).collect();
@@ -732,6 +737,7 @@ fn parse_aligned(data: &[u8], source: &str, link: bool) -> Result<ParsedObject, 
             line_info: line_count.get(&fi).copied().unwrap_or(0),
             core_relocations: core_count.get(&fi).copied().unwrap_or(0),
             global: f.global,
+            linked_instructions,
             calls_helper_ids: helper_ids,
             section_index: f.section,
             start_insn: f.start,

@@ -226,6 +226,100 @@ fn perr(field: &str, message: impl Into<String>) -> PolicyError {
     }
 }
 
+/// A prefix as the closed range of 128-bit addresses it holds.
+fn range(p: &Prefix) -> (u128, u128) {
+    let lo = u128::from_be_bytes(mask(&p.addr, p.len));
+    let host = if p.len == 0 {
+        u128::MAX
+    } else {
+        (1u128 << (128 - p.len as u32)) - 1
+    };
+    (lo, lo | host)
+}
+
+/// The address families an allowlist must not cover whole, as ranges of the 16-byte space:
+/// IPv4 (`::ffff:0:0/96`), and IPv6 (every address outside that block).
+fn families() -> [(&'static str, &'static [(u128, u128)]); 2] {
+    const V4_LO: u128 = 0xffff_u128 << 32;
+    const V4_HI: u128 = V4_LO | 0xffff_ffff;
+    [
+        ("IPv4", &[(V4_LO, V4_HI)]),
+        ("IPv6", &[(0, V4_LO - 1), (V4_HI + 1, u128::MAX)]),
+    ]
+}
+
+/// Whether the union of `allow` covers every range of `want`; if so, the indexes of the
+/// prefixes that take part (those overlapping the ranges), else None.
+fn covering(allow: &[Prefix], want: &[(u128, u128)]) -> Option<Vec<usize>> {
+    let mut used = Vec::new();
+    for &(lo, hi) in want {
+        let mut parts: Vec<(u128, u128, usize)> = allow
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let (a, b) = range(p);
+                (a, b, i)
+            })
+            .filter(|&(a, b, _)| a <= hi && b >= lo)
+            .collect();
+        parts.sort_unstable();
+        // Sweep: `next` is the first address of [lo, hi] not covered yet.
+        let mut next = lo;
+        let mut done = false;
+        for (a, b, i) in parts {
+            if a > next {
+                return None;
+            }
+            used.push(i);
+            if b >= hi {
+                done = true;
+                break;
+            }
+            next = next.max(b + 1);
+        }
+        if !done {
+            return None;
+        }
+    }
+    used.sort_unstable();
+    used.dedup();
+    Some(used)
+}
+
+/// The unspecified source (`0.0.0.0`, `::`): a host that has no address yet (DHCP DISCOVER,
+/// duplicate address detection). Trivially spoofed, and blocking it cuts such hosts off the
+/// link: the guard never blocks it, nor a /24 or /64 that holds it as a whole.
+pub fn is_unspecified(a: &Addr) -> bool {
+    *a == v4(Ipv4Addr::UNSPECIFIED) || *a == [0u8; 16]
+}
+
+/// Whether an offender last blocked at `last_ns` (CLOCK_BOOTTIME) is forgotten at `now_ns`:
+/// not blocked for `forget_after_s` seconds. Saturating both ways: on a machine booted a few
+/// seconds ago (`now_ns` small) nothing is older than the uptime, and a time after `now_ns`
+/// (a map written by hand) counts as just now, never as long ago.
+pub fn forgotten(now_ns: u64, last_ns: u64, forget_after_s: u64) -> bool {
+    now_ns.saturating_sub(last_ns) >= forget_after_s.saturating_mul(1_000_000_000)
+}
+
+/// The prefixes to delete from the offender history at `now_ns`: forgotten ones (see
+/// `forgotten`) that are not in the blocklist now, live or expired (an entry still there
+/// keeps its history until it is gone). Sorted, so the deletes are reproducible.
+pub fn prune_offenders(
+    now_ns: u64,
+    forget_after_s: u64,
+    blocked: &[Blocked],
+    offenders: &HashMap<Prefix, Offender>,
+) -> Vec<Prefix> {
+    let in_blocklist: HashSet<Prefix> = blocked.iter().map(|b| b.prefix).collect();
+    let mut v: Vec<Prefix> = offenders
+        .iter()
+        .filter(|(p, o)| forgotten(now_ns, o.last_ns, forget_after_s) && !in_blocklist.contains(*p))
+        .map(|(p, _)| *p)
+        .collect();
+    v.sort_unstable();
+    v
+}
+
 /// Upper bound of the blocklist map (`MAX_BLOCKED` in bpf/xdp_guard.bpf.c).
 pub const MAP_MAX_BLOCKED: usize = 16384;
 /// Upper bound of the allowlist map (`MAX_ALLOWED`).
@@ -401,6 +495,25 @@ impl Policy {
                     format!(
                         "{a} allows every {}source: the guard could never block; list the networks to trust",
                         if a.len == 0 { "" } else { "IPv4 " }
+                    ),
+                ));
+            }
+        }
+        // Several prefixes may cover a family together (`0.0.0.0/1` + `128.0.0.0/1`): the
+        // same mistake in pieces.
+        for (fam, want) in families() {
+            if let Some(idx) = covering(&self.allow, want) {
+                let names: Vec<String> = idx
+                    .iter()
+                    .take(4)
+                    .map(|&i| format!("allow[{i}] {}", self.allow[i]))
+                    .collect();
+                return Err(perr(
+                    "allow",
+                    format!(
+                        "{}{} together allow every {fam} source: the guard could never block; list the networks to trust",
+                        names.join(", "),
+                        if idx.len() > 4 { ", …" } else { "" }
                     ),
                 ));
             }
@@ -659,9 +772,7 @@ impl Engine {
         let strikes_of = |pre: &Prefix| {
             offenders
                 .get(pre)
-                .filter(|o| {
-                    now_ns.saturating_sub(o.last_ns) < p.forget_after.saturating_mul(1_000_000_000)
-                })
+                .filter(|o| !forgotten(now_ns, o.last_ns, p.forget_after))
                 .map_or(0, |o| o.strikes)
         };
         let mut live: Vec<Prefix> = Vec::new();
@@ -720,6 +831,10 @@ impl Engine {
         let mut cands: Vec<Decision> = Vec::new();
         let mut groups: HashMap<Prefix, Vec<(Rate, Exceeded)>> = HashMap::new();
         for (r, e) in over {
+            // 0.0.0.0 and ::, under a flood spoofed as them or not: never blocked.
+            if is_unspecified(&r.addr) {
+                continue;
+            }
             if p.allowed(&r.addr) {
                 let pre = Prefix::host(r.addr);
                 still.insert((pre, Action::Allowlisted));
@@ -748,7 +863,9 @@ impl Engine {
         for agg in keys {
             let members = &groups[&agg];
             let touches_allow = p.allow.iter().any(|a| a.overlaps(&agg));
-            if members.len() >= p.prefix_sources && !touches_allow {
+            let holds_unspecified =
+                agg.contains(&v4(Ipv4Addr::UNSPECIFIED)) || agg.contains(&[0u8; 16]);
+            if members.len() >= p.prefix_sources && !touches_allow && !holds_unspecified {
                 // The decision reports the worst member's metric, summed over the members.
                 let worst = members
                     .iter()
@@ -889,4 +1006,209 @@ pub fn rfc3339_ms(unix_ms: i64) -> String {
         sod % 3600 / 60,
         sod % 60
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: u64 = 1_000_000_000;
+    const DAY: u64 = 86_400 * S;
+
+    fn pre(s: &str) -> Prefix {
+        Prefix::parse(s).unwrap()
+    }
+
+    fn offender(last_ns: u64) -> Offender {
+        Offender {
+            strikes: 3,
+            last_ns,
+            last_ttl_s: 60,
+        }
+    }
+
+    fn allow(list: &[&str]) -> Result<(), PolicyError> {
+        Policy {
+            allow: list.iter().map(|s| pre(s)).collect(),
+            ..Policy::default()
+        }
+        .validate()
+    }
+
+    #[test]
+    fn an_allowlist_that_covers_a_family_in_pieces_is_refused() {
+        for list in [
+            &["0.0.0.0/1", "128.0.0.0/1"][..],
+            &["128.0.0.0/1", "10.0.0.0/8", "0.0.0.0/2", "64.0.0.0/2"],
+            &["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/2"],
+        ] {
+            let e = allow(list).expect_err(&format!("{list:?}"));
+            assert_eq!(e.field, "allow", "{list:?}: {e}");
+            assert!(e.message.contains("together allow every"), "{e}");
+            assert!(!e.to_string().contains('\n'), "one line: {e}");
+        }
+        // IPv6 without the IPv4-mapped block: the 96 siblings along the path to
+        // ::ffff:0:0/96 cover every other address; without the last one they do not.
+        let v4block = u128::from_be_bytes(v4(Ipv4Addr::UNSPECIFIED));
+        let siblings: Vec<Prefix> = (1..=96u8)
+            .map(|len| {
+                let bit = 1u128 << (128 - len as u32);
+                let keep = !((1u128 << (128 - len as u32)) - 1);
+                Prefix {
+                    addr: ((v4block & keep) ^ bit).to_be_bytes(),
+                    len,
+                }
+            })
+            .collect();
+        let mut p = Policy {
+            allow: siblings.clone(),
+            ..Policy::default()
+        };
+        let e = p.validate().unwrap_err();
+        assert_eq!(e.field, "allow", "{e}");
+        assert!(e.message.contains("every IPv6 source"), "{e}");
+        assert!(e.message.contains(", …"), "{e}");
+        p.allow.pop();
+        p.validate().unwrap();
+        // The halves name what they are.
+        let e = allow(&["10.0.0.0/8", "0.0.0.0/1", "128.0.0.0/1"]).unwrap_err();
+        assert!(e.message.contains("allow[1] 0.0.0.0/1"), "{e}");
+        assert!(e.message.contains("allow[2] 128.0.0.0/1"), "{e}");
+        assert!(e.message.contains("IPv4"), "{e}");
+        // Wide but with a hole: fine.
+        for list in [
+            &["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/3"][..],
+            &["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/2", "255.255.255.255"]
+                .iter()
+                .copied()
+                .filter(|p| *p != "128.0.0.0/2")
+                .collect::<Vec<_>>(),
+            &["2000::/3", "fc00::/7", "::ffff:10.0.0.0/104"],
+            &["8000::/1", "4000::/2", "2000::/3"],
+        ] {
+            allow(list).unwrap_or_else(|e| panic!("{list:?}: {e}"));
+        }
+    }
+
+    fn over(a: Addr) -> Rate {
+        Rate {
+            addr: a,
+            pps: 1e9,
+            bps: 0.0,
+            syn_rate: 0.0,
+        }
+    }
+
+    #[test]
+    fn the_unspecified_source_is_never_blocked() {
+        let mut e = Engine::new(Policy::default());
+        let zero4 = v4(Ipv4Addr::UNSPECIFIED);
+        let zero6 = [0u8; 16];
+        let other = v4(Ipv4Addr::new(198, 51, 100, 7));
+        let d = e.plan(
+            5 * S,
+            &[over(zero4), over(zero6), over(other)],
+            &[],
+            &HashMap::new(),
+        );
+        let blocked: Vec<Prefix> = d
+            .iter()
+            .filter(|d| d.action == Action::Block)
+            .map(|d| d.prefix)
+            .collect();
+        assert_eq!(blocked, vec![Prefix::host(other)], "{d:?}");
+        // Nor the /24 that holds 0.0.0.0: its other flooders are blocked one by one.
+        let mut e = Engine::new(Policy::default());
+        let rates: Vec<Rate> = (0..6)
+            .map(|i| over(v4(Ipv4Addr::new(0, 0, 0, i))))
+            .collect();
+        let d = e.plan(5 * S, &rates, &[], &HashMap::new());
+        let blocked: Vec<Prefix> = d
+            .iter()
+            .filter(|d| d.action == Action::Block)
+            .map(|d| d.prefix)
+            .collect();
+        assert_eq!(blocked.len(), 5, "{d:?}");
+        assert!(blocked
+            .iter()
+            .all(|p| p.len == 128 && !is_unspecified(&p.addr)));
+        assert!(is_unspecified(&zero4) && is_unspecified(&zero6));
+        assert!(!is_unspecified(&v4(Ipv4Addr::new(0, 0, 0, 1))));
+    }
+
+    #[test]
+    fn forgetting_is_right_at_any_uptime() {
+        let p = pre("10.1.0.1");
+        let forget = 3600;
+        let mut off = HashMap::new();
+        // Last blocked at boot (t = 0): on a machine up 5 s or 60 s that is 5 s or 60 s ago.
+        off.insert(p, offender(0));
+        for now in [5 * S, 60 * S] {
+            assert!(!forgotten(now, 0, forget), "now = {now}");
+            assert!(prune_offenders(now, forget, &[], &off).is_empty(), "{now}");
+        }
+        // At 30 days it is long forgotten.
+        assert!(forgotten(30 * DAY, 0, forget));
+        assert_eq!(prune_offenders(30 * DAY, forget, &[], &off), vec![p]);
+        // Exactly forget_after ago: forgotten; a nanosecond less: kept.
+        let now = 30 * DAY;
+        assert!(forgotten(now, now - forget * S, forget));
+        assert!(!forgotten(now, now - forget * S + 1, forget));
+        // A time after now (hand-written) is "just now", not underflowed into "long ago".
+        for now in [5 * S, 60 * S, 30 * DAY] {
+            assert!(!forgotten(now, now + 10 * S, forget));
+            assert!(!forgotten(now, u64::MAX, forget));
+        }
+        // A huge forget_after saturates instead of wrapping to a small horizon.
+        assert!(!forgotten(30 * DAY, 0, u64::MAX));
+        // Still in the blocklist (live or expired): kept.
+        let b = Blocked {
+            prefix: p,
+            expires_ns: 0,
+            drops: 0,
+        };
+        assert!(prune_offenders(30 * DAY, forget, &[b], &off).is_empty());
+        // The planner agrees: at 5 s the strikes of an offender seen at boot still count.
+        let mut e = Engine::new(Policy::default());
+        for (now, strikes) in [(5 * S, 4), (60 * S, 4), (30 * DAY, 1)] {
+            let d = e.plan(now, &[over(p.addr)], &[], &off);
+            assert_eq!(d.len(), 1, "{d:?}");
+            assert_eq!(d[0].strikes, strikes, "now = {now}");
+        }
+    }
+
+    #[test]
+    fn young_machine_windows_and_expiry_do_not_underflow() {
+        // Rounds from 50 ms after boot with a window longer than the uptime.
+        let mut e = Engine::new(Policy {
+            window: 60.0,
+            ..Policy::default()
+        });
+        let a = v4(Ipv4Addr::new(198, 51, 100, 9));
+        let mut rates = Vec::new();
+        for (i, t) in [S / 20, S, 2 * S, 3 * S].into_iter().enumerate() {
+            let sample = Sample {
+                addr: a,
+                packets: 100_000 * i as u64,
+                bytes: 0,
+                syns: 0,
+            };
+            rates = e.observe(t, &[sample]);
+        }
+        let r = rates[0];
+        assert!((r.pps - 300_000.0 / 2.95).abs() < 1.0, "{r:?}");
+        // An entry that expired at t = 0 is expired; a TTL from t = 1 s ends at 61 s.
+        let d = e.plan(
+            S,
+            &[over(a)],
+            &[Blocked {
+                prefix: pre("10.0.0.1"),
+                expires_ns: 0,
+                drops: 0,
+            }],
+            &HashMap::new(),
+        );
+        assert_eq!(d[0].action, Action::Expire);
+        assert_eq!(d[1].expires_ns, Some(61 * S));
+    }
 }

@@ -24,9 +24,23 @@ pub fn loadable_programs(info: &ObjectInfo) -> usize {
     info.programs.iter().filter(|p| p.global).count()
 }
 
+/// The most instructions the kernel takes in one program from a loader with CAP_BPF
+/// (`BPF_COMPLEXITY_LIMIT_INSNS`; `bpf_prog_load` refuses more with E2BIG). Without CAP_BPF
+/// the limit is 4096 (`BPF_MAXINSNS`), but x0bpf loads only with CAP_BPF.
+pub const MAX_PROG_INSNS: u64 = 1_000_000;
+
 /// Every ELF rule the object breaks, in a stable order.
 pub fn elf_problems(info: &ObjectInfo) -> Vec<Problem> {
     let mut v = Vec::new();
+    // libbpf finds programs, maps and relocations through the symbol table: it refuses an
+    // object without one ("couldn't find symbol table in …, stripped object file?").
+    if !info.sections.iter().any(|s| s.kind == "symtab") {
+        v.push(problem(
+            None,
+            "no symbol table (.symtab): libbpf cannot open a stripped object".to_string(),
+            "rebuild it, or strip only debug info (`llvm-strip -g`; `--strip-all` removes the symbol table)",
+        ));
+    }
     if !info.elf.native_endian {
         v.push(problem(
             None,
@@ -57,6 +71,20 @@ pub fn elf_problems(info: &ObjectInfo) -> Vec<Problem> {
             None,
             "no programs: no global function in a program section (SEC(\"...\"))".to_string(),
             "put each program in SEC(\"<type>\") as a non-static function",
+        ));
+    }
+    for p in info
+        .programs
+        .iter()
+        .filter(|p| p.global && p.linked_instructions > MAX_PROG_INSNS)
+    {
+        v.push(problem(
+            Some(&p.name),
+            format!(
+                "program {} has {} instructions (with the functions it calls): the kernel refuses more than {MAX_PROG_INSNS} (E2BIG)",
+                p.name, p.linked_instructions
+            ),
+            "split it (tail calls, bpf_loop) or make loops smaller",
         ));
     }
     for m in info.maps.iter().filter(|m| m.definition == "legacy") {

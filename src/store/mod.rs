@@ -227,7 +227,8 @@ impl Store {
     /// so whatever is in flight there belongs to a process that is gone:
     /// - `_staging-NAME-PID` (a load that never committed): removed;
     /// - `_old-NAME-PID` (`load --replace` killed between its two renames): put back as NAME
-    ///   when NAME is missing — never delete the only copy — otherwise removed;
+    ///   when NAME is missing — never delete the only copy — otherwise removed; only a real
+    ///   directory is ever put back (a symlink or pin under such a name is removed as itself);
     /// - `_dead-NAME-PID` (an unload killed while unpinning): removed.
     fn recover(&mut self) -> Result<(), X0Error> {
         let base = open_dir(&self.base)
@@ -242,7 +243,12 @@ impl Store {
             let (prefix, tail) = rest;
             let obj = tail.rsplit_once('-').map(|(o, _)| o).unwrap_or(tail);
             let cname = cstr(&name)?;
-            if prefix == "_old-" && check_name("object name", obj).is_ok() {
+            // Only a real directory is a moved-aside object: anything else (a symlink
+            // planted there, a pin) is removed as itself below, its target untouched, and
+            // never renamed into place where it would block that name.
+            let is_dir = rfs::statat(base.as_fd(), cname.as_c_str(), AtFlags::SYMLINK_NOFOLLOW)
+                .is_ok_and(|st| FileType::from_raw_mode(st.st_mode) == FileType::Directory);
+            if prefix == "_old-" && is_dir && check_name("object name", obj).is_ok() {
                 let target = cstr(obj)?;
                 let exists =
                     rfs::statat(base.as_fd(), target.as_c_str(), AtFlags::SYMLINK_NOFOLLOW).is_ok();
@@ -265,7 +271,13 @@ impl Store {
             remove_at(base.as_fd(), &cname, 0).map_err(|e| {
                 X0Error::os(format!("removing {}", self.base.join(&name).display()), &e)
             })?;
-            self.say(format!("removed {name} (left by an interrupted x0bpf)"));
+            if is_dir {
+                self.say(format!("removed {name} (left by an interrupted x0bpf)"));
+            } else {
+                self.say(format!(
+                    "removed {name} (not a directory x0bpf made: removed itself, its target left alone)"
+                ));
+            }
         }
         Ok(())
     }
