@@ -75,6 +75,11 @@ impl Out {
         self.w.flush()
     }
 
+    /// How many bytes the buffer holds before it writes to fd 1.
+    pub fn capacity(&self) -> usize {
+        self.w.capacity()
+    }
+
     /// Bytes buffered but not yet written.
     pub fn buffered(&self) -> usize {
         self.w.buffer().len()
