@@ -748,3 +748,64 @@ fn check_contiguous(s: &[u64], first: u64) {
         assert_eq!(*n, first + i as u64, "gap at {i}");
     }
 }
+
+/// Run x0bpf under strace with SIGTERM delivered at its first bpf() call: during the setup
+/// of a command, before any stream starts.
+fn sigterm_at_first_bpf_call(args: &[&str]) -> std::process::Output {
+    Command::new("strace")
+        .args([
+            "-f",
+            "-o",
+            "/dev/null",
+            "-e",
+            "trace=bpf",
+            "-e",
+            "inject=bpf:signal=TERM:when=1",
+            bin(),
+        ])
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run strace (apt-get install strace)")
+}
+
+#[test]
+fn sigterm_before_the_stream_starts_ends_it_with_exit_zero() {
+    use std::os::unix::process::ExitStatusExt;
+    let r = Ring::new();
+    r.emit(1);
+    let o = sigterm_at_first_bpf_call(&["--bpffs", r.fs.arg(), "--json", "tail", &r.events()]);
+    assert!(
+        o.status.success(),
+        "{:?}: {}",
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let l = lines(&String::from_utf8_lossy(&o.stdout));
+    assert_eq!(l[0]["command"], "tail", "{l:?}");
+    let s = &l.last().unwrap()["summary"];
+    assert_eq!(s["reason"], "interrupted", "{s}");
+    // Nothing was read: the records are still there for the next reader.
+    assert_eq!(s["records"], 0, "{s}");
+    let out = r.fs.x0(&["--json", "tail", &r.events(), "--count", "1000"]);
+    assert_eq!(lines(&out.ok().stdout).len(), 1002);
+    // `map dump` streams too.
+    let o = sigterm_at_first_bpf_call(&[
+        "--bpffs",
+        r.fs.arg(),
+        "map",
+        "dump",
+        &format!("{}/m/lru", r.fs.arg()),
+        "--lines",
+    ]);
+    assert!(o.status.success(), "{:?}", o.status);
+    // A command that does not stream still dies of SIGTERM, as before.
+    let o = sigterm_at_first_bpf_call(&[
+        "--bpffs",
+        r.fs.arg(),
+        "map",
+        "show",
+        &format!("{}/m/lru", r.fs.arg()),
+    ]);
+    assert_eq!(o.status.signal(), Some(libc::SIGTERM), "{:?}", o.status);
+}
