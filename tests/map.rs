@@ -1119,3 +1119,128 @@ fn hostile_addresses_and_numbers() {
         assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
     }
 }
+
+/// The u32 of bpftool's `-j` hex byte list (`["0x02","0x00",…]`).
+fn bpftool_u32(v: &Value) -> u32 {
+    let b: Vec<u8> = v
+        .as_array()
+        .unwrap_or_else(|| panic!("not a byte list: {v}"))
+        .iter()
+        .map(|x| u8::from_str_radix(x.as_str().unwrap().trim_start_matches("0x"), 16).unwrap())
+        .collect();
+    u32::from_ne_bytes(b[..4].try_into().unwrap())
+}
+
+fn bpftool_value_at(entries: &[Value], key: u32) -> Option<u32> {
+    entries
+        .iter()
+        .find(|e| bpftool_u32(&e["key"]) == key)
+        .map(|e| bpftool_u32(&e["value"]))
+}
+
+#[test]
+fn prog_array_and_map_of_maps_updates_take_ids() {
+    let m = Maps::new();
+    let pa = m.pin("pa");
+    let pa_name = format!("pa{}", unique());
+    let r = sh(
+        "bpftool",
+        &[
+            "map",
+            "create",
+            &pa,
+            "type",
+            "prog_array",
+            "key",
+            "4",
+            "value",
+            "4",
+            "entries",
+            "4",
+            "name",
+            &pa_name,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let prog = sh(
+        "bpftool",
+        &[
+            "prog",
+            "show",
+            "pinned",
+            &format!("{}/p/emit", m.fs.arg()),
+            "-j",
+        ],
+    );
+    let prog_id = serde_json::from_str::<Value>(&prog.stdout).unwrap()["id"]
+        .as_u64()
+        .unwrap() as u32;
+    // The id, as `map dump` shows it (not an fd of this process).
+    let r = m.x0(&[
+        "--json",
+        "map",
+        "update",
+        &pa,
+        "--key-hex",
+        "02 00 00 00",
+        "--value",
+        &prog_id.to_string(),
+    ]);
+    assert_eq!(r.ok().json()["value"], prog_id);
+    assert_eq!(bpftool_value_at(&m.bpftool_dump("pa"), 2), Some(prog_id));
+    let d = m.x0(&["--json", "map", "dump", &pa]).ok().json();
+    assert_eq!(entries(&d)[0]["value"], prog_id, "{d}");
+    // An id that names nothing: not found, naming the id; nothing changed.
+    let r = m.x0(&[
+        "map",
+        "update",
+        &pa,
+        "--key-hex",
+        "01 00 00 00",
+        "--value",
+        "3999999999",
+    ]);
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    assert!(r.stderr.contains("3999999999"), "{}", r.stderr);
+    assert_eq!(m.bpftool_dump("pa").len(), 1);
+    // Array of maps: an inner map of the template's shape, by id.
+    let inner = m.pin("in2");
+    let r = sh(
+        "bpftool",
+        &[
+            "map",
+            "create",
+            &inner,
+            "type",
+            "array",
+            "key",
+            "4",
+            "value",
+            "8",
+            "entries",
+            "2",
+            "name",
+            &format!("in{}", unique()),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let inner_id = m.x0(&["--json", "map", "show", &inner]).ok().json()["maps"][0]["id"]
+        .as_u64()
+        .unwrap() as u32;
+    m.x0(&[
+        "map",
+        "update",
+        &m.pin("outer"),
+        "--key-hex",
+        "01 00 00 00",
+        "--value",
+        &inner_id.to_string(),
+    ])
+    .ok();
+    assert_eq!(
+        bpftool_value_at(&m.bpftool_dump("outer"), 1),
+        Some(inner_id)
+    );
+    let d = m.dump("outer", &[]);
+    assert!(entries(&d).iter().any(|e| e["value"] == inner_id), "{d}");
+}

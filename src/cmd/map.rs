@@ -1240,7 +1240,13 @@ fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         UpdateFlags::Noexist => sysmap::BPF_NOEXIST,
         UpdateFlags::Exist => sysmap::BPF_EXIST,
     };
-    sysmap::update(m.fd.as_fd(), Some(&key), &val, flags).map_err(|e| {
+    // Program arrays and maps of maps show ids (as `dump` does) but the kernel takes an fd:
+    // open the object by its id and pass that fd, held until the update is done.
+    let (_held, kernel_val) = match object_fd_value(&m, &val)? {
+        Some((fd, v)) => (Some(fd), v),
+        None => (None, val.clone()),
+    };
+    sysmap::update(m.fd.as_fd(), Some(&key), &kernel_val, flags).map_err(|e| {
         let mut x = kernel_err(&m, "update", &e);
         match e.raw_os_error() {
             Some(libc::EEXIST) => x = x.hint("the key exists and --flags noexist was given"),
@@ -1250,6 +1256,17 @@ fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
             }
             Some(libc::E2BIG) => {
                 x = x.hint("the map is full (max_entries) or the index is out of range")
+            }
+            Some(libc::EINVAL) if m.info.map_type == sysmap::PROG_ARRAY => {
+                x = x.hint("a program array takes programs of one type (and attach type) only: the type of the programs already in it, or of the program that uses it")
+            }
+            Some(libc::EINVAL)
+                if matches!(
+                    m.info.map_type,
+                    sysmap::ARRAY_OF_MAPS | sysmap::HASH_OF_MAPS
+                ) =>
+            {
+                x = x.hint("an inner map must match the map's inner map template (type, key and value size, flags; max_entries too unless BPF_F_INNER_MAP)")
             }
             _ => {}
         }
@@ -1266,6 +1283,42 @@ fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         value_hex: None,
     };
     emit("map update", &r, ctx)
+}
+
+/// For a program array or a map of maps, whose `value` is an object id: an fd of that object
+/// and the value the kernel expects (the fd number). `None` for other maps.
+fn object_fd_value(
+    m: &OpenMap,
+    val: &[u8],
+) -> Result<Option<(std::os::fd::OwnedFd, Vec<u8>)>, X0Error> {
+    use crate::sys::bpf::{fd_by_id, ObjKind};
+    use std::os::fd::AsRawFd;
+    let (kind, what, list) = match m.info.map_type {
+        sysmap::PROG_ARRAY => (ObjKind::Prog, "program", "x0bpf list prog"),
+        sysmap::ARRAY_OF_MAPS | sysmap::HASH_OF_MAPS => (ObjKind::Map, "map", "x0bpf map show"),
+        _ => return Ok(None),
+    };
+    let Ok(id) = <[u8; 4]>::try_from(val).map(u32::from_ne_bytes) else {
+        return Ok(None);
+    };
+    let fd = fd_by_id(kind, id).map_err(|e| {
+        let mut x = X0Error::os(format!("map {}: opening {what} id {id}", m.info.id), &e);
+        if e.raw_os_error() == Some(libc::ENOENT) {
+            x = X0Error::new(
+                ErrorKind::NotFound,
+                format!(
+                    "map {}: no {what} with id {id} (the values of a {} map are {what} ids)",
+                    m.info.id,
+                    crate::obj::names::map_type_name(m.info.map_type)
+                ),
+            )
+            .errno(libc::ENOENT)
+            .hint(format!("`{list}` lists the ids"));
+        }
+        x
+    })?;
+    let v = (fd.as_raw_fd() as u32).to_ne_bytes().to_vec();
+    Ok(Some((fd, v)))
 }
 
 fn delete(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
