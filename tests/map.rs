@@ -1244,3 +1244,42 @@ fn prog_array_and_map_of_maps_updates_take_ids() {
     let d = m.dump("outer", &[]);
     assert!(entries(&d).iter().any(|e| e["value"] == inner_id), "{d}");
 }
+
+#[test]
+fn map_show_of_every_map_without_cap_sys_admin_is_a_permission_error() {
+    let _m = Maps::new();
+    // CAP_BPF without CAP_SYS_ADMIN: the kernel refuses to walk the ids.
+    let r = sh(
+        "setpriv",
+        &[
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            "--inh-caps=+bpf",
+            "--ambient-caps=+bpf",
+            common::bin(),
+            "--json",
+            "map",
+            "show",
+        ],
+    );
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    let e = r.json();
+    assert_eq!(e["error"]["kind"], "permission", "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("CAP_SYS_ADMIN"),
+        "{e}"
+    );
+    // Root of a user namespace: its capabilities do not reach BPF.
+    let r = sh("unshare", &["-Ur", common::bin(), "map", "show"]);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("CAP_SYS_ADMIN"), "{}", r.stderr);
+    assert!(r.stderr.contains("user namespace"), "{}", r.stderr);
+    assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+    // Root on the host sees the maps.
+    let r = common::x0(&["--json", "map", "show"]);
+    assert!(!r.ok().json()["maps"].as_array().unwrap().is_empty());
+}

@@ -356,9 +356,33 @@ impl Report for ShowReport {
 
 fn show(a: &ShowArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     if a.map.is_empty() {
-        crate::sys::caps::require_bpf("map show")?;
+        use crate::sys::caps;
+        caps::require_bpf("map show")?;
+        // Walking every map id (BPF_MAP_GET_NEXT_ID) needs CAP_SYS_ADMIN in the host's user
+        // namespace: without it the kernel refuses the walk, which must not read as "no maps".
+        caps::require_cap(
+            caps::CAP_SYS_ADMIN,
+            "CAP_SYS_ADMIN",
+            "x0bpf map show (every map)",
+        )?;
+        let ids = crate::sys::bpf::try_all_ids(crate::sys::bpf::ObjKind::Map).map_err(|e| {
+            let mut x = X0Error::os("map show: walking every map id", &e);
+            if matches!(e.raw_os_error(), Some(libc::EPERM) | Some(libc::EACCES)) {
+                x = X0Error::new(
+                    ErrorKind::Permission,
+                    "x0bpf map show (every map) needs CAP_SYS_ADMIN in the host's user namespace; the kernel refused to list map ids",
+                )
+                .errno(libc::EPERM)
+                .hint(if caps::in_user_namespace() {
+                    caps::USERNS_HINT
+                } else {
+                    "run as root, or name one map (`id N`, `pinned PATH`), which needs CAP_BPF only"
+                });
+            }
+            x
+        })?;
         let mut maps = Vec::new();
-        for id in crate::sys::bpf::all_ids(crate::sys::bpf::ObjKind::Map) {
+        for id in ids {
             if let Ok(m) = addr::open_map(ctx, &ObjRef::Id(id)) {
                 let t = types::map_types(&m.info, None, None, None).ok();
                 maps.push(desc(&m, t.as_ref().map(|t| &t.typing)));
