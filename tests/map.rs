@@ -554,21 +554,27 @@ fn keyless_kinds() {
     let r = m.x0(&["map", "dump", &q]);
     assert_eq!(r.code, 5);
     assert!(r.stderr.contains("peek"), "{}", r.stderr);
-    // Bloom filter: present/absent; dump refused with the hint.
+    // Bloom filter: present/absent; `push` adds a value (as bpftool's update does); dump
+    // refused with the hint.
     let b = m.pin("bloom");
-    // `push` is for queues and stacks.
-    assert_eq!(m.x0(&["map", "push", &b, "--value", "42"]).code, 2);
+    let present = |v: &str| {
+        m.x0(&["--json", "map", "lookup", &b, "--value", v])
+            .ok()
+            .json()["present"]
+            .clone()
+    };
+    assert_eq!(present("42"), false);
+    assert_eq!(present("43"), false);
+    m.x0(&["map", "push", &b, "--value", "42"]).ok();
+    assert_eq!(present("42"), true);
     let r = sh(
         "bpftool",
-        &["map", "update", "pinned", &b, "value", "42", "0", "0", "0"],
+        &["map", "update", "pinned", &b, "value", "43", "0", "0", "0"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(
-        m.x0(&["--json", "map", "lookup", &b, "--value", "42"])
-            .ok()
-            .json()["present"],
-        true
-    );
+    assert_eq!(present("43"), true);
+    let r = m.x0(&["map", "push", &b, "--value", "44", "--overwrite"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     let r = m.x0(&["map", "dump", &b]);
     assert_eq!(r.code, 5);
     assert!(r.stderr.contains("lookup"), "{}", r.stderr);
@@ -1282,4 +1288,115 @@ fn map_show_of_every_map_without_cap_sys_admin_is_a_permission_error() {
     // Root on the host sees the maps.
     let r = common::x0(&["--json", "map", "show"]);
     assert!(!r.ok().json()["maps"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn strict_json_input_and_hints_that_work_when_copied() {
+    let m = Maps::new();
+    let pin = m.pin("flows");
+    let key = r#"{"saddr":1,"sport":80,"proto":6,"pad":0}"#;
+    m.x0(&["map", "update", &pin, "--key", key, "--value", STATS])
+        .ok();
+    let before = m.bpftool_dump("flows");
+    let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+    let dup_key = r#"{"saddr":1,"sport":80,"proto":6,"pad":0,"sport":81}"#;
+    let bad: &[(&[&str], &str)] = &[
+        // Not integers, whatever their value: a type error naming the field.
+        (
+            &["--key", key, "--value", r#"{"packets":1.0}"#, "--merge"],
+            "expected an integer at packets",
+        ),
+        (
+            &["--key", key, "--value", r#"{"packets":1e3}"#, "--merge"],
+            "expected an integer at packets",
+        ),
+        // Beyond 64 bits: out of the field's range, said exactly (not as a float).
+        (
+            &[
+                "--key",
+                key,
+                "--value",
+                r#"{"packets":18446744073709551616}"#,
+                "--merge",
+            ],
+            "18446744073709551616 is out of range at packets (unsigned 64-bit integer: 0..=18446744073709551615)",
+        ),
+        (
+            &["--key", key, "--value", r#"{"packets":1,"packets":2}"#, "--merge"],
+            "duplicate key \"packets\"",
+        ),
+        (
+            &["--key", key, "--value", r#"{"point":{"x":1,"x":2}}"#, "--merge"],
+            "duplicate key \"x\" in point",
+        ),
+        (&["--key", dup_key, "--value", STATS], "--key: duplicate key \"sport\""),
+        (&["--key", key, "--value", &deep], "nested more than 128 levels"),
+        (
+            &["--key", key, "--value", r#"{"packets":1"#, "--merge"],
+            "not valid JSON",
+        ),
+    ];
+    for (args, what) in bad {
+        let mut a = vec!["map", "update", pin.as_str()];
+        a.extend_from_slice(args);
+        let r = m.x0(&a);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(what), "{what}: {}", r.stderr);
+        assert!(!r.stderr.contains("a string"), "{}", r.stderr);
+        assert_eq!(r.stderr.trim().lines().count(), 1, "one line: {}", r.stderr);
+        assert_eq!(m.bpftool_dump("flows"), before, "{args:?} changed the map");
+    }
+    // -0 is the integer 0.
+    let r = m.x0(&[
+        "--json",
+        "map",
+        "update",
+        &pin,
+        "--key",
+        key,
+        "--value",
+        r#"{"packets":-0,"delta":-0}"#,
+        "--merge",
+    ]);
+    let v = r.ok().json();
+    assert_eq!(v["value"]["packets"], 0, "{v}");
+    assert_eq!(v["value"]["delta"], 0, "{v}");
+    // Hints that print a command carry this invocation's --bpffs, and name a command that
+    // works on that kind of map.
+    let fs = format!("--bpffs {}", m.fs.arg());
+    let r = m.x0(&["map", "push", &m.pin("events"), "--value", "1"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("`x0bpf {fs} tail {}`", m.pin("events"))),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("map dump"), "{}", r.stderr);
+    let r = m.x0(&[
+        "map",
+        "update",
+        &m.pin("bloom"),
+        "--key",
+        "1",
+        "--value",
+        "1",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "`x0bpf {fs} map push {} --value JSON`",
+            m.pin("bloom")
+        )),
+        "{}",
+        r.stderr
+    );
+    let r = m.x0(&["map", "peek", &m.pin("lru")]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("`x0bpf {fs} map dump {}`", m.pin("lru"))),
+        "{}",
+        r.stderr
+    );
 }

@@ -39,7 +39,7 @@ pub enum MapCmd {
     Peek(ValueOnlyArgs),
     /// Queue/stack: take the next value
     Pop(ValueOnlyArgs),
-    /// Queue/stack: add a value
+    /// Queue/stack/bloom filter: add a value
     Push(PushArgs),
 }
 
@@ -986,9 +986,15 @@ fn walk_follow(
 // ---------------------------------------------------------------- input
 
 /// JSON text, or — when it is not JSON — the text itself as a string (so `--key eth0` works
-/// for a `char[]` key and `--value TCP` for an enum).
-fn parse_json_arg(s: &str) -> Value {
-    serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.to_string()))
+/// for a `char[]` key and `--value TCP` for an enum). Duplicate keys, nesting deeper than 128
+/// and malformed objects or arrays are usage errors naming the option (`crate::maps::json_in`).
+fn parse_json_arg(s: &str, what: &str) -> Result<Value, X0Error> {
+    use crate::maps::json_in::{parse, Parsed};
+    match parse(s) {
+        Ok(Parsed::Json(v)) => Ok(v),
+        Ok(Parsed::NotJson) => Ok(Value::String(s.to_string())),
+        Err(e) => Err(usage(format!("--{what}: {e}"))),
+    }
 }
 
 fn from_hex(s: &str, want: usize, what: &str) -> Result<Vec<u8>, X0Error> {
@@ -1014,7 +1020,7 @@ fn encode_key(
             let mut b = vec![0u8; info.key_size as usize];
             types
                 .key
-                .encode(&parse_json_arg(j), &mut b, false)
+                .encode(&parse_json_arg(j, "key")?, &mut b, false)
                 .map_err(|e| usage(format!("--key: {e}")))?;
             Ok(b)
         }
@@ -1062,7 +1068,7 @@ fn encode_value(
             }
         }
         (Some(j), None) => {
-            let v = parse_json_arg(j);
+            let v = parse_json_arg(j, "value")?;
             if per_cpu && info.is_percpu() {
                 let arr = v.as_array().filter(|a| a.len() == ncpu).ok_or_else(|| {
                     usage(format!("--per-cpu: --value must be an array of {ncpu} values, one per possible CPU"))
@@ -1230,9 +1236,16 @@ fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         m.info.map_type,
         sysmap::QUEUE | sysmap::STACK | sysmap::BLOOM_FILTER
     ) {
-        return Err(usage("this map kind has no keys")
-            .hint("use `x0bpf map push`")
-            .into());
+        return Err(usage(format!(
+            "map {} is a {}: it has no keys to update",
+            m.info.id,
+            crate::obj::names::map_type_name(m.info.map_type)
+        ))
+        .hint(format!(
+            "add a value with `x0bpf map push {} --value JSON`",
+            map_words(&a.target.map)
+        ))
+        .into());
     }
     if let Some(e) = refuse_dump(&m.info) {
         return Err(e.into());
@@ -1389,23 +1402,53 @@ fn delete(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
 
 // ---------------------------------------------------------------- queue / stack
 
-fn need_queue(m: &OpenMap, what: &str) -> Result<(), X0Error> {
-    if matches!(m.info.map_type, sysmap::QUEUE | sysmap::STACK) {
-        Ok(())
-    } else {
-        Err(usage(format!(
-            "map {} is a {}: `map {what}` is for queues and stacks",
-            m.info.id,
-            crate::obj::names::map_type_name(m.info.map_type)
-        ))
-        .hint("use `map lookup` or `map dump`"))
+/// The map as the user named it, as shell words: for hints that print a follow-up command.
+fn map_words(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| crate::output::shell_word(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `peek`/`pop` are for queues and stacks, `push` for bloom filters too; otherwise a usage
+/// error whose hint is the command that does work on this kind of map (the global options of
+/// this invocation added by `output::complete_commands`).
+fn need_queue(m: &OpenMap, words: &[String], what: &str) -> Result<(), X0Error> {
+    let t = m.info.map_type;
+    if matches!(t, sysmap::QUEUE | sysmap::STACK) || (what == "push" && t == sysmap::BLOOM_FILTER) {
+        return Ok(());
     }
+    let map = map_words(words);
+    let hint = match t {
+        sysmap::RINGBUF | sysmap::PERF_EVENT_ARRAY | sysmap::USER_RINGBUF => {
+            format!("its records are written by BPF programs; stream them with `x0bpf tail {map}`")
+        }
+        sysmap::BLOOM_FILTER => {
+            format!("test a value with `x0bpf map lookup {map} --value JSON`; add one with `x0bpf map push {map} --value JSON`")
+        }
+        _ if what == "push" => {
+            format!("use `x0bpf map update {map} --key JSON --value JSON`")
+        }
+        _ => format!("use `x0bpf map lookup {map} --key JSON` or `x0bpf map dump {map}`"),
+    };
+    Err(usage(format!(
+        "map {} is a {}: `map {what}` is for queues and stacks{}",
+        m.info.id,
+        crate::obj::names::map_type_name(t),
+        if what == "push" {
+            " (and bloom filters)"
+        } else {
+            ""
+        }
+    ))
+    .hint(hint))
 }
 
 fn peek_pop(a: &ValueOnlyArgs, ctx: &Ctx, pop: bool) -> anyhow::Result<i32> {
     let m = open(ctx, &a.target.map)?;
     let what = if pop { "pop" } else { "peek" };
-    need_queue(&m, what)?;
+    need_queue(&m, &a.target.map, what)?;
     let types = types_for(&m, &a.types)?;
     let mut val = vec![0u8; m.info.value_buf_size()];
     let got = if pop {
@@ -1436,7 +1479,13 @@ fn peek_pop(a: &ValueOnlyArgs, ctx: &Ctx, pop: bool) -> anyhow::Result<i32> {
 
 fn push(a: &PushArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     let m = open(ctx, &a.target.map)?;
-    need_queue(&m, "push")?;
+    need_queue(&m, &a.target.map, "push")?;
+    let bloom = m.info.map_type == sysmap::BLOOM_FILTER;
+    if bloom && a.overwrite {
+        return Err(
+            usage("--overwrite is for queues and stacks: a bloom filter is never full").into(),
+        );
+    }
     let types = types_for(&m, &a.types)?;
     let val = encode_value(
         &types,
@@ -1452,7 +1501,15 @@ fn push(a: &PushArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         sysmap::BPF_ANY
     };
     sysmap::update(m.fd.as_fd(), None, &val, flags).map_err(|e| {
-        let x = kernel_err(&m, "push", &e);
+        let x = kernel_err(
+            &m,
+            if bloom {
+                "adding to the bloom filter"
+            } else {
+                "push"
+            },
+            &e,
+        );
         if e.raw_os_error() == Some(libc::E2BIG) {
             x.hint("the queue is full: pop first, or --overwrite")
         } else {
