@@ -799,6 +799,38 @@ fn sigterm_before_the_stream_starts_ends_it_with_exit_zero() {
         "--lines",
     ]);
     assert!(o.status.success(), "{:?}", o.status);
+    // `events` too: signalled while it loads and attaches its programs.
+    for when in ["1", "30"] {
+        let o = Command::new("strace")
+            .args([
+                "-f",
+                "-o",
+                "/dev/null",
+                "-e",
+                "trace=bpf",
+                "-e",
+                &format!("inject=bpf:signal=TERM:when={when}"),
+                bin(),
+                "--json",
+                "events",
+                "--duration",
+                "20s",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "events, SIGTERM at bpf() call {when}: {:?} {}",
+            o.status,
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let l = lines(&String::from_utf8_lossy(&o.stdout));
+        assert_eq!(
+            l.last().unwrap()["summary"]["reason"],
+            "interrupted",
+            "{l:?}"
+        );
+    }
     // A command that does not stream still dies of SIGTERM, as before.
     let o = sigterm_at_first_bpf_call(&[
         "--bpffs",
