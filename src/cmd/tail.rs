@@ -434,7 +434,7 @@ fn stream_records(
                 Ev::Lost { cpu, n } => match mode {
                     Mode::Json => {
                         let _ = writeln!(line, "{{\"lost\":{n},\"cpu\":{cpu}}}");
-                        if out.buffered() > 0 && out.buffered() + line.len() > cap {
+                        if out.buffered() > 0 && out.buffered() + line.len() >= cap {
                             halt = Some(Halt::Flush);
                             return Err(io::Error::from(io::ErrorKind::Interrupted));
                         }
@@ -498,7 +498,7 @@ fn stream_records(
                     line.push(b'\n');
                 }
             }
-            if out.buffered() > 0 && out.buffered() + line.len() > cap {
+            if out.buffered() > 0 && out.buffered() + line.len() >= cap {
                 // Written out first, then committed; this record is handed out again.
                 halt = Some(Halt::Flush);
                 return Err(io::Error::from(io::ErrorKind::Interrupted));
