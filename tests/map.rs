@@ -1182,19 +1182,21 @@ fn prog_array_and_map_of_maps_updates_take_ids() {
         .as_u64()
         .unwrap() as u32;
     // The id, as `map dump` shows it (not an fd of this process).
+    // The index as a number, even without BTF.
     let r = m.x0(&[
         "--json",
         "map",
         "update",
         &pa,
-        "--key-hex",
-        "02 00 00 00",
+        "--key",
+        "2",
         "--value",
         &prog_id.to_string(),
     ]);
     assert_eq!(r.ok().json()["value"], prog_id);
     assert_eq!(bpftool_value_at(&m.bpftool_dump("pa"), 2), Some(prog_id));
     let d = m.x0(&["--json", "map", "dump", &pa]).ok().json();
+    assert_eq!(entries(&d)[0]["key"], 2, "{d}");
     assert_eq!(entries(&d)[0]["value"], prog_id, "{d}");
     // An id that names nothing: not found, naming the id; nothing changed.
     let r = m.x0(&[
@@ -1237,8 +1239,8 @@ fn prog_array_and_map_of_maps_updates_take_ids() {
         "map",
         "update",
         &m.pin("outer"),
-        "--key-hex",
-        "01 00 00 00",
+        "--key",
+        "1",
         "--value",
         &inner_id.to_string(),
     ])

@@ -298,6 +298,14 @@ fn types_for(m: &OpenMap, t: &TypeArgs) -> Result<Types, X0Error> {
             .into(),
         );
     }
+    // Their array kinds are indexed by a u32 whatever BTF they lack: `--key 2`, not hex.
+    if matches!(m.info.map_type, sysmap::PROG_ARRAY | sysmap::ARRAY_OF_MAPS)
+        && m.info.key_size == 4
+        && types.typing.key_type.is_none()
+    {
+        types.key = u32_layout();
+        types.typing.key_type = Some("index".into());
+    }
     Ok(types)
 }
 
