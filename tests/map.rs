@@ -1287,6 +1287,10 @@ fn map_show_of_every_map_without_cap_sys_admin_is_a_permission_error() {
     assert!(r.stderr.contains("CAP_SYS_ADMIN"), "{}", r.stderr);
     assert!(r.stderr.contains("user namespace"), "{}", r.stderr);
     assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+    // `list prog` (every program) alike.
+    let r = sh("unshare", &["-Ur", common::bin(), "list", "prog"]);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("user namespace"), "{}", r.stderr);
     // Root on the host sees the maps.
     let r = common::x0(&["--json", "map", "show"]);
     assert!(!r.ok().json()["maps"].as_array().unwrap().is_empty());

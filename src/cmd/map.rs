@@ -368,11 +368,7 @@ fn show(a: &ShowArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         caps::require_bpf("map show")?;
         // Walking every map id (BPF_MAP_GET_NEXT_ID) needs CAP_SYS_ADMIN in the host's user
         // namespace: without it the kernel refuses the walk, which must not read as "no maps".
-        caps::require_cap(
-            caps::CAP_SYS_ADMIN,
-            "CAP_SYS_ADMIN",
-            "x0bpf map show (every map)",
-        )?;
+        caps::require_id_walk("x0bpf map show (every map)")?;
         let ids = crate::sys::bpf::try_all_ids(crate::sys::bpf::ObjKind::Map).map_err(|e| {
             let mut x = X0Error::os("map show: walking every map id", &e);
             if matches!(e.raw_os_error(), Some(libc::EPERM) | Some(libc::EACCES)) {
