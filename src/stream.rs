@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::mem::ManuallyDrop;
 use std::os::fd::FromRawFd;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -14,9 +14,29 @@ use serde::Serialize;
 use crate::output::SCHEMA_VERSION;
 
 static STOP: AtomicBool = AtomicBool::new(false);
+/// The signal that set STOP (0: none yet).
+static SIGNO: AtomicI32 = AtomicI32::new(0);
 
-extern "C" fn on_signal(_: libc::c_int) {
+extern "C" fn on_signal(sig: libc::c_int) {
+    SIGNO.store(sig, Ordering::SeqCst);
     STOP.store(true, Ordering::SeqCst);
+}
+
+/// For a command that does not stream: SIGINT and SIGTERM kill again, and one that came
+/// while the handler was installed (main installs it before parsing, so that a stream
+/// signalled during its setup still ends with exit 0) is delivered now, killing as it would
+/// have.
+pub fn restore_default_signals() {
+    for sig in [libc::SIGINT, libc::SIGTERM] {
+        // SAFETY: resetting a signal's disposition to its default.
+        unsafe { libc::signal(sig, libc::SIG_DFL) };
+    }
+    let sig = SIGNO.swap(0, Ordering::SeqCst);
+    if sig != 0 {
+        STOP.store(false, Ordering::SeqCst);
+        // SAFETY: raising a signal whose default action ends the process.
+        unsafe { libc::raise(sig) };
+    }
 }
 
 /// Route SIGINT and SIGTERM to the stop flag. Without SA_RESTART, so a blocking epoll_wait
@@ -73,6 +93,11 @@ impl Out {
 
     pub fn flush(&mut self) -> io::Result<()> {
         self.w.flush()
+    }
+
+    /// How many bytes the buffer holds before it writes to fd 1.
+    pub fn capacity(&self) -> usize {
+        self.w.capacity()
     }
 
     /// Bytes buffered but not yet written.

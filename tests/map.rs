@@ -554,21 +554,27 @@ fn keyless_kinds() {
     let r = m.x0(&["map", "dump", &q]);
     assert_eq!(r.code, 5);
     assert!(r.stderr.contains("peek"), "{}", r.stderr);
-    // Bloom filter: present/absent; dump refused with the hint.
+    // Bloom filter: present/absent; `push` adds a value (as bpftool's update does); dump
+    // refused with the hint.
     let b = m.pin("bloom");
-    // `push` is for queues and stacks.
-    assert_eq!(m.x0(&["map", "push", &b, "--value", "42"]).code, 2);
+    let present = |v: &str| {
+        m.x0(&["--json", "map", "lookup", &b, "--value", v])
+            .ok()
+            .json()["present"]
+            .clone()
+    };
+    assert_eq!(present("42"), false);
+    assert_eq!(present("43"), false);
+    m.x0(&["map", "push", &b, "--value", "42"]).ok();
+    assert_eq!(present("42"), true);
     let r = sh(
         "bpftool",
-        &["map", "update", "pinned", &b, "value", "42", "0", "0", "0"],
+        &["map", "update", "pinned", &b, "value", "43", "0", "0", "0"],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(
-        m.x0(&["--json", "map", "lookup", &b, "--value", "42"])
-            .ok()
-            .json()["present"],
-        true
-    );
+    assert_eq!(present("43"), true);
+    let r = m.x0(&["map", "push", &b, "--value", "44", "--overwrite"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
     let r = m.x0(&["map", "dump", &b]);
     assert_eq!(r.code, 5);
     assert!(r.stderr.contains("lookup"), "{}", r.stderr);
@@ -1118,4 +1124,285 @@ fn hostile_addresses_and_numbers() {
         assert!(r.stderr.contains("CAP_BPF"), "{}", r.stderr);
         assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
     }
+}
+
+/// The u32 of bpftool's `-j` hex byte list (`["0x02","0x00",…]`).
+fn bpftool_u32(v: &Value) -> u32 {
+    let b: Vec<u8> = v
+        .as_array()
+        .unwrap_or_else(|| panic!("not a byte list: {v}"))
+        .iter()
+        .map(|x| u8::from_str_radix(x.as_str().unwrap().trim_start_matches("0x"), 16).unwrap())
+        .collect();
+    u32::from_ne_bytes(b[..4].try_into().unwrap())
+}
+
+fn bpftool_value_at(entries: &[Value], key: u32) -> Option<u32> {
+    entries
+        .iter()
+        .find(|e| bpftool_u32(&e["key"]) == key)
+        .map(|e| bpftool_u32(&e["value"]))
+}
+
+#[test]
+fn prog_array_and_map_of_maps_updates_take_ids() {
+    let m = Maps::new();
+    let pa = m.pin("pa");
+    let pa_name = format!("pa{}", unique());
+    let r = sh(
+        "bpftool",
+        &[
+            "map",
+            "create",
+            &pa,
+            "type",
+            "prog_array",
+            "key",
+            "4",
+            "value",
+            "4",
+            "entries",
+            "4",
+            "name",
+            &pa_name,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let prog = sh(
+        "bpftool",
+        &[
+            "prog",
+            "show",
+            "pinned",
+            &format!("{}/p/emit", m.fs.arg()),
+            "-j",
+        ],
+    );
+    let prog_id = serde_json::from_str::<Value>(&prog.stdout).unwrap()["id"]
+        .as_u64()
+        .unwrap() as u32;
+    // The id, as `map dump` shows it (not an fd of this process).
+    // The index as a number, even without BTF.
+    let r = m.x0(&[
+        "--json",
+        "map",
+        "update",
+        &pa,
+        "--key",
+        "2",
+        "--value",
+        &prog_id.to_string(),
+    ]);
+    assert_eq!(r.ok().json()["value"], prog_id);
+    assert_eq!(bpftool_value_at(&m.bpftool_dump("pa"), 2), Some(prog_id));
+    let d = m.x0(&["--json", "map", "dump", &pa]).ok().json();
+    assert_eq!(entries(&d)[0]["key"], 2, "{d}");
+    assert_eq!(entries(&d)[0]["value"], prog_id, "{d}");
+    // An id that names nothing: not found, naming the id; nothing changed.
+    let r = m.x0(&[
+        "map",
+        "update",
+        &pa,
+        "--key-hex",
+        "01 00 00 00",
+        "--value",
+        "3999999999",
+    ]);
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    assert!(r.stderr.contains("3999999999"), "{}", r.stderr);
+    assert_eq!(m.bpftool_dump("pa").len(), 1);
+    // Array of maps: an inner map of the template's shape, by id.
+    let inner = m.pin("in2");
+    let r = sh(
+        "bpftool",
+        &[
+            "map",
+            "create",
+            &inner,
+            "type",
+            "array",
+            "key",
+            "4",
+            "value",
+            "8",
+            "entries",
+            "2",
+            "name",
+            &format!("in{}", unique()),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let inner_id = m.x0(&["--json", "map", "show", &inner]).ok().json()["maps"][0]["id"]
+        .as_u64()
+        .unwrap() as u32;
+    m.x0(&[
+        "map",
+        "update",
+        &m.pin("outer"),
+        "--key",
+        "1",
+        "--value",
+        &inner_id.to_string(),
+    ])
+    .ok();
+    assert_eq!(
+        bpftool_value_at(&m.bpftool_dump("outer"), 1),
+        Some(inner_id)
+    );
+    let d = m.dump("outer", &[]);
+    assert!(entries(&d).iter().any(|e| e["value"] == inner_id), "{d}");
+}
+
+#[test]
+fn map_show_of_every_map_without_cap_sys_admin_is_a_permission_error() {
+    let _m = Maps::new();
+    // CAP_BPF without CAP_SYS_ADMIN: the kernel refuses to walk the ids.
+    let r = sh(
+        "setpriv",
+        &[
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            "--inh-caps=+bpf",
+            "--ambient-caps=+bpf",
+            common::bin(),
+            "--json",
+            "map",
+            "show",
+        ],
+    );
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    let e = r.json();
+    assert_eq!(e["error"]["kind"], "permission", "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("CAP_SYS_ADMIN"),
+        "{e}"
+    );
+    // Root of a user namespace: its capabilities do not reach BPF.
+    let r = sh("unshare", &["-Ur", common::bin(), "map", "show"]);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("CAP_SYS_ADMIN"), "{}", r.stderr);
+    assert!(r.stderr.contains("user namespace"), "{}", r.stderr);
+    assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+    // `list prog` (every program) alike.
+    let r = sh("unshare", &["-Ur", common::bin(), "list", "prog"]);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("user namespace"), "{}", r.stderr);
+    // Root on the host sees the maps.
+    let r = common::x0(&["--json", "map", "show"]);
+    assert!(!r.ok().json()["maps"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn strict_json_input_and_hints_that_work_when_copied() {
+    let m = Maps::new();
+    let pin = m.pin("flows");
+    let key = r#"{"saddr":1,"sport":80,"proto":6,"pad":0}"#;
+    m.x0(&["map", "update", &pin, "--key", key, "--value", STATS])
+        .ok();
+    let before = m.bpftool_dump("flows");
+    let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+    let dup_key = r#"{"saddr":1,"sport":80,"proto":6,"pad":0,"sport":81}"#;
+    let bad: &[(&[&str], &str)] = &[
+        // Not integers, whatever their value: a type error naming the field.
+        (
+            &["--key", key, "--value", r#"{"packets":1.0}"#, "--merge"],
+            "expected an integer at packets",
+        ),
+        (
+            &["--key", key, "--value", r#"{"packets":1e3}"#, "--merge"],
+            "expected an integer at packets",
+        ),
+        // Beyond 64 bits: out of the field's range, said exactly (not as a float).
+        (
+            &[
+                "--key",
+                key,
+                "--value",
+                r#"{"packets":18446744073709551616}"#,
+                "--merge",
+            ],
+            "18446744073709551616 is out of range at packets (unsigned 64-bit integer: 0..=18446744073709551615)",
+        ),
+        (
+            &["--key", key, "--value", r#"{"packets":1,"packets":2}"#, "--merge"],
+            "duplicate key \"packets\"",
+        ),
+        (
+            &["--key", key, "--value", r#"{"point":{"x":1,"x":2}}"#, "--merge"],
+            "duplicate key \"x\" in point",
+        ),
+        (&["--key", dup_key, "--value", STATS], "--key: duplicate key \"sport\""),
+        (&["--key", key, "--value", &deep], "nested more than 128 levels"),
+        (
+            &["--key", key, "--value", r#"{"packets":1"#, "--merge"],
+            "not valid JSON",
+        ),
+    ];
+    for (args, what) in bad {
+        let mut a = vec!["map", "update", pin.as_str()];
+        a.extend_from_slice(args);
+        let r = m.x0(&a);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains(what), "{what}: {}", r.stderr);
+        assert!(!r.stderr.contains("a string"), "{}", r.stderr);
+        assert_eq!(r.stderr.trim().lines().count(), 1, "one line: {}", r.stderr);
+        assert_eq!(m.bpftool_dump("flows"), before, "{args:?} changed the map");
+    }
+    // -0 is the integer 0.
+    let r = m.x0(&[
+        "--json",
+        "map",
+        "update",
+        &pin,
+        "--key",
+        key,
+        "--value",
+        r#"{"packets":-0,"delta":-0}"#,
+        "--merge",
+    ]);
+    let v = r.ok().json();
+    assert_eq!(v["value"]["packets"], 0, "{v}");
+    assert_eq!(v["value"]["delta"], 0, "{v}");
+    // Hints that print a command carry this invocation's --bpffs, and name a command that
+    // works on that kind of map.
+    let fs = format!("--bpffs {}", m.fs.arg());
+    let r = m.x0(&["map", "push", &m.pin("events"), "--value", "1"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("`x0bpf {fs} tail {}`", m.pin("events"))),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("map dump"), "{}", r.stderr);
+    let r = m.x0(&[
+        "map",
+        "update",
+        &m.pin("bloom"),
+        "--key",
+        "1",
+        "--value",
+        "1",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "`x0bpf {fs} map push {} --value JSON`",
+            m.pin("bloom")
+        )),
+        "{}",
+        r.stderr
+    );
+    let r = m.x0(&["map", "peek", &m.pin("lru")]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("`x0bpf {fs} map dump {}`", m.pin("lru"))),
+        "{}",
+        r.stderr
+    );
 }

@@ -535,3 +535,309 @@ fn sigterm_during_a_long_drain_stops_at_the_next_record() {
     assert!(s["records"].as_u64().unwrap() < 20_000, "{s}");
     assert_eq!(s["records"].as_u64().unwrap() as usize, l.len() - 2);
 }
+
+/// Runs `cmd` again and again on another thread until dropped: a producer that keeps a
+/// buffer from ever draining.
+struct Flood {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    h: Option<std::thread::JoinHandle<u32>>,
+}
+
+impl Flood {
+    fn new(cmd: Vec<String>) -> Flood {
+        use std::sync::atomic::Ordering;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let s = stop.clone();
+        let h = std::thread::spawn(move || {
+            let mut runs = 0;
+            let t = Instant::now();
+            // Bounded: a tail that never ends must not keep the test running.
+            while !s.load(Ordering::Relaxed) && t.elapsed() < Duration::from_secs(30) {
+                let o = Command::new(&cmd[0]).args(&cmd[1..]).output().unwrap();
+                assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+                runs += 1;
+            }
+            runs
+        });
+        Flood { stop, h: Some(h) }
+    }
+}
+
+impl Drop for Flood {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(h) = self.h.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// Read a child's stdout slowly (a consumer slower than the producer), to the end.
+fn slow_reader(mut r: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut all = Vec::new();
+        let mut b = vec![0u8; 16 * 1024];
+        loop {
+            match r.read(&mut b) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => all.extend_from_slice(&b[..n]),
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        all
+    })
+}
+
+/// Run a `--duration 2s` tail (`args` after `--json tail`) while `flood` keeps its buffer
+/// full and its stdout is read slowly: it must end on its own (killed after 30 s otherwise),
+/// with reason "duration". Returns how long it ran.
+fn duration_under_flood(fs: &Bpffs, args: &[&str], flood: Flood) -> Duration {
+    // Let the producer fill the buffer first.
+    std::thread::sleep(Duration::from_millis(500));
+    let t = Instant::now();
+    let mut child = Command::new(bin())
+        .args(["--bpffs", fs.arg(), "--json", "tail"])
+        .args(args)
+        .args(["--duration", "2s", "--force"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let rd = slow_reader(child.stdout.take().unwrap());
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if t.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            break child.wait().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let took = t.elapsed();
+    drop(flood);
+    let out = rd.join().unwrap();
+    assert!(status.success(), "{status:?}");
+    let text = String::from_utf8_lossy(&out);
+    let last = text.lines().last().unwrap_or("");
+    let v: Value = serde_json::from_str(last).unwrap_or_else(|e| panic!("{e}: {last}"));
+    assert_eq!(v["summary"]["reason"], "duration", "{v}");
+    assert!(v["summary"]["records"].as_u64().unwrap() > 0, "{v}");
+    took
+}
+
+#[test]
+fn duration_ends_a_tail_whose_buffer_never_drains() {
+    let r = Ring::new();
+    let flood = Flood::new(
+        [
+            "bpftool",
+            "prog",
+            "run",
+            "pinned",
+            &format!("{}/p/emit", r.fs.arg()),
+            "data_in",
+            r.tmp.path().join("pkt").to_str().unwrap(),
+            "repeat",
+            "30",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+    );
+    let took = duration_under_flood(&r.fs, &[&r.events()], flood);
+    // A generous bound: --duration 2s, not "until the producer stops" (30 s).
+    assert!(took < Duration::from_secs(10), "ring buffer: ran {took:?}");
+    let p = Perf::new();
+    let flood = Flood::new(
+        [
+            "bpftool",
+            "prog",
+            "run",
+            "pinned",
+            &format!("{}/p/emit_perf", p.fs.arg()),
+            "data_in",
+            p.tmp.path().join("pkt").to_str().unwrap(),
+            "repeat",
+            "1000000",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
+    );
+    let took = duration_under_flood(&p.fs, &[&p.map(), "--perf-pages", "256"], flood);
+    assert!(
+        took < Duration::from_secs(10),
+        "perf event array: ran {took:?}"
+    );
+}
+
+/// The `value.seq` of every complete record line of a tail's JSON output.
+fn seqs_of(out: &[u8]) -> Vec<u64> {
+    let text = String::from_utf8_lossy(out);
+    let complete = match text.rfind('\n') {
+        Some(i) => &text[..i],
+        None => "",
+    };
+    complete
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|v| v["value"]["seq"].as_u64())
+        .collect()
+}
+
+#[test]
+fn a_killed_tail_loses_no_record_the_next_reader_cannot_read() {
+    let r = Ring::new();
+    // 20000 records of 40 bytes: 800 KB of the 1 MiB ring, all kept.
+    r.emit(20);
+    // SIGKILL at the tail's third write (header, one full output buffer, then the next):
+    // it dies with a full buffer of records read but not written out.
+    let o = Command::new("strace")
+        .args([
+            "-f",
+            "-o",
+            "/dev/null",
+            "-e",
+            "trace=write",
+            "-e",
+            "inject=write:signal=KILL:when=3",
+            bin(),
+            "--bpffs",
+            r.fs.arg(),
+            "--json",
+            "tail",
+            &r.events(),
+            "--type",
+            "struct event",
+        ])
+        .stderr(Stdio::null())
+        .output()
+        .expect("run strace (apt-get install strace)");
+    let first = seqs_of(&o.stdout);
+    assert!(
+        !first.is_empty() && first.len() < 20_000,
+        "the first tail was not killed mid-stream: {} records",
+        first.len()
+    );
+    check_contiguous(&first, 0);
+    let out = r.fs.x0(&[
+        "--json",
+        "tail",
+        &r.events(),
+        "--type",
+        "struct event",
+        "--duration",
+        "1s",
+    ]);
+    let second = seqs_of(out.ok().stdout.as_bytes());
+    assert!(!second.is_empty(), "the second tail read nothing");
+    // At-least-once: the second reader starts at or before the first one's next record.
+    let next = first.last().unwrap() + 1;
+    assert!(
+        second[0] <= next,
+        "records {next}..{} were lost with the killed tail",
+        second[0]
+    );
+    check_contiguous(&second, second[0]);
+    assert_eq!(*second.last().unwrap(), 19_999);
+}
+
+fn check_contiguous(s: &[u64], first: u64) {
+    for (i, n) in s.iter().enumerate() {
+        assert_eq!(*n, first + i as u64, "gap at {i}");
+    }
+}
+
+/// Run x0bpf under strace with SIGTERM delivered at its first bpf() call: during the setup
+/// of a command, before any stream starts.
+fn sigterm_at_first_bpf_call(args: &[&str]) -> std::process::Output {
+    Command::new("strace")
+        .args([
+            "-f",
+            "-o",
+            "/dev/null",
+            "-e",
+            "trace=bpf",
+            "-e",
+            "inject=bpf:signal=TERM:when=1",
+            bin(),
+        ])
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run strace (apt-get install strace)")
+}
+
+#[test]
+fn sigterm_before_the_stream_starts_ends_it_with_exit_zero() {
+    use std::os::unix::process::ExitStatusExt;
+    let r = Ring::new();
+    r.emit(1);
+    let o = sigterm_at_first_bpf_call(&["--bpffs", r.fs.arg(), "--json", "tail", &r.events()]);
+    assert!(
+        o.status.success(),
+        "{:?}: {}",
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let l = lines(&String::from_utf8_lossy(&o.stdout));
+    assert_eq!(l[0]["command"], "tail", "{l:?}");
+    let s = &l.last().unwrap()["summary"];
+    assert_eq!(s["reason"], "interrupted", "{s}");
+    // Nothing was read: the records are still there for the next reader.
+    assert_eq!(s["records"], 0, "{s}");
+    let out = r.fs.x0(&["--json", "tail", &r.events(), "--count", "1000"]);
+    assert_eq!(lines(&out.ok().stdout).len(), 1002);
+    // `map dump` streams too.
+    let o = sigterm_at_first_bpf_call(&[
+        "--bpffs",
+        r.fs.arg(),
+        "map",
+        "dump",
+        &format!("{}/m/lru", r.fs.arg()),
+        "--lines",
+    ]);
+    assert!(o.status.success(), "{:?}", o.status);
+    // `events` too: signalled while it loads and attaches its programs.
+    for when in ["1", "30"] {
+        let o = Command::new("strace")
+            .args([
+                "-f",
+                "-o",
+                "/dev/null",
+                "-e",
+                "trace=bpf",
+                "-e",
+                &format!("inject=bpf:signal=TERM:when={when}"),
+                bin(),
+                "--json",
+                "events",
+                "--duration",
+                "20s",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "events, SIGTERM at bpf() call {when}: {:?} {}",
+            o.status,
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let l = lines(&String::from_utf8_lossy(&o.stdout));
+        assert_eq!(
+            l.last().unwrap()["summary"]["reason"],
+            "interrupted",
+            "{l:?}"
+        );
+    }
+    // A command that does not stream still dies of SIGTERM, as before.
+    let o = sigterm_at_first_bpf_call(&[
+        "--bpffs",
+        r.fs.arg(),
+        "map",
+        "show",
+        &format!("{}/m/lru", r.fs.arg()),
+    ]);
+    assert_eq!(o.status.signal(), Some(libc::SIGTERM), "{:?}", o.status);
+}

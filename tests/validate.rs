@@ -940,4 +940,33 @@ fn an_object_without_a_symbol_table_fails_without_verify() {
     let r = fs.x0(&["load", s(&stripped), "--name", "stripped"]);
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("no symbol table"), "{}", r.stderr);
+
+#[test]
+fn verify_without_cap_bpf_is_a_permission_error_not_a_rejection() {
+    common::require_root();
+    let nobody = [
+        "--reuid=nobody",
+        "--regid=nogroup",
+        "--clear-groups",
+        common::bin(),
+    ];
+    let mut a = nobody.to_vec();
+    a.extend_from_slice(&["validate", "xdp_counter", "--verify"]);
+    let r = common::sh("setpriv", &a);
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("CAP_BPF"), "{}", r.stderr);
+    assert_eq!(r.stderr.trim().lines().count(), 1, "{}", r.stderr);
+    // The static checks need no privilege.
+    let mut a = nobody.to_vec();
+    a.extend_from_slice(&["validate", "xdp_counter"]);
+    assert_eq!(common::sh("setpriv", &a).code, 0);
+    // Root of a user namespace cannot load programs either.
+    let r = common::sh(
+        "unshare",
+        &["-Ur", common::bin(), "validate", "xdp_counter", "--verify"],
+    );
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("user namespace"), "{}", r.stderr);
+    // Root verifies.
+    common::x0(&["validate", "xdp_counter", "--verify"]).ok();
 }

@@ -14,14 +14,24 @@ fn main() -> ExitCode {
     clap_complete::CompleteEnv::with_factory(cmd::completions::command_for_completion)
         .var(cmd::completions::COMPLETE_VAR)
         .complete();
+    // First of all: a stream signalled during its setup (opening maps, loading programs)
+    // must end like one signalled later, with exit 0. Commands that do not stream get the
+    // default disposition back once parsed.
+    x0bpf::stream::install_stop_signals();
     let cli = match Cli::command()
         .try_get_matches()
         .and_then(|m| Ok((Cli::from_arg_matches(&m)?, command_name(&m))))
     {
         Ok(c) => c,
-        Err(e) => return usage_error(e),
+        Err(e) => {
+            x0bpf::stream::restore_default_signals();
+            return usage_error(e);
+        }
     };
     let (cli, name) = cli;
+    if !streams(&cli.command) {
+        x0bpf::stream::restore_default_signals();
+    }
     let g = &cli.global;
     x0bpf::output::set_style(x0bpf::output::Style::detect(g.plain, g.no_headers));
     let ctx = Ctx {
@@ -50,6 +60,26 @@ fn main() -> ExitCode {
         (c, Ok(())) => dispatch(c, &ctx),
     };
     finish(res, &name, &ctx)
+}
+
+/// Commands that stream until a count, a duration or Ctrl-C/SIGTERM ends them (docs/JSON.md,
+/// Streams): SIGINT and SIGTERM end them with exit 0, from the start.
+fn streams(c: &Command) -> bool {
+    use cmd::guard::GuardCmd;
+    use cmd::map::MapCmd;
+    match c {
+        Command::Tail(_)
+        | Command::Events(_)
+        | Command::Top(_)
+        | Command::Profile(_)
+        | Command::Syscalls(_)
+        | Command::Exporter(_) => true,
+        Command::Stats(a) => a.watch,
+        Command::Flows(a) => a.watch || a.graph,
+        Command::Guard(a) => matches!(a.cmd, GuardCmd::Start(_)),
+        Command::Map(a) => matches!(a.cmd, MapCmd::Dump(_)),
+        _ => false,
+    }
 }
 
 /// The command as JSON documents name it: the subcommand, and for `map` its action

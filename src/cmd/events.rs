@@ -312,7 +312,13 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
             if stream::stopped() {
                 return Ok((n, "interrupted"));
             }
+            let mut ended = false;
             let got = rb.consume(limit - n, |rec| -> io::Result<()> {
+                // A producer that keeps the buffer non-empty must not outlast --duration.
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    ended = true;
+                    return Err(io::Error::from(io::ErrorKind::Interrupted));
+                }
                 line.clear();
                 if rec.len() < std::mem::size_of::<net_event>() {
                     return Ok(());
@@ -326,7 +332,15 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
                 line.push(b'\n');
                 n += 1;
                 out.write_all(&line)
-            })?;
+            });
+            // Its own ring buffer, gone with this process: consumed as soon as read.
+            rb.commit();
+            let got = match got {
+                Err(e) if ended && e.kind() == io::ErrorKind::Interrupted => {
+                    return Ok((n, "duration"))
+                }
+                other => other?,
+            };
             if got > 0 {
                 continue;
             }

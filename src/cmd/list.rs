@@ -349,7 +349,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<ListReport> {
     if args.all || (kind.is_some() && args.targets.len() == 1) {
         // Walking every id (BPF_*_GET_NEXT_ID) needs CAP_SYS_ADMIN: without it the kernel
         // answers with nothing, which must not read as "nothing loaded".
-        caps::require_cap(caps::CAP_SYS_ADMIN, "CAP_SYS_ADMIN", "x0bpf list --all")?;
+        caps::require_id_walk("x0bpf list --all")?;
     }
     let store = Store::open(ctx, Access::Repair)?;
     if let (Some(kind), 1) = (kind, args.targets.len()) {

@@ -39,7 +39,7 @@ pub enum MapCmd {
     Peek(ValueOnlyArgs),
     /// Queue/stack: take the next value
     Pop(ValueOnlyArgs),
-    /// Queue/stack: add a value
+    /// Queue/stack/bloom filter: add a value
     Push(PushArgs),
 }
 
@@ -298,6 +298,14 @@ fn types_for(m: &OpenMap, t: &TypeArgs) -> Result<Types, X0Error> {
             .into(),
         );
     }
+    // Their array kinds are indexed by a u32 whatever BTF they lack: `--key 2`, not hex.
+    if matches!(m.info.map_type, sysmap::PROG_ARRAY | sysmap::ARRAY_OF_MAPS)
+        && m.info.key_size == 4
+        && types.typing.key_type.is_none()
+    {
+        types.key = u32_layout();
+        types.typing.key_type = Some("index".into());
+    }
     Ok(types)
 }
 
@@ -356,9 +364,29 @@ impl Report for ShowReport {
 
 fn show(a: &ShowArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     if a.map.is_empty() {
-        crate::sys::caps::require_bpf("map show")?;
+        use crate::sys::caps;
+        caps::require_bpf("map show")?;
+        // Walking every map id (BPF_MAP_GET_NEXT_ID) needs CAP_SYS_ADMIN in the host's user
+        // namespace: without it the kernel refuses the walk, which must not read as "no maps".
+        caps::require_id_walk("x0bpf map show (every map)")?;
+        let ids = crate::sys::bpf::try_all_ids(crate::sys::bpf::ObjKind::Map).map_err(|e| {
+            let mut x = X0Error::os("map show: walking every map id", &e);
+            if matches!(e.raw_os_error(), Some(libc::EPERM) | Some(libc::EACCES)) {
+                x = X0Error::new(
+                    ErrorKind::Permission,
+                    "x0bpf map show (every map) needs CAP_SYS_ADMIN in the host's user namespace; the kernel refused to list map ids",
+                )
+                .errno(libc::EPERM)
+                .hint(if caps::in_user_namespace() {
+                    caps::USERNS_HINT
+                } else {
+                    "run as root, or name one map (`id N`, `pinned PATH`), which needs CAP_BPF only"
+                });
+            }
+            x
+        })?;
         let mut maps = Vec::new();
-        for id in crate::sys::bpf::all_ids(crate::sys::bpf::ObjKind::Map) {
+        for id in ids {
             if let Ok(m) = addr::open_map(ctx, &ObjRef::Id(id)) {
                 let t = types::map_types(&m.info, None, None, None).ok();
                 maps.push(desc(&m, t.as_ref().map(|t| &t.typing)));
@@ -962,9 +990,15 @@ fn walk_follow(
 // ---------------------------------------------------------------- input
 
 /// JSON text, or — when it is not JSON — the text itself as a string (so `--key eth0` works
-/// for a `char[]` key and `--value TCP` for an enum).
-fn parse_json_arg(s: &str) -> Value {
-    serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.to_string()))
+/// for a `char[]` key and `--value TCP` for an enum). Duplicate keys, nesting deeper than 128
+/// and malformed objects or arrays are usage errors naming the option (`crate::maps::json_in`).
+fn parse_json_arg(s: &str, what: &str) -> Result<Value, X0Error> {
+    use crate::maps::json_in::{parse, Parsed};
+    match parse(s) {
+        Ok(Parsed::Json(v)) => Ok(v),
+        Ok(Parsed::NotJson) => Ok(Value::String(s.to_string())),
+        Err(e) => Err(usage(format!("--{what}: {e}"))),
+    }
 }
 
 fn from_hex(s: &str, want: usize, what: &str) -> Result<Vec<u8>, X0Error> {
@@ -990,7 +1024,7 @@ fn encode_key(
             let mut b = vec![0u8; info.key_size as usize];
             types
                 .key
-                .encode(&parse_json_arg(j), &mut b, false)
+                .encode(&parse_json_arg(j, "key")?, &mut b, false)
                 .map_err(|e| usage(format!("--key: {e}")))?;
             Ok(b)
         }
@@ -1038,7 +1072,7 @@ fn encode_value(
             }
         }
         (Some(j), None) => {
-            let v = parse_json_arg(j);
+            let v = parse_json_arg(j, "value")?;
             if per_cpu && info.is_percpu() {
                 let arr = v.as_array().filter(|a| a.len() == ncpu).ok_or_else(|| {
                     usage(format!("--per-cpu: --value must be an array of {ncpu} values, one per possible CPU"))
@@ -1206,9 +1240,16 @@ fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         m.info.map_type,
         sysmap::QUEUE | sysmap::STACK | sysmap::BLOOM_FILTER
     ) {
-        return Err(usage("this map kind has no keys")
-            .hint("use `x0bpf map push`")
-            .into());
+        return Err(usage(format!(
+            "map {} is a {}: it has no keys to update",
+            m.info.id,
+            crate::obj::names::map_type_name(m.info.map_type)
+        ))
+        .hint(format!(
+            "add a value with `x0bpf map push {} --value JSON`",
+            map_words(&a.target.map)
+        ))
+        .into());
     }
     if let Some(e) = refuse_dump(&m.info) {
         return Err(e.into());
@@ -1240,7 +1281,13 @@ fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         UpdateFlags::Noexist => sysmap::BPF_NOEXIST,
         UpdateFlags::Exist => sysmap::BPF_EXIST,
     };
-    sysmap::update(m.fd.as_fd(), Some(&key), &val, flags).map_err(|e| {
+    // Program arrays and maps of maps show ids (as `dump` does) but the kernel takes an fd:
+    // open the object by its id and pass that fd, held until the update is done.
+    let (_held, kernel_val) = match object_fd_value(&m, &val)? {
+        Some((fd, v)) => (Some(fd), v),
+        None => (None, val.clone()),
+    };
+    sysmap::update(m.fd.as_fd(), Some(&key), &kernel_val, flags).map_err(|e| {
         let mut x = kernel_err(&m, "update", &e);
         match e.raw_os_error() {
             Some(libc::EEXIST) => x = x.hint("the key exists and --flags noexist was given"),
@@ -1250,6 +1297,17 @@ fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
             }
             Some(libc::E2BIG) => {
                 x = x.hint("the map is full (max_entries) or the index is out of range")
+            }
+            Some(libc::EINVAL) if m.info.map_type == sysmap::PROG_ARRAY => {
+                x = x.hint("a program array takes programs of one type (and attach type) only: the type of the programs already in it, or of the program that uses it")
+            }
+            Some(libc::EINVAL)
+                if matches!(
+                    m.info.map_type,
+                    sysmap::ARRAY_OF_MAPS | sysmap::HASH_OF_MAPS
+                ) =>
+            {
+                x = x.hint("an inner map must match the map's inner map template (type, key and value size, flags; max_entries too unless BPF_F_INNER_MAP)")
             }
             _ => {}
         }
@@ -1266,6 +1324,42 @@ fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         value_hex: None,
     };
     emit("map update", &r, ctx)
+}
+
+/// For a program array or a map of maps, whose `value` is an object id: an fd of that object
+/// and the value the kernel expects (the fd number). `None` for other maps.
+fn object_fd_value(
+    m: &OpenMap,
+    val: &[u8],
+) -> Result<Option<(std::os::fd::OwnedFd, Vec<u8>)>, X0Error> {
+    use crate::sys::bpf::{fd_by_id, ObjKind};
+    use std::os::fd::AsRawFd;
+    let (kind, what, list) = match m.info.map_type {
+        sysmap::PROG_ARRAY => (ObjKind::Prog, "program", "x0bpf list prog"),
+        sysmap::ARRAY_OF_MAPS | sysmap::HASH_OF_MAPS => (ObjKind::Map, "map", "x0bpf map show"),
+        _ => return Ok(None),
+    };
+    let Ok(id) = <[u8; 4]>::try_from(val).map(u32::from_ne_bytes) else {
+        return Ok(None);
+    };
+    let fd = fd_by_id(kind, id).map_err(|e| {
+        let mut x = X0Error::os(format!("map {}: opening {what} id {id}", m.info.id), &e);
+        if e.raw_os_error() == Some(libc::ENOENT) {
+            x = X0Error::new(
+                ErrorKind::NotFound,
+                format!(
+                    "map {}: no {what} with id {id} (the values of a {} map are {what} ids)",
+                    m.info.id,
+                    crate::obj::names::map_type_name(m.info.map_type)
+                ),
+            )
+            .errno(libc::ENOENT)
+            .hint(format!("`{list}` lists the ids"));
+        }
+        x
+    })?;
+    let v = (fd.as_raw_fd() as u32).to_ne_bytes().to_vec();
+    Ok(Some((fd, v)))
 }
 
 fn delete(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
@@ -1312,23 +1406,53 @@ fn delete(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
 
 // ---------------------------------------------------------------- queue / stack
 
-fn need_queue(m: &OpenMap, what: &str) -> Result<(), X0Error> {
-    if matches!(m.info.map_type, sysmap::QUEUE | sysmap::STACK) {
-        Ok(())
-    } else {
-        Err(usage(format!(
-            "map {} is a {}: `map {what}` is for queues and stacks",
-            m.info.id,
-            crate::obj::names::map_type_name(m.info.map_type)
-        ))
-        .hint("use `map lookup` or `map dump`"))
+/// The map as the user named it, as shell words: for hints that print a follow-up command.
+fn map_words(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| crate::output::shell_word(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `peek`/`pop` are for queues and stacks, `push` for bloom filters too; otherwise a usage
+/// error whose hint is the command that does work on this kind of map (the global options of
+/// this invocation added by `output::complete_commands`).
+fn need_queue(m: &OpenMap, words: &[String], what: &str) -> Result<(), X0Error> {
+    let t = m.info.map_type;
+    if matches!(t, sysmap::QUEUE | sysmap::STACK) || (what == "push" && t == sysmap::BLOOM_FILTER) {
+        return Ok(());
     }
+    let map = map_words(words);
+    let hint = match t {
+        sysmap::RINGBUF | sysmap::PERF_EVENT_ARRAY | sysmap::USER_RINGBUF => {
+            format!("its records are written by BPF programs; stream them with `x0bpf tail {map}`")
+        }
+        sysmap::BLOOM_FILTER => {
+            format!("test a value with `x0bpf map lookup {map} --value JSON`; add one with `x0bpf map push {map} --value JSON`")
+        }
+        _ if what == "push" => {
+            format!("use `x0bpf map update {map} --key JSON --value JSON`")
+        }
+        _ => format!("use `x0bpf map lookup {map} --key JSON` or `x0bpf map dump {map}`"),
+    };
+    Err(usage(format!(
+        "map {} is a {}: `map {what}` is for queues and stacks{}",
+        m.info.id,
+        crate::obj::names::map_type_name(t),
+        if what == "push" {
+            " (and bloom filters)"
+        } else {
+            ""
+        }
+    ))
+    .hint(hint))
 }
 
 fn peek_pop(a: &ValueOnlyArgs, ctx: &Ctx, pop: bool) -> anyhow::Result<i32> {
     let m = open(ctx, &a.target.map)?;
     let what = if pop { "pop" } else { "peek" };
-    need_queue(&m, what)?;
+    need_queue(&m, &a.target.map, what)?;
     let types = types_for(&m, &a.types)?;
     let mut val = vec![0u8; m.info.value_buf_size()];
     let got = if pop {
@@ -1359,7 +1483,13 @@ fn peek_pop(a: &ValueOnlyArgs, ctx: &Ctx, pop: bool) -> anyhow::Result<i32> {
 
 fn push(a: &PushArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     let m = open(ctx, &a.target.map)?;
-    need_queue(&m, "push")?;
+    need_queue(&m, &a.target.map, "push")?;
+    let bloom = m.info.map_type == sysmap::BLOOM_FILTER;
+    if bloom && a.overwrite {
+        return Err(
+            usage("--overwrite is for queues and stacks: a bloom filter is never full").into(),
+        );
+    }
     let types = types_for(&m, &a.types)?;
     let val = encode_value(
         &types,
@@ -1375,7 +1505,15 @@ fn push(a: &PushArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         sysmap::BPF_ANY
     };
     sysmap::update(m.fd.as_fd(), None, &val, flags).map_err(|e| {
-        let x = kernel_err(&m, "push", &e);
+        let x = kernel_err(
+            &m,
+            if bloom {
+                "adding to the bloom filter"
+            } else {
+                "push"
+            },
+            &e,
+        );
         if e.raw_os_error() == Some(libc::E2BIG) {
             x.hint("the queue is full: pop first, or --overwrite")
         } else {

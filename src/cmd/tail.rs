@@ -167,6 +167,14 @@ struct Summary {
     reason: &'static str,
 }
 
+/// Why a drain stopped with records left.
+enum Halt {
+    /// The stream ends (`interrupted`, `duration`).
+    Stop(&'static str),
+    /// The output buffer is full: write it out and commit, then go on.
+    Flush,
+}
+
 /// Where records come from.
 enum Source {
     Ring(RingBuf),
@@ -194,6 +202,15 @@ impl Source {
                 }),
                 PerfEvent::Lost { cpu, n } => f(Ev::Lost { cpu, n }),
             }),
+        }
+    }
+
+    /// Everything handed out so far is written out: the kernel may reuse its space, and the
+    /// next reader starts after it.
+    fn commit(&mut self) {
+        match self {
+            Source::Ring(rb) => rb.commit(),
+            Source::Perf(p) => p.commit(),
         }
     }
 
@@ -286,10 +303,11 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     let res = stream_records(&mut src, &mut out, a, mode, layout.as_ref(), &m);
     match res {
         Ok(s) => {
-            if let Err(e) = finish(&mut out, mode, &s) {
-                if !stream::is_broken_pipe(&e) {
-                    return Err(e.into());
-                }
+            match finish(&mut out, mode, &s) {
+                // Written out: consumed. Not written: left for the next reader.
+                Ok(()) => src.commit(),
+                Err(e) if !stream::is_broken_pipe(&e) => return Err(e.into()),
+                Err(_) => {}
             }
             if s.lost.is_some_and(|l| l > 0) {
                 crate::output::warn(&format!(
@@ -380,6 +398,12 @@ fn stream_records(
         lost: perf.then_some(lost),
         reason,
     };
+    // Records are consumed (the kernel's position moves past them) only once written out:
+    // before a record that would not fit the output buffer, the buffer is written and what
+    // it held committed. A reader killed at any point loses nothing the next reader cannot
+    // read; one killed between a write and its commit leaves those records to be read again
+    // (at-least-once, README "tail").
+    let cap = out.capacity();
     loop {
         if seq >= limit {
             return Ok(summary(seq, lost, "count"));
@@ -387,31 +411,42 @@ fn stream_records(
         if stream::stopped() {
             return Ok(summary(seq, lost, "interrupted"));
         }
+        if deadline.is_some_and(|d| Instant::now() >= d) {
+            return Ok(summary(seq, lost, "duration"));
+        }
+        // Why the drain stopped before the buffer was empty.
+        let mut halt: Option<Halt> = None;
         let got = src.consume(limit - seq, |ev| -> io::Result<()> {
             use std::io::Write;
-            // A signal during a long drain (a full buffer, a slow reader) ends it at the next
-            // record, which stays in the buffer.
+            // A signal or the deadline during a long drain (a producer that keeps the buffer
+            // full, a slow reader) ends it at the next record, which stays in the buffer.
             if stream::stopped() {
+                halt = Some(Halt::Stop("interrupted"));
+                return Err(io::Error::from(io::ErrorKind::Interrupted));
+            }
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                halt = Some(Halt::Stop("duration"));
                 return Err(io::Error::from(io::ErrorKind::Interrupted));
             }
             line.clear();
             let (cpu, rec) = match ev {
                 Ev::Rec { cpu, data } => (cpu, data),
-                Ev::Lost { cpu, n } => {
-                    lost += n;
-                    match mode {
-                        Mode::Json => {
-                            let _ = writeln!(line, "{{\"lost\":{n},\"cpu\":{cpu}}}");
-                            return out.write_all(&line);
+                Ev::Lost { cpu, n } => match mode {
+                    Mode::Json => {
+                        let _ = writeln!(line, "{{\"lost\":{n},\"cpu\":{cpu}}}");
+                        if out.buffered() > 0 && out.buffered() + line.len() >= cap {
+                            halt = Some(Halt::Flush);
+                            return Err(io::Error::from(io::ErrorKind::Interrupted));
                         }
-                        _ => {
-                            crate::output::warn(&format!(
-                                "the kernel lost {n} samples on CPU {cpu}"
-                            ));
-                            return Ok(());
-                        }
+                        lost += n;
+                        return out.write_all(&line);
                     }
-                }
+                    _ => {
+                        lost += n;
+                        crate::output::warn(&format!("the kernel lost {n} samples on CPU {cpu}"));
+                        return Ok(());
+                    }
+                },
             };
             match mode {
                 Mode::Raw => {
@@ -463,20 +498,32 @@ fn stream_records(
                     line.push(b'\n');
                 }
             }
+            if out.buffered() > 0 && out.buffered() + line.len() >= cap {
+                // Written out first, then committed; this record is handed out again.
+                halt = Some(Halt::Flush);
+                return Err(io::Error::from(io::ErrorKind::Interrupted));
+            }
             seq += 1;
             out.write_all(&line)
         });
         let got = match got {
-            Err(e) if e.kind() == io::ErrorKind::Interrupted && stream::stopped() => {
-                return Ok(summary(seq, lost, "interrupted"))
-            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted && halt.is_some() => match halt {
+                Some(Halt::Stop(reason)) => return Ok(summary(seq, lost, reason)),
+                _ => {
+                    out.flush()?;
+                    src.commit();
+                    continue;
+                }
+            },
             other => other?,
         };
         if got > 0 {
             continue;
         }
-        // Nothing pending: flush what is buffered, then sleep until data, signal or deadline.
+        // Nothing pending: write out what is buffered and commit it (the kernel wakes a
+        // reader only once it has caught up), then sleep until data, signal or deadline.
         out.flush()?;
+        src.commit();
         let timeout = match deadline {
             Some(d) => {
                 let now = Instant::now();

@@ -43,11 +43,43 @@ fn usage(e: X0Error) -> X0Error {
     }
 }
 
+/// `--verify` loads every program (and unloads it): without the privilege to load, the
+/// verifier cannot run, which is a permission error (exit 4), not a rejected program (exit 1).
+/// Unprivileged BPF, when the host allows it, loads only some program types: not refused here.
+fn require_verifier() -> Result<(), X0Error> {
+    use crate::sys::caps;
+    let unpriv_allowed = std::fs::read_to_string("/proc/sys/kernel/unprivileged_bpf_disabled")
+        .is_ok_and(|s| s.trim() == "0");
+    if unpriv_allowed {
+        return Ok(());
+    }
+    if !caps::has_cap(caps::CAP_BPF) && !caps::has_cap(caps::CAP_SYS_ADMIN) {
+        return Err(X0Error::new(
+            ErrorKind::Permission,
+            "validate --verify needs CAP_BPF (or CAP_SYS_ADMIN) to run the verifier (it loads each program, then unloads it); this process has neither",
+        )
+        .errno(libc::EPERM)
+        .hint("run as root, or leave out --verify: the other checks need no privilege"));
+    }
+    if caps::in_user_namespace() {
+        return Err(X0Error::new(
+            ErrorKind::Permission,
+            "validate --verify needs CAP_BPF in the host's user namespace to run the verifier; this process runs in another user namespace",
+        )
+        .errno(libc::EPERM)
+        .hint(caps::USERNS_HINT));
+    }
+    Ok(())
+}
+
 pub fn run(args: &Args) -> anyhow::Result<ValidateReport> {
     let src = source::resolve(&args.object).map_err(|e| match e.kind {
         ErrorKind::Internal => e,
         _ => usage(e),
     })?;
+    if args.verify {
+        require_verifier()?;
+    }
     let busy = crate::output::busy("reading the target's BTF");
     let probes = Probes::new();
     let target = validate::load_target(args.btf.as_ref(), &probes)?;

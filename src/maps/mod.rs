@@ -3,4 +3,5 @@
 pub mod addr;
 pub mod batch;
 pub mod export;
+pub mod json_in;
 pub mod types;

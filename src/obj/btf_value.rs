@@ -608,16 +608,14 @@ fn json_int(v: &Value, path: &str) -> Result<i128, String> {
                 Ok(u as i128)
             } else if let Some(i) = n.as_i64() {
                 Ok(i as i128)
-            } else if n
-                .as_f64()
-                .is_some_and(|f| f.is_finite() && f.fract() == 0.0)
-            {
+            } else {
+                // A literal with a fraction or an exponent (1.0, 1e3) is not an integer, even
+                // when its value is whole. (Integer literals beyond 64 bits come as their
+                // digits, a string: `crate::maps::json_in`.)
                 Err(format!(
-                    "{n} is out of range{} (JSON numbers are read up to 64 bits; give a wider integer as a \"0x…\" string)",
+                    "expected an integer{}, got the number {n} (written with a fraction or an exponent)",
                     at(path)
                 ))
-            } else {
-                Err(format!("expected an integer{}, got {n}", at(path)))
             }
         }
         Value::String(s) => {
@@ -777,8 +775,14 @@ fn encode(
             write_uint(out, off, *size as usize, u)
         }
         Node::Float { size } => {
+            // An integer literal beyond 64 bits arrives as its digits (a string).
             let f = v
                 .as_f64()
+                .or_else(|| {
+                    v.as_str()
+                        .filter(|s| s.bytes().all(|c| c.is_ascii_digit() || c == b'-'))
+                        .and_then(|s| s.parse::<f64>().ok())
+                })
                 .ok_or_else(|| format!("expected a number{}, got {}", at(path), json_kind(v)))?;
             match size {
                 4 => write_uint(out, off, 4, (f as f32).to_bits() as u128),

@@ -49,6 +49,22 @@ pub fn require_cap(cap: u32, name: &str, what: &str) -> Result<(), X0Error> {
     .hint(crate::error::PERMISSION_HINT))
 }
 
+/// Walking every id of a kind (BPF_*_GET_NEXT_ID) needs CAP_SYS_ADMIN in the host's initial
+/// user namespace: without it the kernel refuses the walk, which must not read as "there are
+/// none". Root of another user namespace has the capability only there: refused up front too.
+pub fn require_id_walk(what: &str) -> Result<(), X0Error> {
+    require_cap(CAP_SYS_ADMIN, "CAP_SYS_ADMIN", what)?;
+    if in_user_namespace() {
+        return Err(X0Error::new(
+            ErrorKind::Permission,
+            format!("{what} needs CAP_SYS_ADMIN in the host's user namespace; this process runs in another user namespace"),
+        )
+        .errno(libc::EPERM)
+        .hint(USERNS_HINT));
+    }
+    Ok(())
+}
+
 /// Root with root's power over BPF: uid 0 in the initial user namespace. Root of a user
 /// namespace (`unshare -Ur`, rootless containers) is not: the kernel checks BPF's
 /// capabilities in the initial namespace, so its EPERM means missing privilege.

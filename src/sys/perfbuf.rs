@@ -6,8 +6,9 @@
 //!
 //! Records: `PERF_RECORD_SAMPLE` (a u32 size, then the program's bytes padded so that size +
 //! 4 is a multiple of 8) and `PERF_RECORD_LOST` (how many samples did not fit). Own code rather
-//! than libbpf's perf_buffer so that `--count N` stops after exactly N samples (the tail is
-//! advanced record by record).
+//! than libbpf's perf_buffer so that `--count N` stops after exactly N samples. Reading and
+//! consuming are apart, as for ring buffers: [`PerfReader::consume`] moves a private read
+//! position per CPU, and only [`PerfReader::commit`] moves the kernel's `data_tail`.
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{fence, Ordering};
@@ -31,6 +32,8 @@ struct Ring {
     cpu: u32,
     _fd: OwnedFd,
     base: *mut u8,
+    /// Where the next record is read (≥ the kernel's data_tail).
+    pos: u64,
 }
 
 pub struct PerfReader {
@@ -126,10 +129,14 @@ impl PerfReader {
             if base == libc::MAP_FAILED {
                 return Err(io::Error::last_os_error());
             }
+            let meta = base as *mut perf_event_mmap_page;
+            // SAFETY: the metadata page was just mapped.
+            let pos = unsafe { std::ptr::read_volatile(&raw const (*meta).data_tail) };
             r.rings.push(Ring {
                 cpu,
                 _fd: fd,
                 base: base as *mut u8,
+                pos,
             });
             let ring = r.rings.last().expect("just pushed");
             // SAFETY: ioctl on our perf event fd.
@@ -168,8 +175,9 @@ impl PerfReader {
     }
 
     /// Hand records to `f`, CPU by CPU, at most `max` samples (lost-sample reports do not
-    /// count); returns the samples handed out. A failing `f` stops at once, its record left
-    /// unconsumed.
+    /// count); returns the samples handed out. A failing `f` stops at once, its record handed
+    /// out again by the next call. The kernel's data_tail does not move: [`PerfReader::commit`]
+    /// does that.
     pub fn consume<E>(
         &mut self,
         max: u64,
@@ -181,14 +189,13 @@ impl PerfReader {
         for k in 0..nrings {
             // Start where the last call stopped, so a CPU cannot starve the others.
             let i = (self.next + k) % nrings;
-            let ring = &self.rings[i];
+            let ring = &mut self.rings[i];
             let meta = ring.base as *mut perf_event_mmap_page;
             // SAFETY: the metadata page is mapped for our lifetime; the kernel writes
             // data_head, we write data_tail.
             let head = unsafe { std::ptr::read_volatile(&raw const (*meta).data_head) };
             fence(Ordering::Acquire);
-            // SAFETY: as above.
-            let mut tail = unsafe { std::ptr::read_volatile(&raw const (*meta).data_tail) };
+            let mut tail = ring.pos;
             // SAFETY: the data area follows the metadata page.
             let data = unsafe { ring.base.add(self.page) };
             while tail < head && n < max {
@@ -236,7 +243,7 @@ impl PerfReader {
                 let sample = matches!(ev, Some(Event::Sample { .. }));
                 if let Some(ev) = ev {
                     if let Err(e) = f(ev) {
-                        store_tail(meta, tail);
+                        ring.pos = tail;
                         self.next = i;
                         return Err(e);
                     }
@@ -245,15 +252,23 @@ impl PerfReader {
                     n += 1;
                 }
                 tail += rsize as u64;
-                store_tail(meta, tail);
+                ring.pos = tail;
             }
-            store_tail(meta, tail);
+            ring.pos = tail;
             if n >= max {
                 self.next = i;
                 break;
             }
         }
         Ok(n)
+    }
+
+    /// Give the space of every record handed out so far back to the kernel (data_tail moves to
+    /// the read position of each CPU). Records not committed are read again by the next reader.
+    pub fn commit(&mut self) {
+        for r in &self.rings {
+            store_tail(r.base as *mut perf_event_mmap_page, r.pos);
+        }
     }
 
     /// Block until a ring (or another watched fd) is ready, a signal arrives, or `timeout_ms`

@@ -3,8 +3,10 @@
 //! mapped twice in a row, so a record that wraps is still contiguous. Each record has an
 //! 8-byte header: length with a BUSY bit (not committed yet) and a DISCARD bit.
 //! Own code rather than libbpf's ring_buffer so that `--count N` stops after exactly N records
-//! (the consumer position is advanced record by record) and records are handed out without a
-//! callback trampoline.
+//! and records are handed out without a callback trampoline. Reading and consuming are apart:
+//! [`RingBuf::consume`] moves a private read position, and only [`RingBuf::commit`] tells the
+//! kernel (and so the next reader) that the records up to it are gone. A caller that commits
+//! only what it has written out loses nothing when it is killed.
 use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -20,6 +22,9 @@ pub struct RingBuf {
     data_size: usize,
     mask: u64,
     epoll: OwnedFd,
+    /// Where the next record is read: ahead of the kernel's consumer position by what was
+    /// handed out but not committed yet.
+    pos: u64,
 }
 
 fn page_size() -> usize {
@@ -85,14 +90,16 @@ impl RingBuf {
         }
         // SAFETY: a fresh fd.
         let epoll = unsafe { OwnedFd::from_raw_fd(ep) };
-        let rb = RingBuf {
+        let mut rb = RingBuf {
             cons: cons as *mut u8,
             prod: prod as *mut u8,
             page,
             data_size,
             mask: (data_size - 1) as u64,
             epoll,
+            pos: 0,
         };
+        rb.pos = rb.cons_pos().load(Ordering::Acquire);
         rb.watch(fd.as_raw_fd(), libc::EPOLLIN as u32, 0)?;
         Ok(rb)
     }
@@ -126,15 +133,17 @@ impl RingBuf {
     }
 
     /// Hand committed records to `f`, at most `max`, in order; returns how many were handed
-    /// out. Stops early (consumer position left after the last record handed out) when `f`
-    /// fails, returning its error. Discarded records are skipped and not counted.
+    /// out. Stops early (read position left after the last record handed out) when `f`
+    /// fails, returning its error: that record is handed out again by the next call.
+    /// Discarded records are skipped and not counted. The kernel's consumer position does not
+    /// move: [`RingBuf::commit`] does that.
     pub fn consume<E>(
         &mut self,
         max: u64,
         mut f: impl FnMut(&[u8]) -> Result<(), E>,
     ) -> Result<u64, E> {
         let mut n = 0;
-        let mut cons = self.cons_pos().load(Ordering::Relaxed);
+        let mut cons = self.pos;
         while n < max {
             let prod = self.prod_pos().load(Ordering::Acquire);
             if cons >= prod {
@@ -149,7 +158,7 @@ impl RingBuf {
                 let len_word = unsafe { &*hdr_ptr }.load(Ordering::Acquire);
                 if len_word & BUSY != 0 {
                     // Reserved but not committed yet: later records wait for it.
-                    self.cons_pos().store(cons, Ordering::Release);
+                    self.pos = cons;
                     return Ok(n);
                 }
                 let len = (len_word & !(BUSY | DISCARD)) as usize;
@@ -164,18 +173,26 @@ impl RingBuf {
                         )
                     };
                     if let Err(e) = f(rec) {
-                        self.cons_pos().store(cons, Ordering::Release);
+                        self.pos = cons;
                         return Err(e);
                     }
                     n += 1;
                 }
                 cons += total;
-                // Record by record: the producer may reuse the space at once, and an exact
-                // --count leaves the rest for the next reader.
-                self.cons_pos().store(cons, Ordering::Release);
+                // Record by record: an exact --count leaves the rest for the next reader.
+                self.pos = cons;
             }
         }
         Ok(n)
+    }
+
+    /// Give the space of every record handed out so far back to the producer: the kernel's
+    /// consumer position moves to the read position. Records not committed are read again by
+    /// the next reader. Call it before [`RingBuf::wait`]: the kernel wakes a reader only when
+    /// a record is committed at the consumer position.
+    pub fn commit(&mut self) {
+        // Every read of the records happens before the producer may reuse their space.
+        self.cons_pos().store(self.pos, Ordering::Release);
     }
 
     /// Block until data (or another watched fd) is ready, a signal arrives, or `timeout_ms`
