@@ -1254,6 +1254,11 @@ fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     if let Some(e) = refuse_dump(&m.info) {
         return Err(e.into());
     }
+    // A large value (a big struct or per-CPU array from a file) takes a while to parse and
+    // check: say so on a terminal.
+    let big = a.value.as_ref().map_or(0, String::len) + a.value_hex.as_ref().map_or(0, String::len)
+        > 1 << 20;
+    let _busy = big.then(|| crate::output::busy("parsing and checking the value"));
     // Everything is parsed and checked before the map is touched.
     let key = encode_key(&types, &m.info, a.key.as_deref(), a.key_hex.as_deref())?;
     let base = if a.merge {
