@@ -876,6 +876,7 @@ fn long_steps_show_progress_on_a_terminal_only() {
     let (code, raw) = common::x0_on_pty(&["explain", "xdp_counter"]);
     assert_eq!(code, 0);
     assert!(String::from_utf8_lossy(&raw).contains("analysing"));
+}
 
 // ---------------------------------------------------------------------------------------------
 // Issue 27: objects the kernel or libbpf refuses before any verification
@@ -940,6 +941,7 @@ fn an_object_without_a_symbol_table_fails_without_verify() {
     let r = fs.x0(&["load", s(&stripped), "--name", "stripped"]);
     assert_ne!(r.code, 0);
     assert!(r.stderr.contains("no symbol table"), "{}", r.stderr);
+}
 
 #[test]
 fn verify_without_cap_bpf_is_a_permission_error_not_a_rejection() {
