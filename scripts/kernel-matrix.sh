@@ -320,7 +320,7 @@ $MODBTF_CHECKS
 verify-tc        0 'validate tc_classifier --verify'                    '"command":"validate"'
 verify-syscall   0 'validate syscall_latency --verify'                  '"command":"validate"'
 verify-events    0 'validate net_events --verify'                       '"command":"validate"'
-view-syscalls    0 'syscalls --duration 1'                              '"command":"syscalls"' '"name":"'
+@busy_view       view-syscalls
 view-filtered    0 'syscalls --duration 1 --pid 1 --comm init'          '"command":"syscalls"' '"pid":1' '"comm":"init"'
 view-events      0 'events --duration 1'                                '"command":"events"' '"summary"'
 unload-syscall   0 'unload syscall_latency'                             '"still_held":[]' '!"released_programs":[]'
@@ -390,6 +390,16 @@ quiet() {  # NAME OBJ: once detached, OBJ's programs do not run when files are o
   a=$(counts "$2"); opens; b=$(counts "$2")
   echo "KMATRIX OUT $1: run_cnt before [$a] after 5 opens [$b]"
   if [ -n "$a" ] && [ "$a" = "$b" ]; then pass "$1"; else fail "$1" "run_cnt moved: [$a] -> [$b]"; fi
+}
+busy_view() {  # NAME: unfiltered `syscalls` counts other processes' calls (never its own, so a
+  # busy loop runs beside it: the guest is otherwise idle while x0bpf runs)
+  ( while :; do cat /proc/version > /dev/null; done ) &
+  bg=$!
+  out=$(x0bpf -j syscalls --duration 2 2>&1); rc=$?
+  kill $bg 2>/dev/null; wait $bg 2>/dev/null
+  flat=$(printf '%s' "$out" | tr '\n' ' ')
+  echo "KMATRIX OUT $1 (exit $rc): x0bpf -j syscalls --duration 2 => $flat"
+  if [ "$rc" = 0 ] && printf '%s' "$out" | grep -qF '"name":"'; then pass "$1"; else fail "$1" "exit $rc: $flat"; fi
 }
 modbtf_same() {  # NAME OBJ: libbpf's load patches OBJ's CO-RE relocation with validate's value
   v=$(x0bpf -j validate "$2" 2>&1 | grep -o '"value":[0-9]*' | head -1 | cut -d: -f2)
