@@ -214,6 +214,9 @@ pub struct Exporter {
     /// This process holds a BPF_ENABLE_STATS fd. The sysctl reads back what was last written
     /// to it, not whether an fd keeps statistics on, so it cannot tell.
     stats_held: bool,
+    /// Tells whether statistics are on whoever holds them (another process's stats fd too);
+    /// None when it could not be loaded (the sysctl is then the only other witness).
+    stats_probe: Option<progstats::StatsProbe>,
 }
 
 impl Exporter {
@@ -509,12 +512,16 @@ impl Exporter {
 
     fn host(&self, fams: &mut Vec<Family>) {
         let stats_on = self.stats_held
+            || self
+                .stats_probe
+                .as_ref()
+                .is_some_and(|p| p.on().unwrap_or(false))
             || std::fs::read_to_string("/proc/sys/kernel/bpf_stats_enabled")
                 .map(|s| s.trim() == "1")
                 .unwrap_or(false);
         let mut en = Family::new(
             "x0bpf_bpf_stats_enabled",
-            "1 when BPF run statistics are on (kernel.bpf_stats_enabled, or --enable-stats)",
+            "1 when the kernel keeps BPF run statistics (sysctl, or any process's BPF_ENABLE_STATS fd)",
             MetricType::GAUGE,
         );
         en.value(&[], if stats_on { 1.0 } else { 0.0 });
@@ -658,6 +665,16 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     } else {
         None
     };
+    // Loaded before capabilities are dropped; without it the gauge falls back to the sysctl.
+    let stats_probe = match progstats::StatsProbe::new() {
+        Ok(p) => Some(p),
+        Err(e) => {
+            if ctx.verbose {
+                eprintln!("x0bpf: exporter: statistics probe: {e}");
+            }
+            None
+        }
+    };
     let drop_reasons = crate::probe::kernel_enum("skb_drop_reason")
         .map(|v| v.into_iter().map(|(n, s)| (n as u64, s)).collect());
     let listener = std::net::TcpListener::bind(args.listen).map_err(|e| {
@@ -687,6 +704,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
         errors: Mutex::new(BTreeMap::new()),
         drop_reasons,
         stats_held: stats_fd.is_some(),
+        stats_probe,
     };
     let registry = prometheus::Registry::new();
     registry.register(Box::new(exporter))?;
@@ -706,16 +724,35 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     Ok(0)
 }
 
-/// Connections handled at once. Past it, the connection that has waited longest for its
-/// request head is closed to make room (a scraper sends its request at once; an idle or
-/// slowloris client is what waits), or the new one when none is waiting.
+/// Connections handled at once. Past it, one connection is closed to make room: the oldest
+/// that has already been answered (it is only lingering), else the oldest still sending its
+/// request head or taking its answer (a scraper sends its request at once and reads at once;
+/// idle, slowloris and never-reading clients are what waits). A connection whose scrape is
+/// being built is never closed for room. When none can be closed, the newcomer is.
 pub const MAX_CONNECTIONS: usize = 32;
-/// A request head must arrive whole within this time, and at most this large.
+/// Threads past MAX_CONNECTIONS: connections closed for room whose threads are still ending.
+/// The accept loop waits for them rather than letting a flood outrun their exits.
+const SPARE_THREADS: usize = 4;
+/// Every connection is closed at most this long after it was accepted, whatever it does
+/// (one deadline for head, answer and linger: a client cannot extend it by trickling bytes).
+const CONNECTION_DEADLINE: Duration = Duration::from_secs(10);
+/// The request head must be whole within this time of the accept (inside the deadline), and
+/// at most MAX_HEAD bytes, blank line included.
 const HEAD_DEADLINE: Duration = Duration::from_secs(5);
 const MAX_HEAD: usize = 8192;
-/// An answer must be taken by the client within this time (a client that never reads must
-/// not hold a thread and a scrape's worth of memory).
-const WRITE_DEADLINE: Duration = Duration::from_secs(10);
+/// After the answer, what the client still sends is read for at most this long (and 64 KiB)
+/// so that closing does not reset the connection before the client read the answer.
+const LINGER: Duration = Duration::from_secs(1);
+const LINGER_BYTES: usize = 65536;
+
+/// Where a connection is; all but `Answer` may be closed to make room.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Phase {
+    Head,
+    Answer,
+    Write,
+    Linger,
+}
 
 /// State shared by the accept loop and the connection threads.
 struct Http {
@@ -723,20 +760,32 @@ struct Http {
     /// One scrape at a time.
     scrape: Mutex<()>,
     active: std::sync::atomic::AtomicUsize,
-    /// Connections still reading their request head, oldest first (by id).
-    waiting: Mutex<BTreeMap<u64, std::net::TcpStream>>,
+    /// Open connections (a clone of each socket, to close it from the accept loop), by id:
+    /// ids grow with accept order, so the first of a phase is its oldest.
+    conns: Mutex<BTreeMap<u64, (Phase, std::net::TcpStream)>>,
 }
 
 impl Http {
-    /// Close the connection waiting longest for its request head (its thread then sees end of
-    /// file and ends); false when none is waiting.
-    fn evict_oldest(&self) -> bool {
-        let oldest = self
-            .waiting
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .pop_first();
-        match oldest {
+    fn conns(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, (Phase, std::net::TcpStream)>> {
+        self.conns.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn set_phase(&self, id: u64, phase: Phase) {
+        if let Some(c) = self.conns().get_mut(&id) {
+            c.0 = phase;
+        }
+    }
+
+    /// Close one connection to make room (see MAX_CONNECTIONS); false when none may be closed.
+    /// Its thread then sees end of file or a write error and ends.
+    fn evict(&self) -> bool {
+        let mut conns = self.conns();
+        let pick = conns
+            .iter()
+            .find(|(_, (p, _))| *p == Phase::Linger)
+            .or_else(|| conns.iter().find(|(_, (p, _))| *p != Phase::Answer))
+            .map(|(id, _)| *id);
+        match pick.and_then(|id| conns.remove(&id)) {
             Some((_, s)) => {
                 let _ = s.shutdown(std::net::Shutdown::Both);
                 true
@@ -751,11 +800,7 @@ struct Slot<'a>(&'a Http, u64);
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        self.0
-            .waiting
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&self.1);
+        self.0.conns().remove(&self.1);
         self.0.active.fetch_sub(1, Ordering::Relaxed);
     }
 }
@@ -768,7 +813,7 @@ fn serve(listener: std::net::TcpListener, registry: prometheus::Registry) {
         registry,
         scrape: Mutex::new(()),
         active: std::sync::atomic::AtomicUsize::new(0),
-        waiting: Mutex::new(BTreeMap::new()),
+        conns: Mutex::new(BTreeMap::new()),
     });
     let mut next = 0u64;
     while !crate::stream::stopped() {
@@ -779,16 +824,28 @@ fn serve(listener: std::net::TcpListener, registry: prometheus::Registry) {
                 continue;
             }
             Err(e) => {
-                // Out of descriptors: the client waiting longest gives its own back.
+                // Out of descriptors: a connection that can wait gives its own back.
                 if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) {
-                    http.evict_oldest();
+                    http.evict();
                 }
                 std::thread::sleep(Duration::from_millis(20));
                 continue;
             }
         };
-        // Every slot answering (none waiting to evict): the newcomer is dropped.
-        if http.active.load(Ordering::Relaxed) >= MAX_CONNECTIONS && !http.evict_oldest() {
+        let deadline = Instant::now() + CONNECTION_DEADLINE;
+        // Every slot building an answer (none to close): the newcomer is dropped.
+        if http.active.load(Ordering::Relaxed) >= MAX_CONNECTIONS && !http.evict() {
+            continue;
+        }
+        // Closed connections' threads end within moments; a flood must not pile up threads
+        // faster than that.
+        let wait_until = Instant::now() + Duration::from_millis(200);
+        while http.active.load(Ordering::Relaxed) >= MAX_CONNECTIONS + SPARE_THREADS
+            && Instant::now() < wait_until
+        {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        if http.active.load(Ordering::Relaxed) >= MAX_CONNECTIONS + SPARE_THREADS {
             continue;
         }
         next += 1;
@@ -799,15 +856,12 @@ fn serve(listener: std::net::TcpListener, registry: prometheus::Registry) {
         http.active.fetch_add(1, Ordering::Relaxed);
         match stream.try_clone() {
             Ok(clone) => {
-                http.waiting
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(id, clone);
+                http.conns().insert(id, (Phase::Head, clone));
             }
-            // Out of descriptors: serve this one anyway (its head deadline still holds), and
-            // free some for the next.
+            // Out of descriptors: serve this one anyway (its deadline still holds), and free
+            // some for the next.
             Err(_) => {
-                http.evict_oldest();
+                http.evict();
             }
         }
         let h = http.clone();
@@ -816,7 +870,7 @@ fn serve(listener: std::net::TcpListener, registry: prometheus::Registry) {
             .stack_size(1 << 20)
             .spawn(move || {
                 let slot = Slot(&h, id);
-                connection(slot.0, id, stream);
+                connection(slot.0, id, stream, deadline);
             });
         if spawned.is_err() {
             drop(Slot(&http, id));
@@ -824,46 +878,51 @@ fn serve(listener: std::net::TcpListener, registry: prometheus::Registry) {
     }
 }
 
+/// Time left before `until`, None once it has passed (a zero socket timeout would mean "none").
+fn left(until: Instant) -> Option<Duration> {
+    until
+        .checked_duration_since(Instant::now())
+        .filter(|d| !d.is_zero())
+}
+
 /// Read one request, answer it, close (`Connection: close`: no keep-alive or pipelining to
-/// track).
-fn connection(http: &Http, id: u64, mut s: std::net::TcpStream) {
+/// track), all before `deadline`.
+fn connection(http: &Http, id: u64, mut s: std::net::TcpStream, deadline: Instant) {
     use std::io::Read;
-    let start = Instant::now();
-    let mut buf: Vec<u8> = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 2048];
+    let head_until = deadline.min(Instant::now() + HEAD_DEADLINE);
+    // Never more than MAX_HEAD bytes buffered: a head that is not whole within them is too
+    // large, however the client split it.
+    let mut buf = vec![0u8; MAX_HEAD];
+    let mut len = 0;
     let (status, body, head_only) = loop {
-        let Some(left) = HEAD_DEADLINE.checked_sub(start.elapsed()) else {
+        let Some(t) = left(head_until) else {
             return;
         };
-        if s.set_read_timeout(Some(left.max(Duration::from_millis(1))))
-            .is_err()
-        {
+        if s.set_read_timeout(Some(t)).is_err() {
             return;
         }
-        let n = match s.read(&mut chunk) {
+        let n = match s.read(&mut buf[len..]) {
             Ok(0) | Err(_) => return,
             Ok(n) => n,
         };
-        buf.extend_from_slice(&chunk[..n]);
+        len += n;
         let mut headers = [httparse::EMPTY_HEADER; 64];
         let mut req = httparse::Request::new(&mut headers);
-        match req.parse(&buf) {
+        match req.parse(&buf[..len]) {
             Ok(httparse::Status::Complete(_)) => {
                 let method = req.method.unwrap_or("");
                 let path = req.path.unwrap_or("").split('?').next().unwrap_or("");
+                http.set_phase(id, Phase::Answer);
                 break answer(http, method, path);
             }
-            Ok(httparse::Status::Partial) if buf.len() <= MAX_HEAD => continue,
+            Ok(httparse::Status::Partial) if len < MAX_HEAD => continue,
             Ok(httparse::Status::Partial) | Err(httparse::Error::TooManyHeaders) => {
                 break (431, text("request head too large\n"), false)
             }
             Err(_) => break (400, text("bad request\n"), false),
         }
     };
-    http.waiting
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(&id);
+    http.set_phase(id, Phase::Write);
     let (ctype, body) = body;
     let reason = match status {
         200 => "OK",
@@ -873,37 +932,40 @@ fn connection(http: &Http, id: u64, mut s: std::net::TcpStream) {
         431 => "Request Header Fields Too Large",
         _ => "Internal Server Error",
     };
-    let mut out = format!(
+    let head = format!(
         "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n{}\r\n",
         body.len(),
         if status == 405 { "Allow: GET, HEAD\r\n" } else { "" }
-    )
-    .into_bytes();
-    if !head_only {
-        out.extend_from_slice(&body);
-    }
-    let start = Instant::now();
-    let mut done = 0;
-    while done < out.len() {
-        let Some(left) = WRITE_DEADLINE.checked_sub(start.elapsed()) else {
-            return;
-        };
-        if s.set_write_timeout(Some(left.max(Duration::from_millis(1))))
-            .is_err()
-        {
-            return;
-        }
-        match std::io::Write::write(&mut s, &out[done..]) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => done += n,
+    );
+    let parts: [&[u8]; 2] = [head.as_bytes(), if head_only { &[] } else { &body }];
+    for part in parts {
+        let mut done = 0;
+        while done < part.len() {
+            let Some(t) = left(deadline) else {
+                return;
+            };
+            if s.set_write_timeout(Some(t)).is_err() {
+                return;
+            }
+            match std::io::Write::write(&mut s, &part[done..]) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => done += n,
+            }
         }
     }
-    // Read what the client sent after its request (briefly) so closing does not reset the
-    // connection before it has read the answer.
+    drop(body);
+    http.set_phase(id, Phase::Linger);
     let _ = s.shutdown(std::net::Shutdown::Write);
-    let _ = s.set_read_timeout(Some(Duration::from_millis(200)));
+    let until = deadline.min(Instant::now() + LINGER);
+    let mut chunk = [0u8; 2048];
     let mut drained = 0;
-    while drained < 65536 {
+    while drained < LINGER_BYTES {
+        let Some(t) = left(until) else {
+            break;
+        };
+        if s.set_read_timeout(Some(t)).is_err() {
+            break;
+        }
         match s.read(&mut chunk) {
             Ok(0) | Err(_) => break,
             Ok(n) => drained += n,
