@@ -234,7 +234,10 @@ fn push_number(out: &mut Vec<u8>, v: f64) {
     } else if v.is_infinite() {
         out.extend_from_slice(if v > 0.0 { b"+Inf" } else { b"-Inf" });
     } else if v.fract() == 0.0 && v.abs() < 1e15 {
-        let _ = write!(out, "{}", v as i64);
+        if v < 0.0 {
+            out.push(b'-');
+        }
+        out.extend_from_slice(mexport::decimal(&mut [0; 20], v.abs() as u64).as_bytes());
     } else {
         let _ = write!(out, "{v}");
     }

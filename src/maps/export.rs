@@ -119,6 +119,33 @@ pub fn push_escaped(out: &mut String, v: &str, quote: bool) {
     }
 }
 
+/// `v` in decimal, written into `b` (without `fmt`'s machinery: this runs for every label of
+/// every element of a configured map, and for every sample).
+pub fn decimal(b: &mut [u8; 20], mut v: u64) -> &str {
+    let mut i = b.len();
+    loop {
+        i -= 1;
+        b[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    std::str::from_utf8(&b[i..]).unwrap_or_default()
+}
+
+fn push_u64(out: &mut String, v: u64) {
+    out.push_str(decimal(&mut [0; 20], v));
+}
+
+fn push_i64(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
+    }
+    push_u64(out, v.unsigned_abs());
+}
+
 /// Append `name="value"` (comma-separated from what `out` holds).
 pub fn push_label(out: &mut String, name: &str, value: &str) {
     if !out.is_empty() {
@@ -460,24 +487,27 @@ fn push_label_value(out: &mut String, l: &Label, key: &[u8], ifnames: &mut BTree
     out.push_str("=\"");
     match l.decode {
         Decode::Integer => {
-            let _ = if l.slot.signed {
-                write!(out, "{}", l.slot.int(key) as i64)
+            if l.slot.signed {
+                push_i64(out, l.slot.int(key) as i64)
             } else {
-                write!(out, "{}", l.slot.int(key))
-            };
+                push_u64(out, l.slot.int(key))
+            }
         }
         Decode::Enum => {
             let v = l.slot.int(key);
             match l.slot.enum_names.iter().find(|(x, _)| *x == v) {
                 Some((_, n)) => push_escaped(out, n, true),
-                None => {
-                    let _ = write!(out, "{v}");
-                }
+                None => push_u64(out, v),
             }
         }
         Decode::Ipv4 => {
             if let Ok(a) = <[u8; 4]>::try_from(l.slot.bytes(key)) {
-                let _ = write!(out, "{}.{}.{}.{}", a[0], a[1], a[2], a[3]);
+                for (i, b) in a.iter().enumerate() {
+                    if i > 0 {
+                        out.push('.');
+                    }
+                    push_u64(out, *b as u64);
+                }
             }
         }
         Decode::Ipv6 => {
@@ -506,15 +536,16 @@ impl Metric {
     /// Read the map (one batch walk) and turn its elements into samples. Elements whose labels
     /// are equal are summed (a duplicate series is an invalid exposition); series come in the
     /// map's order. Per element: the labels rendered into one reused buffer and one hash lookup;
-    /// a new series costs its label string (twice: the index keeps a copy).
+    /// a new series costs one allocation, its label string.
     pub fn read(&self) -> std::io::Result<Samples> {
         let e = crate::maps::batch::read_all(self.fd.as_fd())?;
         let mut ifnames = BTreeMap::new();
         let mut index: HashMap<String, usize> = HashMap::with_capacity(e.len);
         let mut buf = String::with_capacity(128);
         let step = crate::sys::map::round8(e.value_size);
-        let mut plain: Vec<(String, f64)> = Vec::new();
-        let mut hist: Vec<(String, Vec<u64>, f64)> = Vec::new();
+        // Values by series, in the order their labels were first seen.
+        let mut plain: Vec<f64> = Vec::new();
+        let mut hist: Vec<(Vec<u64>, f64)> = Vec::new();
         for i in 0..e.len {
             let key = e.key(i);
             buf.clear();
@@ -536,32 +567,43 @@ impl Metric {
                     let at = index.len();
                     index.insert(buf.clone(), at);
                     match self.bucket {
-                        None => plain.push((buf.clone(), 0.0)),
-                        Some(_) => hist.push((buf.clone(), vec![0; HIST_SLOTS], 0.0)),
+                        None => plain.push(0.0),
+                        Some(_) => hist.push((vec![0; HIST_SLOTS], 0.0)),
                     }
                     at
                 }
             };
             match &self.bucket {
-                None => plain[at].1 += v,
+                None => plain[at] += v,
                 Some(b) => {
                     let slot = (b.int(key) as usize).min(HIST_SLOTS - 1);
                     let h = &mut hist[at];
                     let n = v.max(0.0) as u64;
-                    h.1[slot] = h.1[slot].saturating_add(n);
+                    h.0[slot] = h.0[slot].saturating_add(n);
                     // The sum is estimated from each slot's lower edge.
                     let low = if slot == 0 {
                         0.0
                     } else {
                         (1u64 << slot) as f64
                     };
-                    h.2 += n as f64 * low / self.per;
+                    h.1 += n as f64 * low / self.per;
                 }
             }
         }
+        // The index owns the label strings: moved out in first-seen order (no second copy).
+        let mut labels = vec![String::new(); index.len()];
+        for (k, at) in index {
+            labels[at] = k;
+        }
         Ok(match self.bucket {
-            None => Samples::Plain(plain),
-            Some(_) => Samples::Hist(hist),
+            None => Samples::Plain(labels.into_iter().zip(plain).collect()),
+            Some(_) => Samples::Hist(
+                labels
+                    .into_iter()
+                    .zip(hist)
+                    .map(|(l, (slots, sum))| (l, slots, sum))
+                    .collect(),
+            ),
         })
     }
 
@@ -581,6 +623,21 @@ mod tests {
         assert!(!valid_name("1abc", true));
         assert!(!valid_name("", true));
         assert!(!valid_name("a-b", true));
+    }
+
+    #[test]
+    fn decimals_and_escapes() {
+        let mut b = [0; 20];
+        assert_eq!(decimal(&mut b, 0), "0");
+        assert_eq!(decimal(&mut b, 10), "10");
+        assert_eq!(decimal(&mut b, u64::MAX), u64::MAX.to_string());
+        let mut s = String::new();
+        push_i64(&mut s, i64::MIN);
+        assert_eq!(s, i64::MIN.to_string());
+        let mut s = String::new();
+        push_label(&mut s, "a", "x\"y\\z\n");
+        push_label(&mut s, "b", "");
+        assert_eq!(s, r#"a="x\"y\\z\n",b="""#);
     }
 
     #[test]
