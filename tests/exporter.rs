@@ -436,6 +436,13 @@ fn config_exports_a_map_bpftool_created_with_btf_labels() {
         "192 168 1 2 160 15 0 0 1 0 0 0",
         "7 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0",
     );
+    // 10.0.0.3 on lo, GREEN: 50 bytes. test_conn_bytes is labelled by color only, so it and
+    // 10.0.0.1 are one series, summed (a duplicate series would be an invalid exposition).
+    upd(
+        &conns,
+        "10 0 0 3 1 0 0 0 2 0 0 0",
+        "1 0 0 0 0 0 0 0 50 0 0 0 0 0 0 0",
+    );
     // Group 1: 4 values in slot 3 ([8, 16) us), 2 in slot 5 ([32, 64) us).
     upd(&lat, "1 0 0 0 3 0 0 0", "4 0 0 0 0 0 0 0");
     upd(&lat, "1 0 0 0 5 0 0 0", "2 0 0 0 0 0 0 0");
@@ -515,7 +522,14 @@ bucket_unit = "microseconds"
     );
     assert_eq!(
         sample(&text, "test_conn_bytes", &["color=\"2\""]),
-        Some(100.0),
+        Some(150.0),
+        "{text}"
+    );
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.starts_with("test_conn_bytes{"))
+            .count(),
+        2,
         "{text}"
     );
     let b = |le: &str| {
