@@ -237,7 +237,7 @@ fn push_number(out: &mut Vec<u8>, v: f64) {
         if v < 0.0 {
             out.push(b'-');
         }
-        out.extend_from_slice(mexport::decimal(&mut [0; 20], v.abs() as u64).as_bytes());
+        out.extend_from_slice(mexport::decimal(&mut [0; 20], v.abs() as u64));
     } else {
         let _ = write!(out, "{v}");
     }

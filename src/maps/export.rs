@@ -119,9 +119,9 @@ pub fn push_escaped(out: &mut String, v: &str, quote: bool) {
     }
 }
 
-/// `v` in decimal, written into `b` (without `fmt`'s machinery: this runs for every label of
-/// every element of a configured map, and for every sample).
-pub fn decimal(b: &mut [u8; 20], mut v: u64) -> &str {
+/// The decimal digits of `v`, written into the end of `b` (without `fmt`'s machinery: this
+/// runs for every label of every element of a configured map, and for every sample).
+pub fn decimal(b: &mut [u8; 20], mut v: u64) -> &[u8] {
     let mut i = b.len();
     loop {
         i -= 1;
@@ -131,12 +131,13 @@ pub fn decimal(b: &mut [u8; 20], mut v: u64) -> &str {
             break;
         }
     }
-    // Only ASCII digits were written.
-    std::str::from_utf8(&b[i..]).unwrap_or_default()
+    &b[i..]
 }
 
 fn push_u64(out: &mut String, v: u64) {
-    out.push_str(decimal(&mut [0; 20], v));
+    for &d in decimal(&mut [0; 20], v) {
+        out.push(d as char);
+    }
 }
 
 fn push_i64(out: &mut String, v: i64) {
@@ -628,9 +629,9 @@ mod tests {
     #[test]
     fn decimals_and_escapes() {
         let mut b = [0; 20];
-        assert_eq!(decimal(&mut b, 0), "0");
-        assert_eq!(decimal(&mut b, 10), "10");
-        assert_eq!(decimal(&mut b, u64::MAX), u64::MAX.to_string());
+        assert_eq!(decimal(&mut b, 0), b"0");
+        assert_eq!(decimal(&mut b, 10), b"10");
+        assert_eq!(decimal(&mut b, u64::MAX), u64::MAX.to_string().as_bytes());
         let mut s = String::new();
         push_i64(&mut s, i64::MIN);
         assert_eq!(s, i64::MIN.to_string());
