@@ -974,7 +974,7 @@ fn connection(http: &Http, id: u64, mut s: std::net::TcpStream, deadline: Instan
                 let method = req.method.unwrap_or("");
                 let path = req.path.unwrap_or("").split('?').next().unwrap_or("");
                 http.set_phase(id, Phase::Answer);
-                break answer(http, method, path);
+                break answer(http, method, path, deadline);
             }
             Ok(httparse::Status::Partial) if len < MAX_HEAD => continue,
             Ok(httparse::Status::Partial) | Err(httparse::Error::TooManyHeaders) => {
@@ -991,6 +991,7 @@ fn connection(http: &Http, id: u64, mut s: std::net::TcpStream, deadline: Instan
         404 => "Not Found",
         405 => "Method Not Allowed",
         431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
         _ => "Internal Server Error",
     };
     let head = format!(
@@ -1041,13 +1042,18 @@ fn text(s: &str) -> Body {
 }
 
 /// Status, body and whether only the head is sent, for one request.
-fn answer(http: &Http, method: &str, path: &str) -> (u16, Body, bool) {
+fn answer(http: &Http, method: &str, path: &str, deadline: Instant) -> (u16, Body, bool) {
     let get = matches!(method, "GET" | "HEAD");
     let head_only = method == "HEAD";
     match (path, get) {
         ("/metrics", true) => {
             let buf = {
                 let _one = http.scrape.lock().unwrap_or_else(|p| p.into_inner());
+                // Its deadline passed while other scrapes ran: nothing could be sent, so do
+                // not build one (the writer below sees the deadline and closes).
+                if left(deadline).is_none() {
+                    return (503, text("deadline passed\n"), false);
+                }
                 http.exporter.exposition()
             };
             (200, (TEXT_FORMAT, buf), head_only)
