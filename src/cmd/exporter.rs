@@ -1,8 +1,8 @@
-//! `x0bpf exporter`: Prometheus metrics over HTTP (docs/MONITORING.md fixes the names). A custom
-//! `prometheus::core::Collector` builds every metric family afresh at each scrape from the
-//! kernel (x0bpf's own programs through the `stats` decoders, every program and map on the
-//! host, configured maps); a small bounded HTTP/1.1 server (`httparse` parses requests) serves
-//! them. One scrape at a time: a scrape is a few batch reads, and serialising them bounds what
+//! `x0bpf exporter`: Prometheus metrics over HTTP (docs/MONITORING.md fixes the names). Every
+//! metric family is built afresh at each scrape from the kernel (x0bpf's own programs through
+//! the `stats` decoders, every program and map on the host, configured maps) and written as the
+//! text exposition format 0.0.4 directly (`Family::write`); a small bounded HTTP/1.1 server
+//! (`httparse` parses requests) serves them. One scrape at a time: a scrape is a few batch reads, and serialising them bounds what
 //! a flood of requests can cost.
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -13,10 +13,6 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use libbpf_rs::{MapCore, MapHandle};
-use prometheus::proto::{
-    Bucket, Counter, Gauge, Histogram, LabelPair, Metric, MetricFamily, MetricType,
-};
-use prometheus::{Encoder, TextEncoder};
 
 use super::stats::{
     entry_sum, read_syscalls, read_xdp, snapshot, tc_rtt_summary, tc_totals, StatsReport,
@@ -29,6 +25,8 @@ use crate::sys::map as sysmap;
 use crate::sys::progstats;
 use crate::Ctx;
 
+/// The exposition's content type (text format 0.0.4).
+const TEXT_FORMAT: &str = "text/plain; version=0.0.4";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:9442";
 pub const DEFAULT_MAX_SERIES: u64 = 10_000;
 
@@ -64,28 +62,45 @@ const DEFAULT_KEEP: [&str; 3] = ["CAP_BPF", "CAP_PERFMON", "CAP_SYS_ADMIN"];
 
 type Labels = Vec<(String, String)>;
 
-/// One family under construction.
+/// One series: its label pairs as the exposition writes them (`a="x",b="y"`, escaped), and its
+/// value.
+struct Series {
+    labels: String,
+    value: Value,
+}
+
+enum Value {
+    Plain(f64),
+    /// (le, cumulative count) of each finite bucket; `count` is also the +Inf bucket.
+    Hist {
+        buckets: Vec<(f64, u64)>,
+        count: u64,
+        sum: f64,
+    },
+}
+
+/// One family under construction. Series are kept with their labels already rendered and the
+/// family is written as text by `write` (not through the `prometheus` crate's data model: its
+/// per-series label pairs, registry sort and encoder made a 100 000-series scrape cost ~3 µs a
+/// series; docs/MONITORING.md, docs/PERFORMANCE.md).
 struct Family {
     name: String,
     help: String,
-    kind: MetricType,
-    metrics: Vec<Metric>,
-    /// Where each label set is in `metrics`: two rows that decode to the same labels (e.g.
+    kind: Kind,
+    series: Vec<Series>,
+    /// Where each label set is in `series`: two rows that decode to the same labels (e.g.
     /// two EtherTypes both named "other") are one series, summed — a duplicate series is an
     /// invalid exposition.
-    index: std::collections::HashMap<Labels, usize>,
+    index: std::collections::HashMap<String, usize>,
 }
 
-fn pairs(labels: &[(String, String)]) -> Vec<LabelPair> {
-    labels
-        .iter()
-        .map(|(k, v)| {
-            let mut p = LabelPair::default();
-            p.set_name(k.clone());
-            p.set_value(v.clone());
-            p
-        })
-        .collect()
+/// Label pairs rendered for the exposition.
+fn render(labels: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for (k, v) in labels {
+        mexport::push_label(&mut out, k, v);
+    }
+    out
 }
 
 fn l(pairs: &[(&str, String)]) -> Labels {
@@ -96,94 +111,135 @@ fn l(pairs: &[(&str, String)]) -> Labels {
 }
 
 impl Family {
-    fn new(name: &str, help: &str, kind: MetricType) -> Family {
+    fn new(name: &str, help: &str, kind: Kind) -> Family {
         Family {
             name: name.into(),
             help: help.into(),
             kind,
-            metrics: Vec::new(),
+            series: Vec::new(),
             index: std::collections::HashMap::new(),
         }
     }
 
     fn value(&mut self, labels: &[(String, String)], v: f64) {
-        if let Some(&i) = self.index.get(labels) {
-            let m = &mut self.metrics[i];
-            match self.kind {
-                MetricType::COUNTER => {
-                    let mut c = Counter::default();
-                    c.set_value(m.get_counter().get_value() + v);
-                    m.set_counter(c);
-                }
-                _ => {
-                    let mut g = Gauge::default();
-                    g.set_value(m.get_gauge().get_value() + v);
-                    m.set_gauge(g);
-                }
+        let labels = render(labels);
+        if let Some(&i) = self.index.get(&labels) {
+            if let Value::Plain(x) = &mut self.series[i].value {
+                *x += v;
             }
             return;
         }
-        self.index.insert(labels.to_vec(), self.metrics.len());
-        let mut m = Metric::from_label(pairs(labels));
-        match self.kind {
-            MetricType::COUNTER => {
-                let mut c = Counter::default();
-                c.set_value(v);
-                m.set_counter(c);
-            }
-            _ => {
-                let mut g = Gauge::default();
-                g.set_value(v);
-                m.set_gauge(g);
-            }
-        }
-        self.metrics.push(m);
+        self.index.insert(labels.clone(), self.series.len());
+        self.series.push(Series {
+            labels,
+            value: Value::Plain(v),
+        });
     }
 
     /// A histogram from log2 slots (see `log2_le`); `per` slot units make one exported unit
     /// (1e9 for nanoseconds to seconds). Dividing, not multiplying by 1e-9, keeps the edges
     /// the shortest decimals (15 / 1e6 is 0.000015; 15 * 1e-6 is 0.000014999999999999999).
-    fn log2_hist(&mut self, labels: &[(String, String)], slots: &[u64], sum: f64, per: f64) {
-        let mut h = Histogram::default();
-        let mut buckets = Vec::new();
+    fn log2_hist(&mut self, labels: String, slots: &[u64], sum: f64, per: f64) {
+        let mut buckets = Vec::with_capacity(slots.len());
         let mut cum = 0u64;
         let last = slots.len().saturating_sub(1);
         for (i, c) in slots.iter().enumerate() {
             cum = cum.saturating_add(*c);
             // The last slot holds everything above: it is only in +Inf.
             if i < last {
-                let mut b = Bucket::default();
-                b.set_upper_bound(log2_le(i) / per);
-                b.set_cumulative_count(cum);
-                buckets.push(b);
+                buckets.push((log2_le(i) / per, cum));
             }
         }
-        h.set_bucket(buckets);
-        h.set_sample_count(cum);
-        h.set_sample_sum(sum);
-        let mut m = Metric::from_label(pairs(labels));
-        m.set_histogram(h);
-        self.metrics.push(m);
+        self.series.push(Series {
+            labels,
+            value: Value::Hist {
+                buckets,
+                count: cum,
+                sum,
+            },
+        });
     }
 
-    fn samples(m: &Metric, kind: MetricType) -> usize {
-        match kind {
-            // buckets, +Inf, _sum, _count
-            MetricType::HISTOGRAM => m.get_histogram().get_bucket().len() + 3,
-            _ => 1,
+    /// Samples a series writes: buckets, +Inf, _sum, _count for a histogram.
+    fn samples(s: &Series) -> usize {
+        match &s.value {
+            Value::Hist { buckets, .. } => buckets.len() + 3,
+            Value::Plain(_) => 1,
         }
     }
 
-    fn finish(self) -> Option<MetricFamily> {
-        if self.metrics.is_empty() {
-            return None;
+    /// The text exposition (format 0.0.4) of this family; nothing when it has no series.
+    fn write(&self, out: &mut Vec<u8>) {
+        use std::io::Write;
+        if self.series.is_empty() {
+            return;
         }
-        let mut f = MetricFamily::default();
-        f.set_name(self.name);
-        f.set_help(self.help);
-        f.set_field_type(self.kind);
-        f.set_metric(self.metrics);
-        Some(f)
+        let kind = match self.kind {
+            Kind::Counter => "counter",
+            Kind::Gauge => "gauge",
+            Kind::Histogram => "histogram",
+        };
+        let mut help = String::with_capacity(self.help.len());
+        mexport::push_escaped(&mut help, &self.help, false);
+        let _ = write!(out, "# HELP {n} {help}\n# TYPE {n} {kind}\n", n = self.name);
+        let name = self.name.as_bytes();
+        // name, suffix, labels (plus one more pair), value
+        let line = |out: &mut Vec<u8>, suffix: &str, labels: &str, le: Option<&str>, v: f64| {
+            out.extend_from_slice(name);
+            out.extend_from_slice(suffix.as_bytes());
+            if !labels.is_empty() || le.is_some() {
+                out.push(b'{');
+                out.extend_from_slice(labels.as_bytes());
+                if let Some(le) = le {
+                    if !labels.is_empty() {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(b"le=\"");
+                    out.extend_from_slice(le.as_bytes());
+                    out.push(b'"');
+                }
+                out.push(b'}');
+            }
+            out.push(b' ');
+            push_number(out, v);
+            out.push(b'\n');
+        };
+        for s in &self.series {
+            match &s.value {
+                Value::Plain(v) => line(out, "", &s.labels, None, *v),
+                Value::Hist {
+                    buckets,
+                    count,
+                    sum,
+                } => {
+                    for (le, c) in buckets.iter().filter(|(le, _)| le.is_finite()) {
+                        line(out, "_bucket", &s.labels, Some(&le.to_string()), *c as f64);
+                    }
+                    line(out, "_bucket", &s.labels, Some("+Inf"), *count as f64);
+                    line(out, "_sum", &s.labels, None, *sum);
+                    line(out, "_count", &s.labels, None, *count as f64);
+                }
+            }
+        }
+    }
+}
+
+/// A sample value as Prometheus reads it: integers without a fraction (the common case,
+/// written without float formatting), `+Inf`/`-Inf`/`NaN`, else the shortest decimal that
+/// reads back as the same f64 (Rust's `Display`, what the `prometheus` crate wrote too).
+fn push_number(out: &mut Vec<u8>, v: f64) {
+    use std::io::Write;
+    if v.is_nan() {
+        out.extend_from_slice(b"NaN");
+    } else if v.is_infinite() {
+        out.extend_from_slice(if v > 0.0 { b"+Inf" } else { b"-Inf" });
+    } else if v.fract() == 0.0 && v.abs() < 1e15 {
+        if v < 0.0 {
+            out.push(b'-');
+        }
+        out.extend_from_slice(mexport::decimal(&mut [0; 20], v.abs() as u64));
+    } else {
+        let _ = write!(out, "{v}");
     }
 }
 
@@ -214,6 +270,9 @@ pub struct Exporter {
     /// This process holds a BPF_ENABLE_STATS fd. The sysctl reads back what was last written
     /// to it, not whether an fd keeps statistics on, so it cannot tell.
     stats_held: bool,
+    /// Tells whether statistics are on whoever holds them (another process's stats fd too);
+    /// None when it could not be loaded (the sysctl is then the only other witness).
+    stats_probe: Option<progstats::StatsProbe>,
 }
 
 impl Exporter {
@@ -226,50 +285,54 @@ impl Exporter {
     }
 
     /// Every family of one scrape, in the order the series limit fills them.
-    pub fn scrape(&self) -> Vec<MetricFamily> {
+    fn scrape(&self) -> Vec<Family> {
         let t0 = Instant::now();
         let mut fams: Vec<Family> = Vec::new();
         self.embedded(&mut fams);
         self.configured(&mut fams);
         self.host(&mut fams);
-        // The series limit: whole metrics (a histogram with its buckets) in order.
+        // The series limit: whole series (a histogram with its buckets) in order, up to the
+        // first that does not fit.
         let mut budget = self.max_series;
         let mut dropped = 0u64;
         for f in fams.iter_mut() {
-            let kind = f.kind;
-            let mut keep = Vec::new();
-            for m in f.metrics.drain(..) {
-                let n = Family::samples(&m, kind);
+            let mut keep = f.series.len();
+            for (i, s) in f.series.iter().enumerate() {
+                let n = Family::samples(s);
                 if n <= budget {
                     budget -= n;
-                    keep.push(m);
                 } else {
-                    dropped += n as u64;
+                    keep = i;
                     budget = 0;
+                    break;
                 }
             }
-            f.metrics = keep;
+            dropped += f.series[keep..]
+                .iter()
+                .map(|s| Family::samples(s) as u64)
+                .sum::<u64>();
+            f.series.truncate(keep);
         }
         let total_dropped = self.dropped.fetch_add(dropped, Ordering::Relaxed) + dropped;
         let mut own = Vec::new();
         let mut f = Family::new(
             "x0bpf_exporter_series_dropped_total",
             "Samples left out of scrapes by --max-series, since start",
-            MetricType::COUNTER,
+            Kind::Counter,
         );
         f.value(&[], total_dropped as f64);
         own.push(f);
         let mut f = Family::new(
             "x0bpf_exporter_max_series",
             "The --max-series limit",
-            MetricType::GAUGE,
+            Kind::Gauge,
         );
         f.value(&[], self.max_series as f64);
         own.push(f);
         let mut f = Family::new(
             "x0bpf_exporter_scrape_errors_total",
             "Sources left out of a scrape because reading them failed, since start",
-            MetricType::COUNTER,
+            Kind::Counter,
         );
         {
             let errs = self.errors.lock().unwrap_or_else(|p| p.into_inner());
@@ -280,15 +343,29 @@ impl Exporter {
         own.push(f);
         let mut f = Family::new(
             "x0bpf_exporter_scrape_duration_seconds",
-            "Seconds this scrape took to read the kernel",
-            MetricType::GAUGE,
+            "Seconds this scrape took to read the kernel and build its series (up to writing the text; HTTP not included)",
+            Kind::Gauge,
         );
         f.value(&[], t0.elapsed().as_secs_f64());
         own.push(f);
-        own.into_iter()
-            .chain(fams)
-            .filter_map(Family::finish)
-            .collect()
+        own.into_iter().chain(fams).collect()
+    }
+
+    /// One scrape as the text exposition: families sorted by name, as the `prometheus`
+    /// crate's registry wrote them.
+    pub fn exposition(&self) -> Vec<u8> {
+        let mut fams = self.scrape();
+        fams.sort_by(|a, b| a.name.cmp(&b.name));
+        let lines: usize = fams
+            .iter()
+            .flat_map(|f| f.series.iter())
+            .map(Family::samples)
+            .sum();
+        let mut out = Vec::with_capacity(4096 + lines * 96);
+        for f in &fams {
+            f.write(&mut out);
+        }
+        out
     }
 
     /// Names of the objects in x0bpf's store (real directories only, never symlinks).
@@ -310,62 +387,62 @@ impl Exporter {
         let mut xp = Family::new(
             "x0bpf_xdp_packets_total",
             "Packets xdp_counter saw, per interface and protocol",
-            MetricType::COUNTER,
+            Kind::Counter,
         );
         let mut xb = Family::new(
             "x0bpf_xdp_bytes_total",
             "Bytes xdp_counter saw, per interface and protocol",
-            MetricType::COUNTER,
+            Kind::Counter,
         );
         let mut tp = Family::new(
             "x0bpf_tc_packets_total",
             "Packets tc_classifier saw",
-            MetricType::COUNTER,
+            Kind::Counter,
         );
         let mut tb = Family::new(
             "x0bpf_tc_bytes_total",
             "Bytes tc_classifier saw",
-            MetricType::COUNTER,
+            Kind::Counter,
         );
         let mut tfc = Family::new(
             "x0bpf_tc_flows_created_total",
             "Flows tc_classifier created",
-            MetricType::COUNTER,
+            Kind::Counter,
         );
         let mut tu = Family::new(
             "x0bpf_tc_unparsed_packets_total",
             "Packets tc_classifier could not parse",
-            MetricType::COUNTER,
+            Kind::Counter,
         );
         let mut tf = Family::new(
             "x0bpf_tc_flows",
             "Flows in tc_classifier's LRU table now",
-            MetricType::GAUGE,
+            Kind::Gauge,
         );
         let mut trtt = Family::new(
             "x0bpf_tc_handshake_rtt_seconds",
             "TCP handshake round trips of the flows present (log2 buckets)",
-            MetricType::HISTOGRAM,
+            Kind::Histogram,
         );
         let mut sl = Family::new(
             "x0bpf_syscall_latency_seconds",
             "Syscall latency per syscall (log2 buckets; _count is the number of calls)",
-            MetricType::HISTOGRAM,
+            Kind::Histogram,
         );
         let mut se = Family::new(
             "x0bpf_syscall_errors_total",
             "Syscalls that returned an error",
-            MetricType::COUNTER,
+            Kind::Counter,
         );
         let mut nd = Family::new(
             "x0bpf_net_drops_total",
             "Packets the kernel dropped, per drop reason (net_events)",
-            MetricType::COUNTER,
+            Kind::Counter,
         );
         let mut nl = Family::new(
             "x0bpf_net_events_lost_total",
             "net_events records the ring buffer could not take",
-            MetricType::COUNTER,
+            Kind::Counter,
         );
         for object in self.objects() {
             let dir = self.base.join(&object);
@@ -421,7 +498,7 @@ impl Exporter {
                     tfc.value(&ob(), t.flows_created as f64);
                     tu.value(&ob(), t.unparsed as f64);
                     tf.value(&ob(), r.flows as f64);
-                    trtt.log2_hist(&ob(), &r.rtt_slots, r.rtt_sum_ns as f64 / NS, NS);
+                    trtt.log2_hist(render(&ob()), &r.rtt_slots, r.rtt_sum_ns as f64 / NS, NS);
                 } else if has("stats") && has("start") {
                     let m = open("stats")?;
                     if m.value_size() as usize
@@ -435,7 +512,7 @@ impl Exporter {
                         for b in &s.histogram {
                             slots[slot_of(b.low_ns).min(31)] += b.count;
                         }
-                        sl.log2_hist(&labels, &slots, s.total_ns as f64 / NS, NS);
+                        sl.log2_hist(render(&labels), &slots, s.total_ns as f64 / NS, NS);
                         se.value(&labels, s.errors as f64);
                     }
                 } else if has("drop_reasons") && has("lost") {
@@ -480,17 +557,17 @@ impl Exporter {
 
     fn configured(&self, fams: &mut Vec<Family>) {
         for c in &self.config {
-            let kind = match c.kind {
-                Kind::Counter => MetricType::COUNTER,
-                Kind::Gauge => MetricType::GAUGE,
-                Kind::Histogram => MetricType::HISTOGRAM,
-            };
-            let mut f = Family::new(&c.name, &c.help, kind);
+            let mut f = Family::new(&c.name, &c.help, c.kind);
             match c.read() {
+                // Label sets are distinct already (read sums equal ones): no index needed.
                 Ok(Samples::Plain(v)) => {
-                    for (labels, x) in v {
-                        f.value(&labels, x);
-                    }
+                    f.series = v
+                        .into_iter()
+                        .map(|(labels, x)| Series {
+                            labels,
+                            value: Value::Plain(x),
+                        })
+                        .collect();
                 }
                 Ok(Samples::Hist(v)) => {
                     for (labels, slots, sum) in v {
@@ -498,7 +575,7 @@ impl Exporter {
                         // is not the catch-all.
                         let top = slots.iter().rposition(|c| *c > 0).map_or(1, |i| i + 2);
                         let s = &slots[..top.min(slots.len())];
-                        f.log2_hist(&labels, s, sum, c.per());
+                        f.log2_hist(labels, s, sum, c.per());
                     }
                 }
                 Err(e) => self.error(&format!("config {}", c.name), e),
@@ -509,24 +586,28 @@ impl Exporter {
 
     fn host(&self, fams: &mut Vec<Family>) {
         let stats_on = self.stats_held
+            || self
+                .stats_probe
+                .as_ref()
+                .is_some_and(|p| p.on().unwrap_or(false))
             || std::fs::read_to_string("/proc/sys/kernel/bpf_stats_enabled")
                 .map(|s| s.trim() == "1")
                 .unwrap_or(false);
         let mut en = Family::new(
             "x0bpf_bpf_stats_enabled",
-            "1 when BPF run statistics are on (kernel.bpf_stats_enabled, or --enable-stats)",
-            MetricType::GAUGE,
+            "1 when the kernel keeps BPF run statistics (sysctl, or any process's BPF_ENABLE_STATS fd)",
+            Kind::Gauge,
         );
         en.value(&[], if stats_on { 1.0 } else { 0.0 });
         let mut rc = Family::new(
             "x0bpf_bpf_prog_run_count_total",
             "Runs of each BPF program while statistics were enabled",
-            MetricType::COUNTER,
+            Kind::Counter,
         );
         let mut rt = Family::new(
             "x0bpf_bpf_prog_run_time_seconds_total",
             "CPU seconds each BPF program ran while statistics were enabled",
-            MetricType::COUNTER,
+            Kind::Counter,
         );
         for id in bpf::all_ids(ObjKind::Prog) {
             let Ok(fd) = bpf::fd_by_id(ObjKind::Prog, id) else {
@@ -554,12 +635,12 @@ impl Exporter {
         let mut me = Family::new(
             "x0bpf_bpf_map_max_entries",
             "max_entries of each BPF map",
-            MetricType::GAUGE,
+            Kind::Gauge,
         );
         let mut ne = Family::new(
             "x0bpf_bpf_map_entries",
             "Elements in each hash map (counted by batch lookup; see --max-fill-entries)",
-            MetricType::GAUGE,
+            Kind::Gauge,
         );
         for id in bpf::all_ids(ObjKind::Map) {
             let Ok(fd) = bpf::fd_by_id(ObjKind::Map, id) else {
@@ -605,17 +686,6 @@ fn slot_of(low: u64) -> usize {
     }
 }
 
-impl prometheus::core::Collector for Exporter {
-    fn desc(&self) -> Vec<&prometheus::core::Desc> {
-        // Families change with what is loaded: described at collection time only.
-        Vec::new()
-    }
-
-    fn collect(&self) -> Vec<MetricFamily> {
-        self.scrape()
-    }
-}
-
 /// The capabilities to keep, from --keep-caps (names checked) or the default.
 fn keep_list(a: &Option<Vec<String>>) -> Result<Vec<u32>, X0Error> {
     let names: Vec<String> = match a {
@@ -658,6 +728,16 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     } else {
         None
     };
+    // Loaded before capabilities are dropped; without it the gauge falls back to the sysctl.
+    let stats_probe = match progstats::StatsProbe::new() {
+        Ok(p) => Some(p),
+        Err(e) => {
+            if ctx.verbose {
+                eprintln!("x0bpf: exporter: statistics probe: {e}");
+            }
+            None
+        }
+    };
     let drop_reasons = crate::probe::kernel_enum("skb_drop_reason")
         .map(|v| v.into_iter().map(|(n, s)| (n as u64, s)).collect());
     let listener = std::net::TcpListener::bind(args.listen).map_err(|e| {
@@ -687,9 +767,8 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
         errors: Mutex::new(BTreeMap::new()),
         drop_reasons,
         stats_held: stats_fd.is_some(),
+        stats_probe,
     };
-    let registry = prometheus::Registry::new();
-    registry.register(Box::new(exporter))?;
     eprintln!(
         "x0bpf: exporter listening on http://{}/metrics{}",
         listener
@@ -701,42 +780,73 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
             ""
         }
     );
-    serve(listener, registry);
+    serve(listener, exporter);
     drop(stats_fd);
     Ok(0)
 }
 
-/// Connections handled at once. Past it, the connection that has waited longest for its
-/// request head is closed to make room (a scraper sends its request at once; an idle or
-/// slowloris client is what waits), or the new one when none is waiting.
+/// Connections handled at once. Past it, one connection is closed to make room: the oldest
+/// that has already been answered (it is only lingering), else the oldest still sending its
+/// request head or taking its answer (a scraper sends its request at once and reads at once;
+/// idle, slowloris and never-reading clients are what waits). A connection whose scrape is
+/// being built is never closed for room. When none can be closed, the newcomer is.
 pub const MAX_CONNECTIONS: usize = 32;
-/// A request head must arrive whole within this time, and at most this large.
+/// Threads past MAX_CONNECTIONS: connections closed for room whose threads are still ending.
+/// The accept loop waits for them rather than letting a flood outrun their exits.
+const SPARE_THREADS: usize = 4;
+/// Every connection is closed at most this long after it was accepted, whatever it does
+/// (one deadline for head, answer and linger: a client cannot extend it by trickling bytes).
+const CONNECTION_DEADLINE: Duration = Duration::from_secs(10);
+/// The request head must be whole within this time of the accept (inside the deadline), and
+/// at most MAX_HEAD bytes, blank line included.
 const HEAD_DEADLINE: Duration = Duration::from_secs(5);
 const MAX_HEAD: usize = 8192;
-/// An answer must be taken by the client within this time (a client that never reads must
-/// not hold a thread and a scrape's worth of memory).
-const WRITE_DEADLINE: Duration = Duration::from_secs(10);
+/// After the answer, what the client still sends is read for at most this long (and 64 KiB)
+/// so that closing does not reset the connection before the client read the answer.
+const LINGER: Duration = Duration::from_secs(1);
+const LINGER_BYTES: usize = 65536;
+
+/// Where a connection is; all but `Answer` may be closed to make room.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Phase {
+    Head,
+    Answer,
+    Write,
+    Linger,
+}
 
 /// State shared by the accept loop and the connection threads.
 struct Http {
-    registry: prometheus::Registry,
+    exporter: Exporter,
     /// One scrape at a time.
     scrape: Mutex<()>,
     active: std::sync::atomic::AtomicUsize,
-    /// Connections still reading their request head, oldest first (by id).
-    waiting: Mutex<BTreeMap<u64, std::net::TcpStream>>,
+    /// Open connections (a clone of each socket, to close it from the accept loop), by id:
+    /// ids grow with accept order, so the first of a phase is its oldest.
+    conns: Mutex<BTreeMap<u64, (Phase, std::net::TcpStream)>>,
 }
 
 impl Http {
-    /// Close the connection waiting longest for its request head (its thread then sees end of
-    /// file and ends); false when none is waiting.
-    fn evict_oldest(&self) -> bool {
-        let oldest = self
-            .waiting
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .pop_first();
-        match oldest {
+    fn conns(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, (Phase, std::net::TcpStream)>> {
+        self.conns.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn set_phase(&self, id: u64, phase: Phase) {
+        if let Some(c) = self.conns().get_mut(&id) {
+            c.0 = phase;
+        }
+    }
+
+    /// Close one connection to make room (see MAX_CONNECTIONS); false when none may be closed.
+    /// Its thread then sees end of file or a write error and ends.
+    fn evict(&self) -> bool {
+        let mut conns = self.conns();
+        let pick = conns
+            .iter()
+            .find(|(_, (p, _))| *p == Phase::Linger)
+            .or_else(|| conns.iter().find(|(_, (p, _))| *p != Phase::Answer))
+            .map(|(id, _)| *id);
+        match pick.and_then(|id| conns.remove(&id)) {
             Some((_, s)) => {
                 let _ = s.shutdown(std::net::Shutdown::Both);
                 true
@@ -751,11 +861,7 @@ struct Slot<'a>(&'a Http, u64);
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        self.0
-            .waiting
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&self.1);
+        self.0.conns().remove(&self.1);
         self.0.active.fetch_sub(1, Ordering::Relaxed);
     }
 }
@@ -763,12 +869,12 @@ impl Drop for Slot<'_> {
 /// Accept until SIGTERM/SIGINT. Errors accepting (EMFILE when every descriptor is taken,
 /// ECONNABORTED...) are waited out, never fatal: the exporter must answer again once the
 /// flood ends.
-fn serve(listener: std::net::TcpListener, registry: prometheus::Registry) {
+fn serve(listener: std::net::TcpListener, exporter: Exporter) {
     let http = std::sync::Arc::new(Http {
-        registry,
+        exporter,
         scrape: Mutex::new(()),
         active: std::sync::atomic::AtomicUsize::new(0),
-        waiting: Mutex::new(BTreeMap::new()),
+        conns: Mutex::new(BTreeMap::new()),
     });
     let mut next = 0u64;
     while !crate::stream::stopped() {
@@ -779,16 +885,28 @@ fn serve(listener: std::net::TcpListener, registry: prometheus::Registry) {
                 continue;
             }
             Err(e) => {
-                // Out of descriptors: the client waiting longest gives its own back.
+                // Out of descriptors: a connection that can wait gives its own back.
                 if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) {
-                    http.evict_oldest();
+                    http.evict();
                 }
                 std::thread::sleep(Duration::from_millis(20));
                 continue;
             }
         };
-        // Every slot answering (none waiting to evict): the newcomer is dropped.
-        if http.active.load(Ordering::Relaxed) >= MAX_CONNECTIONS && !http.evict_oldest() {
+        let deadline = Instant::now() + CONNECTION_DEADLINE;
+        // Every slot building an answer (none to close): the newcomer is dropped.
+        if http.active.load(Ordering::Relaxed) >= MAX_CONNECTIONS && !http.evict() {
+            continue;
+        }
+        // Closed connections' threads end within moments; a flood must not pile up threads
+        // faster than that.
+        let wait_until = Instant::now() + Duration::from_millis(200);
+        while http.active.load(Ordering::Relaxed) >= MAX_CONNECTIONS + SPARE_THREADS
+            && Instant::now() < wait_until
+        {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        if http.active.load(Ordering::Relaxed) >= MAX_CONNECTIONS + SPARE_THREADS {
             continue;
         }
         next += 1;
@@ -799,15 +917,12 @@ fn serve(listener: std::net::TcpListener, registry: prometheus::Registry) {
         http.active.fetch_add(1, Ordering::Relaxed);
         match stream.try_clone() {
             Ok(clone) => {
-                http.waiting
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .insert(id, clone);
+                http.conns().insert(id, (Phase::Head, clone));
             }
-            // Out of descriptors: serve this one anyway (its head deadline still holds), and
-            // free some for the next.
+            // Out of descriptors: serve this one anyway (its deadline still holds), and free
+            // some for the next.
             Err(_) => {
-                http.evict_oldest();
+                http.evict();
             }
         }
         let h = http.clone();
@@ -816,7 +931,7 @@ fn serve(listener: std::net::TcpListener, registry: prometheus::Registry) {
             .stack_size(1 << 20)
             .spawn(move || {
                 let slot = Slot(&h, id);
-                connection(slot.0, id, stream);
+                connection(slot.0, id, stream, deadline);
             });
         if spawned.is_err() {
             drop(Slot(&http, id));
@@ -824,46 +939,51 @@ fn serve(listener: std::net::TcpListener, registry: prometheus::Registry) {
     }
 }
 
+/// Time left before `until`, None once it has passed (a zero socket timeout would mean "none").
+fn left(until: Instant) -> Option<Duration> {
+    until
+        .checked_duration_since(Instant::now())
+        .filter(|d| !d.is_zero())
+}
+
 /// Read one request, answer it, close (`Connection: close`: no keep-alive or pipelining to
-/// track).
-fn connection(http: &Http, id: u64, mut s: std::net::TcpStream) {
+/// track), all before `deadline`.
+fn connection(http: &Http, id: u64, mut s: std::net::TcpStream, deadline: Instant) {
     use std::io::Read;
-    let start = Instant::now();
-    let mut buf: Vec<u8> = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 2048];
+    let head_until = deadline.min(Instant::now() + HEAD_DEADLINE);
+    // Never more than MAX_HEAD bytes buffered: a head that is not whole within them is too
+    // large, however the client split it.
+    let mut buf = vec![0u8; MAX_HEAD];
+    let mut len = 0;
     let (status, body, head_only) = loop {
-        let Some(left) = HEAD_DEADLINE.checked_sub(start.elapsed()) else {
+        let Some(t) = left(head_until) else {
             return;
         };
-        if s.set_read_timeout(Some(left.max(Duration::from_millis(1))))
-            .is_err()
-        {
+        if s.set_read_timeout(Some(t)).is_err() {
             return;
         }
-        let n = match s.read(&mut chunk) {
+        let n = match s.read(&mut buf[len..]) {
             Ok(0) | Err(_) => return,
             Ok(n) => n,
         };
-        buf.extend_from_slice(&chunk[..n]);
+        len += n;
         let mut headers = [httparse::EMPTY_HEADER; 64];
         let mut req = httparse::Request::new(&mut headers);
-        match req.parse(&buf) {
+        match req.parse(&buf[..len]) {
             Ok(httparse::Status::Complete(_)) => {
                 let method = req.method.unwrap_or("");
                 let path = req.path.unwrap_or("").split('?').next().unwrap_or("");
-                break answer(http, method, path);
+                http.set_phase(id, Phase::Answer);
+                break answer(http, method, path, deadline);
             }
-            Ok(httparse::Status::Partial) if buf.len() <= MAX_HEAD => continue,
+            Ok(httparse::Status::Partial) if len < MAX_HEAD => continue,
             Ok(httparse::Status::Partial) | Err(httparse::Error::TooManyHeaders) => {
                 break (431, text("request head too large\n"), false)
             }
             Err(_) => break (400, text("bad request\n"), false),
         }
     };
-    http.waiting
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .remove(&id);
+    http.set_phase(id, Phase::Write);
     let (ctype, body) = body;
     let reason = match status {
         200 => "OK",
@@ -871,39 +991,43 @@ fn connection(http: &Http, id: u64, mut s: std::net::TcpStream) {
         404 => "Not Found",
         405 => "Method Not Allowed",
         431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
         _ => "Internal Server Error",
     };
-    let mut out = format!(
+    let head = format!(
         "HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n{}\r\n",
         body.len(),
         if status == 405 { "Allow: GET, HEAD\r\n" } else { "" }
-    )
-    .into_bytes();
-    if !head_only {
-        out.extend_from_slice(&body);
-    }
-    let start = Instant::now();
-    let mut done = 0;
-    while done < out.len() {
-        let Some(left) = WRITE_DEADLINE.checked_sub(start.elapsed()) else {
-            return;
-        };
-        if s.set_write_timeout(Some(left.max(Duration::from_millis(1))))
-            .is_err()
-        {
-            return;
-        }
-        match std::io::Write::write(&mut s, &out[done..]) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => done += n,
+    );
+    let parts: [&[u8]; 2] = [head.as_bytes(), if head_only { &[] } else { &body }];
+    for part in parts {
+        let mut done = 0;
+        while done < part.len() {
+            let Some(t) = left(deadline) else {
+                return;
+            };
+            if s.set_write_timeout(Some(t)).is_err() {
+                return;
+            }
+            match std::io::Write::write(&mut s, &part[done..]) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => done += n,
+            }
         }
     }
-    // Read what the client sent after its request (briefly) so closing does not reset the
-    // connection before it has read the answer.
+    drop(body);
+    http.set_phase(id, Phase::Linger);
     let _ = s.shutdown(std::net::Shutdown::Write);
-    let _ = s.set_read_timeout(Some(Duration::from_millis(200)));
+    let until = deadline.min(Instant::now() + LINGER);
+    let mut chunk = [0u8; 2048];
     let mut drained = 0;
-    while drained < 65536 {
+    while drained < LINGER_BYTES {
+        let Some(t) = left(until) else {
+            break;
+        };
+        if s.set_read_timeout(Some(t)).is_err() {
+            break;
+        }
         match s.read(&mut chunk) {
             Ok(0) | Err(_) => break,
             Ok(n) => drained += n,
@@ -918,21 +1042,21 @@ fn text(s: &str) -> Body {
 }
 
 /// Status, body and whether only the head is sent, for one request.
-fn answer(http: &Http, method: &str, path: &str) -> (u16, Body, bool) {
+fn answer(http: &Http, method: &str, path: &str, deadline: Instant) -> (u16, Body, bool) {
     let get = matches!(method, "GET" | "HEAD");
     let head_only = method == "HEAD";
     match (path, get) {
         ("/metrics", true) => {
-            let families = {
+            let buf = {
                 let _one = http.scrape.lock().unwrap_or_else(|p| p.into_inner());
-                http.registry.gather()
+                // Its deadline passed while other scrapes ran: nothing could be sent, so do
+                // not build one (the writer below sees the deadline and closes).
+                if left(deadline).is_none() {
+                    return (503, text("deadline passed\n"), false);
+                }
+                http.exporter.exposition()
             };
-            let encoder = TextEncoder::new();
-            let mut buf = Vec::new();
-            match encoder.encode(&families, &mut buf) {
-                Ok(()) => (200, (prometheus::TEXT_FORMAT, buf), head_only),
-                Err(e) => (500, text(&format!("encoding: {e}\n")), head_only),
-            }
+            (200, (TEXT_FORMAT, buf), head_only)
         }
         ("/healthz", true) => (200, text("ok\n"), head_only),
         ("/metrics" | "/healthz", false) => (405, text("method not allowed\n"), false),
@@ -978,28 +1102,66 @@ mod tests {
 
     #[test]
     fn histogram_buckets_are_cumulative_and_last_slot_only_in_inf() {
-        let mut f = Family::new("x", "x", MetricType::HISTOGRAM);
-        f.log2_hist(&[], &[1, 0, 2, 5], 1.5, NS);
-        let h = f.metrics[0].get_histogram();
-        let b: Vec<(f64, u64)> = h
-            .get_bucket()
-            .iter()
-            .map(|b| (b.upper_bound(), b.cumulative_count()))
-            .collect();
-        assert_eq!(b, vec![(1e-9, 1), (3e-9, 1), (7e-9, 3)]);
-        assert_eq!(h.get_sample_count(), 8);
-        assert_eq!(h.get_sample_sum(), 1.5);
+        let mut f = Family::new("x", "x", Kind::Histogram);
+        f.log2_hist(render(&l(&[("a", "b".into())])), &[1, 0, 2, 5], 1.5, NS);
+        let Value::Hist {
+            buckets,
+            count,
+            sum,
+        } = &f.series[0].value
+        else {
+            panic!("not a histogram")
+        };
+        assert_eq!(buckets, &vec![(1e-9, 1), (3e-9, 1), (7e-9, 3)]);
+        assert_eq!((*count, *sum), (8, 1.5));
+        let mut out = Vec::new();
+        f.write(&mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "# HELP x x\n# TYPE x histogram\n\
+             x_bucket{a=\"b\",le=\"0.000000001\"} 1\n\
+             x_bucket{a=\"b\",le=\"0.000000003\"} 1\n\
+             x_bucket{a=\"b\",le=\"0.000000007\"} 3\n\
+             x_bucket{a=\"b\",le=\"+Inf\"} 8\n\
+             x_sum{a=\"b\"} 1.5\n\
+             x_count{a=\"b\"} 8\n"
+        );
     }
 
     #[test]
     fn equal_label_sets_are_one_series() {
-        let mut f = Family::new("x", "x", MetricType::COUNTER);
+        let mut f = Family::new("x", "x", Kind::Counter);
         let a = l(&[("protocol", "other".to_string())]);
         f.value(&a, 2.0);
         f.value(&l(&[("protocol", "arp".to_string())]), 1.0);
         f.value(&a, 3.0);
-        assert_eq!(f.metrics.len(), 2);
-        assert_eq!(f.metrics[0].get_counter().get_value(), 5.0);
+        assert_eq!(f.series.len(), 2);
+        assert!(matches!(f.series[0].value, Value::Plain(v) if v == 5.0));
+    }
+
+    #[test]
+    fn text_is_escaped_and_numbers_are_prometheus_numbers() {
+        let mut f = Family::new("x_total", "a \\ help\nline \"q\"", Kind::Counter);
+        f.value(&l(&[("i", "a\"b\\c\nd".into()), ("j", String::new())]), 3.0);
+        f.value(&[], 0.25);
+        f.value(&l(&[("k", "inf".into())]), f64::INFINITY);
+        f.value(&l(&[("k", "big".into())]), 1e21);
+        f.value(&l(&[("k", "neg".into())]), -2.0);
+        let mut out = Vec::new();
+        f.write(&mut out);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "# HELP x_total a \\\\ help\\nline \"q\"\n# TYPE x_total counter\n\
+             x_total{i=\"a\\\"b\\\\c\\nd\",j=\"\"} 3\n\
+             x_total 0.25\n\
+             x_total{k=\"inf\"} +Inf\n\
+             x_total{k=\"big\"} 1000000000000000000000\n\
+             x_total{k=\"neg\"} -2\n"
+        );
+        // A family without series writes nothing.
+        let mut out = Vec::new();
+        Family::new("y", "y", Kind::Gauge).write(&mut out);
+        assert!(out.is_empty());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Any map as Prometheus samples: the exporter's `--config` (docs/MONITORING.md). A config is
 //! checked whole against each map's BTF before the exporter listens; a scrape then reads each
 //! map with one batch walk and turns its elements into labelled values.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::os::fd::{AsFd, OwnedFd};
 use std::path::Path;
 
@@ -91,15 +91,71 @@ pub struct Metric {
     per: f64,
 }
 
-/// Label pairs of one series.
-pub type Labels = Vec<(String, String)>;
-
-/// The samples of one metric in one scrape.
+/// The samples of one metric in one scrape. Labels are rendered as the exposition writes them
+/// (`push_label`): the exporter copies them out as they are, one allocation per series.
 pub enum Samples {
     /// (label pairs, value)
-    Plain(Vec<(Labels, f64)>),
+    Plain(Vec<(String, f64)>),
     /// (label pairs, per-slot counts, estimated sum)
-    Hist(Vec<(Labels, Vec<u64>, f64)>),
+    Hist(Vec<(String, Vec<u64>, f64)>),
+}
+
+/// `v` escaped for the text exposition: backslash and newline, and `"` in label values.
+pub fn push_escaped(out: &mut String, v: &str, quote: bool) {
+    if !v
+        .bytes()
+        .any(|b| b == b'\\' || b == b'\n' || (quote && b == b'"'))
+    {
+        out.push_str(v);
+        return;
+    }
+    for c in v.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '"' if quote => out.push_str("\\\""),
+            c => out.push(c),
+        }
+    }
+}
+
+/// The decimal digits of `v`, written into the end of `b` (without `fmt`'s machinery: this
+/// runs for every label of every element of a configured map, and for every sample).
+pub fn decimal(b: &mut [u8; 20], mut v: u64) -> &[u8] {
+    let mut i = b.len();
+    loop {
+        i -= 1;
+        b[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    &b[i..]
+}
+
+fn push_u64(out: &mut String, v: u64) {
+    for &d in decimal(&mut [0; 20], v) {
+        out.push(d as char);
+    }
+}
+
+fn push_i64(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
+    }
+    push_u64(out, v.unsigned_abs());
+}
+
+/// Append `name="value"` (comma-separated from what `out` holds).
+pub fn push_label(out: &mut String, name: &str, value: &str) {
+    if !out.is_empty() {
+        out.push(',');
+    }
+    out.push_str(name);
+    out.push_str("=\"");
+    push_escaped(out, value, true);
+    out.push('"');
 }
 
 fn bad(path: &Path, what: impl Into<String>) -> X0Error {
@@ -422,82 +478,107 @@ impl Slot {
     }
 }
 
-fn label_value(l: &Label, key: &[u8], ifnames: &mut BTreeMap<u64, String>) -> String {
+/// Append label `l` of `key` to `out` (see `push_label`), without allocating.
+fn push_label_value(out: &mut String, l: &Label, key: &[u8], ifnames: &mut BTreeMap<u64, String>) {
+    use std::fmt::Write;
+    if !out.is_empty() {
+        out.push(',');
+    }
+    out.push_str(&l.name);
+    out.push_str("=\"");
     match l.decode {
         Decode::Integer => {
             if l.slot.signed {
-                (l.slot.int(key) as i64).to_string()
+                push_i64(out, l.slot.int(key) as i64)
             } else {
-                l.slot.int(key).to_string()
+                push_u64(out, l.slot.int(key))
             }
         }
         Decode::Enum => {
             let v = l.slot.int(key);
-            l.slot
-                .enum_names
-                .iter()
-                .find(|(x, _)| *x == v)
-                .map(|(_, n)| n.clone())
-                .unwrap_or_else(|| v.to_string())
+            match l.slot.enum_names.iter().find(|(x, _)| *x == v) {
+                Some((_, n)) => push_escaped(out, n, true),
+                None => push_u64(out, v),
+            }
         }
         Decode::Ipv4 => {
-            let b = l.slot.bytes(key);
-            match <[u8; 4]>::try_from(b) {
-                Ok(a) => std::net::Ipv4Addr::from(a).to_string(),
-                Err(_) => String::new(),
+            if let Ok(a) = <[u8; 4]>::try_from(l.slot.bytes(key)) {
+                for (i, b) in a.iter().enumerate() {
+                    if i > 0 {
+                        out.push('.');
+                    }
+                    push_u64(out, *b as u64);
+                }
             }
         }
         Decode::Ipv6 => {
-            let b = l.slot.bytes(key);
-            match <[u8; 16]>::try_from(b) {
-                Ok(a) => std::net::Ipv6Addr::from(a).to_string(),
-                Err(_) => String::new(),
+            if let Ok(a) = <[u8; 16]>::try_from(l.slot.bytes(key)) {
+                let _ = write!(out, "{}", std::net::Ipv6Addr::from(a));
             }
         }
         Decode::Ifname => {
             let i = l.slot.int(key);
-            ifnames
-                .entry(i)
-                .or_insert_with(|| {
-                    u32::try_from(i)
-                        .ok()
-                        .and_then(crate::sys::ifname)
-                        .unwrap_or_else(|| i.to_string())
-                })
-                .clone()
+            let n = ifnames.entry(i).or_insert_with(|| {
+                u32::try_from(i)
+                    .ok()
+                    .and_then(crate::sys::ifname)
+                    .unwrap_or_else(|| i.to_string())
+            });
+            push_escaped(out, n, true);
         }
     }
+    out.push('"');
 }
 
 /// log2 slots a histogram keeps (values past the last go to the last).
 pub const HIST_SLOTS: usize = 64;
 
 impl Metric {
-    /// Read the map (one batch walk) and turn its elements into samples.
+    /// Read the map (one batch walk) and turn its elements into samples. Elements whose labels
+    /// are equal are summed (a duplicate series is an invalid exposition); series come in the
+    /// map's order. Per element: the labels rendered into one reused buffer and one hash lookup;
+    /// a new series costs one allocation, its label string.
     pub fn read(&self) -> std::io::Result<Samples> {
         let e = crate::maps::batch::read_all(self.fd.as_fd())?;
         let mut ifnames = BTreeMap::new();
-        let mut plain: BTreeMap<Labels, f64> = BTreeMap::new();
-        let mut hist: BTreeMap<Labels, (Vec<u64>, f64)> = BTreeMap::new();
+        let mut index: HashMap<String, usize> = HashMap::with_capacity(e.len);
+        let mut buf = String::with_capacity(128);
+        let step = crate::sys::map::round8(e.value_size);
+        // Values by series, in the order their labels were first seen.
+        let mut plain: Vec<f64> = Vec::new();
+        let mut hist: Vec<(Vec<u64>, f64)> = Vec::new();
         for i in 0..e.len {
             let key = e.key(i);
-            let labels: Labels = self
-                .labels
-                .iter()
-                .map(|l| (l.name.clone(), label_value(l, key, &mut ifnames)))
-                .collect();
-            let v: f64 = e
-                .cpu_values(i)
-                .iter()
-                .map(|c| self.value.signed_f64(c))
-                .sum();
+            buf.clear();
+            for l in &self.labels {
+                push_label_value(&mut buf, l, key, &mut ifnames);
+            }
+            // Summed over CPUs for a per-CPU map (each CPU's copy is 8-byte aligned).
+            let v: f64 = if e.percpu {
+                e.value(i)
+                    .chunks(step)
+                    .map(|c| self.value.signed_f64(c))
+                    .sum()
+            } else {
+                self.value.signed_f64(e.value(i))
+            };
+            let at = match index.get(buf.as_str()) {
+                Some(&at) => at,
+                None => {
+                    let at = index.len();
+                    index.insert(buf.clone(), at);
+                    match self.bucket {
+                        None => plain.push(0.0),
+                        Some(_) => hist.push((vec![0; HIST_SLOTS], 0.0)),
+                    }
+                    at
+                }
+            };
             match &self.bucket {
-                None => *plain.entry(labels).or_default() += v,
+                None => plain[at] += v,
                 Some(b) => {
                     let slot = (b.int(key) as usize).min(HIST_SLOTS - 1);
-                    let h = hist
-                        .entry(labels)
-                        .or_insert_with(|| (vec![0; HIST_SLOTS], 0.0));
+                    let h = &mut hist[at];
                     let n = v.max(0.0) as u64;
                     h.0[slot] = h.0[slot].saturating_add(n);
                     // The sum is estimated from each slot's lower edge.
@@ -510,9 +591,20 @@ impl Metric {
                 }
             }
         }
+        // The index owns the label strings: moved out in first-seen order (no second copy).
+        let mut labels = vec![String::new(); index.len()];
+        for (k, at) in index {
+            labels[at] = k;
+        }
         Ok(match self.bucket {
-            None => Samples::Plain(plain.into_iter().collect()),
-            Some(_) => Samples::Hist(hist.into_iter().map(|(l, (s, sum))| (l, s, sum)).collect()),
+            None => Samples::Plain(labels.into_iter().zip(plain).collect()),
+            Some(_) => Samples::Hist(
+                labels
+                    .into_iter()
+                    .zip(hist)
+                    .map(|(l, (slots, sum))| (l, slots, sum))
+                    .collect(),
+            ),
         })
     }
 
@@ -532,6 +624,21 @@ mod tests {
         assert!(!valid_name("1abc", true));
         assert!(!valid_name("", true));
         assert!(!valid_name("a-b", true));
+    }
+
+    #[test]
+    fn decimals_and_escapes() {
+        let mut b = [0; 20];
+        assert_eq!(decimal(&mut b, 0), b"0");
+        assert_eq!(decimal(&mut b, 10), b"10");
+        assert_eq!(decimal(&mut b, u64::MAX), u64::MAX.to_string().as_bytes());
+        let mut s = String::new();
+        push_i64(&mut s, i64::MIN);
+        assert_eq!(s, i64::MIN.to_string());
+        let mut s = String::new();
+        push_label(&mut s, "a", "x\"y\\z\n");
+        push_label(&mut s, "b", "");
+        assert_eq!(s, r#"a="x\"y\\z\n",b="""#);
     }
 
     #[test]

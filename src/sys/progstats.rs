@@ -34,6 +34,59 @@ pub fn enable() -> Result<StatsOn, X0Error> {
     }
 }
 
+/// Whether the kernel keeps run statistics now, whoever turned them on. Neither the sysctl
+/// (it reads back what was written to it, 0 while another process's BPF_ENABLE_STATS fd keeps
+/// statistics on) nor any other file says so; the kernel's own counter does: a trivial socket
+/// filter of our own is test-run once, and its `run_cnt` moves only while statistics are on.
+pub struct StatsProbe {
+    prog: OwnedFd,
+}
+
+impl StatsProbe {
+    /// Load the probe (`r0 = 0; exit`, a socket filter: no attach, no network capability).
+    pub fn new() -> io::Result<StatsProbe> {
+        let mov = libbpf_sys::bpf_insn {
+            code: 0xb7, // BPF_ALU64 | BPF_MOV | BPF_K: r0 = 0
+            ..Default::default()
+        };
+        let exit = libbpf_sys::bpf_insn {
+            code: 0x95, // BPF_JMP | BPF_EXIT
+            ..Default::default()
+        };
+        let insns = [mov, exit];
+        let mut opts = libbpf_sys::bpf_prog_load_opts {
+            sz: std::mem::size_of::<libbpf_sys::bpf_prog_load_opts>() as _,
+            ..Default::default()
+        };
+        // SAFETY: insns and opts outlive the call; name and license are C string literals.
+        let fd = unsafe {
+            libbpf_sys::bpf_prog_load(
+                libbpf_sys::BPF_PROG_TYPE_SOCKET_FILTER,
+                c"x0bpf_stats_prb".as_ptr(),
+                c"GPL".as_ptr(),
+                insns.as_ptr(),
+                insns.len() as _,
+                &mut opts,
+            )
+        };
+        if fd < 0 {
+            return Err(io::Error::from_raw_os_error(-fd));
+        }
+        // SAFETY: a fresh fd owned by nobody else.
+        Ok(StatsProbe {
+            prog: unsafe { std::os::fd::FromRawFd::from_raw_fd(fd) },
+        })
+    }
+
+    /// Three syscalls: the counter, one run, the counter again.
+    pub fn on(&self) -> io::Result<bool> {
+        let before = stat_of(self.prog.as_fd())?.run_cnt;
+        // The smallest frame a socket filter test run takes is an Ethernet header.
+        bpf::prog_test_run(self.prog.as_fd(), &[0u8; 14], 1)?;
+        Ok(stat_of(self.prog.as_fd())?.run_cnt > before)
+    }
+}
+
 /// One program's counters at one instant.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProgStat {
