@@ -87,8 +87,11 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
     // (Store::recover) and nobody sees a half-unloaded object meanwhile.
     store.unpin_object(&args.name)?;
 
-    // The kernel frees programs and maps asynchronously (RCU): give it a moment.
+    // The kernel frees programs and maps asynchronously (RCU, then a workqueue): usually
+    // within a millisecond or two. Poll with a backoff that starts in microseconds, so the
+    // wait ends soon after the release instead of at the next fixed tick.
     let deadline = Instant::now() + Duration::from_secs(3);
+    let mut pause = Duration::from_micros(20);
     loop {
         let alive: Vec<&(ObjKind, u32, String)> = ids
             .iter()
@@ -113,7 +116,8 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
             }
             break;
         }
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(5));
     }
     Ok(report)
 }
