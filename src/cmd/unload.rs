@@ -87,9 +87,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
     // (Store::recover) and nobody sees a half-unloaded object meanwhile.
     store.unpin_object(&args.name)?;
 
-    // The kernel frees programs and maps asynchronously (RCU, then a workqueue): usually
-    // within a millisecond or two. Poll with a backoff that starts in microseconds, so the
-    // wait ends soon after the release instead of at the next fixed tick.
+    // The kernel frees programs and maps asynchronously (maps after an RCU grace period and
+    // a workqueue: a few ms here). Poll with a backoff that starts in microseconds and is
+    // capped at 0.5 ms, so the wait ends at most ~0.5 ms after the release (each poll is a
+    // few GET_FD_BY_ID calls, microseconds).
     let deadline = Instant::now() + Duration::from_secs(3);
     let mut pause = Duration::from_micros(20);
     loop {
@@ -117,7 +118,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
             break;
         }
         std::thread::sleep(pause);
-        pause = (pause * 2).min(Duration::from_millis(5));
+        pause = (pause * 2).min(Duration::from_micros(500));
     }
     Ok(report)
 }
