@@ -641,3 +641,77 @@ fn views_tell_network_namespaces_apart() {
     assert_eq!(lines[3]["summary"]["reason"], "count", "{}", r.stdout);
     assert_eq!(lines[3]["summary"]["records"], 2, "{}", r.stdout);
 }
+
+/// `net` without `--dev` reads XDP features and clsact qdiscs with one dump each for all
+/// interfaces: each interface must still get its own filters and features. Witnesses:
+/// `net --dev X` for the filters of the one interface with them, and libbpf's per-interface
+/// `bpf_xdp_query` for the features.
+#[test]
+fn net_attributes_filters_and_features_to_the_right_interface() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    for i in 0..3 {
+        ns.ip(&[
+            "link",
+            "add",
+            &format!("xa{i}"),
+            "type",
+            "veth",
+            "peer",
+            "name",
+            &format!("xb{i}"),
+        ])
+        .ok();
+    }
+    // clsact without filters on one, a cls_bpf filter on veth0.
+    ns.exec("tc", &["qdisc", "add", "dev", "xa1", "clsact"])
+        .ok();
+    ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "attach",
+        "tc",
+        "veth0",
+        "--direction",
+        "ingress",
+        "--mode",
+        "clsact",
+        "--name",
+        "tc_multi",
+    ])
+    .ok();
+    let all = ns.x0(&["--bpffs", fs.arg(), "-j", "net"]);
+    all.ok();
+    let v = all.json();
+    let ifaces = v["interfaces"].as_array().unwrap();
+    assert!(ifaces.len() >= 8, "{v}");
+    for i in ifaces {
+        let name = i["name"].as_str().unwrap();
+        if name == "veth0" {
+            assert_eq!(i["tc"].as_array().unwrap().len(), 1, "{i}");
+            assert_eq!(i["tc"][0]["mode"], "clsact", "{i}");
+            assert_eq!(i["tc"][0]["owner"], "tc_multi", "{i}");
+        } else {
+            assert_eq!(i["tc"], serde_json::json!([]), "{name}: {i}");
+        }
+        let one = ns.x0(&["--bpffs", fs.arg(), "-j", "net", "--dev", name]);
+        one.ok();
+        assert_eq!(one.json()["interfaces"][0], *i, "{name}");
+        let ifindex = i["ifindex"].as_i64().unwrap() as i32;
+        let flags = NetNs::in_ns(&ns.name, || {
+            let mut opts = libbpf_sys::bpf_xdp_query_opts {
+                sz: std::mem::size_of::<libbpf_sys::bpf_xdp_query_opts>() as _,
+                ..Default::default()
+            };
+            // SAFETY: a sized opts struct the call fills in.
+            let rc = unsafe { libbpf_sys::bpf_xdp_query(ifindex, 0, &mut opts) };
+            (rc == 0).then_some(opts.feature_flags)
+        });
+        let want = flags.map(x0bpf::sys::bpf::xdp_feature_names);
+        assert_eq!(
+            i["xdp_features"],
+            serde_json::to_value(&want).unwrap(),
+            "{name}"
+        );
+    }
+}

@@ -751,6 +751,83 @@ fn json_report_shape() {
 // feature
 // ---------------------------------------------------------------------------------------------
 
+/// A root tool never runs another program: `feature` used to start `cat` (found through
+/// $PATH, as root) to read lockdown and the LSM list when securityfs is not mounted. Two
+/// witnesses: a `cat` first on PATH that would leave a marker, and strace, which must see no
+/// process created (threads aside) and no execve but the first.
+#[test]
+fn feature_runs_no_other_program() {
+    require_root();
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("ran");
+    for name in ["cat", "mount", "sh"] {
+        let fake = dir.path().join(name);
+        std::fs::write(
+            &fake,
+            format!("#!/bin/sh\necho \"$0 $*\" >> {}\n", marker.display()),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        dir.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = std::process::Command::new(common::bin())
+        .args(["feature", "-j"])
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !marker.exists(),
+        "feature ran another program: {}",
+        std::fs::read_to_string(&marker).unwrap_or_default()
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // As root the lockdown file is readable with or without a securityfs mount.
+    if Path::new("/sys/kernel/security").exists() {
+        assert!(v["lockdown"]["mode"].is_string(), "{}", v["lockdown"]);
+    }
+
+    let log = dir.path().join("strace.log");
+    let st = std::process::Command::new("strace")
+        .args(["-f", "-qq", "-o"])
+        .arg(&log)
+        .args([
+            "-e",
+            "trace=execve,execveat,clone,clone3,fork,vfork",
+            common::bin(),
+        ])
+        .args(["feature", "-j"])
+        .env("PATH", &path)
+        .output()
+        .expect("strace is needed for this test (apt-get install strace)");
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let log = std::fs::read_to_string(&log).unwrap();
+    let calls: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("exec") || l.contains("fork") || l.contains("clone"))
+        .collect();
+    let execs = calls.iter().filter(|l| l.contains("execve")).count();
+    assert_eq!(execs, 1, "{log}");
+    for l in &calls {
+        let new_process = l.contains("fork(")
+            || ((l.contains("clone(") || l.contains("clone3(")) && !l.contains("CLONE_THREAD"));
+        assert!(!new_process, "feature created a process: {l}\n{log}");
+    }
+}
+
 #[test]
 fn feature_reports_the_kernel() {
     require_root();

@@ -88,8 +88,8 @@ pub fn run(_args: &Args, ctx: &Ctx) -> anyhow::Result<FeatureReport> {
 
 /// Everything `feature` reports, from a shared probe cache (validate reuses the same probes).
 pub fn collect(probes: &Probes, bpffs: &Path) -> FeatureReport {
-    let (types, error) = match probes.vmlinux() {
-        Ok(b) => (Some(b.len().saturating_sub(1)), None),
+    let (types, error) = match probes.vmlinux_names() {
+        Ok(b) => (Some(b.len()), None),
         Err(e) => (None, Some(e)),
     };
     let btf = BtfFeature {

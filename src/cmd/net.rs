@@ -103,6 +103,11 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
                 .or_insert(Some(li.id));
         }
     }
+    // One dump each for XDP features and clsact qdiscs, whatever the number of devices:
+    // asking per device (libbpf's bpf_xdp_query, a qdisc dump per device) re-dumped every
+    // device for each one, which grew with the square of the count.
+    let features = netlink::xdp_features_all().ok();
+    let clsact = netlink::clsact_ifindexes().unwrap_or_default();
     let mut interfaces = Vec::new();
     for l in links {
         let mut xdp = Vec::new();
@@ -139,7 +144,12 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
                 });
             }
         }
-        for f in netlink::list_tc_bpf_filters(l.ifindex).unwrap_or_default() {
+        let filters = if clsact.contains(&l.ifindex) {
+            netlink::list_tc_bpf_filters_clsact(l.ifindex).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        for f in filters {
             let Some(id) = f.prog_id else { continue };
             tcv.push(Prog {
                 prog_id: id,
@@ -165,7 +175,12 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
             ifindex: l.ifindex,
             up: l.up,
             link_kind: l.kind,
-            xdp_features: bpf::xdp_features(l.ifindex).map(bpf::xdp_feature_names),
+            xdp_features: match &features {
+                Some(Some(all)) => all.get(&l.ifindex).copied(),
+                Some(None) => Some(0),
+                None => None,
+            }
+            .map(bpf::xdp_feature_names),
             xdp,
             tc: tcv,
         });

@@ -87,8 +87,12 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
     // (Store::recover) and nobody sees a half-unloaded object meanwhile.
     store.unpin_object(&args.name)?;
 
-    // The kernel frees programs and maps asynchronously (RCU): give it a moment.
+    // The kernel frees programs and maps asynchronously (maps after an RCU grace period and
+    // a workqueue: a few ms here). Poll with a backoff that starts in microseconds and is
+    // capped at 0.5 ms, so the wait ends at most ~0.5 ms after the release (each poll is a
+    // few GET_FD_BY_ID calls, microseconds).
     let deadline = Instant::now() + Duration::from_secs(3);
+    let mut pause = Duration::from_micros(20);
     loop {
         let alive: Vec<&(ObjKind, u32, String)> = ids
             .iter()
@@ -113,7 +117,8 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
             }
             break;
         }
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_micros(500));
     }
     Ok(report)
 }

@@ -7,14 +7,12 @@ use std::collections::BTreeMap;
 use std::ffi::{c_char, c_int, c_uint, c_void, CString};
 use std::io;
 use std::os::fd::{FromRawFd, OwnedFd};
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 use std::rc::Rc;
 
 use serde::Serialize;
 
-use crate::obj::btf::{Btf, BtfKind};
+use crate::obj::btf::{Btf, BtfKind, BtfNames};
 use crate::sys::libbpf_log::Silence;
 
 pub const VMLINUX_BTF: &str = "/sys/kernel/btf/vmlinux";
@@ -127,6 +125,7 @@ pub struct Probes {
     config: OnceCell<Option<Rc<KernelConfig>>>,
     version: OnceCell<KernelVersion>,
     vmlinux: OnceCell<Result<Rc<Btf>, String>>,
+    vmlinux_names: OnceCell<Result<Rc<BtfNames>, String>>,
     lockdown: OnceCell<Lockdown>,
     lsm: OnceCell<Option<String>>,
     fentry: OnceCell<Probe>,
@@ -181,9 +180,9 @@ impl Probes {
             // while tp_btf programs of the same type load fine: try tp_btf first.
             if t == libbpf_sys::BPF_PROG_TYPE_TRACING {
                 if let Some(id) = self
-                    .vmlinux()
+                    .vmlinux_names()
                     .ok()
-                    .and_then(|b| b.find_by_name("btf_trace_sched_switch").first().copied())
+                    .and_then(|b| b.find("btf_trace_sched_switch", None))
                 {
                     if load_trivial(t, libbpf_sys::BPF_TRACE_RAW_TP, id).is_ok() {
                         return Probe::with(
@@ -330,14 +329,20 @@ impl Probes {
     pub fn vmlinux(&self) -> Result<Rc<Btf>, String> {
         self.vmlinux
             .get_or_init(|| {
-                let data = std::fs::read(VMLINUX_BTF).map_err(|e| {
-                    if e.kind() == io::ErrorKind::NotFound {
-                        format!("{VMLINUX_BTF} does not exist (kernel built without CONFIG_DEBUG_INFO_BTF)")
-                    } else {
-                        format!("cannot read {VMLINUX_BTF}: {e}")
-                    }
-                })?;
+                let data = read_vmlinux()?;
                 Btf::parse(&data)
+                    .map(Rc::new)
+                    .map_err(|e| format!("{VMLINUX_BTF} is not valid BTF: {e}"))
+            })
+            .clone()
+    }
+
+    /// The running kernel's BTF type names and kinds only, read once: enough to count types
+    /// and find an id by name, at a fraction of [`Probes::vmlinux`]'s memory.
+    pub fn vmlinux_names(&self) -> Result<Rc<BtfNames>, String> {
+        self.vmlinux_names
+            .get_or_init(|| {
+                BtfNames::scan(read_vmlinux()?)
                     .map(Rc::new)
                     .map_err(|e| format!("{VMLINUX_BTF} is not valid BTF: {e}"))
             })
@@ -355,7 +360,7 @@ impl Probes {
                     source: path.display().to_string(),
                 };
             }
-            if let Some(s) = read_in_private_mount(c"securityfs", c"/sys/kernel/security", path) {
+            if let Some(s) = read_unmounted("securityfs", "lockdown") {
                 if let Some(mode) = bracketed(&s) {
                     return Lockdown {
                         mode: Some(mode),
@@ -404,7 +409,7 @@ impl Probes {
                 let path = Path::new("/sys/kernel/security/lsm");
                 std::fs::read_to_string(path)
                     .ok()
-                    .or_else(|| read_in_private_mount(c"securityfs", c"/sys/kernel/security", path))
+                    .or_else(|| read_unmounted("securityfs", "lsm"))
                     .map(|s| s.trim().to_string())
             })
             .as_deref()
@@ -490,7 +495,7 @@ impl Probes {
                 if let Some(p) = self.unprivileged() {
                     return p;
                 }
-                let btf = match self.vmlinux() {
+                let btf = match self.vmlinux_names() {
                     Ok(b) => b,
                     Err(e) => return Probe::with(Support::No, format!("needs kernel BTF: {e}")),
                 };
@@ -498,7 +503,7 @@ impl Probes {
                 // that every kernel with BPF has.
                 let target = ["bpf_fentry_test1", "bpf_modify_return_test", "bpf_prog_put"]
                     .into_iter()
-                    .find_map(|n| btf_func(&btf, n).map(|id| (n, id)));
+                    .find_map(|n| btf.find(n, Some(BtfKind::Func)).map(|id| (n, id)));
                 let Some((name, id)) = target else {
                     return Probe::with(Support::Unknown, "no known target function in kernel BTF");
                 };
@@ -624,16 +629,12 @@ impl Probes {
                 };
             }
         }
-        let id = PathBuf::from("/sys/kernel/tracing/events")
-            .join(tp)
-            .join("id");
-        match read_in_private_mount(c"tracefs", c"/sys/kernel/tracing", &id) {
+        match read_unmounted("tracefs", &format!("events/{tp}/id")) {
             Some(_) => Probe::yes(),
             None if self.cannot_probe().is_none() => {
                 // Tell "no such event" from "tracefs unusable" by reading an event every
                 // kernel with tracepoints has.
-                let known = Path::new("/sys/kernel/tracing/events/sched/sched_switch/id");
-                if read_in_private_mount(c"tracefs", c"/sys/kernel/tracing", known).is_some() {
+                if read_unmounted("tracefs", "events/sched/sched_switch/id").is_some() {
                     Probe::with(Support::No, format!("the kernel has no tracepoint {tp}"))
                 } else {
                     Probe::with(
@@ -648,6 +649,16 @@ impl Probes {
             ),
         }
     }
+}
+
+fn read_vmlinux() -> Result<Vec<u8>, String> {
+    std::fs::read(VMLINUX_BTF).map_err(|e| {
+        if e.kind() == io::ErrorKind::NotFound {
+            format!("{VMLINUX_BTF} does not exist (kernel built without CONFIG_DEBUG_INFO_BTF)")
+        } else {
+            format!("cannot read {VMLINUX_BTF}: {e}")
+        }
+    })
 }
 
 /// A FUNC named `name` in BTF.
@@ -727,58 +738,31 @@ fn link_create_errno(prog: &OwnedFd, target: i32, attach: u32) -> i32 {
     -rc
 }
 
-/// Read a file from a pseudo filesystem that is not mounted, by mounting it read-only in a
-/// private mount namespace of a child process (`cat`): nothing changes for anyone else.
-fn read_in_private_mount(
-    fstype: &'static std::ffi::CStr,
-    target: &'static std::ffi::CStr,
-    file: &Path,
-) -> Option<String> {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        return None;
-    }
-    let mut cmd = Command::new("cat");
-    cmd.arg(file)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .stdout(Stdio::piped());
-    // SAFETY: only async-signal-safe system calls run between fork and exec.
-    unsafe {
-        cmd.pre_exec(move || {
-            let null: *const c_char = std::ptr::null();
-            if libc::unshare(libc::CLONE_NEWNS) != 0 {
-                return Err(io::Error::last_os_error());
-            }
-            // Without this, a mount under a shared / would propagate back to the host.
-            if libc::mount(
-                c"none".as_ptr(),
-                c"/".as_ptr(),
-                null,
-                libc::MS_REC | libc::MS_PRIVATE,
-                std::ptr::null(),
-            ) != 0
-            {
-                return Err(io::Error::last_os_error());
-            }
-            let flags = libc::MS_RDONLY | libc::MS_NOSUID | libc::MS_NODEV | libc::MS_NOEXEC;
-            if libc::mount(
-                fstype.as_ptr(),
-                target.as_ptr(),
-                fstype.as_ptr(),
-                flags,
-                std::ptr::null(),
-            ) != 0
-            {
-                return Err(io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let out = cmd.output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+/// Read a file of a pseudo filesystem (securityfs, tracefs) that is not mounted, without
+/// mounting it anywhere and without a child process: the mount API (fsopen/fsmount, Linux 5.2)
+/// makes a detached, read-only instance, the file is opened relative to it, and closing the
+/// fds frees it. Nothing is attached to any mount tree, so no one else sees anything.
+fn read_unmounted(fstype: &str, file: &str) -> Option<String> {
+    use rustix::fs::{openat, Mode, OFlags};
+    use rustix::mount::{
+        fsconfig_create, fsmount, fsopen, FsMountFlags, FsOpenFlags, MountAttrFlags,
+    };
+    use std::io::Read;
+    let fs = fsopen(fstype, FsOpenFlags::FSOPEN_CLOEXEC).ok()?;
+    fsconfig_create(&fs).ok()?;
+    let mnt = fsmount(
+        &fs,
+        FsMountFlags::FSMOUNT_CLOEXEC,
+        MountAttrFlags::MOUNT_ATTR_RDONLY
+            | MountAttrFlags::MOUNT_ATTR_NOSUID
+            | MountAttrFlags::MOUNT_ATTR_NODEV
+            | MountAttrFlags::MOUNT_ATTR_NOEXEC,
+    )
+    .ok()?;
+    let fd = openat(&mnt, file, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()).ok()?;
+    let mut text = String::new();
+    std::fs::File::from(fd).read_to_string(&mut text).ok()?;
+    Some(text)
 }
 
 // zlib is already linked for libbpf (which reads /proc/config.gz the same way for .kconfig).

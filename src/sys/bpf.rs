@@ -481,18 +481,6 @@ pub fn tcx_query(ifindex: u32, attach_type: u32) -> Vec<(u32, Option<u32>)> {
         .collect()
 }
 
-/// The driver's XDP feature flags (`NETDEV_XDP_ACT_*`, Linux 6.3+) for an interface in this
-/// network namespace; None where the kernel does not report them.
-pub fn xdp_features(ifindex: u32) -> Option<u64> {
-    let mut opts = libbpf_sys::bpf_xdp_query_opts {
-        sz: std::mem::size_of::<libbpf_sys::bpf_xdp_query_opts>() as _,
-        ..Default::default()
-    };
-    // SAFETY: a sized opts struct the call fills in.
-    let rc = unsafe { libbpf_sys::bpf_xdp_query(ifindex as i32, 0, &mut opts) };
-    (rc == 0).then_some(opts.feature_flags)
-}
-
 /// Names of `NETDEV_XDP_ACT_*` bits, as `ip link` and the netdev family spell them.
 pub fn xdp_feature_names(flags: u64) -> Vec<String> {
     const NAMES: [&str; 7] = [

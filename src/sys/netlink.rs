@@ -11,6 +11,7 @@
 //! Replies are treated as untrusted input: every header and attribute is
 //! bounds-checked and malformed data ends parsing instead of panicking.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
 use std::mem;
@@ -570,15 +571,23 @@ impl Socket {
         Self::open_with(true)
     }
 
+    fn open_generic() -> Result<Self, NlError> {
+        Self::open_proto(true, Some(rustix::net::netlink::GENERIC))
+    }
+
     /// `cap_ack` false makes the kernel echo whole requests in error replies;
     /// only tests use that, to exercise the uncapped extack layout.
     fn open_with(cap_ack: bool) -> Result<Self, NlError> {
+        Self::open_proto(cap_ack, None) // NETLINK_ROUTE is protocol 0
+    }
+
+    fn open_proto(cap_ack: bool, protocol: Option<rustix::net::Protocol>) -> Result<Self, NlError> {
         use rustix::net::{self as rnet, netlink::SocketAddrNetlink, AddressFamily, SocketType};
         let fd = rnet::socket_with(
             AddressFamily::NETLINK,
             SocketType::RAW,
             rnet::SocketFlags::CLOEXEC,
-            None, // NETLINK_ROUTE is protocol 0
+            protocol,
         )
         .map_err(io::Error::from)?;
 
@@ -870,18 +879,28 @@ fn clsact_parent(ingress: bool) -> u32 {
 
 /// Whether the device has a clsact qdisc.
 pub fn has_clsact(ifindex: u32) -> Result<bool, NlError> {
+    Ok(clsact_ifindexes()?.contains(&ifindex))
+}
+
+/// Every device of this namespace with a clsact qdisc, from one qdisc dump (the kernel dumps
+/// all devices' qdiscs whatever the request's ifindex, so one dump serves them all).
+pub fn clsact_ifindexes() -> Result<std::collections::BTreeSet<u32>, NlError> {
     let mut sock = Socket::open()?;
     let replies = sock.dump(|| {
         let mut req = Request::new(RTM_GETQDISC, NLM_F_REQUEST | NLM_F_DUMP);
         req.raw(&tcmsg(0, 0, 0, 0));
         req
     })?;
-    Ok(replies.iter().filter(|r| r.ty == RTM_NEWQDISC).any(|r| {
-        read_u32(&r.payload, 4) == Some(ifindex)
-            && r.payload
+    Ok(replies
+        .iter()
+        .filter(|r| r.ty == RTM_NEWQDISC)
+        .filter(|r| {
+            r.payload
                 .get(TCMSG_LEN..)
                 .is_some_and(|a| attrs(a).any(|(ty, p)| ty == TCA_KIND && attr_str(p) == "clsact"))
-    }))
+        })
+        .filter_map(|r| read_u32(&r.payload, 4))
+        .collect())
 }
 
 /// Adds a clsact qdisc (fails with EEXIST if one is already there).
@@ -1025,12 +1044,18 @@ pub fn parse_tc_filter(payload: &[u8], ingress: bool) -> Option<TcFilter> {
 /// Every filter message (any kind) under the clsact qdisc of a device, with its direction,
 /// ingress first. `None` when the device has no clsact.
 fn dump_clsact_filters(ifindex: u32) -> Result<Option<Vec<(bool, Reply)>>, NlError> {
-    let index = ifindex_arg(ifindex)?;
+    ifindex_arg(ifindex)?;
     // Checked first because a plain `ingress` qdisc would also answer a dump
     // for ffff:fff2/fff3 and its filters are not clsact filters.
     if !has_clsact(ifindex)? {
         return Ok(None);
     }
+    dump_filters_under_clsact(ifindex).map(Some)
+}
+
+/// The filter dumps of [`dump_clsact_filters`], for a device known to have clsact.
+fn dump_filters_under_clsact(ifindex: u32) -> Result<Vec<(bool, Reply)>, NlError> {
+    let index = ifindex_arg(ifindex)?;
     let mut sock = Socket::open()?;
     let mut out = Vec::new();
     for ingress in [true, false] {
@@ -1052,7 +1077,7 @@ fn dump_clsact_filters(ifindex: u32) -> Result<Option<Vec<(bool, Reply)>>, NlErr
                 .map(|r| (ingress, r)),
         );
     }
-    Ok(Some(out))
+    Ok(out)
 }
 
 /// Lists cls_bpf filters under the clsact qdisc of a device, ingress first.
@@ -1070,6 +1095,79 @@ pub fn list_tc_bpf_filters(ifindex: u32) -> Result<Vec<TcFilter>, NlError> {
         .filter_map(|(ingress, r)| parse_tc_filter(&r.payload, *ingress))
         .filter(|f| f.ifindex == ifindex)
         .collect())
+}
+
+/// [`list_tc_bpf_filters`] for a device that [`clsact_ifindexes`] listed: callers that show
+/// many devices dump the qdiscs once instead of once per device.
+pub fn list_tc_bpf_filters_clsact(ifindex: u32) -> Result<Vec<TcFilter>, NlError> {
+    Ok(dump_filters_under_clsact(ifindex)?
+        .iter()
+        .filter_map(|(ingress, r)| parse_tc_filter(&r.payload, *ingress))
+        .filter(|f| f.ifindex == ifindex)
+        .collect())
+}
+
+// ---------------------------------------------------------------------------
+// Generic netlink: the netdev family (Linux 6.3+), for XDP features.
+
+const GENL_ID_CTRL: u16 = 0x10;
+const CTRL_CMD_GETFAMILY: u8 = 3;
+const CTRL_ATTR_FAMILY_ID: u16 = 1;
+const CTRL_ATTR_FAMILY_NAME: u16 = 2;
+const NETDEV_CMD_DEV_GET: u8 = 1;
+const NETDEV_A_DEV_IFINDEX: u16 = 1;
+const NETDEV_A_DEV_XDP_FEATURES: u16 = 3;
+const GENLMSG_HDRLEN: usize = 4;
+
+fn genl_request(family: u16, cmd: u8, flags: u16) -> Request {
+    let mut req = Request::new(family, NLM_F_REQUEST | flags);
+    // genlmsghdr: cmd, version, reserved.
+    req.raw(&[cmd, 1, 0, 0]);
+    req
+}
+
+/// XDP feature flags (`NETDEV_XDP_ACT_*`) of every device in this namespace, from one
+/// netdev-family dump. `Ok(None)` when the kernel has no netdev family (before 6.3): it
+/// reports no features, which libbpf's `bpf_xdp_query` gives as 0 for every device.
+pub fn xdp_features_all() -> Result<Option<BTreeMap<u32, u64>>, NlError> {
+    let mut sock = Socket::open_generic()?;
+    let mut req = genl_request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY, NLM_F_ACK);
+    req.attr_str(CTRL_ATTR_FAMILY_NAME, "netdev");
+    let family = match sock.transact(req) {
+        Ok((replies, _)) => replies.iter().find_map(|r| {
+            attrs(r.payload.get(GENLMSG_HDRLEN..)?)
+                .find(|(t, _)| *t == CTRL_ATTR_FAMILY_ID)
+                .and_then(|(_, p)| Some(u16::from_ne_bytes(p.get(..2)?.try_into().ok()?)))
+        }),
+        Err(e) if e.errno == libc::ENOENT => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let family = family.ok_or_else(|| NlError::proto("no netdev family id in the reply"))?;
+    let replies = sock.dump(|| genl_request(family, NETDEV_CMD_DEV_GET, NLM_F_DUMP))?;
+    let mut out = BTreeMap::new();
+    for r in replies.iter().filter(|r| r.ty == family) {
+        let Some(a) = r.payload.get(GENLMSG_HDRLEN..) else {
+            continue;
+        };
+        let (mut ifindex, mut flags) = (None, None);
+        for (ty, p) in attrs(a) {
+            match ty {
+                NETDEV_A_DEV_IFINDEX => ifindex = attr_u32(p),
+                NETDEV_A_DEV_XDP_FEATURES => {
+                    flags = p
+                        .get(..8)
+                        .and_then(|b| b.try_into().ok())
+                        .map(u64::from_ne_bytes)
+                }
+                _ => {}
+            }
+        }
+        if let Some(i) = ifindex {
+            // A device without the attribute has no features, as libbpf reads it.
+            out.insert(i, flags.unwrap_or(0));
+        }
+    }
+    Ok(Some(out))
 }
 
 /// Number of tc filters of any kind (bpf, matchall, flower, u32, …) under clsact, both

@@ -1487,3 +1487,50 @@ fn module_btf_over_sample(base: &std::sync::Arc<Btf>) -> Btf {
     b.composite(BtfKind::Struct, "mod_only", 4, &[("x", 1, 0, 0)]);
     Btf::parse_split_shared(&b.build(), base).unwrap()
 }
+
+/// `feature` counts and searches vmlinux with `BtfNames` instead of a full parse: both must
+/// agree on the count and on the first id of a name (any kind, and a given kind).
+#[test]
+fn btf_names_agree_with_the_full_parse() {
+    let Some(btf) = vmlinux() else {
+        eprintln!("/sys/kernel/btf/vmlinux not readable; skipping");
+        return;
+    };
+    let data = std::fs::read("/sys/kernel/btf/vmlinux").unwrap();
+    let names = BtfNames::scan(data).unwrap();
+    assert_eq!(names.len(), btf.len() - 1);
+    for n in [
+        "btf_trace_sched_switch",
+        "task_struct",
+        "bpf_prog_put",
+        "no_such_type_x0",
+    ] {
+        assert_eq!(
+            names.find(n, None),
+            btf.find_by_name(n).first().copied(),
+            "{n}"
+        );
+        let func = btf
+            .find_by_name(n)
+            .into_iter()
+            .find(|&id| btf.get(id).unwrap().kind == BtfKind::Func);
+        assert_eq!(names.find(n, Some(BtfKind::Func)), func, "{n}");
+    }
+    // A name that is a prefix of another must not match it.
+    assert_eq!(
+        names.find("task_struc", None),
+        btf.find_by_name("task_struc").first().copied()
+    );
+}
+
+#[test]
+fn btf_names_rejects_truncated_types() {
+    let data = std::fs::read("/sys/kernel/btf/vmlinux").unwrap_or_default();
+    if data.len() < 64 {
+        return;
+    }
+    // Cut the blob in the middle of the type section but keep the header's lengths: the
+    // header check refuses it before any type is read.
+    assert!(BtfNames::scan(data[..data.len() / 2].to_vec()).is_err());
+    assert!(BtfNames::scan(Vec::new()).is_err());
+}

@@ -1071,3 +1071,91 @@ pub(crate) fn parse_type(
     }
     Ok((t, need))
 }
+
+/// Type names and kinds of one (non-split) BTF blob, found without decoding members,
+/// parameters or enumerators. `feature` needs only the number of types and a few ids by
+/// name from vmlinux (~150 000 types): decoding all of it into [`Btf`] took ~50 MB.
+pub struct BtfNames {
+    data: Vec<u8>,
+    strings: std::ops::Range<usize>,
+    /// (name offset, kind) of type id i + 1.
+    index: Vec<(u32, u8)>,
+}
+
+impl BtfNames {
+    /// Walk the type headers once. Checks lengths (every type must fit in the section)
+    /// but not references: an id found here is for the kernel to judge, as with libbpf.
+    pub fn scan(data: Vec<u8>) -> Result<BtfNames, BtfError> {
+        let (endian, header) = parse_header(&data)?;
+        // parse_header checked both sections against the data length.
+        let at = |off: u32, len: u32| {
+            let start = header.hdr_len as usize + off as usize;
+            start..start + len as usize
+        };
+        let types = at(header.type_off, header.type_len);
+        let strings = at(header.str_off, header.str_len);
+        if data.get(types.clone()).is_none() || data.get(strings.clone()).is_none() {
+            return Err(BtfError::new("BTF sections are out of bounds"));
+        }
+        let mut index = Vec::with_capacity(header.type_len as usize / BTF_TYPE_LEN);
+        let mut off = types.start;
+        while off < types.end {
+            if types.end - off < BTF_TYPE_LEN {
+                return Err(BtfError::new("BTF type section ends inside a type"));
+            }
+            let word = |o: usize| read_u32(&data, o, endian).unwrap_or(0);
+            let name_off = word(off);
+            let info = word(off + 4);
+            let raw_kind = (info >> 24) & 0x7f;
+            let kind = match BtfKind::from_raw(raw_kind) {
+                Some(BtfKind::Void) | None => {
+                    return Err(BtfError::new(format!(
+                        "BTF type [{}] has unknown kind {raw_kind}",
+                        index.len() + 1
+                    )))
+                }
+                Some(k) => k,
+            };
+            let (fixed, elem) = kind.layout();
+            let len =
+                BTF_TYPE_LEN as u64 + fixed as u64 + u64::from(info & 0x00ff_ffff) * elem as u64;
+            if len > (types.end - off) as u64 {
+                return Err(BtfError::new(format!(
+                    "BTF type [{}] runs past the type section",
+                    index.len() + 1
+                )));
+            }
+            index.push((name_off, raw_kind as u8));
+            off += len as usize;
+        }
+        Ok(BtfNames {
+            data,
+            strings,
+            index,
+        })
+    }
+
+    /// Number of types, not counting void.
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// The first type named `name` (of `kind`, if given).
+    pub fn find(&self, name: &str, kind: Option<BtfKind>) -> Option<u32> {
+        let strings = &self.data[self.strings.clone()];
+        let want = name.as_bytes();
+        self.index
+            .iter()
+            .position(|&(off, k)| {
+                kind.is_none_or(|kind| kind.raw() == u32::from(k))
+                    && strings
+                        .get(off as usize..)
+                        .is_some_and(|s| s.starts_with(want) && s.get(want.len()) == Some(&0))
+            })
+            .map(|i| i as u32 + 1)
+    }
+}
