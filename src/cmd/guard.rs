@@ -554,6 +554,8 @@ fn read_offenders(fd: BorrowedFd<'_>) -> Result<HashMap<Prefix, Offender>, X0Err
 #[derive(Debug, Clone, Copy, Default)]
 struct LoopState {
     pid: u32,
+    /// Set by `guard stop` before its SIGTERM: the removal is stop's, not the loop's.
+    stopping: bool,
     pid_start: u64,
     started_ns: u64,
     decisions: u64,
@@ -569,6 +571,7 @@ fn read_state(fd: BorrowedFd<'_>) -> LoopState {
     }
     LoopState {
         pid: u32::from_ne_bytes(v[0..4].try_into().unwrap_or([0; 4])),
+        stopping: v[4..8] != [0; 4],
         pid_start: u64_at(&v, 8),
         started_ns: u64_at(&v, 16),
         decisions: u64_at(&v, 24),
@@ -578,6 +581,7 @@ fn read_state(fd: BorrowedFd<'_>) -> LoopState {
 fn write_state(fd: BorrowedFd<'_>, s: &LoopState) -> io::Result<()> {
     let mut v = [0u8; STATE_VAL];
     v[0..4].copy_from_slice(&s.pid.to_ne_bytes());
+    v[4..8].copy_from_slice(&u32::from(s.stopping).to_ne_bytes());
     v[8..16].copy_from_slice(&s.pid_start.to_ne_bytes());
     v[16..24].copy_from_slice(&s.started_ns.to_ne_bytes());
     v[24..32].copy_from_slice(&s.decisions.to_ne_bytes());
@@ -851,6 +855,7 @@ fn start(s: &StartArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     let me = std::process::id();
     let mut st = LoopState {
         pid: me,
+        stopping: false,
         pid_start: process::start_time(me).unwrap_or(0),
         started_ns: process::boottime_ns(),
         // The count goes on across restarts: it is the object's, not this process's.
@@ -903,11 +908,13 @@ fn start(s: &StartArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         &mut st,
     );
     // Whatever ended the loop, it is no longer running (unless another took its place).
-    // A pid that is no longer ours: `guard stop` cleared it before its SIGTERM and removes
-    // the guard itself once we are gone (it holds the store lock meanwhile).
-    let ours = read_state(m.state.as_fd()).pid == me;
-    if ours {
+    // `stopping`: `guard stop` signalled us and removes the guard itself once we are gone (it
+    // holds the store lock meanwhile), so there is nothing to undo and nothing to hint at.
+    let cur = read_state(m.state.as_fd());
+    let ours = cur.pid == me && !cur.stopping;
+    if cur.pid == me {
         st.pid = 0;
+        st.stopping = false;
         let _ = write_state(m.state.as_fd(), &st);
     }
     let mut left = ours;
@@ -1106,11 +1113,11 @@ fn run_loop(
                 n += 1;
             }
             // A dry run's decisions were not carried out: the guard's count stays as it was.
-            // Never over a pid `guard stop` cleared (it is about to remove the guard).
+            // Never over the mark of a `guard stop` (it is about to remove the guard).
             if !decisions.is_empty() {
                 out.flush()?;
             }
-            if !decisions.is_empty() && !s.dry_run && read_state(m.state.as_fd()).pid == st.pid {
+            if !decisions.is_empty() && !s.dry_run && !read_state(m.state.as_fd()).stopping {
                 st.decisions += decisions.len() as u64;
                 let _ = write_state(m.state.as_fd(), st);
             }
@@ -1458,8 +1465,15 @@ fn stop(a: &StopArgs, ctx: &Ctx) -> anyhow::Result<StopReport> {
         if st.running(fd.as_fd()) {
             report.stopped_pid = Some(st.pid);
             // Tells the loop that stop removes the guard: it then neither undoes a dry run
-            // (it would wait for the lock stop holds) nor hints at `guard stop`.
-            let _ = write_state(fd.as_fd(), &LoopState { pid: 0, ..st });
+            // (it would wait for the lock stop holds) nor hints at `guard stop`. The pid stays:
+            // a rerun of a stop killed after this still finds the loop.
+            let _ = write_state(
+                fd.as_fd(),
+                &LoopState {
+                    stopping: true,
+                    ..st
+                },
+            );
             let _ = process::signal(st.pid, libc::SIGTERM);
             if !wait_gone(st.pid, st.pid_start, STOP_WAIT) {
                 let _ = process::signal(st.pid, libc::SIGKILL);
