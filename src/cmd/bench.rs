@@ -184,6 +184,10 @@ fn maps_written(fd: BorrowedFd<'_>) -> Vec<MapRow> {
     let Ok(pi) = bpf::prog_info(fd) else {
         return Vec::new();
     };
+    // No maps, nothing to write: spare the kallsyms read and the analysis.
+    if pi.map_ids.is_empty() {
+        return Vec::new();
+    }
     let row = |id: u32| MapRow {
         id,
         name: bpf::fd_by_id(ObjKind::Map, id)
