@@ -2005,6 +2005,23 @@ fn dry_run_leaves_nothing_it_did_not_find() {
     r.ok();
     assert_eq!(xdp_prog(&ns), None);
     assert!(!guard_path(&ns, &fs, "veth0").exists());
+    // A guard object loaded but not attached: attached for the run, detached after, still
+    // loaded.
+    let name = guard_name(&ns, "veth0");
+    x0_netns(&ns, &fs, &["load", "xdp_guard", "--name", &name]).ok();
+    let r = x0_netns(
+        &ns,
+        &fs,
+        &["guard", "start", "veth0", "--dry-run", "--duration", "0"],
+    );
+    r.ok();
+    assert!(r.stderr.contains("stays loaded"), "{}", r.stderr);
+    assert_eq!(xdp_prog(&ns), None, "left attached");
+    assert!(
+        guard_path(&ns, &fs, "veth0").join("progs").exists(),
+        "unloaded what it found"
+    );
+    x0_netns(&ns, &fs, &["unload", &name]).ok();
     // A dry run never takes an interface over.
     let r = x0_netns(
         &ns,
