@@ -63,7 +63,7 @@ struct offender {
 /* The running loop: pid 0 when none. Written by user space only. */
 struct guard_state {
 	__u32 pid;
-	__u32 pad;
+	__u32 stopping; /* non-zero: `guard stop` ends this loop and removes the guard itself */
 	__u64 pid_start; /* the process's start time in clock ticks (/proc/PID/stat field 22) */
 	__u64 started_ns; /* CLOCK_BOOTTIME */
 	__u64 decisions;

@@ -1038,6 +1038,23 @@ fn guard_start_killed_at_every_step() {
     });
 }
 
+/// `guard start --dry-run --duration 0` with no guard there: set up, one round, then detach
+/// and unload what it set up. Killed anywhere (setup or the undo), `guard stop` removes
+/// whatever it left; unkilled, it leaves nothing (dry_run_leaves_nothing_it_did_not_find).
+#[test]
+fn guard_dry_run_killed_at_every_step() {
+    run_case(Case {
+        foreign_xdp: false,
+        setup: &[],
+        cmd: &["guard", "start", "veth0", "--dry-run", "--duration", "0"],
+        repair: &[
+            (&["-j", "list"], OK),
+            (&["guard", "stop", "veth0"], OK_OR_NOT),
+        ],
+        keeps: None,
+    });
+}
+
 #[test]
 fn guard_stop_killed_at_every_step() {
     run_case(Case {

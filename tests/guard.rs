@@ -1132,12 +1132,13 @@ fn dry_run_logs_the_same_decision_and_blocks_nothing() {
     assert_eq!(blocks[0]["source"], PEER2_IP);
     assert_eq!(blocks[0]["dry_run"], true);
     assert_eq!(blocks[0]["ttl_s"], 60);
-    assert!(blocklist(&ns, &fs).is_empty(), "nothing blocked");
     assert!(
         end > mid,
         "the flood still reaches the listener ({mid} then {end} of {sent})"
     );
-    ns.x0(&["--bpffs", fs.arg(), "guard", "stop", "veth0"]).ok();
+    // It found no guard, so it leaves none (dry_run_leaves_nothing_it_did_not_find).
+    assert_eq!(xdp_prog(&ns), None);
+    assert!(!guard_path(&ns, &fs, "veth0").exists());
 }
 
 #[test]
@@ -1947,4 +1948,240 @@ fn older_guard_names_and_gone_interfaces_are_still_found() {
     r.ok();
     assert!(r.stdout.contains(&name), "{}", r.stdout);
     assert!(guard_objects(&fs).is_empty());
+}
+
+/// x0bpf with this bpffs and `--netns NS` (so hints must repeat both).
+fn x0_netns(ns: &NetNs, fs: &Bpffs, args: &[&str]) -> common::Run {
+    let mut a = vec!["--bpffs", fs.arg(), "--netns", ns.name.as_str()];
+    a.extend_from_slice(args);
+    common::x0(&a)
+}
+
+/// Issue 20 §3 / 28: `guard start --dry-run` leaves the interface and the store as it found
+/// them. No guard there: it sets one up to watch, then detaches and unloads it. A guard
+/// there: it stays attached, with its allowlist and count. The exit hint names `guard stop`
+/// with this invocation's global options, and only when a guard is left to stop.
+#[test]
+fn dry_run_leaves_nothing_it_did_not_find() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let stop_hint = format!(
+        "`x0bpf --bpffs {} --netns {} guard stop veth0`",
+        fs.arg(),
+        ns.name
+    );
+    let r = x0_netns(
+        &ns,
+        &fs,
+        &["guard", "start", "veth0", "--dry-run", "--duration", "0"],
+    );
+    r.ok();
+    assert_eq!(xdp_prog(&ns), None, "dry run left xdp_guard attached");
+    assert!(
+        !guard_path(&ns, &fs, "veth0").exists(),
+        "dry run left the guard loaded"
+    );
+    assert!(
+        !r.stderr.contains("guard stop"),
+        "nothing to stop: {}",
+        r.stderr
+    );
+    let st = x0_netns(&ns, &fs, &["guard", "status", "veth0"]);
+    assert_eq!(st.code, 9, "{}", st.stderr);
+    // The same as JSON (the header says dry_run), and nothing left either.
+    let r = x0_netns(
+        &ns,
+        &fs,
+        &[
+            "-j",
+            "guard",
+            "start",
+            "veth0",
+            "--dry-run",
+            "--duration",
+            "0",
+        ],
+    );
+    r.ok();
+    assert_eq!(xdp_prog(&ns), None);
+    assert!(!guard_path(&ns, &fs, "veth0").exists());
+    // A guard object loaded but not attached: attached for the run, detached after, still
+    // loaded.
+    let name = guard_name(&ns, "veth0");
+    x0_netns(&ns, &fs, &["load", "xdp_guard", "--name", &name]).ok();
+    let r = x0_netns(
+        &ns,
+        &fs,
+        &["guard", "start", "veth0", "--dry-run", "--duration", "0"],
+    );
+    r.ok();
+    assert!(r.stderr.contains("stays loaded"), "{}", r.stderr);
+    assert_eq!(xdp_prog(&ns), None, "left attached");
+    assert!(
+        guard_path(&ns, &fs, "veth0").join("progs").exists(),
+        "unloaded what it found"
+    );
+    x0_netns(&ns, &fs, &["unload", &name]).ok();
+    // A dry run never takes an interface over.
+    let r = x0_netns(
+        &ns,
+        &fs,
+        &[
+            "guard",
+            "start",
+            "veth0",
+            "--dry-run",
+            "--replace",
+            "--duration",
+            "0",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // A real guard: its hint repeats --bpffs and --netns.
+    let r = x0_netns(&ns, &fs, &["guard", "start", "veth0", "--duration", "0"]);
+    r.ok();
+    assert!(r.stderr.contains(&stop_hint), "{}", r.stderr);
+    let id = xdp_prog(&ns).expect("guard attached");
+    // A dry run over it (with an allowlist of its own) leaves it as it was.
+    let r = x0_netns(
+        &ns,
+        &fs,
+        &[
+            "guard",
+            "start",
+            "veth0",
+            "--dry-run",
+            "--duration",
+            "0",
+            "--allow",
+            "10.9.0.0/16",
+        ],
+    );
+    r.ok();
+    assert!(
+        r.stderr.contains(&stop_hint),
+        "a guard is left: {}",
+        r.stderr
+    );
+    assert_eq!(xdp_prog(&ns), Some(id), "the guard found stays attached");
+    let v = x0_netns(&ns, &fs, &["-j", "guard", "status", "veth0"]);
+    v.ok();
+    let g = &v.json()["guards"][0];
+    assert_eq!(g["attached"], true);
+    assert_eq!(g["running"], false);
+    assert_eq!(
+        g["allowlist"], 0,
+        "the dry run's allowlist stays its own: {g}"
+    );
+    x0_netns(&ns, &fs, &["guard", "stop", "veth0"]).ok();
+    assert_eq!(xdp_prog(&ns), None);
+}
+
+/// A loop in text mode, its stderr collected; started with `--netns`.
+fn spawn_text_guard(ns: &NetNs, fs: &Bpffs, extra: &[&str]) -> std::process::Child {
+    let mut child = std::process::Command::new(common::bin())
+        .args(["--bpffs", fs.arg(), "--netns", ns.name.as_str()])
+        .args(["guard", "start", "veth0"])
+        .args(extra)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn guard");
+    // The running pid is recorded before the banner: then `guard stop` finds the loop.
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut err, &mut line).unwrap();
+    assert!(line.contains("guarding veth0"), "{line}");
+    child.stderr = Some(err.into_inner());
+    child
+}
+
+fn rest_of_stderr(mut c: std::process::Child) -> (i32, String) {
+    let mut s = String::new();
+    std::io::Read::read_to_string(c.stderr.as_mut().unwrap(), &mut s).unwrap();
+    (c.wait().unwrap().code().unwrap_or(-1), s)
+}
+
+/// `guard stop` removes everything: the loop it ends must not hint at `guard stop`; a dry
+/// run it ends leaves the removal to it (no wait for the lock stop holds, no SIGKILL).
+#[test]
+fn a_loop_ended_by_guard_stop_does_not_hint_at_guard_stop() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    for extra in [&[][..], &["--dry-run"][..]] {
+        let c = spawn_text_guard(&ns, &fs, extra);
+        let r = x0_netns(&ns, &fs, &["-j", "guard", "stop", "veth0"]);
+        r.ok();
+        assert_eq!(r.json()["killed"], false, "{extra:?}: {}", r.stdout);
+        let (code, err) = rest_of_stderr(c);
+        assert_eq!(code, 0, "{extra:?}: {err}");
+        assert!(err.contains("stopped after"), "{extra:?}: {err}");
+        assert!(
+            !err.contains("guard stop"),
+            "{extra:?}: nothing is left: {err}"
+        );
+        assert_eq!(xdp_prog(&ns), None);
+        assert!(!guard_path(&ns, &fs, "veth0").exists());
+    }
+    // Ctrl-C (SIGINT) of a dry run that set the guard up: removed too.
+    let c = spawn_text_guard(&ns, &fs, &["--dry-run"]);
+    // SAFETY: kill on our own child's pid.
+    unsafe { libc::kill(c.id() as i32, libc::SIGINT) };
+    let (code, err) = rest_of_stderr(c);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("guard stop"), "{err}");
+    assert_eq!(xdp_prog(&ns), None);
+    assert!(!guard_path(&ns, &fs, "veth0").exists());
+}
+
+/// `guard start`'s defaults are in its --help and man page, and they are Policy's.
+#[test]
+fn guard_start_help_and_man_page_give_the_defaults() {
+    let d = Policy::default();
+    let help = common::x0(&["guard", "start", "--help"]);
+    help.ok();
+    let man = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/man/x0bpf-guard.1"))
+        .unwrap()
+        .replace("\\-", "-");
+    for (flag, v) in [
+        ("--pps", d.pps.to_string()),
+        ("--bps", d.bps.to_string()),
+        ("--syn-rate", d.syn_rate.to_string()),
+        ("--ttl", d.ttl.to_string()),
+        ("--interval", d.interval.to_string()),
+        ("--window", d.window.to_string()),
+        ("--max-blocked", d.max_blocked.to_string()),
+    ] {
+        let want = format!("[default: {v}");
+        for (what, text) in [("--help", &help.stdout), ("man page", &man)] {
+            let at = text
+                .find(&format!("{flag} <"))
+                .or_else(|| text.find(&format!("{flag}\\fR \\fI<")))
+                .unwrap_or_else(|| panic!("{what}: no {flag}"));
+            let section: String = text[at..]
+                .chars()
+                .take(400)
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                section.contains(&want),
+                "{what} {flag}: want {want} in {section}"
+            );
+        }
+    }
+    for (field, v) in [
+        ("relative", d.relative.to_string()),
+        ("baseline_alpha", d.baseline_alpha.to_string()),
+        ("backoff", d.backoff.to_string()),
+        ("max_ttl", d.max_ttl.to_string()),
+        ("forget_after", d.forget_after.to_string()),
+        ("prefix_sources", d.prefix_sources.to_string()),
+    ] {
+        let want = format!("{field} {v}");
+        let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat(&help.stdout).contains(&want), "--help: {want}");
+        assert!(flat(&man).contains(&want), "man page: {want}");
+    }
 }

@@ -180,8 +180,15 @@ impl Lines {
 }
 
 fn bench_runs(fs: &Bpffs, id: u64, k: u32) {
-    fs.x0(&["bench", "id", &id.to_string(), "--repeat", &k.to_string()])
-        .ok();
+    fs.x0(&[
+        "bench",
+        "id",
+        &id.to_string(),
+        "--repeat",
+        &k.to_string(),
+        "--live",
+    ])
+    .ok();
 }
 
 /// The runs of program `id` summed over every record of a `top --json` stream.
@@ -689,7 +696,15 @@ fn bench_embedded_programs_and_return_codes() {
         ("sock_trunc", "TRUNCATE(20)", 20),
     ] {
         let id = id_of(&progs, prog).to_string();
-        let v = bench_json(&fs, &["id", &id, "--frame", frame.to_str().unwrap()]);
+        // A file's program: no ELF to copy, so only --live runs it.
+        let r = fs.x0(&["bench", "id", &id, "--frame", frame.to_str().unwrap()]);
+        assert_eq!(r.code, 2, "{prog}: {}", r.stderr);
+        assert!(r.stderr.contains("--live"), "{}", r.stderr);
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        let v = bench_json(
+            &fs,
+            &["id", &id, "--frame", frame.to_str().unwrap(), "--live"],
+        );
         assert_eq!(v["retval_name"], name, "{prog}");
         assert_eq!(v["retval"], ret, "{prog}");
         assert_eq!(v["program"]["source"], "kernel");
@@ -706,7 +721,7 @@ fn bench_embedded_programs_and_return_codes() {
         let want = format!("Return value: {}", ret as u32);
         assert!(said.contains(&want), "bpftool: {said}, want {want}");
         // Also through the OBJECT:PROG of the loaded object.
-        let v = bench_json(&fs, &[&format!("mon:{prog}"), "--repeat", "10"]);
+        let v = bench_json(&fs, &[&format!("mon:{prog}"), "--repeat", "10", "--live"]);
         assert_eq!(v["retval_name"], name);
         assert_eq!(v["program"]["id"].to_string(), id);
     }
@@ -839,7 +854,14 @@ fn without_capabilities_commands_say_so() {
         );
         assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
     }
-    let r = no_admin(&["-j", "bench", pin.to_str().unwrap(), "--repeat", "5"]);
+    let r = no_admin(&[
+        "-j",
+        "bench",
+        pin.to_str().unwrap(),
+        "--repeat",
+        "5",
+        "--live",
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["retval_name"], "XDP_DROP");
 }
@@ -960,7 +982,7 @@ fn bench_through_a_symlink_to_a_pin() {
     );
     let link = dir.path().join("to-pin");
     std::os::unix::fs::symlink(fs.dir.join(format!("x0bpf/mon/progs/{drop_name}")), &link).unwrap();
-    let v = bench_json(&fs, &[link.to_str().unwrap(), "--repeat", "3"]);
+    let v = bench_json(&fs, &[link.to_str().unwrap(), "--repeat", "3", "--live"]);
     assert_eq!(v["program"]["id"], id);
     assert_eq!(v["program"]["source"], "kernel");
     assert_eq!(v["retval_name"], "XDP_DROP");
@@ -1107,4 +1129,95 @@ fn bench_killed_at_every_bpf_call_leaves_nothing() {
         assert!(n < 500, "bench never got past its bpf calls");
     }
     assert!(killed >= 5, "only {killed} bpf calls");
+}
+
+/// Issue 20 §3: bench of an attached program leaves its live maps alone. The attached
+/// tc_classify runs as a fresh copy (empty maps): its flow table, which `flows` and the
+/// exporter read, gets no made-up 192.0.2.1 flow. `--live` runs the program itself and says,
+/// before the runs and in the report, that it may write its flow table.
+#[test]
+fn bench_of_an_attached_program_leaves_its_maps_alone_unless_live() {
+    let ns = common::NetNs::new();
+    let fs = Bpffs::new();
+    let att = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "-j",
+        "attach",
+        "tc",
+        "veth0",
+        "--direction",
+        "ingress",
+    ]);
+    att.ok();
+    let id = att.json()["prog_id"].as_u64().unwrap().to_string();
+    let bench_frames = || -> Vec<Value> {
+        let r = ns.x0(&["--bpffs", fs.arg(), "-j", "flows", "--top", "0"]);
+        r.ok();
+        r.json()["flows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["local"] == "192.0.2.1" || f["remote"] == "192.0.2.1")
+            .cloned()
+            .collect()
+    };
+    for prog in [vec!["id", id.as_str()], vec!["tc_classifier:tc_classify"]] {
+        let mut a = vec!["--bpffs", fs.arg(), "-j", "bench"];
+        a.extend_from_slice(&prog);
+        a.extend_from_slice(&["--repeat", "1000"]);
+        let r = ns.x0(&a);
+        r.ok();
+        let v = r.json();
+        assert_eq!(v["program"]["source"], "copy", "{prog:?}: {v}");
+        assert_eq!(v["program"]["object"], "tc_classifier");
+        assert_eq!(v["program"]["copy_of"].to_string(), id);
+        assert_ne!(
+            v["program"]["id"].to_string(),
+            id,
+            "a copy, not the program"
+        );
+        assert_eq!(v["live"], false);
+        assert_eq!(v["may_write"], Value::Null);
+        assert_eq!(v["retval_name"], "TCX_NEXT");
+        assert!(!r.stderr.contains("--live"), "{}", r.stderr);
+        assert!(
+            bench_frames().is_empty(),
+            "{prog:?} wrote into the live flow table"
+        );
+    }
+    // --live: the program itself, announced before it runs.
+    let r = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "-j",
+        "bench",
+        "id",
+        &id,
+        "--repeat",
+        "7",
+        "--live",
+    ]);
+    r.ok();
+    let v = r.json();
+    assert_eq!(v["program"]["source"], "kernel");
+    assert_eq!(v["program"]["id"].to_string(), id);
+    assert_eq!(v["live"], true);
+    let w: Vec<&str> = v["may_write"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert!(w.contains(&"flows"), "{v}");
+    assert!(
+        r.stderr.contains("--live") && r.stderr.contains("flows"),
+        "{}",
+        r.stderr
+    );
+    let f = bench_frames();
+    assert_eq!(f.len(), 1, "the live runs are in the flow table: {f:?}");
+    assert_eq!(f[0]["packets"], 7);
+    ns.x0(&["--bpffs", fs.arg(), "unload", "tc_classifier"])
+        .ok();
 }

@@ -49,43 +49,52 @@ pub struct StartArgs {
     /// Interface to guard
     #[arg(add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::ifaces))]
     pub iface: String,
-    /// Policy file (TOML; see docs/GUARD.md); flags below override it
+    /// Policy file (TOML; see docs/GUARD.md); flags below override it. Defaults of the fields
+    /// without a flag: relative 0 (off), baseline_alpha 0.1, backoff 2, max_ttl 3600,
+    /// forget_after 3600, prefix_sources 4
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
-    /// Decide and log, never block
-    #[arg(long)]
+    /// Decide and log, never block; leaves the interface as it found it (a guard it had to
+    /// set up is detached and unloaded at the end)
+    #[arg(long, conflicts_with = "replace")]
     pub dry_run: bool,
-    /// Take the interface over from another XDP program (replaced atomically)
+    /// Take the interface over from another XDP program (replaced atomically; not with
+    /// --dry-run)
     #[arg(long)]
     pub replace: bool,
     /// XDP attach mode
     #[arg(long, value_enum, default_value = "auto")]
     pub mode: xdp::Mode,
-    /// End the loop after this long, as Ctrl-C would (`0`: set up, one round, exit)
+    /// End the loop after this long, as Ctrl-C would (`0`: set up, one round, exit) [default:
+    /// until Ctrl-C or SIGTERM]
     #[arg(long, value_name = "D", value_parser = super::tail::parse_duration)]
     pub duration: Option<Duration>,
-    /// Packets per second per source (0: off)
+    // The defaults are in the help text, not clap `default_value`s: a flag given overrides the
+    // policy file, a flag left out must not (tests/guard.rs checks them against Policy).
+    /// Packets per second per source (0: off) [default: 10000, or the policy file's]
     #[arg(long, value_name = "N")]
     pub pps: Option<u64>,
-    /// Bits per second per source (0: off)
+    /// Bits per second per source (0: off) [default: 0, or the policy file's]
     #[arg(long, value_name = "N")]
     pub bps: Option<u64>,
-    /// TCP SYNs per second per source (0: off)
+    /// TCP SYNs per second per source (0: off) [default: 1000, or the policy file's]
     #[arg(long, value_name = "N")]
     pub syn_rate: Option<u64>,
-    /// Seconds a first block lasts (repeat offenders: times backoff each time)
+    /// Seconds a first block lasts (repeat offenders: times backoff each time) [default: 60,
+    /// or the policy file's]
     #[arg(long, value_name = "SECS")]
     pub ttl: Option<u64>,
-    /// Seconds between two rounds of the loop
+    /// Seconds between two rounds of the loop [default: 1, or the policy file's]
     #[arg(long, value_name = "SECS")]
     pub interval: Option<f64>,
-    /// Seconds over which rates are measured
+    /// Seconds over which rates are measured [default: 3 (at least --interval), or the
+    /// policy file's]
     #[arg(long, value_name = "SECS")]
     pub window: Option<f64>,
     /// Never block this prefix (repeatable; adds to the policy file's allow list)
     #[arg(long, value_name = "PREFIX")]
     pub allow: Vec<String>,
-    /// At most this many blocklist entries
+    /// At most this many blocklist entries [default: 1024, or the policy file's]
     #[arg(long, value_name = "N")]
     pub max_blocked: Option<usize>,
 }
@@ -545,6 +554,8 @@ fn read_offenders(fd: BorrowedFd<'_>) -> Result<HashMap<Prefix, Offender>, X0Err
 #[derive(Debug, Clone, Copy, Default)]
 struct LoopState {
     pid: u32,
+    /// Set by `guard stop` before its SIGTERM: the removal is stop's, not the loop's.
+    stopping: bool,
     pid_start: u64,
     started_ns: u64,
     decisions: u64,
@@ -560,6 +571,7 @@ fn read_state(fd: BorrowedFd<'_>) -> LoopState {
     }
     LoopState {
         pid: u32::from_ne_bytes(v[0..4].try_into().unwrap_or([0; 4])),
+        stopping: v[4..8] != [0; 4],
         pid_start: u64_at(&v, 8),
         started_ns: u64_at(&v, 16),
         decisions: u64_at(&v, 24),
@@ -569,6 +581,7 @@ fn read_state(fd: BorrowedFd<'_>) -> LoopState {
 fn write_state(fd: BorrowedFd<'_>, s: &LoopState) -> io::Result<()> {
     let mut v = [0u8; STATE_VAL];
     v[0..4].copy_from_slice(&s.pid.to_ne_bytes());
+    v[4..8].copy_from_slice(&u32::from(s.stopping).to_ne_bytes());
     v[8..16].copy_from_slice(&s.pid_start.to_ne_bytes());
     v[16..24].copy_from_slice(&s.started_ns.to_ne_bytes());
     v[24..32].copy_from_slice(&s.decisions.to_ne_bytes());
@@ -774,7 +787,9 @@ fn start(s: &StartArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     };
     let name = find_guard(&store, &t)?.unwrap_or_else(|| object_name(&link.name, link.ifindex, ns));
     let mut resumed = false;
-    if store.is_loaded(&name) {
+    // What a dry run found, to leave exactly that behind it.
+    let loaded_before = store.is_loaded(&name);
+    if loaded_before {
         let dir = store.dir(&name);
         if !is_guard_object(&dir) {
             return Err(not_a_guard(&name).into());
@@ -832,10 +847,15 @@ fn start(s: &StartArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     };
     let dir = store.dir(&name);
     let m = Maps::open(&dir)?;
-    sync_allowlist(&m, &policy.allow)?;
+    // A dry run blocks nothing, so the kernel's allowlist is not its business: it plans with
+    // the policy's, and a guard it found keeps its own.
+    if !s.dry_run {
+        sync_allowlist(&m, &policy.allow)?;
+    }
     let me = std::process::id();
     let mut st = LoopState {
         pid: me,
+        stopping: false,
         pid_start: process::start_time(me).unwrap_or(0),
         started_ns: process::boottime_ns(),
         // The count goes on across restarts: it is the object's, not this process's.
@@ -851,9 +871,27 @@ fn start(s: &StartArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     // handlers in place, and Ctrl-C during setup still ends the command at once.
     stream::install_stop_signals();
     drop(store);
+    // A dry run that set the guard up takes it down at the end: detaching and unpinning need
+    // what setup needed (netlink and links, bpffs, the store's mount namespace).
+    let undo = s.dry_run && !resumed;
     // From here on the loop only uses the map fds it holds: every other power goes.
     // CAP_BPF stays for kernels before 6.5, which check it on map operations too.
-    if let Err(e) = caps::keep_only(&caps::by_name("CAP_BPF").into_iter().collect::<Vec<_>>()) {
+    let keep: &[&str] = if undo {
+        &[
+            "CAP_BPF",
+            "CAP_NET_ADMIN",
+            "CAP_SYS_ADMIN",
+            "CAP_DAC_OVERRIDE",
+        ]
+    } else {
+        &["CAP_BPF"]
+    };
+    if let Err(e) = caps::keep_only(
+        &keep
+            .iter()
+            .filter_map(|c| caps::by_name(c))
+            .collect::<Vec<_>>(),
+    ) {
         eprintln!("x0bpf: warning: could not drop capabilities: {e}");
     }
     let res = run_loop(
@@ -870,12 +908,78 @@ fn start(s: &StartArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         &mut st,
     );
     // Whatever ended the loop, it is no longer running (unless another took its place).
+    // `stopping`: `guard stop` signalled us and removes the guard itself once we are gone (it
+    // holds the store lock meanwhile), so there is nothing to undo and nothing to hint at.
     let cur = read_state(m.state.as_fd());
+    let ours = cur.pid == me && !cur.stopping;
     if cur.pid == me {
         st.pid = 0;
+        st.stopping = false;
         let _ = write_state(m.state.as_fd(), &st);
     }
-    res
+    let mut left = ours;
+    // Also after a failed loop: a dry run leaves nothing behind in any case.
+    let undone = if undo && ours {
+        // Our fds too: the unload checks that the kernel released the maps.
+        drop(m);
+        left = loaded_before;
+        undo_setup(ctx, &name, loaded_before, &link.name)
+    } else {
+        Ok(())
+    };
+    let (reason, n) = res?;
+    undone?;
+    if !ctx.fmt.json {
+        let ifname = &link.name;
+        match reason {
+            "detached" => eprintln!(
+                "x0bpf: xdp_guard is no longer attached to {ifname}: the loop ends after {n} decisions"
+            ),
+            _ if undo && ours => eprintln!(
+                "x0bpf: dry run on {ifname} ended after {n} decisions; the guard it set up is detached{}",
+                if loaded_before { " (its object stays loaded, as it was)" } else { " and unloaded" }
+            ),
+            // Only when something is left for `guard stop` to remove.
+            _ if left => eprintln!(
+                "{}",
+                crate::output::complete_commands(&format!(
+                    "x0bpf: guard loop on {ifname} stopped after {n} decisions; the blocklist stays enforced (`x0bpf guard stop {ifname}` removes it)"
+                ))
+            ),
+            _ => eprintln!("x0bpf: guard loop on {ifname} stopped after {n} decisions"),
+        }
+    }
+    Ok(0)
+}
+
+/// The end of a dry run that found no guard attached here: detach what it attached and, if
+/// it loaded the object too, unload it, so the interface and the store are as they were.
+fn undo_setup(ctx: &Ctx, name: &str, loaded_before: bool, ifname: &str) -> Result<(), X0Error> {
+    let fail = |e: X0Error| {
+        let hint = format!("remove it with `x0bpf guard stop {ifname}`");
+        X0Error::new(
+            e.kind,
+            format!(
+                "the dry run could not remove the guard it set up: {}",
+                e.message
+            ),
+        )
+        .hint(hint)
+    };
+    let store = Store::open(ctx, Access::Write).map_err(fail)?;
+    // Gone already (`x0bpf unload`, or `guard stop` between two runs): nothing to undo.
+    if !store.is_loaded(name) {
+        return Ok(());
+    }
+    let dir = store.dir(name);
+    if !is_guard_object(&dir) {
+        return Ok(());
+    }
+    attach::release_all(&dir).map_err(fail)?;
+    if !loaded_before {
+        store.unpin_object(name).map_err(fail)?;
+    }
+    Ok(())
 }
 
 /// Whether `prog_id` still runs as XDP on `ifindex` (a netlink query: no capability needed).
@@ -907,7 +1011,7 @@ fn run_loop(
     blocked_now: usize,
     m: &Maps,
     st: &mut LoopState,
-) -> anyhow::Result<i32> {
+) -> anyhow::Result<(&'static str, u64)> {
     let json = ctx.fmt.json;
     let mut out = Out::stdout();
     let header = StartHeader {
@@ -1008,8 +1112,12 @@ fn run_loop(
                 out.write_all(&buf)?;
                 n += 1;
             }
+            // A dry run's decisions were not carried out: the guard's count stays as it was.
+            // Never over the mark of a `guard stop` (it is about to remove the guard).
             if !decisions.is_empty() {
                 out.flush()?;
+            }
+            if !decisions.is_empty() && !s.dry_run && !read_state(m.state.as_fd()).stopping {
                 st.decisions += decisions.len() as u64;
                 let _ = write_state(m.state.as_fd(), st);
             }
@@ -1026,18 +1134,9 @@ fn run_loop(
             }
         }
     })();
-    if !json {
-        match &res {
-            Ok("detached") => eprintln!(
-                "x0bpf: xdp_guard is no longer attached to {ifname}: the loop ends after {n} decisions"
-            ),
-            Ok(_) => eprintln!(
-                "x0bpf: guard loop on {ifname} stopped after {n} decisions; the blocklist stays enforced (`x0bpf guard stop {ifname}` removes it)"
-            ),
-            Err(_) => {}
-        }
-    }
-    stream::finish(&mut out, n, res, json).map(|_| 0)
+    let reason = res.as_ref().ok().copied();
+    stream::finish(&mut out, n, res, json)?;
+    Ok((reason.unwrap_or("interrupted"), n))
 }
 
 // ---------------------------------------------------------------- status
@@ -1365,6 +1464,16 @@ fn stop(a: &StopArgs, ctx: &Ctx) -> anyhow::Result<StopReport> {
         let st = read_state(fd.as_fd());
         if st.running(fd.as_fd()) {
             report.stopped_pid = Some(st.pid);
+            // Tells the loop that stop removes the guard: it then neither undoes a dry run
+            // (it would wait for the lock stop holds) nor hints at `guard stop`. The pid stays:
+            // a rerun of a stop killed after this still finds the loop.
+            let _ = write_state(
+                fd.as_fd(),
+                &LoopState {
+                    stopping: true,
+                    ..st
+                },
+            );
             let _ = process::signal(st.pid, libc::SIGTERM);
             if !wait_gone(st.pid, st.pid_start, STOP_WAIT) {
                 let _ = process::signal(st.pid, libc::SIGKILL);

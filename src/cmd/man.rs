@@ -166,7 +166,8 @@ fn examples(command: &str) -> &'static [(&'static str, &'static str)] {
         ],
         "bench" => &[
             ("The embedded XDP counter on a TCP frame, without loading it first", "x0bpf bench xdp_counter --frame tcp"),
-            ("A loaded program on your own frame, a million runs", "x0bpf bench id 42 --frame pkt.bin --repeat 1000000"),
+            ("A fresh copy of loaded program 42 (empty maps) on your own frame, a million runs", "x0bpf bench id 42 --frame pkt.bin --repeat 1000000"),
+            ("The loaded program itself, on its live maps (says which it may write)", "x0bpf bench id 42 --live --repeat 10"),
         ],
         "exporter" => &[
             ("Serve metrics on 127.0.0.1:9442 with run statistics on", "x0bpf exporter --enable-stats"),
