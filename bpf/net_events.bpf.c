@@ -109,38 +109,64 @@ static __always_inline void from_sock(struct net_event *e, const struct sock *sk
 	}
 }
 
-#define IPV6_EXT_MAX 6
+#define IPV6_EXT_MAX 8
+
+static __always_inline int ipv6_ext(__u8 next)
+{
+	return next == IPPROTO_HOPOPTS || next == IPPROTO_ROUTING || next == IPPROTO_FRAGMENT ||
+	       next == IPPROTO_AH || next == IPPROTO_DSTOPTS;
+}
 
 /* The L4 protocol behind IPv6 extension headers (hop-by-hop, routing, fragment, destination
- * options, AH), at most IPV6_EXT_MAX of them: `protocol` is always the transport. */
-static __always_inline __u16 ipv6_l4(unsigned char *head, __u32 off, __u8 next)
+ * options, AH), at most IPV6_EXT_MAX of them, reading no further than `end` (the skb's
+ * tail): `protocol` is always the transport. *off becomes where its header starts, and
+ * *ports says whether its ports are there to read: not in a non-first fragment, nor after a
+ * truncated or over-long chain. */
+static __always_inline __u16 ipv6_l4(unsigned char *head, __u32 *off, __u32 end, __u8 next,
+				     int *ports)
 {
+	__u32 o = *off;
+
+	*ports = 0;
 #pragma unroll
 	for (int i = 0; i < IPV6_EXT_MAX; i++) {
-		__u8 ext[2];
+		__u8 ext[4];
 
-		if (next != 0 && next != 43 && next != 44 && next != 51 && next != 60)
+		if (!ipv6_ext(next))
 			break;
-		if (bpf_probe_read_kernel(ext, sizeof(ext), head + off))
-			break;
-		if (next == 44)
-			off += 8; /* fragment header: fixed size */
-		else if (next == 51)
-			off += ((__u32)ext[1] + 2) * 4; /* AH: length in 4-byte units, minus 2 */
-		else
-			off += ((__u32)ext[1] + 1) * 8;
+		if (o + sizeof(ext) > end || bpf_probe_read_kernel(ext, sizeof(ext), head + o))
+			return next;
+		if (next == IPPROTO_FRAGMENT) {
+			/* Offset (13 bits) and flags: anything but offset 0 has no L4 header. */
+			if (((ext[2] << 8) | ext[3]) & 0xfff8)
+				return ext[0];
+			o += 8;
+		} else if (next == IPPROTO_AH) {
+			o += ((__u32)ext[1] + 2) * 4; /* length in 4-byte units, minus 2 */
+		} else {
+			o += ((__u32)ext[1] + 1) * 8;
+		}
 		next = ext[0];
 	}
+	if (ipv6_ext(next))
+		return next;
+	*off = o;
+	*ports = o + 4 <= end;
 	return next;
 }
 
 /* Addresses and ports from the headers the stack has already parsed (network and transport
- * header offsets); left zero when a header is not set yet. */
+ * header offsets); left zero when a header is not set yet. IPv6's ports are read where the
+ * walk of its extension headers ends, not at transport_header: a packet dropped while those
+ * headers are processed has transport_header on the extension header itself. */
 static __always_inline void from_skb(struct net_event *e, const struct sk_buff *skb)
 {
 	unsigned char *head = BPF_CORE_READ(skb, head);
 	__u16 nh = BPF_CORE_READ(skb, network_header);
 	__u16 th = BPF_CORE_READ(skb, transport_header);
+	__u32 end = BPF_CORE_READ(skb, tail);
+	__u32 l4 = th;
+	int ports_ok = 1;
 	__u16 ports[2] = {};
 
 	e->len = BPF_CORE_READ(skb, len);
@@ -157,22 +183,25 @@ static __always_inline void from_skb(struct net_event *e, const struct sk_buff *
 		e->protocol = ip.protocol;
 		__builtin_memcpy(e->saddr, &ip.saddr, 4);
 		__builtin_memcpy(e->daddr, &ip.daddr, 4);
+		if (th == 0xffff || th <= nh)
+			return;
 	} else if (e->eth_proto == ETH_P_IPV6) {
 		struct ipv6hdr ip6;
 
 		if (bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh) || ip6.version != 6)
 			return;
 		e->family = AF_INET6;
-		e->protocol = ipv6_l4(head, nh + sizeof(ip6), ip6.nexthdr);
+		l4 = (__u32)nh + sizeof(ip6);
+		e->protocol = ipv6_l4(head, &l4, end, ip6.nexthdr, &ports_ok);
 		__builtin_memcpy(e->saddr, ip6.saddr, 16);
 		__builtin_memcpy(e->daddr, ip6.daddr, 16);
 	} else {
 		return;
 	}
-	if (th == 0xffff || th <= nh)
+	if (!ports_ok)
 		return;
 	if (e->protocol == IPPROTO_TCP || e->protocol == IPPROTO_UDP) {
-		if (bpf_probe_read_kernel(ports, sizeof(ports), head + th) == 0) {
+		if (bpf_probe_read_kernel(ports, sizeof(ports), head + l4) == 0) {
 			e->sport = bpf_ntohs(ports[0]);
 			e->dport = bpf_ntohs(ports[1]);
 		}

@@ -25,6 +25,11 @@ const volatile char target_comm[TASK_COMM_LEN] = {};
 /* The reader's own process: `x0bpf syscalls` would otherwise count its own bpf() and
  * nanosleep calls. 0: count every process. */
 const volatile __u32 exclude_tgid = 0;
+/* Where x0bpf runs in a PID namespace other than the initial one, its pid there is not the
+ * kernel's tgid: the exclusion then compares in that namespace (its nsfs device and inode)
+ * through bpf_get_ns_current_pid_tgid (5.7+). 0: exclude_tgid is a global tgid. */
+const volatile __u64 exclude_pidns_dev = 0;
+const volatile __u64 exclude_pidns_ino = 0;
 
 struct syscall_stats {
 	__u64 count;
@@ -55,8 +60,17 @@ struct {
 
 static __always_inline int wanted(__u64 pid_tgid)
 {
-	if (exclude_tgid && (pid_tgid >> 32) == exclude_tgid)
+	if (exclude_tgid && exclude_pidns_ino) {
+		struct bpf_pidns_info ns = {};
+
+		/* Fails for tasks outside that namespace: they are not us. */
+		if (!bpf_get_ns_current_pid_tgid(exclude_pidns_dev, exclude_pidns_ino, &ns,
+						 sizeof(ns)) &&
+		    ns.tgid == exclude_tgid)
+			return 0;
+	} else if (exclude_tgid && (pid_tgid >> 32) == exclude_tgid) {
 		return 0;
+	}
 	if (target_tgid && (pid_tgid >> 32) != target_tgid)
 		return 0;
 	if (target_pid && (__u32)pid_tgid != target_pid)

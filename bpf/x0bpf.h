@@ -174,6 +174,12 @@ struct ipv6hdr {
 };
 
 /* Context of raw tracepoints (BPF_PROG_TYPE_RAW_TRACEPOINT): the tracepoint's arguments. */
+/* UAPI: what bpf_get_ns_current_pid_tgid fills in. */
+struct bpf_pidns_info {
+	__u32 pid;
+	__u32 tgid;
+};
+
 struct bpf_raw_tracepoint_args {
 	__u64 args[0];
 };
@@ -212,6 +218,7 @@ struct sk_buff {
 	__be16 protocol;
 	__u16 transport_header;
 	__u16 network_header;
+	unsigned int tail; /* sk_buff_data_t: an offset from head on 64-bit kernels */
 	unsigned char *head;
 } __attribute__((preserve_access_index));
 

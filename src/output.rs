@@ -349,11 +349,15 @@ pub fn opt<T: ToString>(v: &Option<T>) -> String {
 
 static PROGRESS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Whether a person is watching: progress only when both stdout and stderr are terminals and
-/// the output is not JSON (main decides once; pipes and scripts never see a spinner).
+/// Whether a person is watching: progress only when both stdout and stderr are terminals, the
+/// output is not JSON, the terminal is not `TERM=dumb` (no cursor control) and `-v` does not
+/// interleave libbpf's log with it (main decides once, after `set_verbose`; pipes and scripts
+/// never see a spinner).
 pub fn set_progress(json: bool) {
     use std::io::IsTerminal;
-    let on = !json && io::stdout().is_terminal() && io::stderr().is_terminal();
+    let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    let on =
+        !json && !dumb && !verbose() && io::stdout().is_terminal() && io::stderr().is_terminal();
     PROGRESS.store(on, std::sync::atomic::Ordering::Relaxed);
 }
 

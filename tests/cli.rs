@@ -59,6 +59,12 @@ fn usage_errors_are_json_under_json() {
     let r = x0(&["frobnicate"]);
     assert_eq!(r.code, 2);
     assert!(r.stdout.is_empty());
+    // A missing subcommand under -j: the JSON error, not help text.
+    for args in [&["-j", "map"][..], &["-j", "attach"], &["-j", "guard"]] {
+        let r = x0(args);
+        assert_eq!(r.code, 2, "{args:?}");
+        assert_eq!(r.json()["error"]["kind"], "usage", "{args:?}: {}", r.stdout);
+    }
     // Issue 20: clap's own errors start like every other error.
     assert!(r.stderr.starts_with("x0bpf: error: "), "{}", r.stderr);
     let r = x0(&["attach", "xdp"]);

@@ -684,6 +684,10 @@ fn bad_configs_fail_before_listening_naming_the_field() {
     // Bad flags.
     let r = fs.x0(&["exporter", "--keep-caps", "CAP_NOPE"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
+    // Stray commas: a usage error, never "keep nothing" (the exporter must not start).
+    let r = fs.x0(&["exporter", "--keep-caps", ",,", "--listen", "127.0.0.1:0"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("empty capability name"), "{}", r.stderr);
     let r = fs.x0(&["exporter", "--listen", "nope"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     // A taken port: exit 8 (conflict), before anything else happens.

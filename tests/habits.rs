@@ -279,7 +279,8 @@ fn list_attachments_carry_ifname() {
     let a = &r.json()["objects"][0]["attachments"][0];
     assert_eq!(a["ifname"], "veth0", "{a}");
     assert!(a["ifindex"].as_u64().unwrap() > 0);
-    // Piped text: plain columns, awk-able.
+    // Piped text: plain columns, awk-able; two objects, one table.
+    ns.x0(&["--bpffs", fs.arg(), "load", "tc_classifier"]).ok();
     let r = ns.x0(&["--bpffs", fs.arg(), "list"]);
     assert!(
         r.stdout
@@ -293,15 +294,26 @@ fn list_attachments_carry_ifname() {
     let mut rows = r.stdout.lines();
     assert!(rows.next().unwrap().starts_with("OBJECT"), "{}", r.stdout);
     let rows: Vec<&str> = rows.collect();
-    assert!(rows.len() >= 3, "prog, maps, attachment: {}", r.stdout);
-    for l in &rows {
-        assert_eq!(
-            l.split_whitespace().next(),
-            Some("xdp_counter"),
-            "{}",
-            r.stdout
-        );
-    }
+    assert!(rows.len() >= 5, "progs, maps, attachment: {}", r.stdout);
+    let owner = |l: &&str| l.split_whitespace().next().unwrap_or("").to_string();
+    assert!(
+        rows.iter()
+            .all(|l| ["xdp_counter", "tc_classifier"].contains(&owner(l).as_str())),
+        "one header line only: {}",
+        r.stdout
+    );
+    assert!(
+        rows.iter().any(|l| owner(l) == "xdp_counter"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        rows.iter().any(|l| owner(l) == "tc_classifier"),
+        "{}",
+        r.stdout
+    );
+    ns.x0(&["--bpffs", fs.arg(), "unload", "tc_classifier"])
+        .ok();
     assert!(
         !r.stdout.contains("/sys/fs/bpf") && !r.stdout.contains(fs.arg()),
         "title on stdout: {}",

@@ -953,6 +953,9 @@ fn long_steps_show_progress_on_a_terminal_only() {
     let (code, raw) = common::x0_on_pty(&["explain", "xdp_counter"]);
     assert_eq!(code, 0);
     assert!(String::from_utf8_lossy(&raw).contains("analysing"));
+    // -v: libbpf's log would interleave with it; off.
+    let (_, raw) = common::x0_on_pty(&["-v", "validate", "xdp_counter", "--verify"]);
+    assert!(!String::from_utf8_lossy(&raw).contains("running the verifier"));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -191,6 +191,31 @@ fn syscalls_with_duration_and_bad_filters() {
         "1s",
     ]);
     assert_eq!(r.code, 7, "{}", r.stderr);
+    // A thread id given as --pid would count nothing: refused, naming both ways out.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+    let t = std::thread::spawn(move || {
+        // SAFETY: gettid has no arguments and cannot fail.
+        tx.send(unsafe { libc::gettid() }).unwrap();
+        let _ = stop_rx.recv();
+    });
+    let tid = rx.recv().unwrap().to_string();
+    let r = common::x0(&["syscalls", "--pid", &tid, "--duration", "1s"]);
+    stop_tx.send(()).unwrap();
+    t.join().unwrap();
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("is a thread of process") && r.stderr.contains(&format!("--tid {tid}")),
+        "{}",
+        r.stderr
+    );
+    // A zombie makes no more syscalls: not found.
+    let mut z = Command::new("true").spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let r = common::x0(&["syscalls", "--pid", &z.id().to_string(), "--duration", "1s"]);
+    z.wait().unwrap();
+    assert_eq!(r.code, 7, "{}", r.stderr);
+    assert!(r.stderr.contains("zombie"), "{}", r.stderr);
     // The hint names this host's cgroup v2 mount (hybrid hosts: /sys/fs/cgroup/unified).
     let r = common::x0(&["syscalls", "--cgroup", "/tmp"]);
     let mount = std::fs::read_to_string("/proc/self/mountinfo")
@@ -236,6 +261,32 @@ fn syscalls_does_not_count_itself() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["reason"], "duration");
     assert_eq!(v["total_calls"], 0, "its own calls were counted: {v}");
+    // In a PID namespace its pid is not the kernel's tgid: still not counted.
+    let out = Command::new("unshare")
+        .args(["-pf", "--mount-proc"])
+        .arg(&copy)
+        .args([
+            "-j",
+            "syscalls",
+            "--comm",
+            &name,
+            "--duration",
+            "500ms",
+            "--top",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["total_calls"], 0,
+        "counted itself in a PID namespace: {v}"
+    );
 }
 
 fn events_lines(stdout: &str) -> (Value, Vec<Value>, Value) {
@@ -323,6 +374,24 @@ fn events_ipv6_behind_a_hop_by_hop_header_keeps_its_protocol() {
     for _ in 0..2 {
         s.send_to(b"x0bpf", ("::1", port)).unwrap();
     }
+    // Dropped while the hop-by-hop header is processed (an unknown option whose type says
+    // "discard"): transport_header still points at that header, yet the ports are the UDP
+    // header's, found by walking the chain.
+    let s2 = std::net::UdpSocket::bind("[::1]:0").unwrap();
+    let sport2 = s2.local_addr().unwrap().port();
+    let bad = [0u8, 0, 0x5e, 4, 0, 0, 0, 0];
+    // SAFETY: as above.
+    let rc = unsafe {
+        libc::setsockopt(
+            s2.as_raw_fd(),
+            libc::IPPROTO_IPV6,
+            libc::IPV6_HOPOPTS,
+            bad.as_ptr().cast(),
+            bad.len() as libc::socklen_t,
+        )
+    };
+    assert_eq!(rc, 0, "IPV6_HOPOPTS: {}", std::io::Error::last_os_error());
+    s2.send_to(b"x0bpf", ("::1", port)).unwrap();
     std::thread::sleep(Duration::from_millis(300));
     interrupt(&view);
     let (code, stdout) = finish(view);
@@ -337,6 +406,16 @@ fn events_ipv6_behind_a_hop_by_hop_header_keeps_its_protocol() {
         assert_eq!(e["protocol"], "udp", "{e}");
         assert_eq!(e["saddr"], "::1", "{e}");
     }
+    let early: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["saddr"] == "::1" && e["protocol"] == "udp" && e["sport"] == sport2)
+        .collect();
+    assert_eq!(
+        early.len(),
+        1,
+        "the drop in the hop-by-hop header: {stdout}"
+    );
+    assert_eq!(early[0]["dport"], port, "{stdout}");
     assert_released(&before);
 }
 

@@ -213,6 +213,15 @@ pub fn object_live_where(
         .any(|(_, r, p)| record_live(r, &record_state(r, p)).0)
 }
 
+/// Whether an object's `links/` directory holds a record that `want` accepts and whose
+/// attachment the kernel still has (a record left behind by a deleted interface does not
+/// count). For views that watch an object without holding the store lock.
+pub fn links_dir_live(links: &Path, want: impl Fn(&Record) -> bool) -> bool {
+    store::entries(links).iter().any(|(n, p)| {
+        Record::parse(n).is_some_and(|r| want(&r) && record_live(&r, &record_state(&r, p)).0)
+    })
+}
+
 /// Records on this interface whose attachment the kernel no longer has (an interrupted
 /// detach, a kill between an intent record and the kernel change, an interface or program
 /// replaced by another tool): release them, so the next command starts from the truth.

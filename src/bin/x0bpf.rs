@@ -158,6 +158,38 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 /// document scripts expect.
 fn usage_error(e: clap::Error) -> ExitCode {
     use clap::error::ErrorKind as C;
+    let json = std::env::args().skip(1).any(|a| {
+        a == "--json"
+            || a == "--pretty"
+            || (a.starts_with('-') && !a.starts_with("--") && (a.contains('j') || a.contains('p')))
+    });
+    // `x0bpf -j map`: a script gets the JSON error it asked for, not help text.
+    if json && e.kind() == C::DisplayHelpOnMissingArgumentOrSubcommand {
+        let command = argv_command();
+        let err = X0Error::new(
+            ErrorKind::Usage,
+            format!(
+                "{} needs a subcommand",
+                command
+                    .as_deref()
+                    .map(|c| format!("x0bpf {c}"))
+                    .unwrap_or_else(|| "x0bpf".into())
+            ),
+        )
+        .hint(match &command {
+            Some(c) => format!("see `x0bpf {c} --help`"),
+            None => "see `x0bpf --help`".to_string(),
+        });
+        emit_error(
+            &err,
+            command.as_deref(),
+            Format {
+                json: true,
+                pretty: false,
+            },
+        );
+        return ExitCode::from(ErrorKind::Usage.exit_code() as u8);
+    }
     if matches!(
         e.kind(),
         C::DisplayHelp | C::DisplayVersion | C::DisplayHelpOnMissingArgumentOrSubcommand
@@ -169,11 +201,6 @@ fn usage_error(e: clap::Error) -> ExitCode {
             0
         });
     }
-    let json = std::env::args().skip(1).any(|a| {
-        a == "--json"
-            || a == "--pretty"
-            || (a.starts_with('-') && !a.starts_with("--") && (a.contains('j') || a.contains('p')))
-    });
     if json {
         let msg = e.to_string();
         // clap's message up to its usage line: for a missing argument the next lines name it

@@ -104,11 +104,14 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<DetachOutcome> {
         .map(|(o, _, _)| o)
         .collect();
     let report = detach(args, &store)?;
+    // Only live records keep an object "attached": a record whose interface is gone
+    // (NOT LIVE in `list`) attaches nothing.
     let after: std::collections::BTreeSet<String> = attach::all_records(&store)
         .into_iter()
+        .filter(|(_, r, p)| attach::record_live(r, &attach::record_state(r, p)).0)
         .map(|(o, _, _)| o)
         .collect();
-    // Objects whose last attachment this command removed, and that are still loaded.
+    // Objects whose last live attachment this command removed, and that are still loaded.
     let still_loaded = before
         .difference(&after)
         .filter(|o| store.is_loaded(o))

@@ -48,7 +48,7 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_SERIES,
           value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
     pub max_series: u64,
-    /// Capabilities kept after setup (comma-separated) [default: CAP_BPF,CAP_PERFMON,CAP_SYS_ADMIN]
+    /// Capabilities kept after setup (comma-separated; `none`: keep none) [default: CAP_BPF,CAP_PERFMON,CAP_SYS_ADMIN]
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub keep_caps: Option<Vec<String>>,
     /// Count the elements of hash maps up to this max_entries for x0bpf_bpf_map_entries (0: never)
@@ -689,11 +689,18 @@ fn slot_of(low: u64) -> usize {
 /// The capabilities to keep, from --keep-caps (names checked) or the default.
 fn keep_list(a: &Option<Vec<String>>) -> Result<Vec<u32>, X0Error> {
     let names: Vec<String> = match a {
-        Some(v) => v
-            .iter()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect(),
+        // Keeping nothing is a choice to spell out, never what a stray comma means.
+        Some(v) if v.len() == 1 && v[0].trim().eq_ignore_ascii_case("none") => Vec::new(),
+        Some(v) => {
+            if v.iter().any(|s| s.trim().is_empty()) {
+                return Err(X0Error::new(
+                    ErrorKind::Usage,
+                    format!("--keep-caps {:?}: an empty capability name", v.join(",")),
+                )
+                .hint("list names separated by single commas (CAP_BPF,CAP_PERFMON), or `none` to keep none"));
+            }
+            v.iter().map(|s| s.trim().to_string()).collect()
+        }
         None => DEFAULT_KEEP.iter().map(|s| s.to_string()).collect(),
     };
     names
@@ -1168,6 +1175,13 @@ mod tests {
     fn keep_caps_names() {
         assert_eq!(keep_list(&None).unwrap().len(), 3);
         assert!(keep_list(&Some(vec!["CAP_NOPE".into()])).is_err());
+        // Issue 18 §4: stray commas are a usage error, not "keep nothing".
+        for v in [vec!["", "", ""], vec!["CAP_BPF", ""], vec![""]] {
+            let v: Vec<String> = v.into_iter().map(String::from).collect();
+            let e = keep_list(&Some(v)).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Usage);
+        }
+        assert!(keep_list(&Some(vec!["none".into()])).unwrap().is_empty());
         assert_eq!(
             keep_list(&Some(vec!["bpf".into(), "perfmon".into()]))
                 .unwrap()

@@ -299,7 +299,10 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
         return Ok(0);
     }
     // --watch: a stream of samples (docs/JSON.md, Streams).
-    eprintln!("x0bpf: watching flows every {interval}s until Ctrl-C");
+    match a.count {
+        Some(c) => eprintln!("x0bpf: watching flows every {interval}s, {c} samples"),
+        None => eprintln!("x0bpf: watching flows every {interval}s until Ctrl-C"),
+    }
     let mut out = Out::stdout();
     let json = ctx.fmt.json;
     let mut n = 0u64;
@@ -446,16 +449,11 @@ impl Pinned {
     /// Whether the table this stream holds is still the attached one: a link is still pinned
     /// and the pinned flow table is the same map (not one of a reload).
     fn live(&self) -> bool {
-        let links = store::entries(&self.dir.join("links"));
+        let links = self.dir.join("links");
         let attached = match self.on {
-            None => !links.is_empty(),
-            Some((ifindex, ns)) => links.iter().any(|(n, p)| {
-                crate::store::record::Record::parse(n).is_some_and(|r| {
-                    r.kind.starts_with("tc")
-                        && r.ifindex == Some(ifindex)
-                        && r.netns == Some(ns)
-                        && crate::attach::record_live(&r, &crate::attach::record_state(&r, p)).0
-                })
+            None => !store::entries(&links).is_empty(),
+            Some((ifindex, ns)) => crate::attach::links_dir_live(&links, |r| {
+                r.kind.starts_with("tc") && r.ifindex == Some(ifindex) && r.netns == Some(ns)
             }),
         };
         attached

@@ -653,11 +653,14 @@ impl Report for ListReport {
         {
             note(out, "nothing loaded by x0bpf")?;
         }
+        // One table for every object, each row naming its object: in a pipe there is one
+        // header line, and `x0bpf list | grep NAME` still tells which object a row belongs to.
+        // Where each object lives goes first, as notes (stderr in a pipe).
         for o in &self.objects {
             note(out, &format!("{} ({})", o.name, o.dir.display()))?;
-            // Every row names its object: in a pipe the title above goes to stderr, and
-            // `x0bpf list | grep NAME` must still tell which object a row belongs to.
-            let mut t = table(["OBJECT", "KIND", "ID", "NAME", "TYPE", "DETAILS"]);
+        }
+        let mut t = table(["OBJECT", "KIND", "ID", "NAME", "TYPE", "DETAILS"]);
+        for o in &self.objects {
             for p in &o.programs {
                 let mut d = format!("tag {} jited {}B", p.info.tag, p.info.jited_bytes);
                 if let (Some(c), Some(ns)) = (p.info.run_cnt, p.info.run_time_ns) {
@@ -709,9 +712,13 @@ impl Report for ListReport {
                     ),
                 ]);
             }
+        }
+        if !self.objects.is_empty() {
             writeln!(out, "{t}")?;
+        }
+        for o in &self.objects {
             for e in &o.errors {
-                note(out, &format!("  unreadable pin: {e}"))?;
+                note(out, &format!("{}: unreadable pin: {e}", o.name))?;
             }
         }
         for a in &self.addressed {

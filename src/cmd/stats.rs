@@ -719,8 +719,9 @@ fn watch_xdp<M: MapCore>(
     json: bool,
 ) -> anyhow::Result<()> {
     crate::stream::install_stop_signals();
-    // Never attached: nothing will count, and "no longer attached" would be wrong.
-    if crate::store::entries(&dir.join("links")).is_empty() {
+    // Never attached (or only where the interface is gone): nothing will count, and "no
+    // longer attached" would be wrong.
+    if !crate::attach::links_dir_live(&dir.join("links"), |_| true) {
         return Err(X0Error::new(
             ErrorKind::NotAttached,
             format!("{object} is loaded but not attached: its counters cannot change"),
@@ -750,7 +751,7 @@ fn watch_xdp<M: MapCore>(
             reason = "interrupted";
             break;
         }
-        if !dir.join("links").exists() || crate::store::entries(&dir.join("links")).is_empty() {
+        if !crate::attach::links_dir_live(&dir.join("links"), |_| true) {
             reason = "detached";
             break;
         }

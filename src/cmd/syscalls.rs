@@ -70,11 +70,23 @@ const PERCENTILES: &str = "p50/p99 are estimates from log2 buckets: the bucket i
 /// An example path under this host's cgroup v2 mount (hybrid hosts mount it beside v1).
 fn cgroup_hint() -> String {
     match crate::sys::mounts::cgroup2_mount() {
-        Some(m) => format!(
-            "give a cgroup v2 directory: cgroup2 is mounted at {}, e.g. {}",
-            m.display(),
-            m.join("system.slice").display()
-        ),
+        Some(m) => {
+            // An example that exists here: the first cgroup below the mount, or the root.
+            let mut subs: Vec<std::path::PathBuf> = std::fs::read_dir(&m)
+                .map(|d| {
+                    d.filter_map(Result::ok)
+                        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                        .map(|e| e.path())
+                        .collect()
+                })
+                .unwrap_or_default();
+            subs.sort();
+            format!(
+                "give a cgroup v2 directory: cgroup2 is mounted at {}, e.g. {}",
+                m.display(),
+                subs.first().unwrap_or(&m).display()
+            )
+        }
         None => "no cgroup v2 filesystem is mounted here: mount one with `mount -t cgroup2 none /sys/fs/cgroup`".into(),
     }
 }
@@ -103,6 +115,31 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
             );
         }
     }
+    for (flag, id) in [("--pid", a.pid), ("--tid", a.tid)] {
+        let Some(id) = id else { continue };
+        match crate::sys::process::tgid_of(id) {
+            Some((_, true)) => {
+                return Err(X0Error::new(
+                    ErrorKind::NotFound,
+                    format!(
+                        "{flag} {id}: the process has exited (a zombie): it makes no more syscalls"
+                    ),
+                )
+                .into())
+            }
+            // /proc/TID exists for a thread too: --pid of a thread would count nothing.
+            Some((tgid, false)) if flag == "--pid" && tgid != id => {
+                return Err(usage(
+                    format!("--pid {id} is a thread of process {tgid}"),
+                    &format!(
+                        "use --tid {id} for that thread, or --pid {tgid} for the whole process"
+                    ),
+                )
+                .into())
+            }
+            _ => {}
+        }
+    }
     if let Some(p) = a.pid {
         sets.push(("target_tgid".into(), p.to_string()));
         filters.pid = Some(p);
@@ -113,8 +150,13 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     }
     let me = std::process::id();
     if a.pid != Some(me) {
-        // Our own polling (bpf, nanosleep) is not what the user asked to see.
+        // Our own polling (bpf, nanosleep) is not what the user asked to see. In a container
+        // our pid is the namespace's, not the kernel's: compare in that namespace.
         sets.push(("exclude_tgid".into(), me.to_string()));
+        if let Some((dev, ino)) = crate::sys::process::pid_namespace() {
+            sets.push(("exclude_pidns_dev".into(), dev.to_string()));
+            sets.push(("exclude_pidns_ino".into(), ino.to_string()));
+        }
     }
     if let Some(c) = &a.comm {
         if c.is_empty() || c.len() > 15 || c.contains('\0') {

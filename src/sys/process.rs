@@ -19,6 +19,31 @@ pub fn exists(id: u32) -> bool {
     id != 0 && std::path::Path::new(&format!("/proc/{id}")).is_dir()
 }
 
+/// This process's PID namespace as (nsfs device, inode), or `None` in the initial one (where
+/// our pid is the kernel's tgid). A BPF program compares pids in that namespace through
+/// `bpf_get_ns_current_pid_tgid`, which takes exactly these two numbers.
+pub fn pid_namespace() -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    // PROC_PID_INIT_INO: the initial PID namespace's fixed inode.
+    const INIT_PID_NS: u64 = 0xEFFF_FFFC;
+    let md = std::fs::metadata("/proc/self/ns/pid").ok()?;
+    (md.ino() != INIT_PID_NS).then(|| (md.dev(), md.ino()))
+}
+
+/// The process (thread group) a thread id belongs to, and whether it is a zombie, from
+/// `/proc/ID/status`; `None` when there is no such id.
+pub fn tgid_of(id: u32) -> Option<(u32, bool)> {
+    let s = std::fs::read_to_string(format!("/proc/{id}/status")).ok()?;
+    let field = |k: &str| {
+        s.lines()
+            .find_map(|l| l.strip_prefix(k))
+            .map(|v| v.trim().to_string())
+    };
+    let tgid = field("Tgid:")?.parse().ok()?;
+    let zombie = field("State:").is_some_and(|st| st.starts_with('Z'));
+    Some((tgid, zombie))
+}
+
 /// A process's start time in clock ticks since boot (`/proc/PID/stat` field 22): with the pid
 /// it names one process for good, since pids are reused.
 pub fn start_time(pid: u32) -> Option<u64> {
