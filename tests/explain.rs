@@ -708,4 +708,22 @@ fn bpf_throw_is_an_exit_with_its_cookie() {
         p["returns"]
     );
     assert_eq!(p["returns"]["drops"], true, "{p}");
+    // Loaded, from the kernel's translated code (the kfunc named through kallsyms): the same
+    // verdicts, never "always XDP_PASS".
+    common::require_root();
+    let fs = common::Bpffs::new();
+    fs.x0(&["load", obj.to_str().unwrap(), "--name", "throwing"])
+        .ok();
+    let pin = fs.dir.join("x0bpf/throwing/progs/throwing");
+    let r = fs.x0(&["-j", "explain", "pinned", pin.to_str().unwrap()]);
+    r.ok();
+    let doc = r.json();
+    let p = prog(&doc, "throwing");
+    assert_eq!(
+        return_names(p),
+        BTreeSet::from(["XDP_DROP", "XDP_PASS"].map(String::from)),
+        "loaded: {}",
+        p["returns"]
+    );
+    fs.x0(&["unload", "throwing"]).ok();
 }

@@ -504,6 +504,23 @@ fn explain_loaded(
          bpf_get_smp_processor_id, bpf_loop, array lookups), which then do not appear as calls"
             .into(),
     );
+    let mut code = code;
+    // In translated code a kfunc call's imm is the function's address relative to the helper
+    // base, like a helper's: named through kallsyms. `bpf_throw` never returns, it ends the
+    // program with its cookie.
+    if let Ok(k) = ksyms {
+        code.noreturn = code
+            .insns
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| {
+                i.is_call()
+                    && i.src == insn::PSEUDO_KFUNC_CALL
+                    && k.call_target(i.imm) == Some("bpf_throw")
+            })
+            .map(|(pc, _)| pc)
+            .collect();
+    }
     let facts = analysis::analyze(&code);
     let mut maps = Vec::new();
     for &id in &pi.map_ids {
@@ -1024,6 +1041,9 @@ fn build(inp: Input<'_>) -> Explained {
         .any(|(i, m)| m.internal && f.maps.contains_key(&(i as u32)))
     {
         feature("global variables (direct map value access)", "5.2");
+    }
+    if f.throws {
+        feature("BPF exceptions (bpf_throw)", "6.7");
     }
     if f.kfunc_calls > 0 {
         feature("kernel function calls (kfuncs)", "5.13");

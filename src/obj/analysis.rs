@@ -349,6 +349,8 @@ pub struct Facts {
     /// Number of bpf-to-bpf functions besides the main one (subprograms and callbacks).
     pub subprograms: usize,
     pub kfunc_calls: usize,
+    /// A no-return call (`bpf_throw`: BPF exceptions) is reachable.
+    pub throws: bool,
     pub reads_context: bool,
     /// Offsets (and access widths) of direct loads from the context pointer.
     pub context_loads: BTreeSet<(i16, u8)>,
@@ -837,6 +839,7 @@ impl Round<'_> {
             }
         } else if ins.src == PSEUDO_KFUNC_CALL && self.p.noreturn.contains(&pc) {
             self.obs.kfunc_calls += 1;
+            self.obs.throws = true;
             // The whole program ends here, from whichever function throws.
             let cookie = st.regs[1].clone();
             self.returns(&cookie);

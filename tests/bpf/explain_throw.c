@@ -13,10 +13,13 @@ extern void bpf_throw(unsigned long long cookie) __attribute__((section(".ksyms"
 
 SEC("xdp") int throwing(struct xdp_md *ctx)
 {
-	if (ctx->data + 14 > ctx->data_end)
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+
+	if (data + 14 > end)
 		bpf_throw(XDP_DROP);
-	/* Falls through to here only when the throw did not happen. */
-	if (ctx->data == 0)
+	/* Reached only when the throw did not happen: the packet holds 14 bytes here. */
+	if (*(unsigned char *)data == 0xff)
 		bpf_throw(XDP_DROP);
 	return XDP_PASS;
 }
