@@ -82,6 +82,8 @@ fn sysctl(path: &str) -> Option<u32> {
 }
 
 pub fn run(_args: &Args, ctx: &Ctx) -> anyhow::Result<FeatureReport> {
+    // Dozens of probe loads and a scan of vmlinux BTF: seconds on a slow machine.
+    let _busy = crate::output::busy("probing the kernel");
     let probes = Probes::new();
     Ok(collect(&probes, &ctx.bpffs))
 }
