@@ -599,3 +599,46 @@ fn invalid_name_from_file_name_suggests_name_option() {
     );
     fs.x0(&["load", file.to_str().unwrap(), "--name", "a"]).ok();
 }
+
+/// Issue 20/28: an unload that cannot release (another process holds a map open) removes the
+/// pins, names the holding process and exits 8, instead of "still held by someone else" and 0.
+#[test]
+fn unload_that_cannot_release_names_the_holders_and_exits_8() {
+    common::require_root();
+    let fs = Bpffs::new();
+    let name = format!("held{}", common::unique());
+    fs.x0(&["load", "xdp_counter", "--name", &name]).ok();
+    let dir = fs.dir.join("x0bpf").join(&name);
+    // This test process holds the map, as a stray reader would.
+    let held = bpf::obj_get(&dir.join("maps/counts")).unwrap();
+    let r = fs.x0(&["-j", "unload", &name]);
+    assert_eq!(r.code, 8, "{}{}", r.stdout, r.stderr);
+    let v = r.json();
+    let rows = v["still_held"].as_array().unwrap();
+    let m = rows
+        .iter()
+        .find(|h| h["kind"] == "map" && h["name"] == "counts")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert!(
+        m["holders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["pid"].as_u64() == Some(u64::from(std::process::id()))),
+        "{m}"
+    );
+    assert!(!dir.exists(), "pins removed");
+    // The program was released: only the map is held.
+    assert!(
+        !v["released_programs"].as_array().unwrap().is_empty(),
+        "{v}"
+    );
+    let t = fs.x0(&["load", "xdp_counter", "--name", &name]);
+    t.ok();
+    let r = fs.x0(&["unload", &name]);
+    assert_eq!(
+        r.code, 0,
+        "a second object of the same name unloads cleanly"
+    );
+    drop(held);
+}

@@ -37,6 +37,15 @@ pub struct Held {
     pub kind: &'static str,
     pub id: u32,
     pub name: String,
+    /// Processes holding it open (from /proc/PID/fdinfo); empty when none is found (another
+    /// pin, or an attachment that holds it).
+    pub holders: Vec<Holder>,
+}
+
+#[derive(Serialize)]
+pub struct Holder {
+    pub pid: u32,
+    pub comm: String,
 }
 
 pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
@@ -91,9 +100,17 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
     // a workqueue: a few ms here). Poll with a backoff that starts in microseconds and is
     // capped at 0.5 ms, so the wait ends at most ~0.5 ms after the release (each poll is a
     // few GET_FD_BY_ID calls, microseconds).
-    let deadline = Instant::now() + Duration::from_secs(3);
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(3);
     let mut pause = Duration::from_micros(20);
+    let mut busy = None;
     loop {
+        // A person waiting at a terminal sees why (only once the wait is not instant).
+        if busy.is_none() && start.elapsed() > Duration::from_millis(200) {
+            busy = Some(crate::output::busy(
+                "waiting for the kernel to release the object",
+            ));
+        }
         let alive: Vec<&(ObjKind, u32, String)> = ids
             .iter()
             .filter(|(k, id, _)| bpf::id_exists(*k, *id))
@@ -110,6 +127,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
                         },
                         id: *id,
                         name: name.clone(),
+                        holders: crate::sys::process::bpf_holders(*k == ObjKind::Map, *id)
+                            .into_iter()
+                            .map(|(pid, comm)| Holder { pid, comm })
+                            .collect(),
                     }),
                     (false, ObjKind::Prog) => report.released_programs.push(*id),
                     (false, _) => report.released_maps.push(*id),
@@ -120,10 +141,20 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
         std::thread::sleep(pause);
         pause = (pause * 2).min(Duration::from_micros(500));
     }
+    drop(busy);
     Ok(report)
 }
 
 impl Report for UnloadReport {
+    /// Pins removed but something else keeps an object alive: a conflict (8), not success.
+    fn exit_code(&self) -> i32 {
+        if self.still_held.is_empty() {
+            0
+        } else {
+            ErrorKind::Conflict.exit_code()
+        }
+    }
+
     fn render(&self, out: &mut dyn Write) -> io::Result<()> {
         for d in &self.detached {
             writeln!(out, "detached {} ({})", d.attachment, d.how)?;
@@ -136,14 +167,23 @@ impl Report for UnloadReport {
             self.released_maps.len()
         )?;
         for h in &self.still_held {
+            let by = if h.holders.is_empty() {
+                format!(
+                    "no process has it open (another pin or attachment?) — see `bpftool {} show id {}`",
+                    if h.kind == "program" { "prog" } else { "map" },
+                    h.id
+                )
+            } else {
+                h.holders
+                    .iter()
+                    .map(|p| format!("pid {} ({})", p.pid, p.comm))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
             writeln!(
                 out,
-                "still held by someone else: {} {} (id {}) — see `bpftool {} show id {}`",
-                h.kind,
-                h.name,
-                h.id,
-                if h.kind == "program" { "prog" } else { "map" },
-                h.id
+                "still held: {} {} (id {}), pins removed; held by {by}",
+                h.kind, h.name, h.id
             )?;
         }
         Ok(())

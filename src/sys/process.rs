@@ -44,6 +44,46 @@ pub fn tgid_of(id: u32) -> Option<(u32, bool)> {
     Some((tgid, zombie))
 }
 
+/// The processes that hold a BPF object open: every fd of every process whose
+/// `/proc/PID/fdinfo/FD` names it (`prog_id:` / `map_id:` — a link's fdinfo names its program
+/// too), as (pid, command name), sorted, this process left out. Processes we may not read are
+/// skipped.
+pub fn bpf_holders(map: bool, id: u32) -> Vec<(u32, String)> {
+    let key = if map { "map_id:" } else { "prog_id:" };
+    let me = std::process::id();
+    let mut out = Vec::new();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for p in procs.filter_map(Result::ok) {
+        let Some(pid) = p.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == me {
+            continue;
+        }
+        let Ok(fds) = std::fs::read_dir(p.path().join("fdinfo")) else {
+            continue;
+        };
+        let holds = fds.filter_map(Result::ok).any(|f| {
+            std::fs::read_to_string(f.path()).is_ok_and(|s| {
+                s.lines().any(|l| {
+                    l.strip_prefix(key)
+                        .is_some_and(|v| v.trim().parse::<u32>() == Ok(id))
+                })
+            })
+        });
+        if holds {
+            let comm = std::fs::read_to_string(p.path().join("comm"))
+                .map(|c| c.trim().to_string())
+                .unwrap_or_default();
+            out.push((pid, comm));
+        }
+    }
+    out.sort();
+    out
+}
+
 /// A process's start time in clock ticks since boot (`/proc/PID/stat` field 22): with the pid
 /// it names one process for good, since pids are reused.
 pub fn start_time(pid: u32) -> Option<u64> {
