@@ -549,3 +549,107 @@ fn a_symlink_planted_as_old_is_removed_not_restored() {
     fs.x0(&["unload", &name]).ok();
     assert!(precious.exists());
 }
+
+/// Hostile review: a symbolic link planted as an object's `links/` (pointing into another
+/// object) or under a record's name is removed as itself, never pinned through, and the
+/// attachment is recorded where it belongs.
+#[test]
+fn symlinks_planted_in_links_are_removed_not_followed() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    let base = fs.dir.join("x0bpf");
+    ns.x0(&["--bpffs", fs.arg(), "load", "xdp_counter", "--name", "lk_a"])
+        .ok();
+    ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "load",
+        "tc_classifier",
+        "--name",
+        "lk_b",
+    ])
+    .ok();
+    let other_maps = base.join("lk_b/maps");
+    let before = std::fs::read_dir(&other_maps).unwrap().count();
+    // links/ itself is a symlink into the other object.
+    let links = base.join("lk_a/links");
+    let _ = std::fs::remove_dir(&links);
+    symlink(&other_maps, &links).unwrap();
+    ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "attach",
+        "xdp",
+        "veth0",
+        "--prog",
+        "lk_a:xdp_count",
+    ])
+    .ok();
+    let m = std::fs::symlink_metadata(&links).unwrap();
+    assert!(
+        m.is_dir() && !m.file_type().is_symlink(),
+        "a real links/ again"
+    );
+    assert_eq!(
+        std::fs::read_dir(&other_maps).unwrap().count(),
+        before,
+        "nothing pinned into the other object"
+    );
+    let r = ns.x0(&["--bpffs", fs.arg(), "-j", "list", "lk_a"]);
+    assert_eq!(
+        r.json()["objects"][0]["attachments"]
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "{}",
+        r.stdout
+    );
+    ns.x0(&["--bpffs", fs.arg(), "detach", "xdp", "veth0"]).ok();
+    // A symlink under the record's own name: removed, then the record is pinned.
+    let rec = std::fs::read_dir(&links).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(rec, 0, "detach removed the record");
+    ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "attach",
+        "xdp",
+        "veth0",
+        "--prog",
+        "lk_a:xdp_count",
+    ])
+    .ok();
+    let name = std::fs::read_dir(&links)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .file_name();
+    ns.x0(&["--bpffs", fs.arg(), "detach", "xdp", "veth0"]).ok();
+    symlink(other_maps.join("flows"), links.join(&name)).unwrap();
+    let r = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "attach",
+        "xdp",
+        "veth0",
+        "--prog",
+        "lk_a:xdp_count",
+    ]);
+    r.ok();
+    assert!(
+        r.stderr.contains("removed a symbolic link planted"),
+        "{}",
+        r.stderr
+    );
+    assert!(!std::fs::symlink_metadata(links.join(&name))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert!(
+        other_maps.join("flows").exists(),
+        "the link's target is left alone"
+    );
+    ns.x0(&["--bpffs", fs.arg(), "detach", "xdp", "veth0"]).ok();
+    ns.x0(&["--bpffs", fs.arg(), "unload", "lk_a"]).ok();
+    ns.x0(&["--bpffs", fs.arg(), "unload", "lk_b"]).ok();
+}

@@ -376,14 +376,18 @@ pub fn release_all(dir: &Path) -> Result<Vec<Detached>, X0Error> {
 /// Pin an attachment record in the owning object's links/ directory.
 pub fn pin_record(h: &ProgHandle, rec: &Record, fd: BorrowedFd<'_>) -> Result<PathBuf, X0Error> {
     let links = h.object_dir.join("links");
-    match fs::create_dir(&links) {
-        Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
-            return Err(X0Error::os(format!("creating {}", links.display()), &e))
-        }
-        _ => {}
-    }
+    store::ensure_real_dir(&links)?;
     let path = links.join(rec.file_name());
-    bpf::obj_pin(fd, &path).map_err(|e| {
+    let mut pinned = bpf::obj_pin(fd, &path);
+    // A symlink planted under the record's name is not a record: removed, then pinned.
+    if pinned
+        .as_ref()
+        .is_err_and(|e| e.raw_os_error() == Some(libc::EEXIST))
+        && store::remove_planted_link(&path)
+    {
+        pinned = bpf::obj_pin(fd, &path);
+    }
+    pinned.map_err(|e| {
         if e.raw_os_error() == Some(libc::EEXIST) {
             X0Error::new(
                 ErrorKind::Conflict,

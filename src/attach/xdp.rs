@@ -452,8 +452,8 @@ fn replace(
         })?;
         let new_path = h.object_dir.join("links").join(rec.file_name());
         if new_path != path {
-            std::fs::create_dir_all(h.object_dir.join("links"))
-                .map_err(|e| X0Error::os("creating links directory", &e))?;
+            crate::store::ensure_real_dir(&h.object_dir.join("links"))?;
+            crate::store::remove_planted_link(&new_path);
             std::fs::rename(&path, &new_path)
                 .map_err(|e| X0Error::os(format!("moving {}", path.display()), &e))?;
         }

@@ -647,6 +647,51 @@ pub fn entries(dir: &Path) -> Vec<(String, PathBuf)> {
     v
 }
 
+/// Make `p` a real directory of the pin tree: created when missing; a symbolic link planted
+/// there is removed as itself (its target untouched) and replaced, never followed — pins made
+/// through it would land in whatever it points at.
+pub fn ensure_real_dir(p: &Path) -> Result<(), X0Error> {
+    match fs::symlink_metadata(p) {
+        Ok(m) if m.file_type().is_symlink() => {
+            fs::remove_file(p).map_err(|e| X0Error::os(format!("removing {}", p.display()), &e))?;
+            crate::output::warn(&format!(
+                "removed a symbolic link planted at {} (its target is untouched)",
+                p.display()
+            ));
+        }
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(_) => {
+            return Err(X0Error::new(
+                ErrorKind::Usage,
+                format!("{} is not a directory", p.display()),
+            )
+            .hint(format!("remove it (`rm {}`) and run again", p.display())))
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(X0Error::os(format!("reading {}", p.display()), &e)),
+    }
+    match fs::create_dir(p) {
+        Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
+            Err(X0Error::os(format!("creating {}", p.display()), &e))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Remove a planted symbolic link at `p` (as itself, never its target): a pin cannot be made
+/// where one sits. True when there was one.
+pub fn remove_planted_link(p: &Path) -> bool {
+    let planted = fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+    if planted && fs::remove_file(p).is_ok() {
+        crate::output::warn(&format!(
+            "removed a symbolic link planted at {} (its target is untouched)",
+            p.display()
+        ));
+        return true;
+    }
+    false
+}
+
 /// Remove a pin tree bottom-up without ever following a symlink: a link is removed itself.
 /// Unlinking a pin drops the kernel's reference; the object goes away when nothing else
 /// holds it.
