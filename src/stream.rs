@@ -64,12 +64,75 @@ pub struct Out {
     w: BufWriter<Fd1>,
 }
 
-/// fd 1, never closed.
-struct Fd1(ManuallyDrop<File>);
+/// fd 1, never closed. `pipe`: a pipe or socket, whose writes block while the reader does
+/// not read.
+struct Fd1 {
+    f: ManuallyDrop<File>,
+    pipe: bool,
+}
+
+/// The error a write to a stalled stdout ends with once the stream must stop (a signal, or
+/// the deadline of [`set_write_deadline`]): main treats it as a closed pipe (exit 0).
+pub const STALLED: &str = "stdout is not being read";
+
+/// When a write that cannot proceed gives up (`None`: only on a stop signal).
+static WRITE_DEADLINE: std::sync::Mutex<Option<Instant>> = std::sync::Mutex::new(None);
+
+/// A stream with `--duration` ends then even when its reader stopped reading.
+pub fn set_write_deadline(d: Option<Instant>) {
+    *WRITE_DEADLINE.lock().unwrap_or_else(|p| p.into_inner()) = d;
+}
+
+fn past_write_deadline() -> bool {
+    WRITE_DEADLINE
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .is_some_and(|d| Instant::now() >= d)
+}
+
+/// Whether fd 1 takes a write now, waiting at most `ms` (a signal ends the wait early).
+/// POLLERR/POLLHUP count: the write then reports the error.
+fn stdout_writable(ms: i32) -> bool {
+    let mut p = libc::pollfd {
+        fd: 1,
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    unsafe { libc::poll(&mut p, 1, ms) > 0 }
+}
+
+/// Whether fd 1 is a pipe or a socket: the kinds whose writes block while nobody reads.
+fn stdout_is_pipe() -> bool {
+    use std::os::unix::fs::FileTypeExt;
+    // SAFETY: fd 1 stays open; ManuallyDrop never closes it.
+    let f = ManuallyDrop::new(unsafe { File::from_raw_fd(1) });
+    f.metadata()
+        .is_ok_and(|m| m.file_type().is_fifo() || m.file_type().is_socket())
+}
+
+/// Whether an error is a write that gave up on a stalled stdout ([`STALLED`]).
+pub fn is_stalled(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::TimedOut && e.to_string() == STALLED
+}
 
 impl Write for Fd1 {
     fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-        (&*self.0).write(b)
+        if !self.pipe {
+            return (&*self.f).write(b);
+        }
+        // A reader that stops reading must not keep SIGTERM or --duration from ending the
+        // stream: wait for room in slices, and write at most a page, which fits once poll
+        // says there is room (a larger write would block until all of it is taken).
+        loop {
+            if stdout_writable(100) {
+                break;
+            }
+            if stopped() || past_write_deadline() {
+                return Err(io::Error::new(io::ErrorKind::TimedOut, STALLED));
+            }
+        }
+        (&*self.f).write(&b[..b.len().min(4096)])
     }
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
@@ -83,7 +146,13 @@ impl Out {
         // SAFETY: fd 1 stays open for the life of the process; ManuallyDrop never closes it.
         let f = ManuallyDrop::new(unsafe { File::from_raw_fd(1) });
         Out {
-            w: BufWriter::with_capacity(1 << 18, Fd1(f)),
+            w: BufWriter::with_capacity(
+                1 << 18,
+                Fd1 {
+                    f,
+                    pipe: stdout_is_pipe(),
+                },
+            ),
         }
     }
 

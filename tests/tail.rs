@@ -841,3 +841,63 @@ fn sigterm_before_the_stream_starts_ends_it_with_exit_zero() {
     ]);
     assert_eq!(o.status.signal(), Some(libc::SIGTERM), "{:?}", o.status);
 }
+
+/// Hostile review: a reader that stops reading (a pipe nobody drains) no longer holds the
+/// stream past `--duration` or a SIGTERM; what was not written stays for the next reader.
+#[test]
+fn a_stalled_reader_does_not_hold_the_stream_past_its_deadline_or_sigterm() {
+    let r = Ring::new();
+    r.emit(20);
+    for signal in [false, true] {
+        let mut args = vec![
+            "--bpffs".to_string(),
+            r.fs.arg().to_string(),
+            "--json".into(),
+            "tail".into(),
+            r.events(),
+            "--type".into(),
+            "struct event".into(),
+        ];
+        if !signal {
+            args.extend(["--duration".into(), "1s".into()]);
+        }
+        // stdout is a pipe this test never reads until the tail is done.
+        let mut child = Command::new(bin())
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = Instant::now();
+        if signal {
+            std::thread::sleep(Duration::from_millis(1500));
+            // SAFETY: kill on our own child.
+            unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        }
+        let deadline = start + Duration::from_secs(15);
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "signal={signal}: still blocked writing"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "signal={signal}: {status}");
+        drop(child);
+    }
+    // Nothing was lost: the next reader (reading) gets every record up to the last.
+    let out = r.fs.x0(&[
+        "--json",
+        "tail",
+        &r.events(),
+        "--type",
+        "struct event",
+        "--duration",
+        "1s",
+    ]);
+    let all = seqs_of(out.ok().stdout.as_bytes());
+    assert_eq!(all.last().copied(), Some(19_999));
+}

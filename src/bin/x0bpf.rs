@@ -150,7 +150,7 @@ fn show<T: x0bpf::output::Report>(name: &str, r: &T, ctx: &Ctx) -> anyhow::Resul
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == IoKind::BrokenPipe)
+            .is_some_and(|io| io.kind() == IoKind::BrokenPipe || x0bpf::stream::is_stalled(io))
     })
 }
 

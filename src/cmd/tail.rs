@@ -306,7 +306,10 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
             match finish(&mut out, mode, &s) {
                 // Written out: consumed. Not written: left for the next reader.
                 Ok(()) => src.commit(),
-                Err(e) if !stream::is_broken_pipe(&e) => return Err(e.into()),
+                Err(e) if !stream::is_broken_pipe(&e) && !stream::is_stalled(&e) => {
+                    return Err(e.into())
+                }
+                // Not written: not consumed, the next reader gets them (at-least-once).
                 Err(_) => {}
             }
             if s.lost.is_some_and(|l| l > 0) {
@@ -321,7 +324,7 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
             }
             Ok(0)
         }
-        Err(e) if stream::is_broken_pipe(&e) => Ok(0),
+        Err(e) if stream::is_broken_pipe(&e) || stream::is_stalled(&e) => Ok(0),
         Err(e) => Err(e.into()),
     }
 }
@@ -388,6 +391,8 @@ fn stream_records(
         out.flush()?;
     }
     let deadline = a.duration.map(|d| Instant::now() + d);
+    // A reader that stops reading does not hold the stream past its deadline either.
+    stream::set_write_deadline(deadline);
     let limit = a.count.unwrap_or(u64::MAX);
     let mut seq: u64 = 0;
     let mut lost: u64 = 0;
