@@ -1049,6 +1049,28 @@ fn verify_without_cap_bpf_is_a_permission_error_not_a_rejection() {
     );
     assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("user namespace"), "{}", r.stderr);
+    // CAP_BPF alone: loading XDP needs CAP_NET_ADMIN, and the verifier judges by root's rules
+    // only with CAP_PERFMON; named, exit 4 — not "this kernel lacks XDP" (hostile review).
+    let r = common::sh(
+        "setpriv",
+        &[
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            "--inh-caps=+bpf",
+            "--ambient-caps=+bpf",
+            common::bin(),
+            "validate",
+            "xdp_counter",
+            "--verify",
+        ],
+    );
+    assert_eq!(r.code, 4, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("CAP_NET_ADMIN and CAP_PERFMON"),
+        "{}",
+        r.stderr
+    );
     // Root verifies.
     common::x0(&["validate", "xdp_counter", "--verify"]).ok();
 }

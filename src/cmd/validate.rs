@@ -72,6 +72,69 @@ fn require_verifier() -> Result<(), X0Error> {
     Ok(())
 }
 
+/// Loading a networking program needs CAP_NET_ADMIN beside CAP_BPF, a tracing one
+/// CAP_PERFMON: without them the kernel answers EPERM, which the checks would take for a
+/// program type this kernel lacks; and without CAP_PERFMON the verifier is stricter than for
+/// root. Say which capability is missing instead.
+fn require_type_caps(src: &source::ObjectSource) -> Result<(), X0Error> {
+    use crate::sys::caps;
+    if caps::has_cap(caps::CAP_SYS_ADMIN) {
+        return Ok(());
+    }
+    let Ok(parsed) = crate::obj::elf::parse(&src.bytes, &src.origin) else {
+        return Ok(()); // the checks report what is wrong with the object
+    };
+    // The kernel's is_net_admin_prog_type and the types that need bpf_token_capable(PERFMON).
+    let net = [
+        "sched_cls",
+        "sched_act",
+        "xdp",
+        "lwt_in",
+        "lwt_out",
+        "lwt_xmit",
+        "lwt_seg6local",
+        "sk_skb",
+        "sk_msg",
+        "flow_dissector",
+        "cgroup_device",
+        "cgroup_sock",
+        "cgroup_sock_addr",
+        "cgroup_sockopt",
+        "cgroup_sysctl",
+        "sock_ops",
+        "ext",
+        "netfilter",
+    ];
+    for p in &parsed.info.programs {
+        let Some(t) = p.prog_type.as_deref() else {
+            continue;
+        };
+        let mut need = Vec::new();
+        if net.contains(&t) && !caps::has_cap(caps::CAP_NET_ADMIN) {
+            need.push("CAP_NET_ADMIN");
+        }
+        // Without CAP_PERFMON the verifier also judges every type by stricter rules than a
+        // root load (no pointer arithmetic on packet pointers, Spectre masking): its verdict
+        // would not be the one `load` gets.
+        if !caps::has_cap(caps::CAP_PERFMON) {
+            need.push("CAP_PERFMON");
+        }
+        if !need.is_empty() {
+            let names = need.join(" and ");
+            return Err(X0Error::new(
+                ErrorKind::Permission,
+                format!(
+                    "validate --verify needs {names} to load program {} ({t}) for the verifier; this process lacks it",
+                    p.name
+                ),
+            )
+            .errno(libc::EPERM)
+            .hint(format!("run as root or grant {names}, or leave out --verify")));
+        }
+    }
+    Ok(())
+}
+
 pub fn run(args: &Args) -> anyhow::Result<ValidateReport> {
     let src = source::resolve(&args.object).map_err(|e| match e.kind {
         ErrorKind::Internal => e,
@@ -79,6 +142,7 @@ pub fn run(args: &Args) -> anyhow::Result<ValidateReport> {
     })?;
     if args.verify {
         require_verifier()?;
+        require_type_caps(&src)?;
     }
     let busy = crate::output::busy("reading the target's BTF");
     let probes = Probes::new();
