@@ -286,6 +286,16 @@ fn verifier_failure_midway_leaves_nothing() {
         msg.contains("invalid access to packet") || msg.contains("R1") || msg.contains("pkt"),
         "{msg}"
     );
+    // The hint's command names the object and this invocation's --bpffs: it works copied.
+    let hint = e["error"]["hint"].as_str().unwrap();
+    assert!(
+        hint.contains(&format!(
+            "--bpffs {} validate --verify {}",
+            fs.arg(),
+            o.to_str().unwrap()
+        )),
+        "{hint}"
+    );
     assert!(!fs.dir.join("x0bpf/badobj").exists());
     // The pin directory this failed load made is gone again, and with it any staging.
     assert!(

@@ -456,7 +456,22 @@ pub fn load_and_pin(
     libbpf_log::clear();
     let obj = open.load().map_err(|e| {
         let log = libbpf_log::take();
-        let err = load_error(&format!("loading {} failed", src.origin), &e, &log);
+        let mut err = load_error(&format!("loading {} failed", src.origin), &e, &log);
+        // The hint's command names the object, so it works when copied.
+        if let Some(h) = err.hint.as_mut() {
+            let arg = if src.embedded {
+                src.name.clone()
+            } else {
+                src.origin.clone()
+            };
+            *h = h.replace(
+                "`x0bpf validate --verify`",
+                &format!(
+                    "`x0bpf validate --verify {}`",
+                    crate::output::shell_word(&arg)
+                ),
+            );
+        }
         refine_tracing_refusal(err, &parsed, &log)
     })?;
 
