@@ -101,7 +101,12 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
     // capped at 0.5 ms, so the wait ends at most ~0.5 ms after the release (each poll is a
     // few GET_FD_BY_ID calls, microseconds).
     let start = Instant::now();
+    // After 3 s an object some process holds open is reported at once; one that no process
+    // holds (the kernel's deferred free running late on a loaded machine, or another pin) is
+    // given up to 10 s before it is called held.
     let deadline = start + Duration::from_secs(3);
+    let last = start + Duration::from_secs(10);
+    let mut next_scan = deadline;
     let mut pause = Duration::from_micros(20);
     let mut busy = None;
     loop {
@@ -115,7 +120,15 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
             .iter()
             .filter(|(k, id, _)| bpf::id_exists(*k, *id))
             .collect();
-        if alive.is_empty() || Instant::now() > deadline {
+        let now = Instant::now();
+        let give_up = now > last
+            || (now > next_scan && {
+                next_scan = now + Duration::from_millis(500);
+                alive.iter().any(|(k, id, _)| {
+                    !crate::sys::process::bpf_holders(*k == ObjKind::Map, *id).is_empty()
+                })
+            });
+        if alive.is_empty() || give_up {
             for (k, id, name) in &ids {
                 let held = alive.iter().any(|(k2, id2, _)| k2 == k && id2 == id);
                 match (held, k) {
