@@ -1419,3 +1419,114 @@ fn stats_enabled_is_true_while_another_process_holds_stats_on() {
     assert_eq!(enabled(), 0.0, "statistics are off again");
     assert_eq!(exp.term(), 0);
 }
+
+/// A client that sends `GET /metrics` and never reads, with a 2 KiB receive window: its
+/// answer (hundreds of KB here) blocks in the write until the connection's deadline.
+fn non_reader(addr: std::net::SocketAddr) -> Option<std::os::fd::OwnedFd> {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let std::net::SocketAddr::V4(a) = addr else {
+        return None;
+    };
+    // SAFETY: plain socket calls on a fresh fd owned here; structs are fully initialised.
+    unsafe {
+        let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+        if fd < 0 {
+            return None;
+        }
+        let fd = OwnedFd::from_raw_fd(fd);
+        let small: libc::c_int = 2048;
+        libc::setsockopt(
+            std::os::fd::AsRawFd::as_raw_fd(&fd),
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            (&small as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
+        let sa = libc::sockaddr_in {
+            sin_family: libc::AF_INET as libc::sa_family_t,
+            sin_port: a.port().to_be(),
+            sin_addr: libc::in_addr {
+                s_addr: u32::from(*a.ip()).to_be(),
+            },
+            sin_zero: [0; 8],
+        };
+        let raw = std::os::fd::AsRawFd::as_raw_fd(&fd);
+        if libc::connect(
+            raw,
+            (&sa as *const libc::sockaddr_in).cast(),
+            std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t,
+        ) != 0
+        {
+            return None;
+        }
+        let req = b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+        if libc::write(raw, req.as_ptr().cast(), req.len()) != req.len() as isize {
+            return None;
+        }
+        Some(fd)
+    }
+}
+
+/// Hostile review: clients that ask for /metrics and never read the answer, when the answer
+/// is larger than a socket buffer, used to hold every slot in "building an answer" (scrapes
+/// ran one at a time, each for its own client) and the real scraper was refused. Concurrent
+/// requests now share one build; scrapes succeed under the attack.
+#[test]
+fn scrapes_are_answered_while_clients_never_read_large_answers() {
+    common::require_root();
+    let fs = Bpffs::new();
+    fs.x0(&["load", "xdp_counter"]).ok();
+    // 4000 keys in the fallback hash: an exposition of several hundred KB.
+    let m = x0bpf::sys::bpf::obj_get(&fs.dir.join("x0bpf/xdp_counter/maps/other_counts")).unwrap();
+    use std::os::fd::AsFd;
+    let ncpu = x0bpf::sys::map::possible_cpus();
+    let val = vec![1u8; 16 * ncpu];
+    for i in 0..4000u32 {
+        let mut key = [0u8; 12];
+        key[..4].copy_from_slice(&(100_000 + i).to_ne_bytes());
+        key[4..6].copy_from_slice(&0x0800u16.to_ne_bytes());
+        key[6] = 17;
+        x0bpf::sys::map::update(m.as_fd(), Some(&key), &val, 0).unwrap();
+    }
+    let listen = format!("127.0.0.1:{}", free_port());
+    let mut exp = exporter(None, &fs, &listen, &[]);
+    let addr: std::net::SocketAddr = listen.parse().unwrap();
+    let url = format!("http://{listen}/metrics");
+    let r = common::sh("curl", &["-sS", "--fail", "--max-time", "15", &url]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.len() > 300_000,
+        "answer of {} bytes",
+        r.stdout.len()
+    );
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stop.clone();
+    let attack = std::thread::spawn(move || {
+        let mut open = std::collections::VecDeque::new();
+        let end = Instant::now() + Duration::from_secs(60);
+        while !flag.load(std::sync::atomic::Ordering::Relaxed) && Instant::now() < end {
+            if let Some(fd) = non_reader(addr) {
+                open.push_back(fd);
+            }
+            while open.len() > 100 {
+                open.pop_front();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    let mut ok = 0;
+    for _ in 0..6 {
+        let r = common::sh("curl", &["-sS", "--fail", "--max-time", "15", &url]);
+        if r.code == 0 && r.stdout.contains("x0bpf_") {
+            ok += 1;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    attack.join().unwrap();
+    assert_eq!(ok, 6, "scrapes answered under the attack: {ok} of 6");
+    assert_eq!(exp.term(), 0);
+    drop(m);
+    fs.x0(&["unload", "xdp_counter"]).ok();
+}

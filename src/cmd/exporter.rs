@@ -825,8 +825,11 @@ enum Phase {
 /// State shared by the accept loop and the connection threads.
 struct Http {
     exporter: Exporter,
-    /// One scrape at a time.
-    scrape: Mutex<()>,
+    /// One scrape at a time; the last exposition built and when it was started. Requests that
+    /// waited while it was built after they arrived take it as theirs: a crowd of concurrent
+    /// requests (scrapers, or clients that never read their answer) costs one build, so
+    /// connections do not sit for long in `Answer`, the one phase never closed for room.
+    scrape: Mutex<Option<(Instant, std::sync::Arc<Vec<u8>>)>>,
     active: std::sync::atomic::AtomicUsize,
     /// Open connections (a clone of each socket, to close it from the accept loop), by id:
     /// ids grow with accept order, so the first of a phase is its oldest.
@@ -879,7 +882,7 @@ impl Drop for Slot<'_> {
 fn serve(listener: std::net::TcpListener, exporter: Exporter) {
     let http = std::sync::Arc::new(Http {
         exporter,
-        scrape: Mutex::new(()),
+        scrape: Mutex::new(None),
         active: std::sync::atomic::AtomicUsize::new(0),
         conns: Mutex::new(BTreeMap::new()),
     });
@@ -1010,14 +1013,21 @@ fn connection(http: &Http, id: u64, mut s: std::net::TcpStream, deadline: Instan
     for part in parts {
         let mut done = 0;
         while done < part.len() {
+            // Given up with the answer unsent: a reset, so the kernel does not keep
+            // delivering it (up to a megabyte per client) after the deadline.
             let Some(t) = left(deadline) else {
+                crate::sys::reset_on_close(&s);
                 return;
             };
             if s.set_write_timeout(Some(t)).is_err() {
+                crate::sys::reset_on_close(&s);
                 return;
             }
             match std::io::Write::write(&mut s, &part[done..]) {
-                Ok(0) | Err(_) => return,
+                Ok(0) | Err(_) => {
+                    crate::sys::reset_on_close(&s);
+                    return;
+                }
                 Ok(n) => done += n,
             }
         }
@@ -1054,14 +1064,25 @@ fn answer(http: &Http, method: &str, path: &str, deadline: Instant) -> (u16, Bod
     let head_only = method == "HEAD";
     match (path, get) {
         ("/metrics", true) => {
+            let asked = Instant::now();
             let buf = {
-                let _one = http.scrape.lock().unwrap_or_else(|p| p.into_inner());
-                // Its deadline passed while other scrapes ran: nothing could be sent, so do
-                // not build one (the writer below sees the deadline and closes).
-                if left(deadline).is_none() {
-                    return (503, text("deadline passed\n"), false);
+                let mut last = http.scrape.lock().unwrap_or_else(|p| p.into_inner());
+                match &*last {
+                    // Built from reads that started after this request arrived: as fresh as
+                    // a build of its own.
+                    Some((started, body)) if *started >= asked => body.to_vec(),
+                    _ => {
+                        // Its deadline passed while other scrapes ran: nothing could be sent,
+                        // so do not build one (the writer below sees the deadline and closes).
+                        if left(deadline).is_none() {
+                            return (503, text("deadline passed\n"), false);
+                        }
+                        let started = Instant::now();
+                        let body = std::sync::Arc::new(http.exporter.exposition());
+                        *last = Some((started, body.clone()));
+                        body.to_vec()
+                    }
                 }
-                http.exporter.exposition()
             };
             (200, (TEXT_FORMAT, buf), head_only)
         }

@@ -26,6 +26,12 @@ pub fn monotonic_ns() -> u64 {
     (ts.tv_sec as u64).saturating_mul(1_000_000_000) + ts.tv_nsec as u64
 }
 
+/// Make closing `s` a reset (SO_LINGER 0): data the peer never read is dropped at once
+/// instead of staying in kernel buffers for minutes after we gave up on it.
+pub fn reset_on_close(s: &std::net::TcpStream) {
+    let _ = rustix::net::sockopt::set_socket_linger(s, Some(std::time::Duration::ZERO));
+}
+
 /// The name of interface `ifindex` in this network namespace, if it exists.
 pub fn ifname(ifindex: u32) -> Option<String> {
     netlink::get_link_by_index(ifindex)
