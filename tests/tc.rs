@@ -715,3 +715,55 @@ fn net_attributes_filters_and_features_to_the_right_interface() {
         );
     }
 }
+
+/// Hostile review: a filter another tool attached with x0bpf's pinned program is not shown as
+/// x0bpf's (owner by where x0bpf's records say it attached, not by program id).
+#[test]
+fn net_owner_comes_from_records_not_program_ids() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "attach",
+        "tc",
+        "veth0",
+        "--direction",
+        "ingress",
+    ])
+    .ok();
+    let pin = fs.dir.join("x0bpf/tc_classifier/progs/tc_classify");
+    let _ = ns.exec("tc", &["qdisc", "add", "dev", "veth0", "clsact"]);
+    let r = ns.exec(
+        "tc",
+        &[
+            "filter",
+            "add",
+            "dev",
+            "veth0",
+            "egress",
+            "bpf",
+            "da",
+            "pinned",
+            pin.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let progs = net_tc(&ns, &fs);
+    let ours: Vec<&Value> = progs
+        .iter()
+        .filter(|p| p["direction"] == "ingress")
+        .collect();
+    let theirs: Vec<&Value> = progs
+        .iter()
+        .filter(|p| p["direction"] == "egress")
+        .collect();
+    assert_eq!(ours.len(), 1, "{progs:?}");
+    assert_eq!(theirs.len(), 1, "{progs:?}");
+    assert_eq!(ours[0]["owner"], "tc_classifier", "{progs:?}");
+    assert!(theirs[0]["owner"].is_null(), "{progs:?}");
+    ns.exec("tc", &["filter", "del", "dev", "veth0", "egress"]);
+    ns.x0(&["--bpffs", fs.arg(), "detach", "tc", "veth0"]).ok();
+    ns.x0(&["--bpffs", fs.arg(), "unload", "tc_classifier"])
+        .ok();
+}

@@ -59,17 +59,24 @@ pub struct Prog {
     pub owner: Option<String>,
 }
 
-/// prog id -> owning object, from x0bpf's attachment records in this namespace.
-fn owners(store: Option<&Store>, ns: u64) -> BTreeMap<u32, String> {
+/// Where a record says x0bpf attached a program: (ifindex, prog id, clsact priority and
+/// handle). Keyed by place, not by program alone: another tool's filter running x0bpf's
+/// program elsewhere is not x0bpf's attachment.
+type Place = (u32, u32, Option<(u16, u32)>);
+
+/// Place -> owning object, from x0bpf's attachment records in this namespace.
+fn owners(store: Option<&Store>, ns: u64) -> BTreeMap<Place, String> {
     let mut m = BTreeMap::new();
     let Some(store) = store else { return m };
     for (obj, rec, path) in attach::all_records(store) {
         if rec.netns != Some(ns) {
             continue;
         }
-        if let Some(id) = attach::record_state(&rec, &path).prog_id {
-            m.insert(id, obj);
-        }
+        let (Some(ifindex), Some(id)) = (rec.ifindex, attach::record_state(&rec, &path).prog_id)
+        else {
+            continue;
+        };
+        m.insert((ifindex, id, rec.prio_handle), obj);
     }
     m
 }
@@ -125,7 +132,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
                     link_id: xdp_links.get(&(l.ifindex, id)).copied().flatten(),
                     priority: None,
                     handle: None,
-                    owner: own.get(&id).cloned(),
+                    owner: own.get(&(l.ifindex, id, None)).cloned(),
                 });
             }
         }
@@ -140,7 +147,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
                     link_id,
                     priority: None,
                     handle: None,
-                    owner: own.get(&id).cloned(),
+                    owner: own.get(&(l.ifindex, id, None)).cloned(),
                 });
             }
         }
@@ -167,7 +174,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
                 link_id: None,
                 priority: Some(f.priority),
                 handle: Some(f.handle),
-                owner: own.get(&id).cloned(),
+                owner: own
+                    .get(&(l.ifindex, id, Some((f.priority, f.handle))))
+                    .cloned(),
             });
         }
         interfaces.push(Iface {
