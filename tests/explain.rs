@@ -708,6 +708,19 @@ fn bpf_throw_is_an_exit_with_its_cookie() {
         p["returns"]
     );
     assert_eq!(p["returns"]["drops"], true, "{p}");
+    // Its own exception callback: a throw returns what the callback computes, not the
+    // cookie (hostile review: it said XDP_DROP where the program passes).
+    let cb = compile(
+        "explain_throw_cb.c",
+        "clang",
+        &["-target", "bpf", "-g"],
+        dir.path(),
+        "explain_throw_cb.o",
+    );
+    let doc = explain_json(&[cb.to_str().unwrap()]);
+    let p = prog(&doc, "throwing_cb");
+    assert!(!return_names(p).contains("XDP_DROP"), "{}", p["returns"]);
+    assert_eq!(p["returns"]["computed"], true, "{}", p["returns"]);
     // Loaded, from the kernel's translated code (the kfunc named through kallsyms): the same
     // verdicts, never "always XDP_PASS".
     common::require_root();

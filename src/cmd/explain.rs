@@ -521,6 +521,16 @@ fn explain_loaded(
             .map(|(pc, _)| pc)
             .collect();
     }
+    // A program that throws gets the kernel's default exception callback appended
+    // (`r0 = r1; exit`: the cookie is the verdict); anything else at the end is its own.
+    if !code.noreturn.is_empty() {
+        let n = code.insns.len();
+        let default_cb = n >= 2 && {
+            let (mov, exit) = (code.insns[n - 2], code.insns[n - 1]);
+            mov.code == 0xbf && mov.dst == 0 && mov.src == 1 && exit.is_exit()
+        };
+        code.exception_callback = !default_cb;
+    }
     let facts = analysis::analyze(&code);
     let mut maps = Vec::new();
     for &id in &pi.map_ids {

@@ -46,6 +46,9 @@ pub struct Program {
     /// Calls that never return (`bpf_throw`): the program ends there, returning the cookie
     /// in R1 (what the default exception callback returns).
     pub noreturn: BTreeSet<usize>,
+    /// The program declares its own exception callback: a throw returns whatever that
+    /// callback computes (not analysed), not the cookie.
+    pub exception_callback: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -841,8 +844,12 @@ impl Round<'_> {
             self.obs.kfunc_calls += 1;
             self.obs.throws = true;
             // The whole program ends here, from whichever function throws.
-            let cookie = st.regs[1].clone();
-            self.returns(&cookie);
+            let verdict = if self.p.exception_callback {
+                Val::Top
+            } else {
+                st.regs[1].clone()
+            };
+            self.returns(&verdict);
             *s = None;
             return;
         } else if ins.src == PSEUDO_KFUNC_CALL {
@@ -1368,6 +1375,7 @@ pub fn from_xlated(
             refs,
             entries,
             noreturn: BTreeSet::new(),
+            exception_callback: false,
         },
         unresolved,
     )

@@ -848,9 +848,21 @@ fn parse_aligned(data: &[u8], source: &str, link: bool) -> Result<ParsedObject, 
         if !link || Some(f.section) == text {
             continue;
         }
-        linked.push(link_one(
+        let mut prog = link_one(
             fi, &funcs, &sec_data, big, &relocs, &syms, &target_of, &map_index,
-        ));
+        );
+        // `__exception_cb(f)` is a BTF decl tag `exception_callback:f` on the program: a throw
+        // then returns what f returns, not the cookie.
+        prog.exception_callback = btf_obj.as_ref().is_some_and(|b| {
+            b.types().any(|t| {
+                t.kind == crate::obj::btf::BtfKind::DeclTag
+                    && t.name.starts_with("exception_callback:")
+                    && b.get(t.type_id).is_some_and(|target| {
+                        target.kind == crate::obj::btf::BtfKind::Func && target.name == f.name
+                    })
+            })
+        });
+        linked.push(prog);
     }
 
     // Global variables: OBJECT symbols in data sections, typed from BTF's DATASEC when present.
