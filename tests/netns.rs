@@ -295,3 +295,65 @@ fn net_all_netns_lists_every_namespace() {
     let r = fs.x0(&["net", "--all-netns", "--dev", "lo"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
+
+/// One object attached under the same ifindex in two namespaces: its counters cannot tell the
+/// interfaces apart, so no name (and no namespace) is given rather than a guess.
+#[test]
+fn counters_under_one_ifindex_in_two_namespaces_are_not_named() {
+    let u = common::unique();
+    let (a, b) = (format!("x0ka{u}"), format!("x0kb{u}"));
+    let _sp = Spaces::new(&[&a, &b]);
+    let (ia, ip2) = (format!("x0g{u}"), format!("x0h{u}"));
+    let fs = Bpffs::new();
+    for n in [&a, &b] {
+        ip(&[
+            "-n", n, "link", "add", &ia, "index", "77", "type", "veth", "peer", "name", &ip2,
+            "index", "78",
+        ]);
+        ip(&["-n", n, "addr", "add", "10.212.0.2/24", "dev", &ip2]);
+        for i in [&ia, &ip2] {
+            ip(&["-n", n, "link", "set", i, "up"]);
+        }
+        x0_in(n, &fs, &["attach", "xdp", &ia]).ok();
+        // ARP for an absent neighbour leaves through the peer and arrives on the counted end.
+        let _ = common::sh(
+            "ip",
+            &[
+                "netns",
+                "exec",
+                n,
+                "ping",
+                "-c",
+                "1",
+                "-W",
+                "1",
+                "-I",
+                &ip2,
+                "10.212.0.9",
+            ],
+        );
+    }
+    let r = fs.x0(&["-j", "stats"]);
+    r.ok();
+    let v = r.json();
+    let i = &v["interfaces"][0];
+    assert_eq!(i["ifindex"], 77, "{v}");
+    assert_eq!(i["name"], serde_json::Value::Null, "{v}");
+    assert_eq!(i["netns"], serde_json::Value::Null, "{v}");
+    // Namespace b deleted, its record is stale (read commands never repair): a alone names it.
+    let ino_a = inode(&a);
+    ip(&["netns", "del", &b]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let r = fs.x0(&["-j", "stats"]);
+        r.ok();
+        let v = r.json();
+        let i = &v["interfaces"][0];
+        if i["name"] == ia.as_str() {
+            assert_eq!(i["netns"], ino_a, "{v}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{v}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}

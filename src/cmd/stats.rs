@@ -132,15 +132,28 @@ impl Places {
             return i.clone();
         }
         let here = crate::sys::ns::netns_inode().ok();
-        let i = match self.by_ifindex.get(&ifindex).map(|v| v.as_slice()) {
+        let mut cands = self.by_ifindex.get(&ifindex).cloned().unwrap_or_default();
+        if cands.len() > 1 {
+            // A record whose namespace is gone is stale (read commands never repair): the
+            // namespaces that still exist decide, when any does.
+            let live: Vec<(u64, String)> = cands
+                .iter()
+                .filter(|(ns, _)| crate::sys::ns::ifname_in(*ns, ifindex).is_ok())
+                .cloned()
+                .collect();
+            if !live.is_empty() {
+                cands = live;
+            }
+        }
+        let i = match cands.as_slice() {
             // Not attached anywhere (e.g. fed by BPF_PROG_TEST_RUN): this namespace's.
-            None | Some([]) => Iface {
+            [] => Iface {
                 ifindex,
                 name: crate::sys::ifname(ifindex),
                 netns: here,
                 netns_name: here.and_then(crate::sys::ns::netns_name),
             },
-            Some([(ns, recorded)]) => Iface {
+            [(ns, recorded)] => Iface {
                 ifindex,
                 // Asked in that namespace; gone with it, the recorded name is still its own.
                 name: match crate::sys::ns::ifname_in(*ns, ifindex) {
@@ -150,7 +163,7 @@ impl Places {
                 netns: Some(*ns),
                 netns_name: crate::sys::ns::netns_name(*ns),
             },
-            Some(_) => Iface {
+            _ => Iface {
                 ifindex,
                 name: None,
                 netns: None,
