@@ -305,10 +305,13 @@ fn counters_under_one_ifindex_in_two_namespaces_are_not_named() {
     let _sp = Spaces::new(&[&a, &b]);
     let (ia, ip2) = (format!("x0g{u}"), format!("x0h{u}"));
     let fs = Bpffs::new();
+    // The host's interface of that ifindex must not lend its name either.
+    let (idx, _) = host_iface();
+    let (i1, i2) = (idx.to_string(), (idx + 100).to_string());
     for n in [&a, &b] {
         ip(&[
-            "-n", n, "link", "add", &ia, "index", "77", "type", "veth", "peer", "name", &ip2,
-            "index", "78",
+            "-n", n, "link", "add", &ia, "index", &i1, "type", "veth", "peer", "name", &ip2,
+            "index", &i2,
         ]);
         ip(&["-n", n, "addr", "add", "10.212.0.2/24", "dev", &ip2]);
         for i in [&ia, &ip2] {
@@ -337,7 +340,7 @@ fn counters_under_one_ifindex_in_two_namespaces_are_not_named() {
     r.ok();
     let v = r.json();
     let i = &v["interfaces"][0];
-    assert_eq!(i["ifindex"], 77, "{v}");
+    assert_eq!(i["ifindex"], idx, "{v}");
     assert_eq!(i["name"], serde_json::Value::Null, "{v}");
     assert_eq!(i["netns"], serde_json::Value::Null, "{v}");
     // Namespace b deleted, its record is stale (read commands never repair): a alone names it.
