@@ -107,7 +107,15 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
             match got {
                 Ok(Some(v)) => interfaces.extend(v),
                 Ok(None) => {}
-                Err(e) => return Err(e.into()),
+                // This namespace's failure is the command's; another one (a container that
+                // exited meanwhile, one that cannot be entered) is skipped and said.
+                Err(e) if n.inode == ns => return Err(e.into()),
+                Err(e) => crate::output::warn(&format!(
+                    "network namespace {} skipped: {e}",
+                    n.name
+                        .clone()
+                        .unwrap_or_else(|| n.path.display().to_string())
+                )),
             }
         }
         return Ok(NetReport {
