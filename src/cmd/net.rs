@@ -310,7 +310,12 @@ impl Report for NetReport {
                 } else {
                     f.join(", ")
                 };
-                note(out, &format!("{}: XDP features: {f}", i.name))?;
+                let place = if self.all_netns {
+                    format!(" (netns {})", netns(i))
+                } else {
+                    String::new()
+                };
+                note(out, &format!("{}{place}: XDP features: {f}", i.name))?;
             }
         }
         Ok(())
