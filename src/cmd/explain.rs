@@ -607,8 +607,8 @@ fn links_of(id: u32) -> Vec<String> {
             s.push_str(&format!(" {a}"));
         }
         if let Some(i) = li.ifindex {
-            let name = crate::sys::ifname(i).unwrap_or_else(|| "?".into());
-            s.push_str(&format!(" on ifindex {i} ({name})"));
+            s.push_str(&format!(" on ifindex {i}"));
+            s.push_str(&link_iface_words(&li.link_type, lid, i, id));
         }
         if let Some(t) = &li.target {
             s.push_str(&format!(" {t}"));
@@ -616,6 +616,50 @@ fn links_of(id: u32) -> Vec<String> {
         out.push(s);
     }
     out
+}
+
+/// ` (NAME)` or ` (NAME in netns NS)` for an interface link: an ifindex names an interface
+/// only in its own network namespace, so the name is the one of the namespace whose interface
+/// `ifindex` runs this program through this link (` (?)` when none, or several, do).
+fn link_iface_words(link_type: &str, link_id: u32, ifindex: u32, prog_id: u32) -> String {
+    use crate::attach::tc::Direction;
+    let xdp = link_type == "xdp";
+    if !xdp && link_type != "tcx" {
+        let name = crate::sys::ifname(ifindex).unwrap_or_else(|| "?".into());
+        return format!(" ({name})");
+    }
+    let ask = move || -> Result<Option<String>, crate::error::X0Error> {
+        let Some(l) =
+            crate::sys::netlink::get_link_by_index(ifindex).map_err(crate::attach::nl_err)?
+        else {
+            return Ok(None);
+        };
+        let runs = if xdp {
+            l.xdp.prog_id == Some(prog_id)
+        } else {
+            [Direction::Ingress, Direction::Egress].iter().any(|d| {
+                bpf::tcx_query(ifindex, d.tcx_attach_type())
+                    .iter()
+                    .any(|(p, l)| *p == prog_id && *l == Some(link_id))
+            })
+        };
+        Ok(runs.then_some(l.name))
+    };
+    let here = crate::sys::ns::netns_inode().ok();
+    let mut found = Vec::new();
+    for ns in crate::sys::ns::all_netns() {
+        if let Ok(Some(Some(name))) = crate::sys::ns::in_netns(ns.inode, ask) {
+            found.push((name, ns));
+        }
+    }
+    match found.as_slice() {
+        [(name, ns)] if Some(ns.inode) == here => format!(" ({name})"),
+        [(name, ns)] => format!(
+            " ({name} in netns {})",
+            ns.name.clone().unwrap_or_else(|| ns.inode.to_string())
+        ),
+        _ => " (?)".into(),
+    }
 }
 
 struct MapDesc {

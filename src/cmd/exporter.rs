@@ -456,13 +456,20 @@ impl Exporter {
                     let (c, o) = (open("counts")?, open("other_counts")?);
                     if let StatsReport::XdpCounter {
                         protocols, runts, ..
-                    } = read_xdp(&object, &c, &o, None)?
-                    {
+                    } = read_xdp(
+                        &object,
+                        &c,
+                        &o,
+                        None,
+                        // Names from the namespace each attachment lives in (its records).
+                        &super::stats::Places::of_links(&dir.join("links")),
+                    )? {
                         for p in protocols {
                             let labels = l(&[
                                 ("object", object.clone()),
                                 ("ifindex", p.ifindex.to_string()),
                                 ("interface", p.interface.unwrap_or_default()),
+                                ("netns", p.netns.map(|n| n.to_string()).unwrap_or_default()),
                                 ("protocol", p.protocol),
                                 ("l4", p.l4.unwrap_or_default()),
                                 ("vlan_depth", p.vlan_depth.to_string()),
@@ -476,6 +483,7 @@ impl Exporter {
                                 ("object", object.clone()),
                                 ("ifindex", String::new()),
                                 ("interface", String::new()),
+                                ("netns", String::new()),
                                 ("protocol", "runt".into()),
                                 ("l4", String::new()),
                                 ("vlan_depth", "0".into()),

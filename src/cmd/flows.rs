@@ -87,13 +87,13 @@ pub struct FlowsReport {
 }
 
 enum Source {
-    Pinned(MapHandle, MapHandle),
+    Pinned(MapHandle, MapHandle, super::stats::Places),
     Own(crate::attach::ephemeral::Ephemeral),
 }
 
 fn sample(a: &Args, src: &Source, dev: Option<u32>, name: &str) -> Result<FlowsReport, X0Error> {
     let r = match src {
-        Source::Pinned(f, t) => read_tc(name, f, t, dev)?,
+        Source::Pinned(f, t, places) => read_tc(name, f, t, dev, places)?,
         Source::Own(e) => {
             let f = e
                 .obj
@@ -105,7 +105,7 @@ fn sample(a: &Args, src: &Source, dev: Option<u32>, name: &str) -> Result<FlowsR
                 .maps()
                 .find(|m| m.name().to_string_lossy() == "totals")
                 .ok_or_else(|| X0Error::new(ErrorKind::Internal, "no totals map"))?;
-            read_tc(name, &f, &t, dev)?
+            read_tc(name, &f, &t, dev, &super::stats::Places::default())?
         }
     };
     let StatsReport::TcClassifier {
@@ -219,7 +219,11 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
             ))
             .into());
         }
-        Source::Pinned(f, open_pinned(&dir, "totals")?)
+        Source::Pinned(
+            f,
+            open_pinned(&dir, "totals")?,
+            super::stats::Places::of_links(&dir.join("links")),
+        )
     } else {
         // Only the embedded tc_classifier can be loaded for a view; another name must exist.
         if a.object != "tc_classifier" && !store.is_loaded(&a.object) {
@@ -270,7 +274,7 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     // Where the pinned attachment lives: a graph stream ends when its last link goes, or when
     // the object is unloaded (and maybe loaded again: another table, the one read is dead).
     let pinned = match &src {
-        Source::Pinned(f, _) => Some(Pinned {
+        Source::Pinned(f, ..) => Some(Pinned {
             dir: store.dir(&a.object),
             flows_id: crate::sys::bpf::map_info(f.as_fd())
                 .map_err(|e| X0Error::os("reading the flow table's id", &e))?
@@ -423,7 +427,7 @@ fn clock() -> graph::Clock {
 
 fn read_src(src: &Source, dev: Option<u32>) -> Result<(Vec<FlowSample>, u64), X0Error> {
     match src {
-        Source::Pinned(f, t) => read_graph(f, t, dev),
+        Source::Pinned(f, t, _) => read_graph(f, t, dev),
         Source::Own(e) => {
             let m = |n: &str| {
                 e.obj
@@ -570,9 +574,11 @@ impl Report for FlowsReport {
             .interfaces
             .iter()
             .map(|i| {
-                i.name
+                let n = i
+                    .name
                     .clone()
-                    .unwrap_or_else(|| format!("ifindex {}", i.ifindex))
+                    .unwrap_or_else(|| format!("ifindex {}", i.ifindex));
+                format!("{n}{}", i.netns_suffix())
             })
             .collect();
         writeln!(

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::attach::tc::Direction;
 use crate::attach::{self, nl_err};
+use crate::error::X0Error;
 use crate::output::{note, opt, table, Report};
 use crate::store::{Access, Store};
 use crate::sys::bpf::ObjKind;
@@ -24,11 +25,18 @@ pub struct Args {
     /// Only this interface
     #[arg(long, add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::ifaces))]
     pub dev: Option<String>,
+    /// Every network namespace: named ones (/run/netns) and those of processes
+    /// (/proc/PID/ns/net, containers), each interface with its namespace
+    #[arg(long, conflicts_with = "dev")]
+    pub all_netns: bool,
 }
 
 #[derive(Serialize)]
 pub struct NetReport {
     pub netns_inode: u64,
+    /// With --all-netns: true, and `interfaces` spans every namespace
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub all_netns: bool,
     pub interfaces: Vec<Iface>,
 }
 
@@ -36,6 +44,10 @@ pub struct NetReport {
 pub struct Iface {
     pub name: String,
     pub ifindex: u32,
+    /// Inode of the interface's network namespace
+    pub netns_inode: u64,
+    /// That namespace's `ip netns` name, if it has one
+    pub netns_name: Option<String>,
     pub up: bool,
     pub link_kind: Option<String>,
     /// What the driver supports for XDP (`basic`, `redirect`, `xsk-zerocopy`, …; Linux 6.3+),
@@ -87,11 +99,58 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
     caps::require_bpf("x0bpf net")?;
     // Reading never mounts anything: without bpffs there are no x0bpf attachments to own.
     let store = Some(Store::open(ctx, Access::Read)?);
+    if args.all_netns {
+        let mut interfaces = Vec::new();
+        for n in ns::all_netns() {
+            let own = owners(store.as_ref(), n.inode);
+            let name = n.name.clone();
+            let ino = n.inode;
+            // Asked inside each namespace (a scoped thread enters it): ifindexes, tcx and
+            // netlink answers are per namespace. A namespace gone meanwhile has nothing.
+            let got = ns::in_netns(ino, move || -> Result<Vec<Iface>, X0Error> {
+                let links = netlink::list_links().map_err(nl_err)?;
+                Ok(inventory(links, &own, ino, name))
+            });
+            match got {
+                Ok(Some(v)) => interfaces.extend(v),
+                Ok(None) => {}
+                // This namespace's failure is the command's; another one (a container that
+                // exited meanwhile, one that cannot be entered) is skipped and said.
+                Err(e) if n.inode == ns => return Err(e.into()),
+                Err(e) => crate::output::warn(&format!(
+                    "network namespace {} skipped: {e}",
+                    n.name
+                        .clone()
+                        .unwrap_or_else(|| n.path.display().to_string())
+                )),
+            }
+        }
+        return Ok(NetReport {
+            netns_inode: ns,
+            all_netns: true,
+            interfaces,
+        });
+    }
     let own = owners(store.as_ref(), ns);
     let links = match &args.dev {
         Some(d) => vec![attach::resolve_iface(d)?],
         None => netlink::list_links().map_err(nl_err)?,
     };
+    Ok(NetReport {
+        netns_inode: ns,
+        all_netns: false,
+        interfaces: inventory(links, &own, ns, ns::netns_name(ns)),
+    })
+}
+
+/// The interfaces `links` of this thread's network namespace (inode `ns`, named `ns_name`),
+/// with their XDP and tc programs.
+fn inventory(
+    links: Vec<netlink::Link>,
+    own: &BTreeMap<u32, String>,
+    ns: u64,
+    ns_name: Option<String>,
+) -> Vec<Iface> {
     // XDP over netlink does not say whether a bpf_link holds the program: look the links up.
     // Link info has only the ifindex (per namespace), so match the program id too, and say
     // nothing when that still matches several links (namespaces sharing one program).
@@ -182,6 +241,8 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
         interfaces.push(Iface {
             name: l.name,
             ifindex: l.ifindex,
+            netns_inode: ns,
+            netns_name: ns_name.clone(),
             up: l.up,
             link_kind: l.kind,
             xdp_features: match &features {
@@ -194,24 +255,34 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
             tc: tcv,
         });
     }
-    Ok(NetReport {
-        netns_inode: ns,
-        interfaces,
-    })
+    interfaces
 }
 
 impl Report for NetReport {
     fn render(&self, out: &mut dyn Write) -> io::Result<()> {
         // HOOK second, so `x0bpf net | awk '$2=="xdp"'` picks XDP attachments.
-        let mut t = table([
+        let mut head = vec![
             "IFACE", "HOOK", "MODE", "PROG ID", "NAME", "LINK", "OWNER", "PRIO", "HANDLE",
             "IFINDEX",
-        ]);
+        ];
+        // --all-netns: the namespace last (its name, else its inode).
+        if self.all_netns {
+            head.push("NETNS");
+        }
+        let netns = |i: &Iface| {
+            i.netns_name
+                .clone()
+                .unwrap_or_else(|| i.netns_inode.to_string())
+        };
+        let mut t = table(head);
         for i in &self.interfaces {
             if i.xdp.is_empty() && i.tc.is_empty() {
                 let mut row = vec![i.name.clone()];
                 row.extend(std::iter::repeat_n("-".to_string(), 8));
                 row.push(i.ifindex.to_string());
+                if self.all_netns {
+                    row.push(netns(i));
+                }
                 t.add_row(row);
                 continue;
             }
@@ -219,7 +290,7 @@ impl Report for NetReport {
                 i.tc.iter()
                     .map(|p| (format!("tc/{}", p.direction.unwrap_or("")), p)),
             ) {
-                t.add_row(vec![
+                let mut row = vec![
                     i.name.clone(),
                     hook,
                     p.mode.clone(),
@@ -233,7 +304,11 @@ impl Report for NetReport {
                     opt(&p.priority),
                     opt(&p.handle),
                     i.ifindex.to_string(),
-                ]);
+                ];
+                if self.all_netns {
+                    row.push(netns(i));
+                }
+                t.add_row(row);
             }
         }
         writeln!(out, "{t}")?;
@@ -244,7 +319,12 @@ impl Report for NetReport {
                 } else {
                     f.join(", ")
                 };
-                note(out, &format!("{}: XDP features: {f}", i.name))?;
+                let place = if self.all_netns {
+                    format!(" (netns {})", netns(i))
+                } else {
+                    String::new()
+                };
+                note(out, &format!("{}{place}: XDP features: {f}", i.name))?;
             }
         }
         Ok(())

@@ -73,8 +73,106 @@ pub enum StatsReport {
 #[derive(Serialize, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Iface {
     pub ifindex: u32,
-    /// null when no interface with this index exists in this network namespace
+    /// The interface's name in its own network namespace (the one the object is attached in,
+    /// from its records; this one when it has no record for this ifindex); null when no such
+    /// interface exists there, or when the object is attached under this ifindex in several
+    /// namespaces (the counters cannot tell them apart).
     pub name: Option<String>,
+    /// Inode of the interface's network namespace; null when ambiguous (see `name`).
+    pub netns: Option<u64>,
+    /// That namespace's `ip netns` name, if it has one.
+    pub netns_name: Option<String>,
+}
+
+impl Iface {
+    /// ` in netns NAME|INODE` when the interface is in another network namespace than this one.
+    pub fn netns_suffix(&self) -> String {
+        match self.netns {
+            Some(ns) if crate::sys::ns::netns_inode().ok() != Some(ns) => format!(
+                " in netns {}",
+                self.netns_name.clone().unwrap_or_else(|| ns.to_string())
+            ),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Where each ifindex an object counts under lives: the network namespaces of its attachment
+/// records (`<kind>@<ifname>@<ifindex>@<netns>`). Counters are keyed by ifindex, which repeats
+/// across namespaces, so names are resolved in the namespace the attachment lives in — never
+/// in another one.
+#[derive(Default, Clone)]
+pub struct Places {
+    /// ifindex -> (netns inode, recorded ifname)
+    by_ifindex: std::collections::BTreeMap<u32, Vec<(u64, String)>>,
+    cache: std::cell::RefCell<std::collections::BTreeMap<u32, Iface>>,
+}
+
+impl Places {
+    /// From an object's `links/` directory.
+    pub fn of_links(links: &Path) -> Places {
+        let mut p = Places::default();
+        for (name, _) in store::entries(links) {
+            let Some(r) = crate::store::record::Record::parse(&name) else {
+                continue;
+            };
+            if let (Some(i), Some(ns), Some(n)) = (r.ifindex, r.netns, r.ifname) {
+                let v = p.by_ifindex.entry(i).or_default();
+                if !v.iter().any(|(o, _)| *o == ns) {
+                    v.push((ns, n));
+                }
+            }
+        }
+        p
+    }
+
+    /// The interface behind counters under `ifindex`.
+    pub fn iface(&self, ifindex: u32) -> Iface {
+        if let Some(i) = self.cache.borrow().get(&ifindex) {
+            return i.clone();
+        }
+        let here = crate::sys::ns::netns_inode().ok();
+        let mut cands = self.by_ifindex.get(&ifindex).cloned().unwrap_or_default();
+        if cands.len() > 1 {
+            // A record whose namespace is gone is stale (read commands never repair): the
+            // namespaces that still exist decide, when any does.
+            let live: Vec<(u64, String)> = cands
+                .iter()
+                .filter(|(ns, _)| crate::sys::ns::ifname_in(*ns, ifindex).is_ok())
+                .cloned()
+                .collect();
+            if !live.is_empty() {
+                cands = live;
+            }
+        }
+        let i = match cands.as_slice() {
+            // Not attached anywhere (e.g. fed by BPF_PROG_TEST_RUN): this namespace's.
+            [] => Iface {
+                ifindex,
+                name: crate::sys::ifname(ifindex),
+                netns: here,
+                netns_name: here.and_then(crate::sys::ns::netns_name),
+            },
+            [(ns, recorded)] => Iface {
+                ifindex,
+                // Asked in that namespace; gone with it, the recorded name is still its own.
+                name: match crate::sys::ns::ifname_in(*ns, ifindex) {
+                    Ok(n) => n,
+                    Err(()) => Some(recorded.clone()),
+                },
+                netns: Some(*ns),
+                netns_name: crate::sys::ns::netns_name(*ns),
+            },
+            _ => Iface {
+                ifindex,
+                name: None,
+                netns: None,
+                netns_name: None,
+            },
+        };
+        self.cache.borrow_mut().insert(ifindex, i.clone());
+        i
+    }
 }
 
 /// Packets and bytes: the layout of `struct counters` in xdp_counter.
@@ -89,6 +187,8 @@ pub struct Counts {
 pub struct ProtoRow {
     pub ifindex: u32,
     pub interface: Option<String>,
+    /// Inode of the interface's network namespace (as in `interfaces[]`)
+    pub netns: Option<u64>,
     /// The EtherType as a number (0x0800 is 2048), like ip_protocol; its name is `protocol`.
     pub ethertype: u16,
     pub protocol: String,
@@ -109,6 +209,8 @@ pub struct ProtoRow {
 pub struct FlowRow {
     pub ifindex: u32,
     pub interface: Option<String>,
+    /// Inode of the interface's network namespace (as in `interfaces[]`)
+    pub netns: Option<u64>,
     /// `ipv4` or `ipv6`: an enumeration, so a string.
     pub family: String,
     pub protocol: String,
@@ -263,13 +365,6 @@ fn class(c: u32) -> Option<(u16, u8, bool)> {
 }
 const CLASS_RUNT: u32 = 10;
 
-fn iface(ifindex: u32) -> Iface {
-    Iface {
-        ifindex,
-        name: crate::sys::ifname(ifindex),
-    }
-}
-
 /// The ifindex `--dev` names (resolved in this network namespace).
 pub fn dev_ifindex(dev: &Option<String>) -> Result<Option<u32>, X0Error> {
     match dev {
@@ -284,21 +379,16 @@ pub fn read_xdp<M: MapCore>(
     counts: &M,
     other: &M,
     dev: Option<u32>,
+    places: &Places,
 ) -> Result<StatsReport, X0Error> {
     let mut rows: Vec<ProtoRow> = Vec::new();
     let mut total = Counts::default();
     let mut runts = Counts::default();
     let mut seen = std::collections::BTreeSet::new();
-    let mut names = std::collections::HashMap::new();
-    let mut name_of = |i: u32| -> Option<String> {
-        names
-            .entry(i)
-            .or_insert_with(|| crate::sys::ifname(i))
-            .clone()
-    };
+    let name_of = |i: u32| -> Iface { places.iface(i) };
     let push = |rows: &mut Vec<ProtoRow>,
                 ifindex: u32,
-                name: Option<String>,
+                place: Iface,
                 et: u16,
                 ipp: u8,
                 malformed: bool,
@@ -307,7 +397,8 @@ pub fn read_xdp<M: MapCore>(
         let is_ip = et == 0x0800 || et == 0x86dd;
         rows.push(ProtoRow {
             ifindex,
-            interface: name,
+            interface: place.name,
+            netns: place.netns,
             ethertype: et,
             protocol: ethertype_name(et).into(),
             ip_protocol: (is_ip && !malformed).then_some(ipp),
@@ -380,9 +471,9 @@ pub fn read_xdp<M: MapCore>(
             .then(b.packets.cmp(&a.packets))
             .then(a.ethertype.cmp(&b.ethertype))
     });
-    let mut interfaces: Vec<Iface> = seen.into_iter().map(iface).collect();
+    let mut interfaces: Vec<Iface> = seen.into_iter().map(name_of).collect();
     if let (Some(d), true) = (dev, interfaces.is_empty()) {
-        interfaces.push(iface(d));
+        interfaces.push(name_of(d));
     }
     Ok(StatsReport::XdpCounter {
         object: object.to_string(),
@@ -419,6 +510,7 @@ pub fn read_tc<M: MapCore>(
     flows_map: &M,
     totals: &M,
     dev: Option<u32>,
+    places: &Places,
 ) -> Result<StatsReport, X0Error> {
     let now = crate::sys::monotonic_ns();
     let mut flows = Vec::new();
@@ -439,6 +531,7 @@ pub fn read_tc<M: MapCore>(
         flows.push(FlowRow {
             ifindex: k.ifindex,
             interface: None,
+            netns: None,
             family: match k.family {
                 4 => "ipv4".to_string(),
                 6 => "ipv6".to_string(),
@@ -471,12 +564,12 @@ pub fn read_tc<M: MapCore>(
             idle_s: now.saturating_sub(s.last_ns) as f64 / 1e9,
         });
     }
-    let interfaces: Vec<Iface> = seen.into_iter().map(iface).collect();
+    let interfaces: Vec<Iface> = seen.into_iter().map(|i| places.iface(i)).collect();
     for f in &mut flows {
-        f.interface = interfaces
-            .iter()
-            .find(|i| i.ifindex == f.ifindex)
-            .and_then(|i| i.name.clone());
+        if let Some(i) = interfaces.iter().find(|i| i.ifindex == f.ifindex) {
+            f.interface = i.name.clone();
+            f.netns = i.netns;
+        }
     }
     flows.sort_by_key(|f| std::cmp::Reverse(f.packets));
     let t = tc_totals(totals)?;
@@ -655,7 +748,8 @@ pub fn report(args: &Args, ctx: &Ctx) -> anyhow::Result<Option<StatsReport>> {
             drop(store);
             return watch_xdp(&object, &c, &o, dev, args, &dir, ctx.fmt.json).map(|_| None);
         }
-        return Ok(Some(read_xdp(&object, &c, &o, dev)?));
+        let places = Places::of_links(&dir.join("links"));
+        return Ok(Some(read_xdp(&object, &c, &o, dev, &places)?));
     }
     if has("flows") && has("totals") {
         let m = open_map(&dir, "flows")?;
@@ -670,7 +764,8 @@ pub fn report(args: &Args, ctx: &Ctx) -> anyhow::Result<Option<StatsReport>> {
                     .into(),
             );
         }
-        return Ok(Some(read_tc(&object, &m, &t, dev)?));
+        let places = Places::of_links(&dir.join("links"));
+        return Ok(Some(read_tc(&object, &m, &t, dev, &places)?));
     }
     if has("stats") && has("start") {
         let m = open_map(&dir, "stats")?;
@@ -756,7 +851,7 @@ fn watch_xdp<M: MapCore>(
             break;
         }
         let now = std::time::Instant::now();
-        let mut r = read_xdp(object, c, o, dev)?;
+        let mut r = read_xdp(object, c, o, dev, &Places::of_links(&dir.join("links")))?;
         if let (
             StatsReport::XdpCounter {
                 protocols,
@@ -819,9 +914,12 @@ impl Report for StatsReport {
                 return "no interface yet".into();
             }
             v.iter()
-                .map(|i| match &i.name {
-                    Some(n) => format!("{n} ({})", i.ifindex),
-                    None => format!("ifindex {}", i.ifindex),
+                .map(|i| {
+                    let base = match &i.name {
+                        Some(n) => format!("{n} ({})", i.ifindex),
+                        None => format!("ifindex {}", i.ifindex),
+                    };
+                    format!("{base}{}", i.netns_suffix())
                 })
                 .collect::<Vec<_>>()
                 .join(", ")

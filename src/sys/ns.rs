@@ -255,3 +255,89 @@ pub fn escape_private_mount_ns(bpffs: &Path) -> Result<Option<String>, X0Error> 
 fn setns(fd: std::os::fd::BorrowedFd<'_>, kind: LinkNameSpaceType) -> io::Result<()> {
     Ok(rustix::thread::move_into_link_name_space(fd, Some(kind))?)
 }
+
+/// A network namespace found on this host.
+#[derive(Debug, Clone)]
+pub struct NetnsEntry {
+    pub inode: u64,
+    /// Its `ip netns` name (an entry of /run/netns), if it has one.
+    pub name: Option<String>,
+    /// A path that opens it (/run/netns/NAME or /proc/PID/ns/net).
+    pub path: PathBuf,
+}
+
+/// Every network namespace this process can see: this thread's, the named ones (/run/netns)
+/// and every process's (/proc/PID/ns/net: containers), deduplicated by inode. This thread's
+/// first, then named ones by name, then the others by inode.
+pub fn all_netns() -> Vec<NetnsEntry> {
+    use std::os::unix::fs::MetadataExt;
+    let ino = |p: &Path| fs::metadata(p).map(|m| m.ino()).ok();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut named = Vec::new();
+    let mut others = Vec::new();
+    let here = PathBuf::from("/proc/thread-self/ns/net");
+    let mut first = None;
+    if let Some(i) = ino(&here) {
+        seen.insert(i);
+        first = Some(NetnsEntry {
+            inode: i,
+            name: None,
+            path: here,
+        });
+    }
+    for n in named_netns() {
+        let p = PathBuf::from("/run/netns").join(&n);
+        let Some(i) = ino(&p) else { continue };
+        if let Some(f) = first.as_mut().filter(|f| f.inode == i) {
+            f.name.get_or_insert(n);
+            continue;
+        }
+        if seen.insert(i) {
+            named.push(NetnsEntry {
+                inode: i,
+                name: Some(n),
+                path: p,
+            });
+        }
+    }
+    let mut pids: Vec<u32> = fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    pids.sort_unstable();
+    for pid in pids {
+        let p = PathBuf::from(format!("/proc/{pid}/ns/net"));
+        let Some(i) = ino(&p) else { continue };
+        if seen.insert(i) {
+            others.push(NetnsEntry {
+                inode: i,
+                name: None,
+                path: p,
+            });
+        }
+    }
+    others.sort_by_key(|e| e.inode);
+    first.into_iter().chain(named).chain(others).collect()
+}
+
+/// The `ip netns` name of the network namespace with this inode, if it has one.
+pub fn netns_name(ino: u64) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    named_netns().into_iter().find(|n| {
+        fs::metadata(Path::new("/run/netns").join(n))
+            .map(|m| m.ino() == ino)
+            .unwrap_or(false)
+    })
+}
+
+/// The name of interface `ifindex` in the network namespace with inode `ino`, asked there
+/// over netlink. Err(()) when that namespace no longer exists or cannot be entered;
+/// Ok(None) when it has no such interface.
+#[allow(clippy::result_unit_err)]
+pub fn ifname_in(ino: u64, ifindex: u32) -> Result<Option<String>, ()> {
+    match in_netns(ino, move || Ok(crate::sys::ifname(ifindex))) {
+        Ok(Some(n)) => Ok(n),
+        _ => Err(()),
+    }
+}
