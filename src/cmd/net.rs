@@ -147,7 +147,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<NetReport> {
 /// with their XDP and tc programs.
 fn inventory(
     links: Vec<netlink::Link>,
-    own: &BTreeMap<u32, String>,
+    own: &BTreeMap<Place, String>,
     ns: u64,
     ns_name: Option<String>,
 ) -> Vec<Iface> {
