@@ -32,4 +32,6 @@ pub struct Ctx {
     pub pin_dir: Option<PathBuf>,
     /// `--netns`: entered by `main` before any command runs.
     pub netns: Option<String>,
+    /// `--plain` given (not only implied by a pipe): `top` then writes rows, not JSON.
+    pub plain: bool,
 }

@@ -272,6 +272,18 @@ pub fn plain_cell(s: &str) -> String {
     }
 }
 
+/// Whether tables are plain columns (a pipe, `--plain`, `TERM=dumb`): then stdout holds only
+/// rows, and every row names what it belongs to (an `OBJECT` column where a terminal shows a
+/// title instead).
+pub fn plain() -> bool {
+    style().plain
+}
+
+/// Whether header lines are printed (not `--no-headers`).
+pub fn headers() -> bool {
+    style().headers
+}
+
 /// A line that is not part of a table (a title, a note, a trailer). On terminals it goes with
 /// the tables; in plain mode stdout holds only table lines, so it goes to stderr, and with
 /// `--no-headers` it is left out.
@@ -312,6 +324,20 @@ fn render_plain(f: &mut std::fmt::Formatter<'_>, rows: &[Vec<String>]) -> std::f
         f.write_str(line.trim_end())?;
     }
     Ok(())
+}
+
+impl Tbl {
+    /// Write the table and its newline; nothing at all for a table with neither a header line
+    /// nor rows (plain mode, `--no-headers`, no rows), so stdout has no blank line.
+    pub fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.style.plain
+            && self.table.header().is_none()
+            && self.table.row_iter().next().is_none()
+        {
+            return Ok(());
+        }
+        writeln!(out, "{self}")
+    }
 }
 
 /// A table in the house style (see [`Tbl`]).

@@ -811,6 +811,99 @@ fn status_reads_every_source_in_batches() {
     ns.x0(&["--bpffs", fs.arg(), "guard", "stop", "veth0"]).ok();
 }
 
+/// In a pipe (issue 28) `guard status` is rows only: the per-guard title is on stderr (none
+/// with `--no-headers`), and each row of its two tables starts with the guard and the table it
+/// is from (`blocklist`, `top_source`).
+#[test]
+fn status_in_a_pipe_is_rows_naming_their_guard_and_table() {
+    let ns = NetNs::new();
+    let fs = Bpffs::new();
+    ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "guard",
+        "start",
+        "veth0",
+        "--duration",
+        "0",
+    ])
+    .ok();
+    let prog =
+        x0bpf::sys::bpf::obj_get(&guard_path(&ns, &fs, "veth0").join("progs/xdp_guard")).unwrap();
+    for src in ["10.61.0.1", "10.61.0.2"] {
+        let r =
+            x0bpf::sys::bpf::prog_test_run(prog.as_fd(), &v4_frame(src, 17, &[0u8; 8]), 3).unwrap();
+        assert_eq!(r.retval, XDP_PASS);
+    }
+    let guard = guard_name(&ns, "veth0");
+    let r = ns.x0(&["--bpffs", fs.arg(), "guard", "status", "veth0"]);
+    r.ok();
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    let heads: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| l.starts_with("OBJECT "))
+        .collect();
+    assert_eq!(
+        heads.len(),
+        2,
+        "two tables, one header line each:\n{}",
+        r.stdout
+    );
+    assert!(
+        heads[0].contains(" TABLE ") && heads[0].contains("PREFIX"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        heads[1].contains(" TABLE ") && heads[1].contains("TOP_SOURCE"),
+        "{}",
+        r.stdout
+    );
+    let rows: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| !l.starts_with("OBJECT "))
+        .collect();
+    assert!(
+        rows.iter()
+            .filter(|l| l.starts_with(&format!("{guard}  top_source  10.61.0.")))
+            .count()
+            >= 2,
+        "{}",
+        r.stdout
+    );
+    for l in &rows {
+        let w: Vec<&str> = l.split_whitespace().collect();
+        assert_eq!(w[0], guard, "every row names its guard: {l:?}");
+        assert!(
+            w[1] == "blocklist" || w[1] == "top_source",
+            "every row names its table: {l:?}"
+        );
+    }
+    assert!(!r.stdout.contains(" decisions, "), "{}", r.stdout);
+    assert!(r.stderr.contains(" decisions, "), "{}", r.stderr);
+    let r = ns.x0(&[
+        "--bpffs",
+        fs.arg(),
+        "guard",
+        "status",
+        "veth0",
+        "--no-headers",
+    ]);
+    r.ok();
+    assert!(!r.stdout.contains("OBJECT"), "{}", r.stdout);
+    assert!(!r.stderr.contains(" decisions, "), "{}", r.stderr);
+    // veth0 may have seen a packet meanwhile (an IPv6 router solicitation): a source more.
+    assert!(r.stdout.lines().count() >= rows.len(), "{}", r.stdout);
+    assert!(
+        r.stdout.lines().all(|l| l.starts_with(&guard)),
+        "{}",
+        r.stdout
+    );
+    ns.x0(&["--bpffs", fs.arg(), "guard", "stop", "veth0"]).ok();
+}
+
 // ------------------------------------------------------------------ end to end
 
 /// The guard running in `ns`'s main namespace, its stdout (JSON lines) read by a thread.

@@ -428,8 +428,10 @@ fn map_without_btf_is_hex_and_types_come_from_a_file() {
         d["entries"][0],
         json!({"key": "01000000", "value": "0200000000000000"})
     );
+    // The title says so; in a pipe the title is on stderr (stdout is rows only).
     let r = m.fs.x0(&["map", "dump", &pin]);
-    assert!(r.ok().stdout.contains("no BTF"), "{}", r.stdout);
+    assert!(r.ok().stderr.contains("no BTF"), "{}", r.stderr);
+    assert!(!r.stdout.contains("no BTF"), "{}", r.stdout);
     // Types from the object file.
     let obj = m.obj.to_str().unwrap();
     let d = m.fs.x0(&[
@@ -726,14 +728,15 @@ fn follow_streams_inner_maps_in_every_mode() {
         json!({"outer_key": ok, "inner_id": id, "key": 1, "value": 11})
     );
     assert_eq!(l[4]["summary"]["complete"], true);
-    // Table: inner entries indented under their key.
+    // Table in a pipe: house style, each inner entry's key names its outer key.
     let r = m.x0(&["map", "dump", &m.pin("outer"), "--follow"]);
     let out = &r.ok().stdout;
+    assert!(!out.contains('\t'), "{out}");
     assert!(
-        out.contains(&format!("\tinner map {id} (\"inner1\")")),
+        out.contains(&format!("{ok}  inner map {id} (\"inner1\")")),
         "{out}"
     );
-    assert!(out.contains("    1\t11"), "{out}");
+    assert!(out.contains(&format!("{ok}/1  11")), "{out}");
 }
 
 /// x0bpf under `strace -e trace=bpf` with `extra` strace options; the run and the trace.

@@ -312,6 +312,84 @@ fn top_json_counts_test_runs_exactly_and_follows_programs() {
     assert_stats_off(&fs, id);
 }
 
+/// `top -b` / `top --plain` (issue 28): plain rows, one block per sample, each row starting
+/// with its sample number; `--no-headers` drops the header lines; piped without either flag
+/// it stays JSON lines (above).
+#[test]
+fn top_batch_is_rows_each_naming_its_sample() {
+    require_root();
+    let _lock = stats_lock();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let drop_name = format!("dr{}", unique());
+    let id = id_of(
+        &load(&fs, &monitor_obj(dir.path(), &drop_name), "mon"),
+        &drop_name,
+    );
+    for flag in ["--plain", "-b", "--batch"] {
+        let r = fs.x0(&["top", flag, "--count", "2", "--interval", "0.1"]);
+        r.ok();
+        assert!(!r.stdout.contains('{'), "{flag}: not JSON:\n{}", r.stdout);
+        let lines: Vec<&str> = r.stdout.lines().collect();
+        let heads: Vec<usize> = (0..lines.len())
+            .filter(|&i| lines[i].starts_with("SAMPLE "))
+            .collect();
+        assert_eq!(
+            heads.len(),
+            2,
+            "{flag}: one block per sample:\n{}",
+            r.stdout
+        );
+        assert_eq!(heads[0], 0, "{}", r.stdout);
+        assert!(
+            lines[0]
+                .split_whitespace()
+                .eq(["SAMPLE", "ID", "TYPE", "NAME", "RUNS/S", "AVG_NS", "CPU_%"]),
+            "{}",
+            lines[0]
+        );
+        for (i, l) in lines.iter().enumerate() {
+            if heads.contains(&i) {
+                continue;
+            }
+            let sample = if i < heads[1] { "1" } else { "2" };
+            let w: Vec<&str> = l.split_whitespace().collect();
+            assert_eq!(w[0], sample, "{flag}: every row names its sample: {l:?}");
+            assert_eq!(w.len(), 7, "{flag}: one word per cell: {l:?}");
+        }
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.split_whitespace().nth(1) == Some(&id.to_string()[..])),
+            "{flag}: our program is listed:\n{}",
+            r.stdout
+        );
+    }
+    let r = fs.x0(&[
+        "top",
+        "-b",
+        "--no-headers",
+        "--count",
+        "2",
+        "--interval",
+        "0.1",
+    ]);
+    r.ok();
+    assert!(!r.stdout.contains("SAMPLE"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .lines()
+            .all(|l| l.starts_with("1 ") || l.starts_with("2 ")),
+        "{}",
+        r.stdout
+    );
+    // -j wins over -b: the stream.
+    let r = fs.x0(&["-j", "top", "-b", "--count", "1", "--interval", "0.1"]);
+    r.ok();
+    assert!(r.stdout.starts_with('{'), "{}", r.stdout);
+    assert_stats_off(&fs, id);
+}
+
 #[test]
 fn top_count_and_stdout_not_a_terminal() {
     require_root();
@@ -508,18 +586,18 @@ fn top_view_in_a_terminal_restores_it() {
         assert!(term.vt.screen().alternate_screen());
         assert_stats_on_by(&fs, child.0.id(), id);
         term.f.write_all(b"3").unwrap(); // sort by name
-        term.settle(|s| s.contains("sort: name ascending"));
+        term.settle(|s| s.contains("sort: name asc |"));
         let names = term.names();
         let mut sorted = names.clone();
         sorted.sort();
         assert_eq!(names, sorted, "ascending by name");
         term.f.write_all(b"r").unwrap();
-        term.settle(|s| s.contains("sort: name descending"));
+        term.settle(|s| s.contains("sort: name desc |"));
         let names = term.names();
         sorted.reverse();
         assert_eq!(names, sorted, "descending by name");
         term.f.write_all(b"\x1b[D").unwrap(); // left arrow: the column before NAME
-        term.wait(|s| s.contains("sort: type ascending"));
+        term.wait(|s| s.contains("sort: type asc |"));
         match quit {
             "q" => term.f.write_all(b"q").unwrap(),
             "ctrl-c" => term.f.write_all(&[3]).unwrap(),
@@ -538,6 +616,77 @@ fn top_view_in_a_terminal_restores_it() {
         );
         assert_stats_off(&fs, id);
     }
+}
+
+/// `top` on a 60-column terminal: the whole help line shows, and every key it names works
+/// (1-6 and ←/→ sort, r reverses, ↑/↓ move the highlighted row, q quits).
+#[test]
+fn top_view_help_fits_60_columns_and_its_keys_work() {
+    require_root();
+    let _lock = stats_lock();
+    let fs = Bpffs::new();
+    let dir = tempfile::tempdir().unwrap();
+    let drop_name = format!("dr{}", unique());
+    load(&fs, &monitor_obj(dir.path(), &drop_name), "mon");
+    let (master, slave) = pty(60, 24);
+    let dup = |fd: &OwnedFd| Stdio::from(fd.try_clone().unwrap());
+    let child = Command::new(common::bin())
+        .args(["--bpffs", fs.arg(), "top", "--interval", "5"])
+        .stdin(dup(&slave))
+        .stdout(dup(&slave))
+        .stderr(dup(&slave))
+        .spawn()
+        .unwrap();
+    drop(slave);
+    let mut child = Proc(child);
+    let mut term = Term {
+        f: std::fs::File::from(master),
+        vt: vt100::Parser::new(24, 60, 0),
+    };
+    term.wait(|s| s.contains("RUNS/S"));
+    let help = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("sort: "))
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    let h = help(&term.vt.screen().contents());
+    assert!(
+        h.starts_with("sort: cpu desc |") && h.trim_end().ends_with("q quit"),
+        "the whole help line at 60 columns: {h:?}"
+    );
+    for &(k, want) in &[
+        (&b"3"[..], "sort: name asc |"),
+        (b"r", "sort: name desc |"),
+        (b"\x1b[C", "sort: runs desc |"),
+        (b"\x1b[D", "sort: name asc |"),
+        (b"6", "sort: cpu desc |"),
+    ] {
+        term.f.write_all(k).unwrap();
+        term.settle(|s| s.contains(want));
+    }
+    // The highlighted row: ↓ selects the first, ↓ again the next (or stays on a lone row),
+    // ↑ goes back to the first.
+    let highlighted = |t: &Term| -> Option<u16> {
+        let sc = t.vt.screen();
+        (3..24).find(|&r| sc.cell(r, 0).is_some_and(|c| c.inverse()))
+    };
+    assert_eq!(highlighted(&term), None);
+    term.f.write_all(b"\x1b[B").unwrap();
+    term.settle(|_| true);
+    let first = highlighted(&term).expect("↓ highlights a row");
+    term.f.write_all(b"\x1b[B").unwrap();
+    term.settle(|_| true);
+    let second = highlighted(&term).expect("still a row");
+    assert!(second >= first);
+    term.f.write_all(b"\x1b[A").unwrap();
+    term.settle(|_| true);
+    assert_eq!(highlighted(&term), Some(first), "↑ back to the first row");
+    term.f.write_all(b"q").unwrap();
+    let st = child.0.wait().unwrap();
+    assert!(st.success(), "q: {st}");
+    term.drain();
+    assert!(!term.vt.screen().alternate_screen());
 }
 
 fn pty(cols: u16, rows: u16) -> (OwnedFd, OwnedFd) {

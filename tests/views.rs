@@ -143,6 +143,55 @@ fn syscalls_counts_exactly_k_getppid_by_name_for_one_pid() {
     assert_released(&before);
 }
 
+/// In a pipe (issue 28) stdout is the table only: the title (`N calls …`) and the `~` footnote
+/// are on stderr, and `--no-headers` leaves out the header line, the title and the footnote.
+#[test]
+fn syscalls_in_a_pipe_prints_rows_only() {
+    common::require_root();
+    let _g = serial();
+    let before = view_prog_ids();
+    let r = common::x0(&["syscalls", "--duration", "300ms", "--top", "3"]);
+    r.ok();
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert!(lines[0].starts_with("SYSCALL "), "{}", r.stdout);
+    assert!((2..=4).contains(&lines.len()), "{}", r.stdout);
+    assert!(!r.stdout.contains(" calls ("), "{}", r.stdout);
+    assert!(
+        lines[1..].iter().all(|l| !l.starts_with('~')),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains(" calls ("), "{}", r.stderr);
+    assert!(
+        r.stderr.lines().any(|l| l.starts_with("~ ")),
+        "{}",
+        r.stderr
+    );
+    let r = common::x0(&[
+        "syscalls",
+        "--duration",
+        "300ms",
+        "--top",
+        "3",
+        "--no-headers",
+    ]);
+    r.ok();
+    assert!(!r.stdout.contains("SYSCALL"), "{}", r.stdout);
+    assert!(
+        r.stdout.lines().all(|l| !l.starts_with('~')),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains(" calls ("), "{}", r.stdout);
+    assert!(!r.stderr.contains(" calls ("), "{}", r.stderr);
+    assert!(
+        !r.stderr.lines().any(|l| l.starts_with("~ ")),
+        "{}",
+        r.stderr
+    );
+    assert_released(&before);
+}
+
 #[test]
 fn syscalls_with_duration_and_bad_filters() {
     common::require_root();

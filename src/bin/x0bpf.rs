@@ -44,6 +44,7 @@ fn main() -> ExitCode {
         verbose: g.verbose > 0,
         pin_dir: g.pin_dir.clone(),
         netns: g.netns.clone(),
+        plain: g.plain,
     };
     x0bpf::output::set_command_prefix(&ctx.bpffs, ctx.pin_dir.as_deref(), ctx.netns.as_deref());
     libbpf_log::init(ctx.verbose);

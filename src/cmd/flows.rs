@@ -581,8 +581,7 @@ impl Report for FlowsReport {
                 format!("{n}{}", i.netns_suffix())
             })
             .collect();
-        writeln!(
-            out,
+        let title = format!(
             "{}: {} flows on {} ({} created, {} evicted), by {}",
             self.object,
             self.total_flows,
@@ -598,13 +597,23 @@ impl Report for FlowsReport {
                 Sort::Packets => "packets",
                 Sort::Rtt => "rtt",
             }
-        )?;
-        let mut t = table([
+        );
+        crate::output::note(out, &title)?;
+        // In a pipe the title is on stderr: each row names its object instead.
+        let owner = crate::output::plain();
+        let mut head = if owner { vec!["OBJECT"] } else { vec![] };
+        head.extend([
             "IFACE", "PROTO", "LOCAL", "REMOTE", "RX PKTS", "RX BYTES", "TX PKTS", "TX BYTES",
             "RTT P50~", "RTT P99~", "AGE",
         ]);
+        let mut t = table(head);
         for f in &self.flows {
-            t.add_row(vec![
+            let mut row = if owner {
+                vec![self.object.clone()]
+            } else {
+                vec![]
+            };
+            row.extend([
                 f.interface.clone().unwrap_or_else(|| f.ifindex.to_string()),
                 f.protocol.clone(),
                 sockaddr(&f.local, f.lport),
@@ -617,7 +626,8 @@ impl Report for FlowsReport {
                 f.rtt_p99_ns.map(ns).unwrap_or_else(|| "-".into()),
                 format!("{:.1}s", f.age_s),
             ]);
+            t.add_row(row);
         }
-        writeln!(out, "{t}")
+        t.write_to(out)
     }
 }

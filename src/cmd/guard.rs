@@ -1285,14 +1285,15 @@ fn status(a: &StatusArgs, ctx: &Ctx) -> anyhow::Result<StatusReport> {
 impl Report for StatusReport {
     fn render(&self, out: &mut dyn Write) -> io::Result<()> {
         if self.guards.is_empty() {
-            return writeln!(
+            return crate::output::note(
                 out,
-                "no guard is loaded (start one with `x0bpf guard start IFACE`)"
+                "no guard is loaded (start one with `x0bpf guard start IFACE`)",
             );
         }
+        // In a pipe the titles are on stderr: each row names its guard and its table instead.
+        let owner = crate::output::plain();
         for g in &self.guards {
-            writeln!(
-                out,
+            let title = format!(
                 "{} on {}: {}, loop {}; {} decisions, {} sources tracked, {} allowlisted prefixes",
                 g.object,
                 g.interface.as_deref().unwrap_or("?"),
@@ -1309,10 +1310,25 @@ impl Report for StatusReport {
                 g.decisions,
                 g.sources_tracked,
                 g.allowlist
-            )?;
-            let mut t = table(["PREFIX", "EXPIRES IN", "DROPS", "STRIKES", "AGE"]);
+            );
+            crate::output::note(out, &title)?;
+            let lead = |table: &str| -> Vec<String> {
+                if owner {
+                    vec![g.object.clone(), table.to_string()]
+                } else {
+                    vec![]
+                }
+            };
+            let mut head = if owner {
+                vec!["OBJECT", "TABLE"]
+            } else {
+                vec![]
+            };
+            head.extend(["PREFIX", "EXPIRES IN", "DROPS", "STRIKES", "AGE"]);
+            let mut t = table(head);
             for b in &g.blocklist {
-                t.add_row(vec![
+                let mut row = lead("blocklist");
+                row.extend([
                     b.prefix.clone(),
                     if b.expired {
                         "expired".into()
@@ -1323,19 +1339,28 @@ impl Report for StatusReport {
                     b.strikes.to_string(),
                     format!("{:.0}s", b.age_s),
                 ]);
+                t.add_row(row);
             }
-            writeln!(out, "{t}")?;
+            t.write_to(out)?;
             if !g.top_sources.is_empty() {
-                let mut t = table(["TOP SOURCE", "PACKETS", "BYTES", "SYNS"]);
+                let mut head = if owner {
+                    vec!["OBJECT", "TABLE"]
+                } else {
+                    vec![]
+                };
+                head.extend(["TOP SOURCE", "PACKETS", "BYTES", "SYNS"]);
+                let mut t = table(head);
                 for x in &g.top_sources {
-                    t.add_row(vec![
+                    let mut row = lead("top_source");
+                    row.extend([
                         x.source.clone(),
                         x.packets.to_string(),
                         x.bytes.to_string(),
                         x.syns.to_string(),
                     ]);
+                    t.add_row(row);
                 }
-                writeln!(out, "{t}")?;
+                t.write_to(out)?;
             }
         }
         Ok(())

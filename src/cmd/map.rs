@@ -491,8 +491,7 @@ impl Dumper<'_> {
         t.key.write_json(key, kbuf);
         if self.mode == Mode::Table {
             s.extend_from_slice(&self.prefix);
-            s.extend_from_slice(&key_json);
-            s.push(b'\t');
+            table_key(s, &key_json);
         } else {
             s.extend_from_slice(if self.per_cpu_values {
                 b",\"values\":"
@@ -611,6 +610,21 @@ fn dump(a: &DumpArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     }
 }
 
+/// The key cell of a table row and the separator after it. On terminals: the key, a tab. In
+/// plain mode (a pipe) the house table style: one word (as `output::plain_cell` makes it), two
+/// blanks, then the value, which as the last column keeps its spaces.
+fn table_key(s: &mut Vec<u8>, key_json: &[u8]) {
+    if crate::output::plain() {
+        s.extend_from_slice(
+            crate::output::plain_cell(&String::from_utf8_lossy(key_json)).as_bytes(),
+        );
+        s.extend_from_slice(b"  ");
+    } else {
+        s.extend_from_slice(key_json);
+        s.push(b'\t');
+    }
+}
+
 fn write_header(d: &mut Dumper, desc: &MapDesc, typing: &Typing) -> io::Result<()> {
     let map = serde_json::to_string(desc)?;
     match d.mode {
@@ -642,7 +656,19 @@ fn write_header(d: &mut Dumper, desc: &MapDesc, typing: &Typing) -> io::Result<(
             } else if desc.per_cpu {
                 line.push_str(" (per-CPU: integers summed over CPUs; --per-cpu for each)");
             }
-            d.out.write_all(format!("{line}\nKEY\tVALUE\n").as_bytes())
+            // The title is a note (stderr in a pipe, nothing with --no-headers); the header
+            // line is the table's own, left out by --no-headers.
+            d.out.flush()?;
+            crate::output::note(d.out, &line)?;
+            if !crate::output::headers() {
+                return Ok(());
+            }
+            let head = if crate::output::plain() {
+                "KEY  VALUE\n"
+            } else {
+                "KEY\tVALUE\n"
+            };
+            d.out.write_all(head.as_bytes())
         }
     }
 }
@@ -924,8 +950,8 @@ fn walk_follow(
                 Mode::Lines
             }
             Mode::Table => {
-                s.extend_from_slice(&kj);
-                s.extend_from_slice(format!("\tinner map {inner_id} ({name})\n").as_bytes());
+                table_key(&mut s, &kj);
+                s.extend_from_slice(format!("inner map {inner_id} ({name})\n").as_bytes());
                 Mode::Table
             }
         };
@@ -936,6 +962,13 @@ fn walk_follow(
                 let mut p = b"\"outer_key\":".to_vec();
                 p.extend_from_slice(&kj);
                 p.extend_from_slice(format!(",\"inner_id\":{inner_id},").as_bytes());
+                p
+            }
+            // An inner entry names its outer key: `OUTER/INNER` in a pipe (one word, so the
+            // row says which inner map it is from), indented under its outer row on terminals.
+            Mode::Table if crate::output::plain() => {
+                let mut p = kj.clone();
+                p.push(b'/');
                 p
             }
             Mode::Table => b"    ".to_vec(),

@@ -933,15 +933,20 @@ impl Report for StatsReport {
                 total,
                 interval_s,
             } => {
-                writeln!(
+                crate::output::note(
                     out,
-                    "{object}: {} packets, {} bytes on {}",
-                    total.packets,
-                    total.bytes,
-                    ifaces(interfaces)
+                    &format!(
+                        "{object}: {} packets, {} bytes on {}",
+                        total.packets,
+                        total.bytes,
+                        ifaces(interfaces)
+                    ),
                 )?;
+                // In a pipe the title is on stderr: each row names its object instead.
+                let owner = crate::output::plain();
                 let rates = interval_s.is_some();
-                let mut head = vec![
+                let mut head = if owner { vec!["OBJECT"] } else { vec![] };
+                head.extend([
                     "IFACE",
                     "ETHERTYPE",
                     "PROTOCOL",
@@ -949,13 +954,14 @@ impl Report for StatsReport {
                     "VLAN",
                     "PACKETS",
                     "BYTES",
-                ];
+                ]);
                 if rates {
                     head.extend(["PPS", "BIT/S"]);
                 }
                 let mut t = table(head);
                 for p in protocols {
-                    let mut row = vec![
+                    let mut row = if owner { vec![object.clone()] } else { vec![] };
+                    row.extend([
                         p.interface.clone().unwrap_or_else(|| p.ifindex.to_string()),
                         format!("0x{:04x}", p.ethertype),
                         p.protocol.clone(),
@@ -963,7 +969,7 @@ impl Report for StatsReport {
                         p.vlan_depth.to_string(),
                         p.packets.to_string(),
                         p.bytes.to_string(),
-                    ];
+                    ]);
                     if rates {
                         row.push(human(p.pps.unwrap_or(0.0)));
                         row.push(human(p.bps.unwrap_or(0.0)));
@@ -971,7 +977,8 @@ impl Report for StatsReport {
                     t.add_row(row);
                 }
                 if runts.packets > 0 {
-                    t.add_row(vec![
+                    let mut row = if owner { vec![object.clone()] } else { vec![] };
+                    row.extend([
                         "-".into(),
                         "-".into(),
                         "runt".into(),
@@ -980,8 +987,9 @@ impl Report for StatsReport {
                         runts.packets.to_string(),
                         runts.bytes.to_string(),
                     ]);
+                    t.add_row(row);
                 }
-                writeln!(out, "{t}")
+                t.write_to(out)
             }
             StatsReport::TcClassifier {
                 object,
@@ -991,20 +999,26 @@ impl Report for StatsReport {
                 evicted,
                 ..
             } => {
-                writeln!(
+                crate::output::note(
                     out,
-                    "{object}: {} packets, {} bytes, {} flows ({} evicted) on {}",
-                    total.packets,
-                    total.bytes,
-                    flows.len(),
-                    evicted,
-                    ifaces(interfaces)
+                    &format!(
+                        "{object}: {} packets, {} bytes, {} flows ({} evicted) on {}",
+                        total.packets,
+                        total.bytes,
+                        flows.len(),
+                        evicted,
+                        ifaces(interfaces)
+                    ),
                 )?;
-                let mut t = table([
+                let owner = crate::output::plain();
+                let mut head = if owner { vec!["OBJECT"] } else { vec![] };
+                head.extend([
                     "IFACE", "PROTO", "LOCAL", "REMOTE", "RX PKTS", "TX PKTS", "BYTES",
                 ]);
+                let mut t = table(head);
                 for f in flows {
-                    t.add_row(vec![
+                    let mut row = if owner { vec![object.clone()] } else { vec![] };
+                    row.extend([
                         f.interface.clone().unwrap_or_else(|| f.ifindex.to_string()),
                         f.protocol.clone(),
                         sockaddr(&f.local, f.lport),
@@ -1013,12 +1027,13 @@ impl Report for StatsReport {
                         f.tx_packets.to_string(),
                         f.bytes.to_string(),
                     ]);
+                    t.add_row(row);
                 }
-                writeln!(out, "{t}")
+                t.write_to(out)
             }
             StatsReport::SyscallLatency { object, syscalls } => {
-                writeln!(out, "{object}:")?;
-                render_syscalls(out, syscalls)
+                crate::output::note(out, &format!("{object}:"))?;
+                render_syscalls(out, syscalls, Some(object))
             }
         }
     }
@@ -1046,10 +1061,24 @@ pub fn ns(v: u64) -> String {
     }
 }
 
-pub fn render_syscalls(out: &mut dyn Write, syscalls: &[SyscallRow]) -> io::Result<()> {
-    let mut t = table(["SYSCALL", "COUNT", "ERRORS", "AVG", "P50~", "P99~", "TOTAL"]);
+/// The syscall table; `owner` (the object) is a first column in plain mode, where the title
+/// naming it is on stderr.
+pub fn render_syscalls(
+    out: &mut dyn Write,
+    syscalls: &[SyscallRow],
+    owner: Option<&str>,
+) -> io::Result<()> {
+    let owner = owner.filter(|_| crate::output::plain());
+    let mut head = if owner.is_some() {
+        vec!["OBJECT"]
+    } else {
+        vec![]
+    };
+    head.extend(["SYSCALL", "COUNT", "ERRORS", "AVG", "P50~", "P99~", "TOTAL"]);
+    let mut t = table(head);
     for s in syscalls {
-        t.add_row(vec![
+        let mut row: Vec<String> = owner.iter().map(|o| o.to_string()).collect();
+        row.extend([
             s.name.clone(),
             s.count.to_string(),
             s.errors.to_string(),
@@ -1058,8 +1087,9 @@ pub fn render_syscalls(out: &mut dyn Write, syscalls: &[SyscallRow]) -> io::Resu
             s.p99_ns.map(ns).unwrap_or_else(|| "-".into()),
             ns(s.total_ns),
         ]);
+        t.add_row(row);
     }
-    writeln!(out, "{t}")
+    t.write_to(out)
 }
 
 /// A hint that works when followed: loading an embedded object only if NAME is one.

@@ -275,8 +275,7 @@ fn describe(f: &Filters) -> String {
 
 impl Report for SyscallsReport {
     fn render(&self, out: &mut dyn Write) -> io::Result<()> {
-        writeln!(
-            out,
+        let title = format!(
             "{} calls ({} failed) in {:.1}s{}, {} distinct syscalls{}",
             self.total_calls,
             self.total_errors,
@@ -288,8 +287,10 @@ impl Report for SyscallsReport {
             } else {
                 String::new()
             }
-        )?;
-        render_syscalls(out, &self.syscalls)?;
-        writeln!(out, "~ {PERCENTILES}")
+        );
+        // Title and footnote are notes (stderr in a pipe): stdout holds the rows only.
+        crate::output::note(out, &title)?;
+        render_syscalls(out, &self.syscalls, None)?;
+        crate::output::note(out, &format!("~ {PERCENTILES}"))
     }
 }

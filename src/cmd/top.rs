@@ -62,6 +62,10 @@ pub struct Args {
     /// or 1-6 change it, r reverses)
     #[arg(long, value_enum, default_value_t = SortKey::Cpu)]
     pub sort: SortKey,
+    /// Batch mode, as `top -b`: plain rows, one block per sample, each row starting with its
+    /// sample number (also with --plain; without either a pipe gets JSON lines)
+    #[arg(short = 'b', long)]
+    pub batch: bool,
 }
 
 /// Order rows by `key` (descending unless `asc`); ties by id so the order is stable.
@@ -131,7 +135,9 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     // Nor can a view without a terminal to read keys from (stdin, else the controlling
     // terminal, as crossterm reads them): e.g. `setsid x0bpf top </dev/null >/dev/pts/N`.
     let keys = io::stdin().is_terminal() || std::fs::File::open("/dev/tty").is_ok();
-    let r = if ctx.fmt.json
+    let r = if !ctx.fmt.json && (a.batch || ctx.plain) {
+        batch(a)
+    } else if ctx.fmt.json
         || dumb
         || !keys
         || !crate::stream::stdout_is_terminal()
@@ -195,6 +201,58 @@ fn stream(a: &Args) -> anyhow::Result<()> {
         }
     })();
     crate::stream::finish(&mut out, seq, res, true)
+}
+
+/// Batch mode (`-b`, `--plain`): each sample is a block of rows in the house table style, its
+/// header line first (none with `--no-headers`), and every row starts with the sample's number
+/// (`SAMPLE`), so a block needs no title: `x0bpf top -b | awk '$1==3'` is the third sample.
+fn batch(a: &Args) -> anyhow::Result<()> {
+    let cpus = progstats::online_cpus();
+    let mut out = crate::stream::Out::stdout();
+    let mut prev = progstats::sample_all();
+    let mut seq = 0u64;
+    let mut next = prev.at + Duration::from_secs_f64(a.interval);
+    let res = (|| -> io::Result<()> {
+        loop {
+            let woke = crate::stream::sleep_until(next);
+            let cur = progstats::sample_all();
+            // Stopped: the partial interval still gets its block, as in the stream.
+            seq += 1;
+            let s = build(seq, &prev, &cur, cpus, a.sort, a.sort.default_asc());
+            let mut t =
+                crate::output::table(["SAMPLE", "ID", "TYPE", "NAME", "RUNS/S", "AVG NS", "CPU %"]);
+            for p in &s.programs {
+                t.add_row(vec![
+                    seq.to_string(),
+                    p.id.to_string(),
+                    p.prog_type.clone(),
+                    p.name.clone(),
+                    format!("{:.1}", p.runs_per_s),
+                    p.avg_ns
+                        .map(|v| format!("{v:.0}"))
+                        .unwrap_or_else(|| "-".into()),
+                    format!("{:.3}", p.cpu_pct),
+                ]);
+            }
+            let mut buf = Vec::new();
+            t.write_to(&mut buf)?;
+            out.write_all(&buf)?;
+            out.flush()?;
+            if !woke || a.count.is_some_and(|n| seq >= n) {
+                return Ok(());
+            }
+            next += Duration::from_secs_f64(a.interval);
+            if next < cur.at {
+                next = cur.at + Duration::from_secs_f64(a.interval);
+            }
+            prev = cur;
+        }
+    })();
+    match res {
+        // A closed pipe (`| head`) is success, as everywhere.
+        Err(e) if crate::stream::is_broken_pipe(&e) => Ok(()),
+        r => Ok(r?),
+    }
 }
 
 /// The terminal view. The terminal is restored on every way out: return, error (the guard's
@@ -307,10 +365,11 @@ mod view {
             s.total.cpu_pct,
             if s.seq == 0 { " (measuring…)" } else { "" }
         );
+        // At most 56 columns: the whole help line shows on a 60-column terminal.
         let help = format!(
-            "sort: {} {} | ←/→ or 1-6 sort, r reverse, ↑/↓ move, q quit",
+            "sort: {} {} | ←/→ 1-6 sort  r reverse  ↑/↓ move  q quit",
             key.name(),
-            if asc { "ascending" } else { "descending" }
+            if asc { "asc" } else { "desc" }
         );
         f.render_widget(
             Paragraph::new(vec![
