@@ -275,6 +275,31 @@ fn open(ctx: &Ctx, words: &[String]) -> Result<OpenMap, X0Error> {
     addr::open_map(ctx, &r)
 }
 
+/// `map lookup|update|delete MAP KEY`: the second word is a key given positionally (as
+/// bpftool's `key` word would be), not part of the map's name. Refused with the command that
+/// works: the key goes to `--key`. `id N`, `pinned P`, `name N` are two-word maps.
+fn positional_key(cmd: &str, words: &[String], rest: &str) -> Result<(), X0Error> {
+    if let [map, key] = words {
+        if !matches!(map.as_str(), "id" | "pinned" | "pin" | "name") {
+            let k = crate::output::shell_word(key);
+            let m = crate::output::shell_word(map);
+            return Err(usage(format!(
+                "`{key}` after the map: the key is not a positional argument"
+            ))
+            .hint(format!(
+                "give it with --key: `x0bpf map {cmd} {m} --key {k}{rest}`"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn open_keyed(ctx: &Ctx, cmd: &str, words: &[String], rest: &str) -> Result<OpenMap, X0Error> {
+    positional_key(cmd, words, rest)?;
+    let r = ObjRef::parse(words)?;
+    addr::open_map(ctx, &r)
+}
+
 fn types_for(m: &OpenMap, t: &TypeArgs) -> Result<Types, X0Error> {
     let mut types = types::map_types(
         &m.info,
@@ -1106,6 +1131,11 @@ fn decode_value(types: &Types, info: &Info, b: &[u8], per_cpu: bool) -> Value {
     }
 }
 
+/// How many CPUs [`decode_value`] summed: per-CPU maps read without `--per-cpu`.
+fn summed_cpus(info: &Info, per_cpu: bool) -> Option<usize> {
+    (info.is_percpu() && !per_cpu).then(sysmap::possible_cpus)
+}
+
 fn kernel_err(m: &OpenMap, what: &str, e: &io::Error) -> X0Error {
     X0Error::os(format!("map {}: {what}", m.info.id), e)
 }
@@ -1125,6 +1155,9 @@ pub struct EntryReport {
     /// update/delete/push: what was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<&'static str>,
+    /// Per-CPU maps without `--per-cpu`: `value` is the sum over this many CPUs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summed_over_cpus: Option<usize>,
     #[serde(skip)]
     pub key_hex: Option<String>,
     #[serde(skip)]
@@ -1151,7 +1184,10 @@ impl Report for EntryReport {
             writeln!(out, "key:   {k}")?;
         }
         if let Some(v) = &self.value {
-            writeln!(out, "value: {v}")?;
+            match self.summed_over_cpus {
+                Some(n) => writeln!(out, "value: {v} (summed over {n} CPUs; --per-cpu for each)")?,
+                None => writeln!(out, "value: {v}")?,
+            }
         }
         if !self.btf {
             if let Some(h) = &self.value_hex {
@@ -1164,7 +1200,7 @@ impl Report for EntryReport {
 }
 
 fn lookup(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
-    let m = open(ctx, &a.target.map)?;
+    let m = open_keyed(ctx, "lookup", &a.target.map, "")?;
     let types = types_for(&m, &a.types)?;
     let d = desc(&m, Some(&types.typing));
     match m.info.map_type {
@@ -1187,6 +1223,7 @@ fn lookup(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
                 value: Some(types.value.decode(&v)),
                 present: Some(present),
                 action: None,
+                summed_over_cpus: None,
                 key_hex: None,
                 value_hex: Some(hex(&v)),
             };
@@ -1227,6 +1264,7 @@ fn lookup(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         value: Some(decode_value(&types, &m.info, &val, a.per_cpu)),
         present: None,
         action: None,
+        summed_over_cpus: summed_cpus(&m.info, a.per_cpu),
         key_hex: Some(hex(&key)),
         value_hex: Some(hex(&val[..m.info.value_size as usize])),
     };
@@ -1234,7 +1272,12 @@ fn lookup(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
 }
 
 fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
-    let m = open(ctx, &a.target.map)?;
+    let rest = match (&a.value, &a.value_hex) {
+        (Some(v), _) => format!(" --value {}", crate::output::shell_word(v)),
+        (None, Some(h)) => format!(" --value-hex {}", crate::output::shell_word(h)),
+        _ => " --value JSON".to_string(),
+    };
+    let m = open_keyed(ctx, "update", &a.target.map, &rest)?;
     let types = types_for(&m, &a.types)?;
     if matches!(
         m.info.map_type,
@@ -1325,6 +1368,7 @@ fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         value: Some(decode_value(&types, &m.info, &val, a.per_cpu)),
         present: None,
         action: Some("updated"),
+        summed_over_cpus: summed_cpus(&m.info, a.per_cpu),
         key_hex: None,
         value_hex: None,
     };
@@ -1368,7 +1412,7 @@ fn object_fd_value(
 }
 
 fn delete(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
-    let m = open(ctx, &a.target.map)?;
+    let m = open_keyed(ctx, "delete", &a.target.map, "")?;
     let types = types_for(&m, &a.types)?;
     if let Some(e) = refuse_dump(&m.info) {
         return Err(e.into());
@@ -1403,6 +1447,7 @@ fn delete(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         value: None,
         present: None,
         action: Some("deleted"),
+        summed_over_cpus: None,
         key_hex: None,
         value_hex: None,
     };
@@ -1480,6 +1525,7 @@ fn peek_pop(a: &ValueOnlyArgs, ctx: &Ctx, pop: bool) -> anyhow::Result<i32> {
         value: Some(types.value.decode(&val)),
         present: None,
         action: pop.then_some("popped"),
+        summed_over_cpus: None,
         key_hex: None,
         value_hex: Some(hex(&val)),
     };
@@ -1532,6 +1578,7 @@ fn push(a: &PushArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         value: Some(types.value.decode(&val)),
         present: None,
         action: Some("pushed"),
+        summed_over_cpus: None,
         key_hex: None,
         value_hex: None,
     };
