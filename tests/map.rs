@@ -1460,3 +1460,27 @@ fn a_summed_per_cpu_update_says_over_how_many_cpus() {
     let j = m.x0(&["--json", "map", "lookup", &m.pin("arr"), "--key", "1"]);
     assert!(j.ok().json().get("summed_over_cpus").is_none());
 }
+
+/// Issue 20 §4.5: a hash map's dump progress is a running count (the kernel does not say how
+/// many entries it holds); only an array, which always holds max_entries, gets a bar.
+#[test]
+fn dump_progress_is_sized_by_what_the_kernel_reports() {
+    use libbpf_rs::{MapCore, MapFlags, MapType};
+    require_root();
+    let fs = Bpffs::new();
+    let (h, pin) = create_pinned(&fs, "pg_hash", MapType::Hash, 4, 4, 100_000, 0);
+    for k in 0u32..3 {
+        h.update(&k.to_ne_bytes(), &k.to_ne_bytes(), MapFlags::ANY)
+            .unwrap();
+    }
+    let (code, raw) = common::x0_on_pty(&["--bpffs", fs.arg(), "map", "dump", &pin]);
+    let text = String::from_utf8_lossy(&raw);
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains("/100000"), "no bar that never fills: {text}");
+    assert!(text.contains("entries read"), "a running count: {text}");
+    let (_a, apin) = create_pinned(&fs, "pg_arr", MapType::Array, 4, 4, 5000, 0);
+    let (code, raw) = common::x0_on_pty(&["--bpffs", fs.arg(), "map", "dump", &apin]);
+    let text = String::from_utf8_lossy(&raw);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("/5000 entries"), "an array's bar: {text}");
+}

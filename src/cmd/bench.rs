@@ -418,8 +418,14 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
             info.id, info.name
         );
     }
+    // One syscall that may run for seconds (`--repeat 20000000`): a spinner on a terminal.
+    let busy = crate::output::busy(&format!(
+        "running {} ({}) {} times",
+        info.name, info.id, a.repeat
+    ));
     let run =
         bpf::prog_test_run(fd, &data, a.repeat).map_err(|e| test_run_error(&e, &info, kind))?;
+    drop(busy);
     let out_len = run.data_size_out;
     // Socket filters run on the packet past its Ethernet header, and the kernel hands back
     // that header zeroed: only the rest can tell whether the program changed the packet.

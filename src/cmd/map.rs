@@ -598,11 +598,7 @@ fn dump(a: &DumpArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         bar: None,
     };
     if stream::stderr_is_terminal() && m.info.max_entries > 4096 {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(m.info.max_entries as u64),
-            indicatif::ProgressDrawTarget::stderr(),
-        );
-        dumper.bar = Some(bar);
+        dumper.bar = Some(dump_progress(&m.info));
     }
     let res = write_header(&mut dumper, &d, &types.typing).map(|_| {
         if a.follow {
@@ -633,6 +629,31 @@ fn dump(a: &DumpArgs, ctx: &Ctx) -> anyhow::Result<i32> {
     match incomplete.and_then(|i| i.error) {
         Some(e) => Ok(e.kind.exit_code()),
         None => Ok(0),
+    }
+}
+
+/// The dump's progress on stderr, sized by what the kernel reports. Only an array (plain or
+/// per-CPU) holds exactly max_entries entries; every other kind holds anything from none to
+/// max_entries, and the kernel does not say how many (bpf_map_info has no count): a bar sized by
+/// max_entries would never fill, so those get a spinner with the running count.
+fn dump_progress(info: &Info) -> indicatif::ProgressBar {
+    let target = indicatif::ProgressDrawTarget::stderr();
+    if matches!(info.map_type, sysmap::ARRAY | sysmap::PERCPU_ARRAY) {
+        let bar = indicatif::ProgressBar::with_draw_target(Some(info.max_entries as u64), target);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} entries ({elapsed})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        let sp = indicatif::ProgressBar::with_draw_target(None, target);
+        sp.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} entries read ({elapsed})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        sp.tick();
+        sp.enable_steady_tick(std::time::Duration::from_millis(120));
+        sp
     }
 }
 
