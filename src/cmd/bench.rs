@@ -35,7 +35,7 @@ use crate::Ctx;
 pub struct Args {
     /// The program: `id N`, `pinned PATH`, `name NAME`, OBJECT:PROG, or an object not loaded
     /// (embedded name or file, with :PROG when it has several packet programs)
-    #[arg(value_name = "PROG", num_args = 1..=2, required = true)]
+    #[arg(value_name = "PROG", num_args = 1..=2, required = true, add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::prog_targets))]
     pub prog: Vec<String>,
     /// The frame: a built-in Ethernet/IPv4 frame (udp, tcp, icmp) or a file of raw bytes
     /// (14 to 65535 bytes; a file named like a built-in is ./NAME)

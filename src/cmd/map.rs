@@ -47,7 +47,7 @@ pub enum MapCmd {
 #[derive(Debug, clap::Args)]
 pub struct Target {
     /// The map: `id N`, `pinned PATH`, `/path/on/bpffs`, `name NAME`, or OBJECT/MAP
-    #[arg(value_name = "MAP", required = true, num_args = 1..=2)]
+    #[arg(value_name = "MAP", required = true, num_args = 1..=2, add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::map_targets))]
     pub map: Vec<String>,
 }
 
@@ -67,7 +67,7 @@ pub struct TypeArgs {
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
     /// The map (every map when left out)
-    #[arg(value_name = "MAP", num_args = 0..=2)]
+    #[arg(value_name = "MAP", num_args = 0..=2, add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::map_targets))]
     pub map: Vec<String>,
 }
 

@@ -21,7 +21,7 @@ use crate::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The ring buffer: `id N`, `pinned PATH`, `/path/on/bpffs`, `name NAME`, or OBJECT/MAP
-    #[arg(value_name = "MAP", required = true, num_args = 1..=2)]
+    #[arg(value_name = "MAP", required = true, num_args = 1..=2, add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::record_maps))]
     pub map: Vec<String>,
     /// Decode records as this type (e.g. `struct event`), from --btf or else from the BTF of
     /// the loaded programs that use the map
