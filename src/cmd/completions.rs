@@ -235,10 +235,12 @@ pub fn progs(current: &OsStr) -> Vec<CompletionCandidate> {
     for obj in loaded_names() {
         let mut any = false;
         for p in dir_names(&dir.join(&obj).join("progs")) {
+            // Left out only when the kernel says it is another type (a pin it cannot
+            // read is offered: completion does not guess).
             let ok = types.is_empty()
                 || crate::sys::bpf::obj_get(&dir.join(&obj).join("progs").join(&p))
                     .and_then(|fd| crate::sys::bpf::prog_info(std::os::fd::AsFd::as_fd(&fd)))
-                    .is_ok_and(|i| fits(&i.prog_type));
+                    .map_or(true, |i| fits(&i.prog_type));
             if ok {
                 names.push(format!("{obj}:{p}"));
                 any = true;
