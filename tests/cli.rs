@@ -563,3 +563,103 @@ fn io_errors_usage_and_complete_hints() {
         assert!(t.contains("terminal") && t.contains("rc=2"), "{cmd}: {t}");
     }
 }
+
+/// Issue 20 §4.4: programs and maps are offered where a command takes one — objects, ids and
+/// pins; `attach tc --prog` offers tc programs only; `stats` only objects it can show.
+#[test]
+fn completion_of_programs_maps_and_ids() {
+    let fs = common::Bpffs::new();
+    let (cx, xx, ne) = (
+        format!("c{}", common::unique()),
+        format!("x{}", common::unique()),
+        format!("n{}", common::unique()),
+    );
+    fs.x0(&["load", "tc_classifier", "--name", &cx]).ok();
+    fs.x0(&["load", "xdp_counter", "--name", &xx]).ok();
+    fs.x0(&["load", "net_events", "--name", &ne]).ok();
+    let b = fs.arg();
+    let has = |c: &[String], w: &str| c.iter().any(|x| x == w);
+    // explain and bench: keywords, embedded and loaded objects, OBJECT:PROG.
+    for cmd in ["explain", "bench"] {
+        let c = complete(4, &["x0bpf", "--bpffs", b, cmd, ""]);
+        for w in [
+            "id",
+            "name",
+            "pinned",
+            "xdp_counter",
+            &format!("{xx}:xdp_count"),
+        ] {
+            assert!(has(&c, w), "{cmd}: {w} in {c:?}");
+        }
+    }
+    // After `id`: the kernel's ids, e.g. that of the loaded program.
+    let pid = fs.x0(&["-j", "list", &xx]).ok().json().to_string();
+    let c = complete(5, &["x0bpf", "--bpffs", b, "bench", "id", ""]);
+    assert!(
+        !c.is_empty()
+            && c.iter()
+                .filter(|w| !w.starts_with('-'))
+                .all(|w| w.parse::<u32>().is_ok()),
+        "{c:?}"
+    );
+    assert!(
+        c.iter().any(|w| pid.contains(&format!("\"id\":{w}"))),
+        "{c:?} vs {pid}"
+    );
+    let c = complete(6, &["x0bpf", "--bpffs", b, "map", "dump", "id", ""]);
+    assert!(
+        c.iter().filter(|w| !w.starts_with('-')).count() > 0,
+        "{c:?}"
+    );
+    assert!(
+        c.iter()
+            .filter(|w| !w.starts_with('-'))
+            .all(|w| w.parse::<u32>().is_ok()),
+        "{c:?}"
+    );
+    // map dump: OBJECT/MAP of loaded objects; tail: only their ring buffers.
+    let c = complete(5, &["x0bpf", "--bpffs", b, "map", "dump", ""]);
+    assert!(
+        has(&c, &format!("{cx}/flows")) && has(&c, &format!("{ne}/events")),
+        "{c:?}"
+    );
+    let c = complete(4, &["x0bpf", "--bpffs", b, "tail", ""]);
+    assert!(has(&c, &format!("{ne}/events")), "{c:?}");
+    assert!(
+        !has(&c, &format!("{cx}/flows")) && !has(&c, &format!("{ne}/lost")),
+        "{c:?}"
+    );
+    // Pins, for a path.
+    let c = complete(
+        5,
+        &[
+            "x0bpf",
+            "--bpffs",
+            b,
+            "map",
+            "dump",
+            &format!("{b}/x0bpf/{ne}/maps/ev"),
+        ],
+    );
+    assert!(c.iter().any(|w| w.ends_with("/events")), "{c:?}");
+    // attach tc --prog: tc programs only.
+    let c = complete(
+        7,
+        &["x0bpf", "--bpffs", b, "attach", "tc", "veth0", "--prog", ""],
+    );
+    assert!(
+        has(&c, "tc_classifier") && has(&c, &format!("{cx}:tc_classify")),
+        "{c:?}"
+    );
+    assert!(
+        !has(&c, "xdp_counter") && !has(&c, &xx) && !has(&c, &ne),
+        "{c:?}"
+    );
+    // stats: objects it has a decoder for.
+    let c = complete(4, &["x0bpf", "--bpffs", b, "stats", ""]);
+    assert!(has(&c, &cx) && has(&c, &xx), "{c:?}");
+    assert!(!has(&c, &ne), "{c:?}");
+    for o in [&cx, &xx, &ne] {
+        fs.x0(&["unload", o]).ok();
+    }
+}

@@ -1410,3 +1410,81 @@ fn strict_json_input_and_hints_that_work_when_copied() {
         r.stderr
     );
 }
+
+#[test]
+fn a_positional_key_points_to_dash_dash_key() {
+    let m = Maps::new();
+    let pin = m.pin("arr");
+    for (cmd, extra, want) in [
+        ("lookup", vec![], format!(" map lookup {pin} --key 0`)")),
+        ("delete", vec![], format!(" map delete {pin} --key 0`)")),
+        (
+            "update",
+            vec!["--value", "{}"],
+            format!(" map update {pin} --key 0 --value '{{}}'`)"),
+        ),
+    ] {
+        let mut a = vec!["map", cmd, pin.as_str(), "0"];
+        a.extend(extra);
+        let r = m.x0(&a);
+        assert_eq!(r.code, 2, "{cmd}: {}", r.stderr);
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert!(r.stderr.contains("--key"), "{}", r.stderr);
+        assert!(r.stderr.contains(&want), "{cmd}: {}", r.stderr);
+    }
+    // Two-word map names are still map names.
+    let r = m.x0(&["map", "lookup", "pinned", &pin, "--key", "0"]);
+    r.ok();
+}
+
+#[test]
+fn a_summed_per_cpu_update_says_over_how_many_cpus() {
+    let m = Maps::new();
+    let pin = m.pin("pcpu_arr");
+    let ncpu = m.bpftool_dump("pcpu_arr")[0]["formatted"]["values"]
+        .as_array()
+        .unwrap()
+        .len();
+    let r = m.x0(&["map", "update", &pin, "--key", "1", "--value", "3"]);
+    r.ok();
+    let want = format!("summed over {ncpu} CPUs");
+    assert!(r.stdout.contains(&want), "{}", r.stdout);
+    let j = m.x0(&[
+        "--json", "map", "update", &pin, "--key", "1", "--value", "3",
+    ]);
+    let v = j.ok().json();
+    assert_eq!(v["summed_over_cpus"], ncpu);
+    assert_eq!(v["value"], 3 * ncpu as u64);
+    let j = m.x0(&["--json", "map", "lookup", &pin, "--key", "1"]);
+    assert_eq!(j.ok().json()["summed_over_cpus"], ncpu);
+    // --per-cpu values are not summed: no such field.
+    let j = m.x0(&["--json", "map", "lookup", &pin, "--key", "1", "--per-cpu"]);
+    assert!(j.ok().json().get("summed_over_cpus").is_none());
+    // Maps that are not per-CPU have none either.
+    let j = m.x0(&["--json", "map", "lookup", &m.pin("arr"), "--key", "1"]);
+    assert!(j.ok().json().get("summed_over_cpus").is_none());
+}
+
+/// Issue 20 §4.5: a hash map's dump progress is a running count (the kernel does not say how
+/// many entries it holds); only an array, which always holds max_entries, gets a bar.
+#[test]
+fn dump_progress_is_sized_by_what_the_kernel_reports() {
+    use libbpf_rs::{MapCore, MapFlags, MapType};
+    require_root();
+    let fs = Bpffs::new();
+    let (h, pin) = create_pinned(&fs, "pg_hash", MapType::Hash, 4, 4, 100_000, 0);
+    for k in 0u32..3 {
+        h.update(&k.to_ne_bytes(), &k.to_ne_bytes(), MapFlags::ANY)
+            .unwrap();
+    }
+    let (code, raw) = common::x0_on_pty(&["--bpffs", fs.arg(), "map", "dump", &pin]);
+    let text = String::from_utf8_lossy(&raw);
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains("/100000"), "no bar that never fills: {text}");
+    assert!(text.contains("entries read"), "a running count: {text}");
+    let (_a, apin) = create_pinned(&fs, "pg_arr", MapType::Array, 4, 4, 5000, 0);
+    let (code, raw) = common::x0_on_pty(&["--bpffs", fs.arg(), "map", "dump", &apin]);
+    let text = String::from_utf8_lossy(&raw);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("/5000 entries"), "an array's bar: {text}");
+}

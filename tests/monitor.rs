@@ -1370,3 +1370,40 @@ fn bench_of_an_attached_program_leaves_its_maps_alone_unless_live() {
     ns.x0(&["--bpffs", fs.arg(), "unload", "tc_classifier"])
         .ok();
 }
+
+/// Issue 20 §4.5: a long bench (one BPF_PROG_TEST_RUN of seconds) shows a spinner on a
+/// terminal; never with --json, never in a pipe.
+#[test]
+fn bench_shows_progress_on_a_terminal_only() {
+    require_root();
+    let fs = Bpffs::new();
+    let (code, raw) = common::x0_on_pty(&[
+        "--bpffs",
+        fs.arg(),
+        "bench",
+        "xdp_counter",
+        "--repeat",
+        "2000000",
+    ]);
+    let text = String::from_utf8_lossy(&raw);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("2000000 times"), "spinner: {text}");
+    let (code, raw) = common::x0_on_pty(&[
+        "--bpffs",
+        fs.arg(),
+        "--json",
+        "bench",
+        "xdp_counter",
+        "--repeat",
+        "1000",
+    ]);
+    let text = String::from_utf8_lossy(&raw);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        !text.contains("1000 times"),
+        "no spinner with --json: {text}"
+    );
+    let r = fs.x0(&["bench", "xdp_counter", "--repeat", "1000"]);
+    r.ok();
+    assert!(!r.stderr.contains("times"), "{}", r.stderr);
+}

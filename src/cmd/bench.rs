@@ -35,7 +35,7 @@ use crate::Ctx;
 pub struct Args {
     /// The program: `id N`, `pinned PATH`, `name NAME`, OBJECT:PROG, or an object not loaded
     /// (embedded name or file, with :PROG when it has several packet programs)
-    #[arg(value_name = "PROG", num_args = 1..=2, required = true)]
+    #[arg(value_name = "PROG", num_args = 1..=2, required = true, add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::prog_targets))]
     pub prog: Vec<String>,
     /// The frame: a built-in Ethernet/IPv4 frame (udp, tcp, icmp) or a file of raw bytes
     /// (14 to 65535 bytes; a file named like a built-in is ./NAME)
@@ -418,8 +418,14 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
             info.id, info.name
         );
     }
+    // One syscall that may run for seconds (`--repeat 20000000`): a spinner on a terminal.
+    let busy = crate::output::busy(&format!(
+        "running {} ({}) {} times",
+        info.name, info.id, a.repeat
+    ));
     let run =
         bpf::prog_test_run(fd, &data, a.repeat).map_err(|e| test_run_error(&e, &info, kind))?;
+    drop(busy);
     let out_len = run.data_size_out;
     // Socket filters run on the packet past its Ethernet header, and the kernel hands back
     // that header zeroed: only the rest can tell whether the program changed the packet.

@@ -1,7 +1,10 @@
 //! `x0bpf completions SHELL`: the shell's registration script for dynamic completion. The
 //! script calls x0bpf back (`COMPLETE=<shell> x0bpf -- <words>`) for every Tab, so candidates
 //! come from the system as it is now: interfaces (of the `--netns` namespace when one is on the
-//! line), namespace names, embedded and loaded objects and their programs, pins.
+//! line), namespace names, embedded and loaded objects and their programs, pins; program and
+//! map ids after `id` (`explain`, `bench`, `map …`, `tail`); `attach tc|xdp --prog` only
+//! programs of that type; `stats` only objects it has a decoder for; `tail` only ring buffers
+//! and perf event arrays.
 use std::ffi::OsStr;
 use std::io::Write;
 
@@ -198,23 +201,54 @@ pub fn objects(current: &OsStr) -> Vec<CompletionCandidate> {
 }
 
 /// `--prog OBJECT[:PROGRAM]`: embedded and loaded objects, and `OBJECT:PROGRAM` for the
-/// programs of loaded ones; then files.
+/// programs of loaded ones; then files. Under `attach tc` only objects with tc programs and
+/// tc programs (`attach xdp`: XDP), as their ELF or the kernel says.
 pub fn progs(current: &OsStr) -> Vec<CompletionCandidate> {
-    let root = option_on_line("--bpffs").unwrap_or_else(|| DEFAULT_BPFFS.to_string());
-    let base = option_on_line("--pin-dir").unwrap_or_else(|| crate::store::DEFAULT_BASE.into());
-    let mut names: Vec<String> = source::names().into_iter().map(str::to_string).collect();
+    let (words, _) = line_words();
+    let kind = words
+        .iter()
+        .position(|w| w == "attach")
+        .and_then(|i| words[i + 1..].iter().find(|w| !w.starts_with('-')))
+        .cloned();
+    let types: &[&str] = match kind.as_deref() {
+        Some("tc") => &["sched_cls", "sched_act"],
+        Some("xdp") => &["xdp"],
+        _ => &[],
+    };
+    let fits = |t: &str| types.is_empty() || types.contains(&t);
+    let dir = pin_dir();
+    let mut names: Vec<String> = source::names()
+        .into_iter()
+        .filter(|n| {
+            types.is_empty()
+                || source::embedded(n)
+                    .and_then(|e| crate::obj::elf::parse(e.bytes, n).ok())
+                    .is_some_and(|o| {
+                        o.info
+                            .programs
+                            .iter()
+                            .any(|p| p.prog_type.as_deref().is_some_and(fits))
+                    })
+        })
+        .map(str::to_string)
+        .collect();
     for obj in loaded_names() {
-        let progs = std::path::Path::new(&root)
-            .join(&base)
-            .join(&obj)
-            .join("progs");
-        if let Ok(d) = std::fs::read_dir(progs) {
-            names.extend(
-                d.flatten()
-                    .map(|e| format!("{obj}:{}", e.file_name().to_string_lossy())),
-            );
+        let mut any = false;
+        for p in dir_names(&dir.join(&obj).join("progs")) {
+            // Left out only when the kernel says it is another type (a pin it cannot
+            // read is offered: completion does not guess).
+            let ok = types.is_empty()
+                || crate::sys::bpf::obj_get(&dir.join(&obj).join("progs").join(&p))
+                    .and_then(|fd| crate::sys::bpf::prog_info(std::os::fd::AsFd::as_fd(&fd)))
+                    .map_or(true, |i| fits(&i.prog_type));
+            if ok {
+                names.push(format!("{obj}:{p}"));
+                any = true;
+            }
         }
-        names.push(obj);
+        if any {
+            names.push(obj);
+        }
     }
     let mut v = matching(current, names, "object or OBJECT:PROGRAM");
     v.extend(object_files(current));
@@ -233,4 +267,187 @@ pub fn list_targets(current: &OsStr) -> Vec<CompletionCandidate> {
     let mut v = loaded(current);
     v.extend(PathCompleter::any().complete(current));
     v
+}
+
+/// The words of the line being completed (`x0bpf -- x0bpf <words…>`: from the second
+/// `x0bpf` on) and the index of the one under the cursor.
+fn line_words() -> (Vec<String>, usize) {
+    let args: Vec<String> = std::env::args().collect();
+    let words: Vec<String> = match args.iter().position(|a| a == "--") {
+        Some(i) => args[i + 1..].to_vec(),
+        None => Vec::new(),
+    };
+    let index = std::env::var("_CLAP_COMPLETE_INDEX")
+        .ok()
+        .and_then(|i| i.parse().ok())
+        .unwrap_or(words.len().saturating_sub(1));
+    (words, index)
+}
+
+/// The word before the one being completed.
+fn previous_word() -> Option<String> {
+    let (words, i) = line_words();
+    i.checked_sub(1).and_then(|p| words.get(p).cloned())
+}
+
+fn pin_dir() -> std::path::PathBuf {
+    let root = option_on_line("--bpffs").unwrap_or_else(|| DEFAULT_BPFFS.to_string());
+    let base = option_on_line("--pin-dir").unwrap_or_else(|| crate::store::DEFAULT_BASE.into());
+    std::path::Path::new(&root).join(base)
+}
+
+fn dir_names(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Ids of the kernel's programs or maps that pass `keep`, with their names as help.
+fn kernel_ids(
+    current: &OsStr,
+    kind: crate::sys::bpf::ObjKind,
+    keep: impl Fn(&std::os::fd::OwnedFd) -> Option<String>,
+) -> Vec<CompletionCandidate> {
+    let cur = current.to_string_lossy();
+    crate::sys::bpf::all_ids(kind)
+        .into_iter()
+        .filter(|id| id.to_string().starts_with(cur.as_ref()))
+        .filter_map(|id| {
+            let fd = crate::sys::bpf::fd_by_id(kind, id).ok()?;
+            let help = keep(&fd)?;
+            Some(CompletionCandidate::new(id.to_string()).help(Some(help.into())))
+        })
+        .collect()
+}
+
+/// The reference keywords (`id`, `name`, `pinned`) that start with the current word.
+fn keywords(current: &OsStr, what: &str) -> Vec<CompletionCandidate> {
+    let cur = current.to_string_lossy();
+    ["id", "name", "pinned"]
+        .into_iter()
+        .filter(|k| k.starts_with(cur.as_ref()))
+        .map(|k| CompletionCandidate::new(k).help(Some(format!("a {what} by {k}").into())))
+        .collect()
+}
+
+/// Pins under bpffs, when the word is a path.
+fn pins(current: &OsStr) -> Vec<CompletionCandidate> {
+    let cur = current.to_string_lossy();
+    if cur.starts_with('/') || cur.starts_with('.') {
+        PathCompleter::any().complete(current)
+    } else {
+        Vec::new()
+    }
+}
+
+/// A program (`explain`, `bench`): after `id` the kernel's program ids, after `name` their
+/// names, after `pinned` paths; otherwise the keywords, embedded and loaded objects and their
+/// OBJECT:PROGRAM, object files and pins.
+pub fn prog_targets(current: &OsStr) -> Vec<CompletionCandidate> {
+    use crate::sys::bpf::{prog_info, ObjKind};
+    match previous_word().as_deref() {
+        Some("id") => {
+            return kernel_ids(current, ObjKind::Prog, |fd| {
+                prog_info(std::os::fd::AsFd::as_fd(fd))
+                    .ok()
+                    .map(|i| format!("{} {}", i.prog_type, i.name))
+            })
+        }
+        Some("name") => {
+            let names = crate::sys::bpf::all_ids(ObjKind::Prog)
+                .into_iter()
+                .filter_map(crate::sys::bpf::prog_name)
+                .filter(|n| !n.is_empty())
+                .collect();
+            return matching(current, names, "program name");
+        }
+        Some("pinned" | "pin") => return PathCompleter::any().complete(current),
+        _ => {}
+    }
+    let mut v = keywords(current, "program");
+    v.extend(progs(current));
+    v.extend(pins(current));
+    v
+}
+
+/// A map (`map dump`, `tail`): after `id` the kernel's map ids (`tail`: ring buffers and perf
+/// event arrays only), after `name` their names, after `pinned` paths; otherwise the keywords,
+/// OBJECT/MAP of loaded objects and pins.
+fn map_targets_of(current: &OsStr, records: bool) -> Vec<CompletionCandidate> {
+    use crate::sys::bpf::{map_info, ObjKind};
+    let keep = |t: &str| !records || matches!(t, "ringbuf" | "perf_event_array");
+    match previous_word().as_deref() {
+        Some("id") => {
+            return kernel_ids(current, ObjKind::Map, |fd| {
+                map_info(std::os::fd::AsFd::as_fd(fd))
+                    .ok()
+                    .filter(|i| keep(&i.map_type))
+                    .map(|i| format!("{} {}", i.map_type, i.name))
+            })
+        }
+        Some("name") => {
+            let names = crate::sys::bpf::all_ids(ObjKind::Map)
+                .into_iter()
+                .filter_map(|id| {
+                    let fd = crate::sys::bpf::fd_by_id(ObjKind::Map, id).ok()?;
+                    map_info(std::os::fd::AsFd::as_fd(&fd)).ok()
+                })
+                .filter(|i| keep(&i.map_type) && !i.name.is_empty())
+                .map(|i| i.name)
+                .collect();
+            return matching(current, names, "map name");
+        }
+        Some("pinned" | "pin") => return PathCompleter::any().complete(current),
+        _ => {}
+    }
+    let mut v = keywords(current, "map");
+    let dir = pin_dir();
+    let mut names = Vec::new();
+    for obj in loaded_names() {
+        let maps = dir.join(&obj).join("maps");
+        names.extend(
+            dir_names(&maps)
+                .into_iter()
+                .filter(|m| {
+                    !records
+                        || crate::sys::bpf::obj_get(&maps.join(m))
+                            .and_then(|fd| map_info(std::os::fd::AsFd::as_fd(&fd)))
+                            .is_ok_and(|i| keep(&i.map_type))
+                })
+                .map(|m| format!("{obj}/{m}")),
+        );
+    }
+    v.extend(matching(current, names, "OBJECT/MAP"));
+    v.extend(pins(current));
+    v
+}
+
+/// `map dump` (and the other map commands): any map.
+pub fn map_targets(current: &OsStr) -> Vec<CompletionCandidate> {
+    map_targets_of(current, false)
+}
+
+/// `tail`: maps of records.
+pub fn record_maps(current: &OsStr) -> Vec<CompletionCandidate> {
+    map_targets_of(current, true)
+}
+
+/// `stats`: the loaded objects it has a decoder for (by their maps, as `stats` decides).
+pub fn stats_objects(current: &OsStr) -> Vec<CompletionCandidate> {
+    let dir = pin_dir();
+    let names = loaded_names()
+        .into_iter()
+        .filter(|o| {
+            let maps = dir_names(&dir.join(o).join("maps"));
+            let has = |m: &str| maps.iter().any(|x| x == m);
+            (has("counts") && has("other_counts"))
+                || (has("flows") && has("totals"))
+                || (has("stats") && has("start"))
+        })
+        .collect();
+    matching(current, names, "loaded object with stats")
 }

@@ -34,7 +34,7 @@ use crate::validate::license::license_is_gpl_compatible;
 )]
 pub struct Args {
     /// What to explain: OBJECT[:PROG], PROG, `id N`, `name NAME` or `pinned PATH`
-    #[arg(required = true, num_args = 1..=2, value_name = "TARGET")]
+    #[arg(required = true, num_args = 1..=2, value_name = "TARGET", add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::prog_targets))]
     pub target: Vec<String>,
 }
 

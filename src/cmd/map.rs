@@ -47,7 +47,7 @@ pub enum MapCmd {
 #[derive(Debug, clap::Args)]
 pub struct Target {
     /// The map: `id N`, `pinned PATH`, `/path/on/bpffs`, `name NAME`, or OBJECT/MAP
-    #[arg(value_name = "MAP", required = true, num_args = 1..=2)]
+    #[arg(value_name = "MAP", required = true, num_args = 1..=2, add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::map_targets))]
     pub map: Vec<String>,
 }
 
@@ -67,7 +67,7 @@ pub struct TypeArgs {
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
     /// The map (every map when left out)
-    #[arg(value_name = "MAP", num_args = 0..=2)]
+    #[arg(value_name = "MAP", num_args = 0..=2, add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::map_targets))]
     pub map: Vec<String>,
 }
 
@@ -271,6 +271,31 @@ fn usage(msg: impl Into<String>) -> X0Error {
 }
 
 fn open(ctx: &Ctx, words: &[String]) -> Result<OpenMap, X0Error> {
+    let r = ObjRef::parse(words)?;
+    addr::open_map(ctx, &r)
+}
+
+/// `map lookup|update|delete MAP KEY`: the second word is a key given positionally (as
+/// bpftool's `key` word would be), not part of the map's name. Refused with the command that
+/// works: the key goes to `--key`. `id N`, `pinned P`, `name N` are two-word maps.
+fn positional_key(cmd: &str, words: &[String], rest: &str) -> Result<(), X0Error> {
+    if let [map, key] = words {
+        if !matches!(map.as_str(), "id" | "pinned" | "pin" | "name") {
+            let k = crate::output::shell_word(key);
+            let m = crate::output::shell_word(map);
+            return Err(usage(format!(
+                "`{key}` after the map: the key is not a positional argument"
+            ))
+            .hint(format!(
+                "give it with --key: `x0bpf map {cmd} {m} --key {k}{rest}`"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn open_keyed(ctx: &Ctx, cmd: &str, words: &[String], rest: &str) -> Result<OpenMap, X0Error> {
+    positional_key(cmd, words, rest)?;
     let r = ObjRef::parse(words)?;
     addr::open_map(ctx, &r)
 }
@@ -572,11 +597,7 @@ fn dump(a: &DumpArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         bar: None,
     };
     if stream::stderr_is_terminal() && m.info.max_entries > 4096 {
-        let bar = indicatif::ProgressBar::with_draw_target(
-            Some(m.info.max_entries as u64),
-            indicatif::ProgressDrawTarget::stderr(),
-        );
-        dumper.bar = Some(bar);
+        dumper.bar = Some(dump_progress(&m.info));
     }
     let res = write_header(&mut dumper, &d, &types.typing).map(|_| {
         if a.follow {
@@ -622,6 +643,31 @@ fn table_key(s: &mut Vec<u8>, key_json: &[u8]) {
     } else {
         s.extend_from_slice(key_json);
         s.push(b'\t');
+    }
+}
+
+/// The dump's progress on stderr, sized by what the kernel reports. Only an array (plain or
+/// per-CPU) holds exactly max_entries entries; every other kind holds anything from none to
+/// max_entries, and the kernel does not say how many (bpf_map_info has no count): a bar sized by
+/// max_entries would never fill, so those get a spinner with the running count.
+fn dump_progress(info: &Info) -> indicatif::ProgressBar {
+    let target = indicatif::ProgressDrawTarget::stderr();
+    if matches!(info.map_type, sysmap::ARRAY | sysmap::PERCPU_ARRAY) {
+        let bar = indicatif::ProgressBar::with_draw_target(Some(info.max_entries as u64), target);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} entries ({elapsed})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        let sp = indicatif::ProgressBar::with_draw_target(None, target);
+        sp.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} entries read ({elapsed})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        sp.tick();
+        sp.enable_steady_tick(std::time::Duration::from_millis(120));
+        sp
     }
 }
 
@@ -1139,6 +1185,11 @@ fn decode_value(types: &Types, info: &Info, b: &[u8], per_cpu: bool) -> Value {
     }
 }
 
+/// How many CPUs [`decode_value`] summed: per-CPU maps read without `--per-cpu`.
+fn summed_cpus(info: &Info, per_cpu: bool) -> Option<usize> {
+    (info.is_percpu() && !per_cpu).then(sysmap::possible_cpus)
+}
+
 fn kernel_err(m: &OpenMap, what: &str, e: &io::Error) -> X0Error {
     X0Error::os(format!("map {}: {what}", m.info.id), e)
 }
@@ -1158,6 +1209,9 @@ pub struct EntryReport {
     /// update/delete/push: what was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<&'static str>,
+    /// Per-CPU maps without `--per-cpu`: `value` is the sum over this many CPUs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summed_over_cpus: Option<usize>,
     #[serde(skip)]
     pub key_hex: Option<String>,
     #[serde(skip)]
@@ -1184,7 +1238,10 @@ impl Report for EntryReport {
             writeln!(out, "key:   {k}")?;
         }
         if let Some(v) = &self.value {
-            writeln!(out, "value: {v}")?;
+            match self.summed_over_cpus {
+                Some(n) => writeln!(out, "value: {v} (summed over {n} CPUs; --per-cpu for each)")?,
+                None => writeln!(out, "value: {v}")?,
+            }
         }
         if !self.btf {
             if let Some(h) = &self.value_hex {
@@ -1197,7 +1254,7 @@ impl Report for EntryReport {
 }
 
 fn lookup(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
-    let m = open(ctx, &a.target.map)?;
+    let m = open_keyed(ctx, "lookup", &a.target.map, "")?;
     let types = types_for(&m, &a.types)?;
     let d = desc(&m, Some(&types.typing));
     match m.info.map_type {
@@ -1220,6 +1277,7 @@ fn lookup(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
                 value: Some(types.value.decode(&v)),
                 present: Some(present),
                 action: None,
+                summed_over_cpus: None,
                 key_hex: None,
                 value_hex: Some(hex(&v)),
             };
@@ -1260,6 +1318,7 @@ fn lookup(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         value: Some(decode_value(&types, &m.info, &val, a.per_cpu)),
         present: None,
         action: None,
+        summed_over_cpus: summed_cpus(&m.info, a.per_cpu),
         key_hex: Some(hex(&key)),
         value_hex: Some(hex(&val[..m.info.value_size as usize])),
     };
@@ -1267,7 +1326,12 @@ fn lookup(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
 }
 
 fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
-    let m = open(ctx, &a.target.map)?;
+    let rest = match (&a.value, &a.value_hex) {
+        (Some(v), _) => format!(" --value {}", crate::output::shell_word(v)),
+        (None, Some(h)) => format!(" --value-hex {}", crate::output::shell_word(h)),
+        _ => " --value JSON".to_string(),
+    };
+    let m = open_keyed(ctx, "update", &a.target.map, &rest)?;
     let types = types_for(&m, &a.types)?;
     if matches!(
         m.info.map_type,
@@ -1358,6 +1422,7 @@ fn update(a: &UpdateArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         value: Some(decode_value(&types, &m.info, &val, a.per_cpu)),
         present: None,
         action: Some("updated"),
+        summed_over_cpus: summed_cpus(&m.info, a.per_cpu),
         key_hex: None,
         value_hex: None,
     };
@@ -1401,7 +1466,7 @@ fn object_fd_value(
 }
 
 fn delete(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
-    let m = open(ctx, &a.target.map)?;
+    let m = open_keyed(ctx, "delete", &a.target.map, "")?;
     let types = types_for(&m, &a.types)?;
     if let Some(e) = refuse_dump(&m.info) {
         return Err(e.into());
@@ -1436,6 +1501,7 @@ fn delete(a: &KeyArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         value: None,
         present: None,
         action: Some("deleted"),
+        summed_over_cpus: None,
         key_hex: None,
         value_hex: None,
     };
@@ -1513,6 +1579,7 @@ fn peek_pop(a: &ValueOnlyArgs, ctx: &Ctx, pop: bool) -> anyhow::Result<i32> {
         value: Some(types.value.decode(&val)),
         present: None,
         action: pop.then_some("popped"),
+        summed_over_cpus: None,
         key_hex: None,
         value_hex: Some(hex(&val)),
     };
@@ -1565,6 +1632,7 @@ fn push(a: &PushArgs, ctx: &Ctx) -> anyhow::Result<i32> {
         value: Some(types.value.decode(&val)),
         present: None,
         action: Some("pushed"),
+        summed_over_cpus: None,
         key_hex: None,
         value_hex: None,
     };

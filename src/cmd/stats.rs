@@ -16,7 +16,7 @@ use crate::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Loaded object name
-    #[arg(default_value = "xdp_counter", add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::loaded))]
+    #[arg(default_value = "xdp_counter", add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::stats_objects))]
     pub name: String,
     /// Only this interface (xdp_counter and tc_classifier count per interface)
     #[arg(long, value_name = "IFACE")]

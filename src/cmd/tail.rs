@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use crate::error::{ErrorKind, X0Error};
 use crate::maps::addr::{self, ObjRef, OpenMap};
 use crate::maps::types;
+use crate::obj::btf::{Btf, BtfKind};
 use crate::obj::btf_value::{hex, Layout};
 use crate::output::SCHEMA_VERSION;
 use crate::stream::{self, Out};
@@ -21,10 +22,10 @@ use crate::Ctx;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The ring buffer: `id N`, `pinned PATH`, `/path/on/bpffs`, `name NAME`, or OBJECT/MAP
-    #[arg(value_name = "MAP", required = true, num_args = 1..=2)]
+    #[arg(value_name = "MAP", required = true, num_args = 1..=2, add = clap_complete::engine::ArgValueCompleter::new(crate::cmd::completions::record_maps))]
     pub map: Vec<String>,
     /// Decode records as this type (e.g. `struct event`), from --btf or else from the BTF of
-    /// the loaded programs that use the map
+    /// the loaded programs that use the map (default: a struct named after the map or object)
     #[arg(long = "type", value_name = "NAME")]
     pub type_name: Option<String>,
     /// Where to find --type: raw BTF or an ELF object with .BTF
@@ -128,9 +129,111 @@ enum Mode {
     Raw,
 }
 
-fn resolve_type(m: &OpenMap, a: &Args) -> Result<Option<Layout>, X0Error> {
+/// The record type and why it was chosen (`--type`, or the name it was found by).
+struct Record {
+    layout: Layout,
+    why: String,
+}
+
+/// The object a map belongs to, when it was opened through x0bpf's pins
+/// (`<bpffs>/<pin dir>/<object>/maps/<map>`).
+fn object_of(m: &OpenMap) -> Option<String> {
+    let p = m.pin.as_ref()?;
+    let maps = p.parent()?;
+    (maps.file_name()? == "maps")
+        .then(|| {
+            maps.parent()?
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+        })
+        .flatten()
+}
+
+/// `events` → `event`, `net_events` → `net_event`.
+fn singular(n: &str) -> Option<&str> {
+    n.strip_suffix('s').filter(|s| !s.is_empty())
+}
+
+/// The structs of `btf` as `struct NAME`, sorted; with `size`, those of that size only.
+fn structs(btf: &Btf, size: Option<u32>) -> Vec<String> {
+    let mut v: Vec<String> = btf
+        .types()
+        .filter(|t| t.kind == BtfKind::Struct && !t.name.is_empty())
+        .filter(|t| size.is_none_or(|s| t.size == s))
+        .map(|t| format!("struct {}", t.name))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Without `--type`: the struct the records are named after, in the BTF of the programs that
+/// use the map — `struct <map>` minus a plural `s` (`events` → `struct event`), then
+/// `struct <object>` minus its `s` (`net_events` → `struct net_event`), then the only struct
+/// named `*_<map minus s>` if there is exactly one (`struct net_event` for `events` whatever
+/// the object is called), then the names as they are. The first name found wins; none found: hex. A name is the only evidence BTF
+/// gives: the type handed to bpf_ringbuf_output/reserve is not recorded anywhere.
+fn auto_type(m: &OpenMap, btfs: &[Btf]) -> Option<Record> {
+    let obj = object_of(m);
+    let mut names: Vec<(String, String)> = Vec::new();
+    let map = m.info.name.as_str();
+    if let Some(s) = singular(map) {
+        names.push((s.to_string(), format!("named after map {map}")));
+    }
+    if let Some(o) = &obj {
+        if let Some(s) = singular(o) {
+            names.push((s.to_string(), format!("named after object {o}")));
+        }
+    }
+    names.push((map.to_string(), format!("named after map {map}")));
+    if let Some(o) = &obj {
+        names.push((o.clone(), format!("named after object {o}")));
+    }
+    // Then the one struct named `*_<map minus s>` (`net_event` for `events`), if only one.
+    if let Some(sing) = singular(map) {
+        let suffix = format!("_{sing}");
+        let mut hits: Vec<String> = btfs
+            .iter()
+            .flat_map(|b| structs(b, None))
+            .filter(|n| n.ends_with(&suffix))
+            .collect();
+        hits.dedup();
+        if let [one] = hits.as_slice() {
+            let bare = one.trim_start_matches("struct ").to_string();
+            names.insert(
+                names.len().min(if obj.is_some() { 2 } else { 1 }),
+                (
+                    bare,
+                    format!("the only struct named *{suffix}, for map {map}"),
+                ),
+            );
+        }
+    }
+    for (n, why) in names {
+        for b in btfs {
+            let hit = b.find_by_name(&n).into_iter().find(|&id| {
+                b.get(id)
+                    .is_some_and(|t| t.kind == BtfKind::Struct && t.size > 0)
+            });
+            if let Some(id) = hit {
+                if let Ok(l) = Layout::new(b, id) {
+                    return Some(Record {
+                        layout: l.with_addresses(),
+                        why,
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+fn resolve_type(m: &OpenMap, a: &Args) -> Result<Option<Record>, X0Error> {
     let Some(name) = &a.type_name else {
-        return Ok(None);
+        if a.raw || a.btf.is_some() {
+            return Ok(None);
+        }
+        return Ok(auto_type(m, &types::prog_btfs_using(m.info.id)));
     };
     let btfs = match &a.btf {
         Some(p) => vec![types::file_btf(p)?],
@@ -150,14 +253,36 @@ fn resolve_type(m: &OpenMap, a: &Args) -> Result<Option<Layout>, X0Error> {
     for b in &btfs {
         match types::find_type(b, name, None) {
             Ok(id) => {
-                return Layout::new(b, id).map(Some).map_err(|e| {
-                    X0Error::new(ErrorKind::InvalidObject, format!("type {name:?}: {e}"))
-                })
+                return Layout::new(b, id)
+                    .map(|l| {
+                        Some(Record {
+                            layout: l.with_addresses(),
+                            why: "--type".into(),
+                        })
+                    })
+                    .map_err(|e| {
+                        X0Error::new(ErrorKind::InvalidObject, format!("type {name:?}: {e}"))
+                    })
             }
             Err(e) => last = Some(e),
         }
     }
-    Err(last.unwrap_or_else(|| X0Error::new(ErrorKind::NotFound, format!("no type {name:?}"))))
+    // Not found: name the structs there are, in the one line.
+    let mut all: Vec<String> = btfs.iter().flat_map(|b| structs(b, None)).collect();
+    all.sort();
+    all.dedup();
+    let mut e =
+        last.unwrap_or_else(|| X0Error::new(ErrorKind::NotFound, format!("no type {name:?}")));
+    if !all.is_empty() {
+        let shown: Vec<&str> = all.iter().take(20).map(String::as_str).collect();
+        let more = if all.len() > 20 {
+            format!(" and {} more", all.len() - 20)
+        } else {
+            String::new()
+        };
+        e.message = format!("{}; its structs: {}{more}", e.message, shown.join(", "));
+    }
+    Err(e)
 }
 
 struct Summary {
@@ -268,7 +393,16 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
             .into());
         }
     }
-    let layout = resolve_type(&m, a)?;
+    let record = resolve_type(&m, a)?;
+    let layout = record.as_ref().map(|r| &r.layout);
+    if let (Some(r), false, false) = (&record, a.raw, ctx.fmt.json) {
+        if a.type_name.is_none() {
+            eprintln!(
+                "x0bpf: note: records as {} ({}; --type NAME for another, --raw for bytes)",
+                r.layout.type_name, r.why
+            );
+        }
+    }
     let mode = if a.raw {
         Mode::Raw
     } else if ctx.fmt.json {
@@ -300,7 +434,8 @@ pub fn run(a: &Args, ctx: &Ctx) -> anyhow::Result<i32> {
     // A pipe's write end reports EPOLLERR once the reader is gone: exit at once even when idle.
     let _ = src.watch(1, 0, STDOUT_TOKEN);
     let mut out = Out::stdout();
-    let res = stream_records(&mut src, &mut out, a, mode, layout.as_ref(), &m);
+    let why = record.as_ref().map(|r| r.why.as_str());
+    let res = stream_records(&mut src, &mut out, a, mode, layout, why, &m);
     match res {
         Ok(s) => {
             match finish(&mut out, mode, &s) {
@@ -356,6 +491,7 @@ fn stream_records(
     a: &Args,
     mode: Mode,
     layout: Option<&Layout>,
+    why: Option<&str>,
     m: &OpenMap,
 ) -> io::Result<Summary> {
     let perf = matches!(src, Source::Perf(_));
@@ -370,6 +506,7 @@ fn stream_records(
         let mut rest = serde_json::json!({
             "map": map,
             "record_type": layout.map(|l| l.type_name.clone()),
+            "record_type_from": why,
             "record_size": layout.map(|l| l.size),
             "records": if layout.is_some() { "value" } else { "hex" },
             "lost": if perf {
@@ -397,6 +534,8 @@ fn stream_records(
     let mut seq: u64 = 0;
     let mut lost: u64 = 0;
     let mut line: Vec<u8> = Vec::with_capacity(512);
+    // A type picked by name (not --type) that the records do not fit: plain hex.
+    let auto = why.is_some_and(|w| w != "--type");
     let want = layout.map(|l| l.size as usize);
     let summary = |records, lost, reason| Summary {
         records,
@@ -469,6 +608,9 @@ fn stream_records(
                             line.extend_from_slice(b"\"value\":");
                             l.write_json(&rec[..w], &mut line);
                         }
+                        (Some(_), Some(_)) if auto => {
+                            let _ = write!(line, "\"hex\":\"{}\"", hex(rec));
+                        }
                         (Some(_), Some(w)) => {
                             let _ = write!(
                                 line,
@@ -495,6 +637,7 @@ fn stream_records(
                         (Some(l), Some(w)) if fits(rec.len(), w, perf) => {
                             l.write_json(&rec[..w], &mut line)
                         }
+                        (Some(_), Some(_)) if auto => line.extend_from_slice(hex(rec).as_bytes()),
                         (Some(_), Some(w)) => {
                             let _ = write!(line, "[{} bytes, type is {w}] {}", rec.len(), hex(rec));
                         }
@@ -544,5 +687,69 @@ fn stream_records(
             // stdout's reader is gone.
             return Err(io::Error::from(io::ErrorKind::BrokenPipe));
         }
+    }
+}
+
+#[cfg(test)]
+mod address_tests {
+    use crate::cmd::events::net_event;
+    use crate::obj::btf::{Btf, BtfKind};
+    use crate::obj::btf_value::Layout;
+
+    fn bytes(e: &net_event) -> Vec<u8> {
+        // SAFETY: a repr(C) plain-data struct read as its bytes.
+        unsafe {
+            std::slice::from_raw_parts(e as *const _ as *const u8, std::mem::size_of::<net_event>())
+        }
+        .to_vec()
+    }
+
+    /// Issue 20 §4.1: `struct net_event`'s saddr/daddr (`__u8[16]` with a `family` sibling)
+    /// print as IPv4 or IPv6 addresses by the family; an unknown family keeps the bytes.
+    #[test]
+    fn net_event_addresses_decode_by_family() {
+        let e = crate::obj::source::embedded("net_events").expect("embedded");
+        let btf: Btf = crate::obj::elf::parse(e.bytes, "net_events")
+            .expect("parse")
+            .btf
+            .expect("BTF");
+        let id = btf
+            .types()
+            .find(|t| t.name == "net_event" && t.kind == BtfKind::Struct)
+            .expect("struct net_event")
+            .id;
+        let l = Layout::new(&btf, id).unwrap().with_addresses();
+        let mut ev = net_event {
+            family: 2,
+            ..Default::default()
+        };
+        ev.saddr[..4].copy_from_slice(&[10, 0, 0, 1]);
+        ev.daddr[..4].copy_from_slice(&[192, 168, 1, 20]);
+        let mut out = Vec::new();
+        l.write_json(&bytes(&ev), &mut out);
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["saddr"], "10.0.0.1", "{v}");
+        assert_eq!(v["daddr"], "192.168.1.20", "{v}");
+        ev.family = 10;
+        ev.saddr = [0; 16];
+        ev.saddr[..2].copy_from_slice(&[0x20, 0x01]);
+        ev.saddr[2..4].copy_from_slice(&[0x0d, 0xb8]);
+        ev.saddr[15] = 1;
+        let mut out = Vec::new();
+        l.write_json(&bytes(&ev), &mut out);
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["saddr"], "2001:db8::1", "{v}");
+        ev.family = 0;
+        let mut out = Vec::new();
+        l.write_json(&bytes(&ev), &mut out);
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert!(v["saddr"].is_array(), "unknown family: bytes, {v}");
+        // Without with_addresses (map dump), bytes as before.
+        let mut out = Vec::new();
+        Layout::new(&btf, id)
+            .unwrap()
+            .write_json(&bytes(&ev), &mut out);
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert!(v["saddr"].is_array(), "{v}");
     }
 }

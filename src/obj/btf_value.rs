@@ -65,6 +65,115 @@ pub struct Field {
     /// Member of a union (named or flattened): may be left out when encoding.
     pub optional: bool,
     pub node: Node,
+    /// Printed as a network address ([`Layout::with_addresses`]; `tail` only).
+    pub addr: Addr,
+}
+
+/// How [`Layout::with_addresses`] prints a field that holds a network address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Addr {
+    /// Not an address: as its type says.
+    #[default]
+    No,
+    /// 4 bytes in memory order (network byte order, as `iph->saddr` holds them): `10.0.0.1`.
+    V4,
+    /// 16 bytes: `2001:db8::1`.
+    V6,
+    /// A sibling `family` field (2 bytes, at this bit offset of the struct) decides:
+    /// AF_INET (2) the first 4 bytes, AF_INET6 (10) 16 bytes; any other family the raw value.
+    ByFamily {
+        family_bit_off: u32,
+        family_size: u32,
+    },
+}
+
+/// Whether a field's name says it holds an address: `saddr`, `daddr`, `addr`, `src`, `dst`,
+/// `ip`, and names ending in `addr`/`_ip` or starting with `saddr`/`daddr` (`saddr_v6`).
+fn address_name(n: &str) -> bool {
+    let n = n.to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "addr" | "saddr" | "daddr" | "src" | "dst" | "ip" | "sip" | "dip"
+    ) || n.ends_with("addr")
+        || n.ends_with("_ip")
+        || n.starts_with("saddr")
+        || n.starts_with("daddr")
+}
+
+/// The byte size of a node that can hold an address: an integer, or an array of integers
+/// (`__u8[16]`, `__u32[4]`, `__be32`).
+fn address_size(node: &Node) -> Option<u32> {
+    match node {
+        Node::Int { size, .. } => Some(*size),
+        Node::Array {
+            elem, n, elem_size, ..
+        } if matches!(**elem, Node::Int { .. }) => Some(n * elem_size),
+        _ => None,
+    }
+}
+
+fn mark_addresses(node: &mut Node) {
+    match node {
+        Node::Struct { fields, .. } => {
+            let family = fields
+                .iter()
+                .find(|f| {
+                    f.bits == 0
+                        && (f.name == "family" || f.name.ends_with("_family"))
+                        && matches!(
+                            f.node,
+                            Node::Int { size: 2, .. } | Node::Enum { size: 2, .. }
+                        )
+                })
+                .map(|f| f.bit_off);
+            for f in fields.iter_mut() {
+                mark_addresses(&mut f.node);
+                if f.bits != 0 || !address_name(&f.name) {
+                    continue;
+                }
+                f.addr = match (address_size(&f.node), family) {
+                    (Some(4 | 16), Some(b)) => Addr::ByFamily {
+                        family_bit_off: b,
+                        family_size: 2,
+                    },
+                    (Some(4), None) => Addr::V4,
+                    (Some(16), None) => Addr::V6,
+                    _ => Addr::No,
+                };
+            }
+        }
+        Node::Array { elem, .. } => mark_addresses(elem),
+        _ => {}
+    }
+}
+
+/// The address a field holds, as text; `None` to print it as its type says.
+fn address_text(f: &Field, b: &[u8], struct_off: usize, off: usize) -> Option<String> {
+    let size = address_size(&f.node)? as usize;
+    let bytes = b.get(off..off + size)?;
+    let v4 = |x: &[u8]| std::net::Ipv4Addr::new(x[0], x[1], x[2], x[3]).to_string();
+    let v6 = |x: &[u8]| {
+        let a: [u8; 16] = x.try_into().ok()?;
+        Some(std::net::Ipv6Addr::from(a).to_string())
+    };
+    match f.addr {
+        Addr::No => None,
+        Addr::V4 if size == 4 => Some(v4(bytes)),
+        Addr::V6 if size == 16 => v6(bytes),
+        Addr::ByFamily {
+            family_bit_off,
+            family_size,
+        } => match read_uint(
+            b,
+            struct_off + (family_bit_off / 8) as usize,
+            family_size as usize,
+        ) {
+            2 => Some(v4(&bytes[..4])),
+            10 if size == 16 => v6(bytes),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// A compiled type: its size and how to read it.
@@ -88,6 +197,14 @@ impl Layout {
             size,
             type_name: btf.type_name(type_id),
         })
+    }
+
+    /// Address fields (by name and size, or by a `family` sibling: [`Addr`]) print as
+    /// addresses in [`Layout::write_json`]. For `tail`'s records; maps keep numbers, which
+    /// `--key` takes back.
+    pub fn with_addresses(mut self) -> Layout {
+        mark_addresses(&mut self.node);
+        self
     }
 
     /// Raw bytes of a fixed size, for maps without BTF.
@@ -256,6 +373,7 @@ fn flatten(
             bits,
             optional: in_union,
             node,
+            addr: Addr::No,
         });
     }
     Ok(())
@@ -563,6 +681,13 @@ fn write(node: &Node, b: &[u8], off: usize, out: &mut Vec<u8>) {
                     out.push(b',');
                 }
                 out.extend_from_slice(&f.key_json);
+                let field_off = off + (f.bit_off / 8) as usize;
+                if f.addr != Addr::No {
+                    if let Some(t) = address_text(f, b, off, field_off) {
+                        write_str(out, &t);
+                        continue;
+                    }
+                }
                 if f.bits > 0 {
                     let v = bitfield_value(f, &[b], off);
                     let _ = serde_json::to_writer(&mut *out, &v);
