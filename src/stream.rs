@@ -123,13 +123,19 @@ impl Write for Fd1 {
         }
         // A reader that stops reading must not keep SIGTERM or --duration from ending the
         // stream: wait for room in slices, and write at most a page, which fits once poll
-        // says there is room (a larger write would block until all of it is taken).
+        // says there is room (a larger write would block until all of it is taken). Once the
+        // stream must end, the reader still gets a second to take what is left (a summary
+        // after Ctrl-C in a pipe); then the write gives up.
+        let mut grace: Option<Instant> = None;
         loop {
             if stdout_writable(100) {
                 break;
             }
             if stopped() || past_write_deadline() {
-                return Err(io::Error::new(io::ErrorKind::TimedOut, STALLED));
+                let end = *grace.get_or_insert_with(|| Instant::now() + Duration::from_secs(1));
+                if Instant::now() >= end {
+                    return Err(io::Error::new(io::ErrorKind::TimedOut, STALLED));
+                }
             }
         }
         (&*self.f).write(&b[..b.len().min(4096)])

@@ -470,7 +470,9 @@ fn perf_event_array_records_in_order_per_cpu() {
 fn perf_event_array_lost_samples_are_counted() {
     let p = Perf::new();
     // One 4 KiB page per CPU holds 85 samples of 48 bytes: 2000 in one run overflow it.
-    let (child, rd) = p.spawn(&["--perf-pages", "1", "--duration", "3s"]);
+    // The duration only ends the stream: long enough that a loaded machine's slow emit
+    // (bpftool's start) does not end it before the loss record is read.
+    let (child, rd) = p.spawn(&["--perf-pages", "1", "--duration", "8s"]);
     p.emit(2000, 0);
     // The kernel reports a loss with the next sample that fits.
     std::thread::sleep(Duration::from_millis(300));
