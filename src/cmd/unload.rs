@@ -101,12 +101,12 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
     // capped at 0.5 ms, so the wait ends at most ~0.5 ms after the release (each poll is a
     // few GET_FD_BY_ID calls, microseconds).
     let start = Instant::now();
-    // After 3 s an object some process holds open is reported at once; one that no process
-    // holds (the kernel's deferred free running late on a loaded machine, or another pin) is
-    // given up to 10 s before it is called held.
+    // After 3 s, what is still alive is reported: at once when no process holds it (a late
+    // release, another pin), else once the same holder shows in two scans (10 s at most).
     let deadline = start + Duration::from_secs(3);
     let last = start + Duration::from_secs(10);
     let mut next_scan = deadline;
+    let mut seen_holding = std::collections::BTreeSet::new();
     let mut pause = Duration::from_micros(20);
     let mut busy = None;
     loop {
@@ -121,12 +121,24 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
             .filter(|(k, id, _)| bpf::id_exists(*k, *id))
             .collect();
         let now = Instant::now();
+        // A holder must be seen in two scans 500 ms apart: tools that walk every object by id
+        // (`bpftool prog show`, `x0bpf list --all`) hold each one for moments only.
         let give_up = now > last
             || (now > next_scan && {
                 next_scan = now + Duration::from_millis(500);
-                alive.iter().any(|(k, id, _)| {
-                    !crate::sys::process::bpf_holders(*k == ObjKind::Map, *id).is_empty()
-                })
+                let holders: std::collections::BTreeSet<u32> = alive
+                    .iter()
+                    .flat_map(|(k, id, _)| {
+                        crate::sys::process::bpf_holders(*k == ObjKind::Map, *id)
+                            .into_iter()
+                            .map(|(pid, _)| pid)
+                    })
+                    .collect();
+                let steady = holders.intersection(&seen_holding).next().is_some();
+                let nobody = holders.is_empty();
+                seen_holding = holders;
+                // Nobody holds it (a late release, another pin): waiting longer shows nothing.
+                nobody || steady
             });
         if alive.is_empty() || give_up {
             for (k, id, name) in &ids {
@@ -140,8 +152,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
                         },
                         id: *id,
                         name: name.clone(),
+                        // Only holders seen in the scans before (not a passing enumerator).
                         holders: crate::sys::process::bpf_holders(*k == ObjKind::Map, *id)
                             .into_iter()
+                            .filter(|(pid, _)| seen_holding.contains(pid) || now > last)
                             .map(|(pid, comm)| Holder { pid, comm })
                             .collect(),
                     }),
@@ -159,12 +173,14 @@ pub fn run(args: &Args, ctx: &Ctx) -> anyhow::Result<UnloadReport> {
 }
 
 impl Report for UnloadReport {
-    /// Pins removed but something else keeps an object alive: a conflict (8), not success.
+    /// Pins removed but a process keeps an object alive: a conflict (8), not success. An
+    /// object no process holds (the kernel's deferred release running late, a prog array
+    /// whose programs reference it, another pin) is reported, with exit 0: nothing to act on.
     fn exit_code(&self) -> i32 {
-        if self.still_held.is_empty() {
-            0
-        } else {
+        if self.still_held.iter().any(|h| !h.holders.is_empty()) {
             ErrorKind::Conflict.exit_code()
+        } else {
+            0
         }
     }
 
